@@ -1,0 +1,3 @@
+from issueplan.cli import main
+
+main()

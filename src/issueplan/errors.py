@@ -1,0 +1,57 @@
+"""The few exceptions a user may see. `str(error)` is the finished message: what, where, how to fix.
+
+Exit codes (documented in the README, mapped in one place by the CLI and the action):
+    0  success
+    1  the run worked but asks to fail (`--strict` problems, `--fail-on` threshold, a refused mass close)
+    2  usage or configuration error
+    3  a bug in issueplan (report it)
+    4  GitHub refused or failed (permissions, rate limits, server errors); nothing half-done is hidden
+  130  interrupted
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILED = 1
+    USAGE = 2
+    BUG = 3
+    GITHUB = 4
+    INTERRUPTED = 130
+
+
+class IssueplanError(Exception):
+    """Base of every expected failure. Its text is shown to the user as is."""
+
+    exit_code: ExitCode = ExitCode.FAILED
+
+
+class UsageError(IssueplanError):
+    """A bad argument or input path."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(IssueplanError):
+    """The config file is invalid; the message names the file, the key path and the fix."""
+
+    exit_code = ExitCode.USAGE
+
+
+class GitHubError(IssueplanError):
+    """GitHub refused or failed; the message says which call and what to do."""
+
+    exit_code = ExitCode.GITHUB
+
+
+class PermissionDeniedError(GitHubError):
+    """The token lacks a permission; the message names the permission to grant."""
+
+
+class SafetyStopError(IssueplanError):
+    """A guard refused to act (e.g. closing more than half of the open items) until explicitly allowed."""
+
+    exit_code = ExitCode.FAILED

@@ -1,0 +1,312 @@
+"""The typed values that flow between the stages: RunReport in, Plan out.
+
+Every model is frozen and forbids unknown fields: a value that crossed a seam cannot change underneath the next
+stage, and a typo in a field name is an error, not a silent default. Collections are tuples for the same reason.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MESSAGE_CAP = 4 * 1024
+TRACE_CAP = 16 * 1024
+CUT_MARK = "\n… [cut: {n} more characters]"
+
+
+class Frozen(BaseModel):
+    """Base for every value type: immutable, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Priority(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most urgent; sorts naturally."""
+        return list(Priority).index(self)
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe; sorts naturally."""
+        return list(Severity).index(self)
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank <= other.rank
+
+
+class SuiteStatus(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class SuiteKind(StrEnum):
+    SECURITY = "security"
+    API = "api"
+    FRONTEND = "frontend"
+    PERFORMANCE = "performance"
+    UNIT = "unit"
+    INTEGRATION = "integration"
+    OTHER = "other"
+
+
+class StepOutcome(StrEnum):
+    """A CI step's outcome as a workflow knows it (`steps.<id>.outcome`)."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"
+    CANCELLED = "cancelled"
+    SKIPPED = "skipped"
+
+
+class CaseOutcome(StrEnum):
+    FAILED = "failed"
+    ERROR = "error"
+    SKIPPED = "skipped"
+    FLAKY = "flaky"
+
+
+class ItemType(StrEnum):
+    SECURITY = "security"
+    BUG_FIX = "bug_fix"
+    ENHANCEMENT = "enhancement"
+    INFRASTRUCTURE = "infrastructure"
+
+    @property
+    def rank(self) -> int:
+        """The seed's tie-break order: security, bug_fix, enhancement, infrastructure."""
+        return list(ItemType).index(self)
+
+
+class OverallStatus(StrEnum):
+    CRITICAL_FAILURE = "critical_failure"
+    FAILING = "failing"
+    DEGRADED = "degraded"
+    HEALTHY = "healthy"
+
+
+def cap_text(text: str, limit: int) -> str:
+    """Cut `text` to at most `limit` characters plus a visible mark saying how much was dropped."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + CUT_MARK.format(n=len(text) - limit)
+
+
+# --- results -------------------------------------------------------------------------------------------------
+
+
+class Problem(Frozen):
+    """A file that could not be (fully) read. Bad input is a value, never a crash."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    message: str
+
+
+class Case(Frozen):
+    """A test case that did not simply pass (failed, error, skipped or flaky)."""
+
+    classname: str = ""
+    name: str
+    file: str | None = None
+    line: int | None = None
+    outcome: CaseOutcome
+    message: str = ""
+    type: str = ""
+    trace: str = ""
+
+
+class TestTotals(Frozen):
+    """Counts of one test report (or the sum of several)."""
+
+    tests: int = 0
+    failures: int = 0
+    errors: int = 0
+    skipped: int = 0
+    flaky: int = 0
+    duration: float = 0.0
+
+    def __add__(self, other: TestTotals) -> TestTotals:
+        return TestTotals(
+            tests=self.tests + other.tests,
+            failures=self.failures + other.failures,
+            errors=self.errors + other.errors,
+            skipped=self.skipped + other.skipped,
+            flaky=self.flaky + other.flaky,
+            duration=self.duration + other.duration,
+        )
+
+
+class Suite(Frozen):
+    """One CI test suite: all test reports of one step, plus that step's outcome."""
+
+    name: str
+    kind: SuiteKind
+    status: SuiteStatus
+    has_report: bool
+    outcome: StepOutcome | None = None
+    tests: int = 0
+    failures: int = 0
+    errors: int = 0
+    skipped: int = 0
+    flaky: int = 0
+    duration: float = 0.0
+    cases: tuple[Case, ...] = ()
+    files: tuple[str, ...] = ()
+
+
+class Finding(Frozen):
+    """One result of a scanner (SARIF) or a vulnerable dependency (audit JSON)."""
+
+    tool: str
+    tool_version: str | None = None
+    rule_id: str
+    rule_name: str | None = None
+    severity: Severity
+    cwe: tuple[int, ...] = ()
+    message: str = ""
+    path: str | None = None
+    line: int | None = None
+    fingerprint: str
+    package: str | None = None
+    version: str | None = None
+    advisory: str | None = None
+    aliases: tuple[str, ...] = ()
+    fixed_versions: tuple[str, ...] = ()
+
+
+class FileCoverage(Frozen):
+    path: str
+    line_rate: float | None = None
+    branch_rate: float | None = None
+    lines_valid: int = 0
+    lines_covered: int = 0
+    branches_valid: int = 0
+    branches_covered: int = 0
+
+
+class Coverage(Frozen):
+    """Line and branch coverage; rates are 0.0-1.0, None when the report does not say."""
+
+    line_rate: float | None = None
+    branch_rate: float | None = None
+    lines_valid: int = 0
+    lines_covered: int = 0
+    branches_valid: int = 0
+    branches_covered: int = 0
+    files: tuple[FileCoverage, ...] = ()
+
+
+class Scan(Frozen):
+    """A scanner that ran (even when it found nothing): 'absent is not fixed' needs to know."""
+
+    tool: str
+    file: str
+    findings: int
+
+
+class FileResult(Frozen):
+    """What one reader made of one file. The loader merges these into a RunReport."""
+
+    file: str
+    format: str
+    totals: TestTotals | None = None
+    cases: tuple[Case, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    scans: tuple[Scan, ...] = ()
+    coverage: Coverage | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+class RunReport(Frozen):
+    suites: tuple[Suite, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    scans: tuple[Scan, ...] = ()
+    coverage: Coverage | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+class Workspace(Frozen):
+    """The checkout's relevant file paths (relative, POSIX), for the workspace triggers. Read once, then pure."""
+
+    root: str
+    paths: tuple[str, ...] = ()
+
+
+# --- plan ----------------------------------------------------------------------------------------------------
+
+
+class KnownItem(Frozen):
+    """What the tracker remembers of an item: its display id and when it was first seen. Never changes."""
+
+    id: str
+    first_seen: datetime
+
+
+class Dependency(Frozen):
+    id: str
+    in_plan: bool
+
+
+class Evidence(Frozen):
+    """Why an item exists, in facts a reader can check."""
+
+    suites: tuple[Suite, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    facts: tuple[str, ...] = ()
+
+
+class ActionItem(Frozen):
+    id: str
+    key: str
+    rule: str
+    title: str
+    description: str
+    type: ItemType
+    priority: Priority
+    team: str
+    effort: str
+    first_seen: datetime
+    due_date: datetime
+    dependencies: tuple[Dependency, ...] = ()
+    steps: tuple[str, ...] = ()
+    acceptance_criteria: tuple[str, ...] = ()
+    evidence: Evidence = Evidence()
+
+
+class PlanSummary(Frozen):
+    total: int
+    by_priority: Annotated[dict[Priority, int], Field(default_factory=dict)]
+    estimated_completion: datetime | None = None
+
+
+class Plan(Frozen):
+    """The action plan. `healthy` lists keys whose evidence was observed this run and found fine:
+    only those may be closed by a sync ("absent is not fixed")."""
+
+    schema_version: int = 1
+    generated_at: datetime
+    scope: str = "default"
+    overall_status: OverallStatus
+    summary: PlanSummary
+    items: tuple[ActionItem, ...] = ()
+    healthy: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()

@@ -1,0 +1,39 @@
+"""Result-file readers: one module per format, registered in READERS, detected by content.
+
+A reader is a plain module with `FORMAT`, `detect(head)` and `read(path)`; mypy checks each against `Reader`.
+Adding a format = one module, one line in READERS, one folder of golden files under tests/data/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from issueplan.model import FileResult
+from issueplan.sources import cobertura, junit, lcov, npm_audit, osv, pip_audit, sarif
+
+HEAD_BYTES = 8192
+
+
+class Reader(Protocol):
+    FORMAT: str
+
+    def detect(self, head: bytes) -> bool:
+        """True when the first HEAD_BYTES bytes of a file look like this format."""
+        ...
+
+    def read(self, path: Path) -> FileResult:
+        """Read one file. Never raises on bad input: problems are returned in the FileResult."""
+        ...
+
+
+# Order matters where formats overlap: more specific detectors first.
+READERS: dict[str, Reader] = {
+    "sarif": sarif,
+    "pip-audit": pip_audit,
+    "npm-audit": npm_audit,
+    "osv": osv,
+    "cobertura": cobertura,
+    "junit": junit,
+    "lcov": lcov,
+}
