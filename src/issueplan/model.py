@@ -244,6 +244,16 @@ class RunReport(Frozen):
     problems: tuple[Problem, ...] = ()
 
 
+class SuiteSpec(Frozen):
+    """A suite declared in config: its name, kind, result globs (relative to the results roots), team."""
+
+    name: str
+    kind: SuiteKind | None = None
+    results: tuple[str, ...] = ()
+    team: str | None = None
+    required: bool = False
+
+
 class Workspace(Frozen):
     """The checkout's relevant file paths (relative, POSIX), for the workspace triggers. Read once, then pure."""
 
