@@ -1,15 +1,21 @@
-"""The `issueplan` command line: parse, plan, sync, schema. Thin wiring over the library; one error boundary."""
+"""The `issueplan` command line: parse, plan, sync, schema. Thin wiring; one error boundary."""
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import traceback
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from issueplan import __version__
-from issueplan.errors import ExitCode, IssueplanError
+from issueplan.errors import ExitCode, IssueplanError, UsageError
+from issueplan.model import StepOutcome
 
 app = typer.Typer(
     name="issueplan",
@@ -34,6 +40,321 @@ def _root(
     ] = False,
 ) -> None:
     """issueplan: CI results in, a prioritised action plan out."""
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class PlanFormat(StrEnum):
+    MARKDOWN = "markdown"
+    JSON = "json"
+    SUMMARY = "summary"
+
+
+class FailOnChoice(StrEnum):
+    NEVER = "never"
+    CRITICAL = "critical"
+    HIGH = "high"
+    ANY = "any"
+
+
+class MilestoneChoice(StrEnum):
+    PRIORITY = "priority"
+    WEEK = "week"
+    NONE = "none"
+
+
+ResultsArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Result files, directories or globs. A directory is a root: each subdirectory is one suite "
+        "named after it; findings, coverage and audits are collected wherever they lie.",
+        show_default=False,
+    ),
+]
+OutcomeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--outcome",
+        metavar="SUITE=OUTCOME",
+        help="A CI step's outcome (success, failure, cancelled, skipped); repeatable. A suite whose step "
+        "failed before writing a report still counts as failed.",
+    ),
+]
+OutcomesFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--outcomes", metavar="FILE", help="A JSON object of suite -> step outcome (like --outcome)."
+    ),
+]
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="The checkout the workspace rules look at (CI config, monitoring, load tests). "
+        "Default: $GITHUB_WORKSPACE, else the current directory."
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(help="Config file. Default: .github/issueplan.yml in the workspace, when present."),
+]
+NowOpt = Annotated[
+    str | None,
+    typer.Option(help="The clock, ISO 8601 (e.g. 2025-08-20T10:05:39Z), for reproducible plans."),
+]
+ScopeOpt = Annotated[
+    str, typer.Option(help="Namespace of this run's items: one workflow never closes another's.")
+]
+
+
+def _outcomes(pairs: list[str] | None, file: Path | None) -> dict[str, StepOutcome]:
+    allowed = ", ".join(o.value for o in StepOutcome)
+    raw: dict[str, str] = {}
+    if file is not None:
+        try:
+            loaded = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise UsageError(f"--outcomes {file}: cannot read a JSON object ({error})") from error
+        if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
+            raise UsageError(f'--outcomes {file}: expected a JSON object like {{"unit_tests": "failure"}}')
+        raw.update(loaded)
+    for pair in pairs or []:
+        suite, sep, outcome = pair.partition("=")
+        if not sep or not suite:
+            raise UsageError(f"--outcome {pair!r}: expected SUITE=OUTCOME, e.g. --outcome unit_tests=failure")
+        raw[suite] = outcome
+    result: dict[str, StepOutcome] = {}
+    for suite, outcome in raw.items():
+        try:
+            result[suite] = StepOutcome(outcome.strip().lower())
+        except ValueError:
+            raise UsageError(f"outcome of {suite!r}: {outcome!r} is not one of {allowed}") from None
+    return result
+
+
+def _workspace(value: Path | None) -> Path:
+    if value is not None:
+        return value
+    return Path(os.environ.get("GITHUB_WORKSPACE") or ".")
+
+
+def _now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--now {value!r}: not an ISO 8601 time, e.g. 2025-08-20T10:05:39Z") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+
+
+@app.command()
+def parse(
+    results: ResultsArg,
+    outcome: OutcomeOpt = None,
+    outcomes: OutcomesFileOpt = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="table or json.")
+    ] = ReportFormat.TABLE,
+    strict: Annotated[bool, typer.Option(help="Exit 1 when any file could not be read cleanly.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Read result files and show what they say: suites, findings, coverage, problems.
+
+    Exit 0 when the files were read (even with problems), 1 with --strict and problems, 2 on usage errors.
+    """
+    from issueplan.render.report import render_report_json, render_report_table  # noqa: PLC0415 - fast --help
+    from issueplan.sources import load_results  # noqa: PLC0415
+
+    report = load_results(results, outcomes=_outcomes(outcome, outcomes), workspace=_workspace(workspace))
+    text = render_report_json(report) if output_format is ReportFormat.JSON else render_report_table(report)
+    _emit(text, None)
+    if strict and report.problems:
+        raise typer.Exit(ExitCode.FAILED)
+
+
+@app.command()
+def plan(
+    results: ResultsArg,
+    config: ConfigOpt = None,
+    outcome: OutcomeOpt = None,
+    outcomes: OutcomesFileOpt = None,
+    workspace: WorkspaceOpt = None,
+    now: NowOpt = None,
+    scope: ScopeOpt = "default",
+    output_format: Annotated[
+        PlanFormat | None,
+        typer.Option("--format", help="markdown (default on a terminal), json, or summary (job summary)."),
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="Write to FILE instead of standard output.")] = None,
+) -> None:
+    """Build the prioritised action plan from CI results, without touching GitHub.
+
+    Example: issueplan plan test-results/ --outcome e2e_tests=failure --now 2025-08-20T10:05:39Z
+    """
+    from issueplan.job import JobOptions, run_job  # noqa: PLC0415 - keep --help and --version fast
+    from issueplan.render.json import render_json  # noqa: PLC0415
+    from issueplan.render.markdown import render_markdown  # noqa: PLC0415
+
+    options = JobOptions(
+        results=tuple(results),
+        config=config,
+        outcomes=_outcomes(outcome, outcomes),
+        workspace=_workspace(workspace),
+        now=_now(now),
+        sync=False,
+        scope=scope,
+    )
+    result = run_job(options, log=_log)
+    chosen = output_format or (PlanFormat.MARKDOWN if sys.stdout.isatty() or output else PlanFormat.JSON)
+    if chosen is PlanFormat.JSON:
+        text = render_json(result.plan)
+    elif chosen is PlanFormat.SUMMARY:
+        text = result.summary_markdown
+    else:
+        text = render_markdown(result.plan)
+    _emit(text, output)
+
+
+def _log(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def sync(
+    results: ResultsArg,
+    config: ConfigOpt = None,
+    outcome: OutcomeOpt = None,
+    outcomes: OutcomesFileOpt = None,
+    workspace: WorkspaceOpt = None,
+    now: NowOpt = None,
+    scope: ScopeOpt = "default",
+    repo: Annotated[
+        str | None, typer.Option(help="OWNER/NAME. Default: $GITHUB_REPOSITORY.", show_default=False)
+    ] = None,
+    token_env: Annotated[
+        str, typer.Option(help="Environment variable that holds the token.")
+    ] = "GITHUB_TOKEN",  # noqa: S107 - the name of a variable, not a secret
+    api_url: Annotated[
+        str | None,
+        typer.Option(
+            help="REST API base URL (GitHub Enterprise Server: https://HOST/api/v3). "
+            "Default: $GITHUB_API_URL, else https://api.github.com."
+        ),
+    ] = None,
+    sandbox: Annotated[
+        Path | None,
+        typer.Option(
+            help="Sync to an embedded local GitHub whose state lives in DIR: try a policy offline, "
+            "no token needed. Run again to watch issues being updated, closed and reopened."
+        ),
+    ] = None,
+    label: Annotated[
+        str, typer.Option(help="The managed label that marks issueplan's issues.")
+    ] = "issueplan",
+    milestones: Annotated[
+        MilestoneChoice,
+        typer.Option(help="Milestones by priority, by due week, or none."),
+    ] = MilestoneChoice.PRIORITY,
+    close_comment: Annotated[
+        bool, typer.Option(help="Comment when closing an item, naming the run and what passed.")
+    ] = True,
+    dashboard: Annotated[bool, typer.Option(help="Keep one dashboard issue listing all open items.")] = False,
+    write_interval: Annotated[
+        float | None,
+        typer.Option(help="Seconds between writes (GitHub asks for >= 1). Default 1, 0 with --sandbox."),
+    ] = None,
+    max_writes: Annotated[
+        int | None, typer.Option(help="Stop cleanly after N writes; the next run finishes the job.")
+    ] = None,
+    allow_mass_close: Annotated[
+        bool, typer.Option(help="Allow closing more than half of the open managed issues in one run.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="Print the changes, one line each, and write nothing.")
+    ] = False,
+    output_dir: Annotated[
+        Path | None, typer.Option(help="Also write plan.md and plan.json into DIR.")
+    ] = None,
+    fail_on: Annotated[
+        FailOnChoice, typer.Option(help="Exit 1 when the plan has items at or above this priority.")
+    ] = FailOnChoice.NEVER,
+) -> None:
+    """Build the plan and keep it alive as GitHub issues, labels and milestones.
+
+    Creates, updates, closes and reopens issues so each item has exactly one; a re-run with the same
+    results makes no write. Token from $GITHUB_TOKEN (or --token-env). Try it offline with --sandbox DIR.
+    """
+    from issueplan.job import FailOn, JobOptions, fails_threshold, run_job  # noqa: PLC0415 - fast --help
+    from issueplan.tracker import MilestoneMode  # noqa: PLC0415
+
+    token = os.environ.get(token_env) or None
+    if sandbox is None and not dry_run and token is None:
+        raise UsageError(
+            f"${token_env} is not set: export a token with `issues: write` (or pass --token-env NAME), "
+            "or try it offline with --sandbox DIR"
+        )
+    options = JobOptions(
+        results=tuple(results),
+        config=config,
+        outcomes=_outcomes(outcome, outcomes),
+        workspace=_workspace(workspace),
+        now=_now(now),
+        repo=repo or os.environ.get("GITHUB_REPOSITORY"),
+        token=token,
+        api_url=api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com",
+        sandbox=sandbox,
+        scope=scope,
+        label=label,
+        milestones=MilestoneMode(milestones.value),
+        dry_run=dry_run,
+        max_writes=max_writes,
+        allow_mass_close=allow_mass_close,
+        dashboard=dashboard,
+        close_comment=close_comment,
+        write_interval=write_interval if write_interval is not None else (0.0 if sandbox else 1.0),
+        output_dir=output_dir,
+    )
+    result = run_job(options, log=_log)
+    for line in result.changes_text:
+        typer.echo(("would: " if dry_run else "") + line)
+    typer.echo(
+        f"{result.plan.summary.total} items, status {result.plan.overall_status.value}: "
+        f"{result.created} created, {result.updated} updated, {result.closed} closed, "
+        f"{result.reopened} reopened, {result.unchanged} unchanged"
+    )
+    for note in result.notes:
+        typer.echo(note)
+    if fails_threshold(result.plan, FailOn(fail_on.value)):
+        raise typer.Exit(ExitCode.FAILED)
+
+
+@app.command()
+def schema(
+    plan_schema: Annotated[
+        bool, typer.Option("--plan", help="The JSON plan's schema instead of the config file's.")
+    ] = False,
+) -> None:
+    """Print a JSON Schema: of the config file (for editor completion), or with --plan of the JSON plan."""
+    if plan_schema:
+        from issueplan.render.json import plan_json_schema  # noqa: PLC0415
+
+        data = plan_json_schema()
+    else:
+        from issueplan.policy import config_json_schema  # noqa: PLC0415
+
+        data = config_json_schema()
+    typer.echo(json.dumps(data, indent=2, sort_keys=True))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import Field
 
 from issueplan.errors import UsageError
-from issueplan.model import Frozen, KnownItem, Plan, RunReport, StepOutcome
+from issueplan.model import Frozen, KnownItem, Plan, Priority, RunReport, StepOutcome
 from issueplan.policy import build_plan, load_config, read_workspace
 from issueplan.render.json import render_json
 from issueplan.render.markdown import render_markdown
@@ -23,6 +24,24 @@ from issueplan.tracker import GitHubTarget, MilestoneMode, SyncOptions, SyncResu
 DEFAULT_CONFIG = Path(".github/issueplan.yml")
 SANDBOX_REPO = "sandbox/demo"
 SANDBOX_TOKEN = "sandbox-token"  # noqa: S105 - the embedded sandbox accepts any token; this one is not a secret
+
+
+class FailOn(StrEnum):
+    """`--fail-on` / `fail-on`: exit 1 when the plan has an item at or above this priority."""
+
+    NEVER = "never"
+    CRITICAL = "critical"
+    HIGH = "high"
+    ANY = "any"
+
+
+def fails_threshold(plan: Plan, fail_on: FailOn) -> bool:
+    if fail_on is FailOn.NEVER:
+        return False
+    if fail_on is FailOn.ANY:
+        return bool(plan.items)
+    threshold = Priority(fail_on.value)
+    return any(item.priority.rank <= threshold.rank for item in plan.items)
 
 
 class JobOptions(Frozen):

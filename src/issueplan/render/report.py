@@ -1,0 +1,71 @@
+"""`issueplan parse` output: the RunReport as a terminal table, or as JSON with stable field names."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from issueplan.model import RunReport, Severity
+
+
+def render_report_json(report: RunReport) -> str:
+    """The RunReport as JSON: sorted keys, stable field names, trailing newline."""
+    data: dict[str, Any] = report.model_dump(mode="json")
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _row(cells: list[str], widths: list[int]) -> str:
+    return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return [_row(header, widths), _row(["-" * w for w in widths], widths)] + [_row(r, widths) for r in rows]
+
+
+def _clean(text: str) -> str:
+    """Terminal output must not carry control characters from untrusted input (escape sequences)."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def render_report_table(report: RunReport) -> str:
+    lines: list[str] = []
+    if report.suites:
+        rows = [
+            [
+                _clean(s.name),
+                s.kind.value,
+                s.status.value,
+                str(s.tests),
+                str(s.failures),
+                str(s.errors),
+                str(s.skipped),
+                str(s.flaky),
+                "yes" if s.has_report else f"no ({s.outcome.value if s.outcome else 'no outcome'})",
+            ]
+            for s in report.suites
+        ]
+        header = ["suite", "kind", "status", "tests", "failures", "errors", "skipped", "flaky", "report"]
+        lines += ["Suites", "", *_table(header, rows), ""]
+    else:
+        lines += ["No test suites found.", ""]
+    if report.findings:
+        by_severity = Counter(f.severity for f in report.findings)
+        counts = ", ".join(f"{by_severity[s]} {s.value}" for s in Severity if by_severity[s])
+        tools = Counter(f.tool for f in report.findings)
+        by_tool = ", ".join(f"{_clean(tool)} {n}" for tool, n in sorted(tools.items()))
+        lines += [f"Findings: {len(report.findings)} ({counts}); by tool: {by_tool}", ""]
+    elif report.scans:
+        lines += [f"Findings: none ({len(report.scans)} scan(s) ran clean)", ""]
+    if report.coverage is not None and report.coverage.line_rate is not None:
+        branch = report.coverage.branch_rate
+        branch_text = f", branches {branch:.1%}" if branch is not None else ""
+        lines += [f"Coverage: lines {report.coverage.line_rate:.1%}{branch_text}", ""]
+    if report.problems:
+        lines.append(f"Problems ({len(report.problems)}):")
+        for problem in report.problems:
+            where = problem.file + (f":{problem.line}" if problem.line else "")
+            lines.append(f"  {_clean(where)}: {_clean(problem.message)}")
+        lines.append("")
+    return "\n".join(lines)
