@@ -1,0 +1,86 @@
+"""The one way issueplan opens XML: streaming, with entity expansion, DTD loading and network access off.
+
+Result files come from code under test, sometimes from forks, so every XML reader uses `stream_events`:
+- entities are never substituted (`resolve_entities=False`) and a document whose internal DTD subset declares
+  entities is refused outright (`declared_entities`): expanding "safely" is how billion-laughs bugs are born;
+- no DTD or external entity is ever loaded (`load_dtd=False`, `no_network=True`), and a resolver answers
+  every external request with an empty document: even a libxml2 path we did not foresee reads no file or URL;
+- libxml2's own limits stay on (`huge_tree=False`): text nodes over 10 MB, nesting over 256 levels and entity
+  amplification stop the parse with an error, which the readers turn into a Problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from lxml import etree
+
+from issueplan.model import Problem
+
+_LOCATION_SUFFIX = re.compile(r",\s*line \d+, column \d+\s*$")
+
+
+class _EmptyResolver(etree.Resolver):
+    """Answers every DTD or external entity request with nothing: no file is read, no URL is fetched."""
+
+    # lxml calls resolve(system_url, public_id, context); lxml-stubs omit the context argument.
+    def resolve(self, system_url: str, public_id: str, context: object) -> object:  # type: ignore[override]
+        return self.resolve_string("", context, base_url=None)
+
+
+def stream_events(
+    stream: IO[bytes], *, events: tuple[str, ...], tags: Iterable[str]
+) -> Iterator[tuple[str, etree._Element]]:
+    """A hardened `lxml.etree.iterparse` over `stream`: only `events` of the elements named in `tags`."""
+    parser: Any = etree.iterparse(
+        stream,
+        events=events,
+        tag=tuple(tags),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        collect_ids=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    parser.resolvers.add(_EmptyResolver())
+    events_of_interest: Iterator[tuple[str, etree._Element]] = parser
+    return events_of_interest
+
+
+def declared_entities(element: etree._Element) -> tuple[str, ...]:
+    """Names of the entities declared in the internal DTD subset of `element`'s document (sorted)."""
+    dtd: Any = element.getroottree().docinfo.internalDTD  # lxml-stubs: not Optional, no iterentities()
+    if dtd is None:
+        return ()
+    return tuple(sorted(str(entity.name) for entity in dtd.iterentities()))
+
+
+def entity_problem(file: str, names: tuple[str, ...]) -> Problem:
+    shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+    return Problem(
+        file=file,
+        line=1,
+        message=(
+            f"DTD entity declarations are not allowed in a result file (declares {shown}); "
+            "the file was not read. Remove the DOCTYPE from the report."
+        ),
+    )
+
+
+def syntax_problem(file: str, error: etree.XMLSyntaxError, *, kept: str = "") -> Problem:
+    """A Problem for a parse error: libxml2's message without its location suffix, the location as fields."""
+    raw = error.msg or str(error)
+    message = " ".join(_LOCATION_SUFFIX.sub("", raw).split()) or "unreadable XML"
+    position: tuple[int, int] | None = error.position  # None for errors raised before any input was read
+    line, column = position or (0, 0)
+    where = f" at line {line}" if line else ""
+    return Problem(
+        file=file,
+        line=line or None,
+        column=column or None,
+        message=f"XML parsing stopped{where}: {message}{kept}",
+    )
