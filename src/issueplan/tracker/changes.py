@@ -1,0 +1,237 @@
+"""The ChangeSet: what a sync will write, as an ordered tuple of small frozen operations.
+
+The diff decides, the applier only executes, and `--dry-run` prints `describe()` of the very same values. Each
+operation knows its phase; `order_changes` sorts by phase (stable), so labels and milestones exist before an
+issue refers to them, and closes come last, after everything that might fail has been tried.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import IntEnum, StrEnum
+from typing import TypeAlias
+
+from issueplan.model import Frozen
+
+
+class Phase(IntEnum):
+    LABELS = 0
+    MILESTONES = 1
+    UPDATES = 2
+    CREATES = 3
+    DEPENDENCIES = 4
+    CLOSES = 5
+
+
+class IssueState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class StateReason(StrEnum):
+    COMPLETED = "completed"
+    NOT_PLANNED = "not_planned"
+    DUPLICATE = "duplicate"
+    REOPENED = "reopened"
+
+
+class CreateLabel(Frozen):
+    name: str
+    color: str
+    description: str
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.LABELS
+
+    def describe(self) -> str:
+        return f"create label {self.name!r} (#{self.color})"
+
+
+class UpdateLabel(Frozen):
+    """Recolour or re-describe a label we own; `name` is its current name on the server."""
+
+    name: str
+    color: str
+    description: str
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.LABELS
+
+    def describe(self) -> str:
+        return f"update label {self.name!r} (#{self.color}, {self.description!r})"
+
+
+class CreateMilestone(Frozen):
+    title: str
+    due_on: date | None = None
+    description: str = ""
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.MILESTONES
+
+    def describe(self) -> str:
+        due = f", due {self.due_on.isoformat()}" if self.due_on else ""
+        return f"create milestone {self.title!r}{due}"
+
+
+class UpdateMilestone(Frozen):
+    """Only the fields that differ are set; `None` means unchanged."""
+
+    number: int
+    title: str
+    due_on: date | None = None
+    state: IssueState | None = None
+    description: str | None = None
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.MILESTONES
+
+    def describe(self) -> str:
+        parts = []
+        if self.due_on is not None:
+            parts.append(f"due {self.due_on.isoformat()}")
+        if self.state is not None:
+            parts.append("close" if self.state is IssueState.CLOSED else "reopen")
+        if self.description is not None:
+            parts.append("description")
+        return f"update milestone {self.title!r}: {', '.join(parts)}"
+
+
+class CreateIssue(Frozen):
+    """A new issue with its labels and milestone (by title) set in the same request."""
+
+    key: str
+    id: str
+    title: str
+    body: str
+    labels: tuple[str, ...]
+    milestone: str | None = None
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.CREATES
+
+    def describe(self) -> str:
+        where = f" in {self.milestone!r}" if self.milestone else ""
+        return f"create issue {self.id}: {self.title!r}{where} [{', '.join(self.labels)}]"
+
+
+class UpdateIssue(Frozen):
+    """Only the fields that differ are set; `None` means unchanged. `labels` is the full new set."""
+
+    number: int
+    key: str
+    id: str
+    title: str | None = None
+    body: str | None = None
+    labels: tuple[str, ...] | None = None
+    milestone: str | None = None
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.UPDATES
+
+    def describe(self) -> str:
+        fields = [
+            name for name in ("title", "body", "labels", "milestone") if getattr(self, name) is not None
+        ]
+        return f"update issue #{self.number} ({self.id}): {', '.join(fields)}"
+
+
+class ReopenIssue(Frozen):
+    """An item the tool closed as completed came back: same issue, reopened, with a comment saying why."""
+
+    number: int
+    key: str
+    id: str
+    comment: str
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.UPDATES
+
+    def describe(self) -> str:
+        return f"reopen issue #{self.number} ({self.id}) with a comment"
+
+
+class CloseIssue(Frozen):
+    number: int
+    key: str
+    id: str
+    comment: str
+    state_reason: StateReason = StateReason.COMPLETED
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.CLOSES
+
+    def describe(self) -> str:
+        return f"close issue #{self.number} ({self.id}) as {self.state_reason.value} with a comment"
+
+
+class CloseDuplicate(Frozen):
+    """Two runs raced and both opened an issue for one key: the newer one is closed, naming the kept one."""
+
+    number: int
+    key: str
+    of_number: int
+    comment: str
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.CLOSES
+
+    def describe(self) -> str:
+        return f"close issue #{self.number} as a duplicate of #{self.of_number} ({self.key})"
+
+
+class AddDependency(Frozen):
+    """`blocked_key`'s issue is blocked by `blocker_key`'s: keys, as either may be created in this run."""
+
+    blocked_key: str
+    blocked_id: str
+    blocker_key: str
+    blocker_id: str
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.DEPENDENCIES
+
+    def describe(self) -> str:
+        return f"link {self.blocked_id} as blocked by {self.blocker_id}"
+
+
+Operation: TypeAlias = (
+    CreateLabel
+    | UpdateLabel
+    | CreateMilestone
+    | UpdateMilestone
+    | CreateIssue
+    | UpdateIssue
+    | ReopenIssue
+    | CloseIssue
+    | CloseDuplicate
+    | AddDependency
+)
+
+
+class ChangeSet(Frozen):
+    """The ordered operations of one sync. Empty right after an apply: the idempotency contract."""
+
+    operations: tuple[Operation, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.operations)
+
+    def describe(self) -> tuple[str, ...]:
+        """One line per operation, for --dry-run and the job summary."""
+        return tuple(operation.describe() for operation in self.operations)
+
+
+def order_changes(operations: list[Operation] | tuple[Operation, ...]) -> ChangeSet:
+    """Sort by phase, keeping the (deterministic) order the diff produced within a phase."""
+    return ChangeSet(operations=tuple(sorted(operations, key=lambda operation: operation.phase)))

@@ -1,0 +1,262 @@
+"""The pure diff: plan + tracker state -> the ChangeSet that makes the tracker match the plan.
+
+No I/O and no clock: "now" is the plan's generated_at. Running it again on the state an apply
+produced gives an empty ChangeSet (the idempotency contract, S1). Humans win (decision 5): text
+outside the managed block, ticked boxes, labels we do not own, a milestone a human chose and a
+"not planned" close are all kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from issueplan.errors import SafetyStopError
+from issueplan.model import ActionItem, Plan
+from issueplan.render.issue import render_issue_body, render_issue_title
+from issueplan.tracker.catalog import (
+    LabelSpec,
+    item_label_specs,
+    managed_label,
+    milestone_title,
+    owns_label,
+    owns_milestone,
+)
+from issueplan.tracker.changes import (
+    AddDependency,
+    ChangeSet,
+    CloseDuplicate,
+    CloseIssue,
+    CreateIssue,
+    CreateLabel,
+    Operation,
+    ReopenIssue,
+    StateReason,
+    UpdateIssue,
+    UpdateLabel,
+    order_changes,
+)
+from issueplan.tracker.milestones import diff_milestones
+from issueplan.tracker.options import SyncOptions
+from issueplan.tracker.state import TrackedIssue, TrackerState
+
+MASS_CLOSE_FLOOR = 2
+
+
+def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> ChangeSet:
+    """Everything to write, in apply order. Raises SafetyStopError when it would close too much (S12)."""
+    issues = [issue for issue in state.issues if issue.scope == options.scope]
+    kept, duplicates = _keep_oldest(issues)
+    items = sorted(plan.items, key=lambda item: item.key)
+    # An item a human closed as not planned stays closed: it gets neither labels nor a milestone slot.
+    live = [item for item in items if not _declined(kept.get(item.key))]
+    label_ops = _label_changes(live, state, options, plan)
+    issue_ops = _issue_changes(items, kept, state, options, plan)
+    close_ops = _close_changes(plan, kept, duplicates, options)
+    _guard_mass_close(close_ops, kept, options)
+    milestone_ops = diff_milestones(live, issues, [*issue_ops, *close_ops], state, options)
+    return order_changes([*label_ops, *milestone_ops, *issue_ops, *close_ops])
+
+
+def _keep_oldest(
+    issues: list[TrackedIssue],
+) -> tuple[dict[str, TrackedIssue], list[tuple[TrackedIssue, int]]]:
+    """One issue per key: the oldest, preferring an open one; other open ones are duplicates of it (S8)."""
+    by_key: dict[str, list[TrackedIssue]] = {}
+    for issue in sorted(issues, key=lambda issue: issue.number):
+        by_key.setdefault(issue.key, []).append(issue)
+    kept: dict[str, TrackedIssue] = {}
+    duplicates: list[tuple[TrackedIssue, int]] = []
+    for key, group in sorted(by_key.items()):
+        candidates = [issue for issue in group if issue.state_reason is not StateReason.DUPLICATE] or group
+        keep = next((issue for issue in candidates if issue.is_open), candidates[0])
+        kept[key] = keep
+        duplicates.extend((issue, keep.number) for issue in group if issue.is_open and issue is not keep)
+    return kept, duplicates
+
+
+def _declined(issue: TrackedIssue | None) -> bool:
+    return issue is not None and not issue.is_open and issue.state_reason is StateReason.NOT_PLANNED
+
+
+def _label_changes(
+    items: list[ActionItem], state: TrackerState, options: SyncOptions, plan: Plan
+) -> list[Operation]:
+    """Create the owned labels the plan needs; recolour ours that drifted (names compare by case, S13)."""
+    wanted: dict[str, LabelSpec] = {options.label.casefold(): managed_label(options)}
+    for item in items:
+        for spec in item_label_specs(item, now=plan.generated_at):
+            wanted.setdefault(spec.name.casefold(), spec)
+    existing = {label.name.casefold(): label for label in state.labels}
+    ops: list[Operation] = []
+    for folded, spec in sorted(wanted.items()):
+        label = existing.get(folded)
+        if label is None:
+            ops.append(CreateLabel(name=spec.name, color=spec.color, description=spec.description))
+        elif label.color.lower() != spec.color or label.description != spec.description:
+            ops.append(UpdateLabel(name=label.name, color=spec.color, description=spec.description))
+    return ops
+
+
+def _issue_changes(
+    items: list[ActionItem],
+    kept: Mapping[str, TrackedIssue],
+    state: TrackerState,
+    options: SyncOptions,
+    plan: Plan,
+) -> list[Operation]:
+    links = {kept[item.key].item_id: kept[item.key].number for item in items if item.key in kept}
+    by_id = {item.id: item for item in items}
+    ops: list[Operation] = []
+    for item in items:
+        issue = kept.get(item.key)
+        if _declined(issue):
+            continue
+        if issue is None:
+            ops.append(_create(item, state, options, plan, links))
+            ops.extend(
+                AddDependency(
+                    blocked_key=item.key,
+                    blocked_id=item.id,
+                    blocker_key=by_id[dependency.id].key,
+                    blocker_id=dependency.id,
+                )
+                for dependency in item.dependencies
+                if dependency.in_plan and dependency.id in by_id
+            )
+            continue
+        if not issue.is_open:
+            ops.append(
+                ReopenIssue(
+                    number=issue.number, key=item.key, id=item.id, comment=_reopen_comment(item, options)
+                )
+            )
+        update = _update(item, issue, state, options, plan, links)
+        if update is not None:
+            ops.append(update)
+    return ops
+
+
+def _owned_labels(item: ActionItem, state: TrackerState, options: SyncOptions, plan: Plan) -> list[str]:
+    """Our labels for an item, spelt as the repository already spells them (GitHub matches names by case)."""
+    spelling = {label.name.casefold(): label.name for label in state.labels}
+    names = [options.label, *(spec.name for spec in item_label_specs(item, now=plan.generated_at))]
+    return [spelling.get(name.casefold(), name) for name in names]
+
+
+def _create(
+    item: ActionItem, state: TrackerState, options: SyncOptions, plan: Plan, links: Mapping[str, int]
+) -> CreateIssue:
+    return CreateIssue(
+        key=item.key,
+        id=item.id,
+        title=render_issue_title(item),
+        body=render_issue_body(item, scope=options.scope, links=links, secrets=options.secrets),
+        labels=tuple(sorted(_owned_labels(item, state, options, plan), key=str.casefold)),
+        milestone=milestone_title(item, options),
+    )
+
+
+def _update(
+    item: ActionItem,
+    issue: TrackedIssue,
+    state: TrackerState,
+    options: SyncOptions,
+    plan: Plan,
+    links: Mapping[str, int],
+) -> UpdateIssue | None:
+    title = render_issue_title(item)
+    body = render_issue_body(
+        item, scope=options.scope, links=links, previous=issue.body, secrets=options.secrets
+    )
+    theirs = [name for name in issue.labels if not owns_label(name, options)]
+    labels = sorted({*theirs, *_owned_labels(item, state, options, plan)}, key=str.casefold)
+    changed_labels = {name.casefold() for name in labels} != {name.casefold() for name in issue.labels}
+    milestone = _milestone_change(item, issue, state, options)
+    update = UpdateIssue(
+        number=issue.number,
+        key=item.key,
+        id=item.id,
+        title=title if title != issue.title else None,
+        body=body if body != issue.body else None,
+        labels=tuple(labels) if changed_labels else None,
+        milestone=milestone,
+    )
+    changed = (update.title, update.body, update.labels, update.milestone)
+    return update if any(value is not None for value in changed) else None
+
+
+def _milestone_change(
+    item: ActionItem, issue: TrackedIssue, state: TrackerState, options: SyncOptions
+) -> str | None:
+    """The milestone title to move the issue to, or None: a milestone a human chose is kept."""
+    target = milestone_title(item, options)
+    if target is None:
+        return None
+    current = next((mil for mil in state.milestones if mil.number == issue.milestone), None)
+    if current is not None and not owns_milestone(current.title, options):
+        return None
+    if current is not None and current.title.casefold() == target.casefold():
+        return None
+    return target
+
+
+def _close_changes(
+    plan: Plan,
+    kept: Mapping[str, TrackedIssue],
+    duplicates: list[tuple[TrackedIssue, int]],
+    options: SyncOptions,
+) -> list[Operation]:
+    """Close what the run saw healthy (decision 4: absent is not fixed), and the extra issues of a race."""
+    planned = {item.key for item in plan.items}
+    healthy = set(plan.healthy)
+    ops: list[Operation] = [
+        CloseIssue(number=issue.number, key=key, id=issue.item_id, comment=_close_comment(issue, options))
+        for key, issue in sorted(kept.items())
+        if issue.is_open and key not in planned and key in healthy
+    ]
+    ops.extend(
+        CloseDuplicate(
+            number=issue.number,
+            key=issue.key,
+            of_number=of_number,
+            comment=f"Duplicate of #{of_number}: two issueplan runs opened an issue for the same item; "
+            f"#{of_number} is kept.",
+        )
+        for issue, of_number in sorted(duplicates, key=lambda pair: pair[0].number)
+    )
+    return ops
+
+
+def _guard_mass_close(
+    closes: list[Operation], kept: Mapping[str, TrackedIssue], options: SyncOptions
+) -> None:
+    """Refuse to close more than half of the open managed issues (S12): likelier a broken run than a fix."""
+    closing = sum(isinstance(op, CloseIssue) for op in closes)
+    open_now = sum(issue.is_open for issue in kept.values())
+    if options.allow_mass_close or closing <= MASS_CLOSE_FLOOR or closing * 2 <= open_now:
+        return
+    raise SafetyStopError(
+        f"this sync would close {closing} of the {open_now} open issueplan issues (scope {options.scope!r}); "
+        "that looks like a broken or partial run, so nothing was written. If it is right, re-run with "
+        "--allow-mass-close (action input allow-mass-close: true)."
+    )
+
+
+def _run_link(options: SyncOptions) -> str:
+    return f" ([run]({options.run_url}))" if options.run_url else ""
+
+
+def _close_comment(issue: TrackedIssue, options: SyncOptions) -> str:
+    if not options.close_comment:
+        return ""
+    return (
+        f"issueplan closed {issue.item_id} as completed: this run observed its evidence and found it healthy"
+        f"{_run_link(options)}. It will be reopened if the problem returns."
+    )
+
+
+def _reopen_comment(item: ActionItem, options: SyncOptions) -> str:
+    return (
+        f"issueplan reopened {item.id}: the problem returned in this run{_run_link(options)}. "
+        "The description above shows the current evidence."
+    )

@@ -1,0 +1,49 @@
+"""How a sync behaves: the one options value shared by the diff, the applier and the orchestration."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from issueplan.model import Frozen
+
+DEFAULT_LABEL = "issueplan"
+API_VERSION = "2022-11-28"
+
+
+class MilestoneMode(StrEnum):
+    """How open items are grouped into milestones."""
+
+    PRIORITY = "priority"
+    WEEK = "week"
+    NONE = "none"
+
+
+class SyncOptions(Frozen):
+    """Everything a sync needs to know besides the plan and the target.
+
+    `write_interval` paces writes (GitHub asks for at least one second between them); `max_writes` is a
+    per-run budget after which the run stops cleanly and reports what is left.
+    """
+
+    scope: str = "default"
+    label: str = DEFAULT_LABEL
+    milestones: MilestoneMode = MilestoneMode.PRIORITY
+    close_comment: bool = True
+    dashboard: bool = False
+    write_interval: float = Field(default=1.0, ge=0)
+    max_writes: int | None = Field(default=None, ge=0)
+    allow_mass_close: bool = False
+    dry_run: bool = False
+    run_url: str | None = None
+    secrets: tuple[str, ...] = ()
+    login: str | None = None
+
+
+class GitHubTarget(Frozen):
+    """Where to sync: the REST API root, `owner/name`, and the token (never printed)."""
+
+    api_url: str = "https://api.github.com"
+    repo: str
+    token: str = Field(repr=False)
