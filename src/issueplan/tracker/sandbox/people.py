@@ -1,0 +1,120 @@
+"""What tests read from the fake and what "humans" do to it: direct state access, never recorded."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any
+
+from issueplan.tracker.sandbox.catalog_routes import ensure_label
+from issueplan.tracker.sandbox.shapes import Site, comment_json, issue_json, label_json, milestone_json
+from issueplan.tracker.sandbox.state import IssueRecord, IssueState, RepoState, StateReason
+
+
+class HumanActions:
+    """Mixed into FakeGitHub, which provides the state, its lock, the site, the clock and persistence."""
+
+    state: RepoState
+    lock: threading.RLock
+    site: Site
+
+    def now(self) -> datetime:
+        raise NotImplementedError
+
+    def persist(self) -> None:
+        raise NotImplementedError
+
+    # --- reading ------------------------------------------------------------------------------------------
+
+    def issues(self) -> list[dict[str, Any]]:
+        """Every issue and pull request, in GitHub's JSON shape, by number."""
+        with self.lock:
+            ordered = sorted(self.state.issues, key=lambda i: i.number)
+            return [issue_json(self.site, self.state, i) for i in ordered]
+
+    def labels(self) -> list[dict[str, Any]]:
+        with self.lock:
+            ordered = sorted(self.state.labels, key=lambda lb: lb.name.casefold())
+            return [label_json(self.site, self.state, lb) for lb in ordered]
+
+    def milestones(self) -> list[dict[str, Any]]:
+        with self.lock:
+            ordered = sorted(self.state.milestones, key=lambda m: m.number)
+            return [milestone_json(self.site, self.state, m) for m in ordered]
+
+    def comments(self, number: int) -> list[dict[str, Any]]:
+        with self.lock:
+            issue = self._issue(number)
+            return [comment_json(self.site, self.state, issue, c) for c in issue.comments]
+
+    def _issue(self, number: int) -> IssueRecord:
+        issue = self.state.issue(number)
+        if issue is None:
+            raise KeyError(f"no issue #{number} in the fake repository")
+        return issue
+
+    # --- acting as a person -------------------------------------------------------------------------------
+
+    def human_edit(
+        self,
+        number: int,
+        *,
+        body: str | None = None,
+        title: str | None = None,
+        labels: list[str] | None = None,
+        state: str | None = None,
+        state_reason: str | None = None,
+        assignees: list[str] | None = None,
+        milestone: int | None = None,
+    ) -> None:
+        """Edit an issue as a person in the web UI would. Unknown labels are created, as the UI offers."""
+        with self.lock:
+            issue = self._issue(number)
+            now = self.now()
+            if body is not None:
+                issue.body = body
+            if title is not None:
+                issue.title = title
+            if labels is not None:
+                issue.label_ids = list(dict.fromkeys(ensure_label(self.state, name).id for name in labels))
+            if assignees is not None:
+                issue.assignees = list(assignees)
+            if milestone is not None:
+                if self.state.milestone(milestone) is None:
+                    raise KeyError(f"no milestone #{milestone} in the fake repository")
+                issue.milestone = milestone
+            if state is not None and IssueState(state) is not issue.state:
+                issue.state = IssueState(state)
+                closing = issue.state is IssueState.CLOSED
+                default = StateReason.COMPLETED if closing else StateReason.REOPENED
+                issue.state_reason = StateReason(state_reason) if state_reason else default
+                issue.closed_at = now if closing else None
+            issue.updated_at = now
+            self.persist()
+
+    def human_create_issue(
+        self,
+        *,
+        title: str,
+        body: str,
+        labels: list[str] | None = None,
+        user: str = "stranger",
+        pull_request: bool = False,
+    ) -> int:
+        """Open an issue (or, with `pull_request`, a pull request) as someone else; returns its number."""
+        with self.lock:
+            now = self.now()
+            issue = IssueRecord(
+                id=self.state.new_id(),
+                number=self.state.new_number(),
+                title=title,
+                body=body,
+                user=user,
+                created_at=now,
+                updated_at=now,
+                pull_request=pull_request,
+            )
+            issue.label_ids = list(dict.fromkeys(ensure_label(self.state, name).id for name in labels or []))
+            self.state.issues.append(issue)
+            self.persist()
+            return issue.number
