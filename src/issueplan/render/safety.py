@@ -120,6 +120,9 @@ class Span(StrEnum):
     BLOCK = "block"  # a paragraph: newlines kept
     LINE = "line"  # a title, a list item, a heading: one line
     CELL = "cell"  # a Markdown table cell: one line, pipes escaped even inside code spans
+    # An issue title: one line GitHub shows as text (no HTML, little Markdown) except for code spans and
+    # references, so only the live words are wrapped.
+    TITLE = "title"
 
 
 # C0/C1 controls except tab and newline, bidi embeddings/overrides/isolates, and the BOM.
@@ -129,7 +132,8 @@ _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\
 _LIVE_WORD = re.compile(
     r"\S*(?:@|#\d|(?i:gh-\d)|://|(?i:www\.)|/(?:issues|pull|pulls|discussions|commit)/\d)\S*"
 )
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
+# `_` between two letters or digits can never start or end emphasis, so snake_case names stay readable.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]|~]|(?<![^\W_])_|_(?![^\W_]))")
 _LINE_START = re.compile(r"^([ \t]*)([#>+=\-]|\d+[.)])", re.MULTILINE)
 _ZWSP = "\u200b"
 
@@ -161,12 +165,15 @@ def neutralise(text: str, span: Span = Span.BLOCK) -> str:
         text = " ".join(text.split())
     pieces: list[str] = []
     last = 0
+    escape = defuse_markers if span is Span.TITLE else _escape_prose
     for match in _LIVE_WORD.finditer(text):
-        pieces.append(_escape_prose(text[last : match.start()]))
+        pieces.append(escape(text[last : match.start()]))
         pieces.append(code_span(match.group(0), in_table=span is Span.CELL))
         last = match.end()
-    pieces.append(_escape_prose(text[last:]))
+    pieces.append(escape(text[last:]))
     result = "".join(pieces)
+    if span is Span.TITLE:
+        return result
     # A line starting like a heading, quote, list or setext underline would change the document's structure.
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), result)
 

@@ -1,0 +1,275 @@
+"""One GitHub issue per action item: its title, its body with a managed block and a hidden marker, and the
+comments written when an item is closed or comes back.
+
+The body is the only state issueplan keeps (DESIGN decision 2). Its managed block lies between
+`<!-- issueplan:begin -->` and `<!-- issueplan:end -->` and ends with the marker line
+`<!-- issueplan {"first_seen":…,"id":…,"key":…,"scope":…,"v":1} -->`. Text outside the block and boxes a human
+ticked inside it survive every re-render (decision 5). Same inputs give byte-identical bodies, so a no-op run
+makes no edit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal
+
+from pydantic import AwareDatetime, ValidationError
+
+from issueplan.model import ActionItem, Frozen
+from issueplan.render.evidence import render_evidence
+from issueplan.render.safety import (
+    BODY_MARGIN,
+    Span,
+    body_length,
+    cap_title,
+    neutralise,
+    redact,
+    truncate_sections,
+)
+from issueplan.render.timestamp import as_utc, format_timestamp
+
+BEGIN = "<!-- issueplan:begin -->"
+END = "<!-- issueplan:end -->"
+_MARKER_LINE = re.compile(r"<!-- issueplan (\{.*\}) -->")
+_FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+_TASK = re.compile(r"\s*[-*+] \[([ xX])\] (.*?)\s*")
+# An issue body carries many failing tests, unlike the plan; truncation by section keeps it under the limit.
+CASE_LIMIT = 50
+FINDING_LIMIT = 200
+# The per-body line renderer: redacts with the run's secrets, then neutralises to one line.
+_Line = Callable[[str], str]
+NOTICE = (
+    "_This issue is maintained by issueplan. The part between the issueplan markers is rewritten on every"
+    " run; text above or below it and the boxes you tick are kept._\n\n"
+)
+
+
+class Marker(Frozen):
+    """The hidden identity of a managed issue. Its `key` is the item's identity; `id` and `first_seen` are
+    remembered from the first run so display ids and due dates never move."""
+
+    v: Literal[1] = 1
+    key: str
+    id: str
+    scope: str
+    first_seen: AwareDatetime
+
+    def render(self) -> str:
+        payload = {
+            "first_seen": format_timestamp(self.first_seen),
+            "id": self.id,
+            "key": self.key,
+            "scope": self.scope,
+            "v": self.v,
+        }
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        # A key built from a suite name could hold `-->`; escaped, nothing can end the comment early.
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return f"<!-- issueplan {text} -->"
+
+
+class ParsedBody(Frozen):
+    """An issue body split around its managed block. `before` and `after` are kept verbatim on re-render."""
+
+    marker: Marker
+    before: str
+    managed: str
+    after: str
+    checked: frozenset[str]
+
+
+def item_marker(item: ActionItem, scope: str) -> Marker:
+    return Marker(key=item.key, id=item.id, scope=scope, first_seen=as_utc(item.first_seen))
+
+
+def render_issue_title(item: ActionItem) -> str:
+    """`BUG-004: Fix: Security Tests Test Failures`: one line, no live mention or reference, at most 256."""
+    return cap_title(neutralise(redact(f"{item.id}: {item.title}"), Span.TITLE))
+
+
+def render_issue_body(
+    item: ActionItem,
+    *,
+    scope: str,
+    links: Mapping[str, int] | None = None,
+    previous: str | None = None,
+    secrets: Sequence[str] = (),
+) -> str:
+    """The full body: `previous`'s text outside the managed block, and a fresh managed block for `item`."""
+    parsed = parse_issue_body(previous) if previous else None
+    before = parsed.before if parsed else ""
+    after = parsed.after if parsed else ""
+    checked = parsed.checked if parsed else frozenset()
+
+    def line(text: str) -> str:
+        return neutralise(redact(text, secrets), Span.LINE)
+
+    def tasks(entries: Sequence[str]) -> str:
+        rendered = (line(entry) for entry in entries)
+        return "".join(f"- [{'x' if text in checked else ' '}] {text}\n" for text in rendered)
+
+    head = [
+        f"{BEGIN}\n",
+        NOTICE,
+        f"**Description**: {neutralise(redact(item.description, secrets))}\n\n",
+        _render_fields(item, links or {}, line),
+    ]
+    if item.steps:
+        head.append(f"### Implementation steps\n\n{tasks(item.steps)}\n")
+    if item.acceptance_criteria:
+        head.append(f"### Acceptance criteria\n\n{tasks(item.acceptance_criteria)}\n")
+    evidence = render_evidence(
+        item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT, secrets=secrets
+    )
+    if evidence:
+        evidence[0] = "### Evidence\n\n" + evidence[0]
+    tail = f"{item_marker(item, scope).render()}\n{END}"
+    # Text outside the block belongs to humans and is kept whole; the managed block gets what is left.
+    budget = BODY_MARGIN - body_length(before) - body_length(after)
+    managed = truncate_sections(
+        ["".join(head), *evidence, tail], budget, keep_last=1, noun="sections of evidence"
+    )
+    return before + managed + after
+
+
+def _render_fields(item: ActionItem, links: Mapping[str, int], line: _Line) -> str:
+    dependencies = ", ".join(
+        _render_dependency(dep.id, dep.in_plan, links, line) for dep in item.dependencies
+    )
+    fields = [
+        ("Priority", item.priority.value),
+        ("Type", item.type.value),
+        ("Team", line(item.team)),
+        ("Effort", line(item.effort)),
+        ("First seen", format_timestamp(item.first_seen)),
+        ("Due date", format_timestamp(item.due_date)),
+        ("Dependencies", dependencies or "none"),
+    ]
+    return "".join(f"- **{name}**: {value}\n" for name, value in fields) + "\n"
+
+
+def _render_dependency(dep_id: str, in_plan: bool, links: Mapping[str, int], line: _Line) -> str:
+    shown = line(dep_id)
+    if dep_id in links:
+        # Our own reference to our own issue: the one place a live `#N` is wanted.
+        return f"#{links[dep_id]} ({shown})"
+    return shown if in_plan else f"{shown} (not in this plan)"
+
+
+def parse_issue_body(body: str) -> ParsedBody | None:
+    """Split a body around its managed block; None when it has no valid marker.
+
+    Only the last marker line outside code fences counts, and only with strict JSON of a known version, so
+    text quoted inside a message or a fence can never pass for the real marker (R4).
+    """
+    lines = body.splitlines(keepends=True)
+    outside = _lines_outside_fences(lines)
+    marker: Marker | None = None
+    marker_at = -1
+    for index in reversed(outside):
+        marker = _parse_marker(lines[index].rstrip("\r\n"))
+        if marker is not None:
+            marker_at = index
+            break
+    if marker is None:
+        return None
+    begin_at = next((i for i in reversed(outside) if i < marker_at and _is(lines[i], BEGIN)), -1)
+    end_at = next((i for i in outside if i > marker_at and _is(lines[i], END)), len(lines))
+    before = "".join(lines[: max(begin_at, 0)])
+    managed = "".join(lines[begin_at + 1 : end_at])
+    after = ""
+    if end_at < len(lines):
+        end_line = lines[end_at]
+        after = end_line[len(end_line.rstrip("\r\n")) :] + "".join(lines[end_at + 1 :])
+    checked = frozenset(
+        match.group(2)
+        for text in managed.splitlines()
+        if (match := _TASK.fullmatch(text)) and match.group(1) in "xX"
+    )
+    return ParsedBody(marker=marker, before=before, managed=managed, after=after, checked=checked)
+
+
+def _is(line: str, expected: str) -> bool:
+    return line.strip() == expected
+
+
+def _parse_marker(line: str) -> Marker | None:
+    match = _MARKER_LINE.fullmatch(line)
+    if match is None:
+        return None
+    payload = match.group(1)
+    try:
+        data = json.loads(payload, object_pairs_hook=_refuse_duplicates)
+        if not isinstance(data, dict):
+            return None
+        return Marker.model_validate_json(payload, strict=True)
+    except (ValueError, ValidationError):
+        return None
+
+
+def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [key for key, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise ValueError("duplicate key in marker")
+    return dict(pairs)
+
+
+def _lines_outside_fences(lines: Sequence[str]) -> list[int]:
+    """Indexes of lines outside fenced code blocks (CommonMark's fence rules, enough to skip quoted text)."""
+    outside: list[int] = []
+    fence: str | None = None
+    for index, raw in enumerate(lines):
+        text = raw.rstrip("\r\n")
+        opening = _FENCE_OPEN.fullmatch(text)
+        if fence is None:
+            if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
+                fence = opening.group(1)
+                continue
+            outside.append(index)
+        elif (
+            opening
+            and opening.group(1)[0] == fence[0]
+            and len(opening.group(1)) >= len(fence)
+            and not opening.group(2).strip()
+        ):
+            fence = None
+    return outside
+
+
+def render_close_comment(item_key: str, reason_facts: Sequence[str], run_url: str | None) -> str:
+    """Why issueplan closed the issue: what it observed as healthy in this run."""
+    facts = "".join(f"- {neutralise(redact(fact), Span.LINE)}\n" for fact in reason_facts)
+    key = neutralise(redact(item_key), Span.LINE)
+    lines = [
+        f"issueplan closed this issue: the evidence for {key} was observed in this run and found healthy.\n"
+    ]
+    if facts:
+        lines.append("\n" + facts)
+    lines.append(_run_line(run_url))
+    return "".join(lines)
+
+
+def render_reopen_comment(item: ActionItem, run_url: str | None) -> str:
+    """Why issueplan reopened the issue: what came back, in the run's own facts."""
+    facts = [neutralise(redact(fact), Span.LINE) for fact in item.evidence.facts]
+    facts += [
+        f"suite {neutralise(redact(suite.name), Span.LINE)}: {suite.status}"
+        f" ({suite.failures} failures, {suite.errors} errors)"
+        for suite in sorted(item.evidence.suites, key=lambda s: s.name)
+    ]
+    if item.evidence.findings:
+        facts.append(f"{len(item.evidence.findings)} findings reported by scanners")
+    text = "issueplan reopened this issue: the problem it tracks came back.\n"
+    if facts:
+        text += "\n" + "".join(f"- {fact}\n" for fact in facts)
+    return text + _run_line(run_url)
+
+
+def _run_line(run_url: str | None) -> str:
+    if not run_url:
+        return ""
+    if re.fullmatch(r"https://[^\s<>()\[\]]+", run_url):
+        return f"\n[The run]({run_url})\n"
+    return f"\nRun: {neutralise(run_url, Span.LINE)}\n"
