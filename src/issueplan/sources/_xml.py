@@ -59,6 +59,12 @@ def declared_entities(element: etree._Element) -> tuple[str, ...]:
     return tuple(sorted(str(entity.name) for entity in dtd.iterentities()))
 
 
+def source_line(element: etree._Element) -> int | None:
+    """The element's line in its file, when libxml2 knows it."""
+    line: object = element.sourceline  # lxml-stubs type it as a bare `...`
+    return line if isinstance(line, int) and line > 0 else None
+
+
 def entity_problem(file: str, names: tuple[str, ...]) -> Problem:
     shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
     return Problem(

@@ -1,0 +1,154 @@
+"""One JUnit `<testcase>` element → its outcome and, when it did not simply pass, a `Case`.
+
+The dialects disagree on how a result is written; these are the rules, in order:
+1. A `status` attribute that says the test did not run (`disabled`, `skipped`, `notrun`, tst / ctest / Bazel)
+   makes the case skipped, whatever children it has: a runner that did not run a test cannot have failed it.
+2. Otherwise the result children decide, one result per case: `<error>` > `<failure>` > `<skipped>`.
+   Surefire's `<rerunFailure>` / `<rerunError>` beside a `<failure>` leave it failed (every rerun failed too).
+3. Only rerun children (`<flakyFailure>`, `<flakyError>`, or reruns without a final failure) → flaky: it
+   failed, then passed, so it does not fail the suite but is listed.
+4. Otherwise a `status` of `failed` / `errored` (tst) without a child still counts; anything else passed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from lxml import etree
+
+from issueplan.model import MESSAGE_CAP, TRACE_CAP, Case, CaseOutcome, cap_text
+
+_RESULTS = {"error": CaseOutcome.ERROR, "failure": CaseOutcome.FAILED, "skipped": CaseOutcome.SKIPPED}
+_RANK = {CaseOutcome.ERROR: 0, CaseOutcome.FAILED: 1, CaseOutcome.SKIPPED: 2}
+_RERUNS = frozenset({"flakyFailure", "flakyError", "rerunFailure", "rerunError", "rerun"})
+_STATUSES = {
+    "disabled": CaseOutcome.SKIPPED,
+    "skipped": CaseOutcome.SKIPPED,
+    "skip": CaseOutcome.SKIPPED,
+    "notrun": CaseOutcome.SKIPPED,
+    "ignored": CaseOutcome.SKIPPED,
+    "pending": CaseOutcome.SKIPPED,
+    "failed": CaseOutcome.FAILED,
+    "fail": CaseOutcome.FAILED,
+    "failure": CaseOutcome.FAILED,
+    "errored": CaseOutcome.ERROR,
+    "error": CaseOutcome.ERROR,
+}
+SUITE_RESULTS = frozenset({"error", "failure"})
+# `path/to/file.ext:123` anywhere on the first line of a trace (Go, pytest, PHPUnit, Java frames).
+_PATH_LINE = re.compile(r"([\w./\\-]+\.[A-Za-z]\w*):(\d+)")
+
+
+def outcome_of(testcase: etree._Element) -> tuple[CaseOutcome | None, etree._Element | None]:
+    """The case's outcome (None: passed) and the child element that explains it, if any."""
+    best: CaseOutcome | None = None
+    detail: etree._Element | None = None
+    rerun: etree._Element | None = None
+    for child in testcase:
+        tag = child.tag
+        outcome = _RESULTS.get(tag)  # comments and entity references have a function as tag: no match
+        if outcome is not None:
+            if best is None or _RANK[outcome] < _RANK[best]:
+                best, detail = outcome, child
+        elif rerun is None and tag in _RERUNS:
+            rerun = child
+    status = _STATUSES.get((testcase.get("status") or "").strip().lower())
+    if status is CaseOutcome.SKIPPED:
+        return status, detail
+    if best is not None:
+        return best, detail
+    if rerun is not None:
+        return CaseOutcome.FLAKY, rerun
+    return status, None
+
+
+def build_case(
+    testcase: etree._Element, outcome: CaseOutcome, detail: etree._Element | None, suite_file: str | None
+) -> Case:
+    """A Case from a testcase element; message and trace capped, file/line from attributes or the trace."""
+    trace = _text_of(detail) if detail is not None else ""
+    file = testcase.get("file") or suite_file
+    line = _positive_int(testcase.get("line"))
+    if file is None and trace:
+        file, line = _path_line(trace, line)
+    return Case(
+        classname=testcase.get("classname") or "",
+        name=testcase.get("name") or "",
+        file=file,
+        line=line,
+        outcome=outcome,
+        message=_message(detail, trace),
+        type=(detail.get("type") or "") if detail is not None else "",
+        trace=cap_text(trace, TRACE_CAP),
+    )
+
+
+def suite_case(suite_name: str, suite_file: str | None, result: etree._Element) -> Case:
+    """An `<error>`/`<failure>` right under a `<testsuite>` (setup failed): an errored case named after it."""
+    trace = _text_of(result)
+    return Case(
+        classname=suite_name,
+        name=suite_name,
+        file=suite_file,
+        outcome=CaseOutcome.ERROR,
+        message=_message(result, trace),
+        type=result.get("type") or "",
+        trace=cap_text(trace, TRACE_CAP),
+    )
+
+
+def seconds(raw: str | None) -> float:
+    """A `time` attribute in seconds; absent, negative, NaN or garbage → 0. Accepts `2,503.1` and `0,5`."""
+    if not raw:
+        return 0.0
+    try:
+        value = float(raw)
+    except ValueError:
+        cleaned = raw.replace(",", "") if "." in raw else raw.replace(",", ".")
+        try:
+            value = float(cleaned)
+        except ValueError:
+            return 0.0
+    return value if math.isfinite(value) and value > 0 else 0.0
+
+
+def declared_count(raw: str | None) -> int | None:
+    """A declared count attribute, or None when absent or not a non-negative integer."""
+    if raw is None:
+        return None
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def _text_of(result: etree._Element) -> str:
+    text = result.text or ""
+    if not text.strip():
+        # Surefire puts a rerun's trace in a <stackTrace> child rather than in the element's text.
+        trace = result.find("stackTrace")
+        if trace is not None:
+            text = trace.text or ""
+    return text.strip("\n")
+
+
+def _message(result: etree._Element | None, trace: str) -> str:
+    message = (result.get("message") or "").strip() if result is not None else ""
+    if not message:
+        message = next((line.strip() for line in trace.splitlines() if line.strip()), "")
+    return cap_text(message, MESSAGE_CAP)
+
+
+def _positive_int(raw: str | None) -> int | None:
+    value = declared_count(raw)
+    return value or None
+
+
+def _path_line(trace: str, line: int | None) -> tuple[str | None, int | None]:
+    first = next((text for text in trace.splitlines() if text.strip()), "")
+    found = _PATH_LINE.search(first[:1000])
+    if found is None:
+        return None, line
+    return found.group(1), line or int(found.group(2))
