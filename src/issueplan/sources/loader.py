@@ -1,0 +1,245 @@
+"""load_results: result files, directories and globs → one RunReport, the same whatever the input order.
+
+Suites: declared suites (config) first, in declaration order, then zero-config suites by name. A zero-config
+suite exists when a test report lies in its place, or when the CI told its step outcome. A file belongs to the
+declared suite whose `results` globs match it (or whose name is the file's zero-config suite). Findings, scans
+and coverage are collected wherever they lie.
+
+A suite's status comes from its test reports when it has any, else from its step outcome (failure → failed,
+success → passed, anything else or unknown → skipped); `has_report` says whether any result file was found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from issueplan.model import (
+    Case,
+    Coverage,
+    FileCoverage,
+    FileResult,
+    Finding,
+    Problem,
+    RunReport,
+    StepOutcome,
+    Suite,
+    SuiteKind,
+    SuiteSpec,
+    SuiteStatus,
+    TestTotals,
+)
+from issueplan.sources import _inputs
+
+DEFAULT_MAX_FILE_BYTES = 256 * 2**20
+# Readers that stream their input hold little in memory, so a file over the cap may still be read.
+STREAMING_FORMATS = frozenset({"cobertura", "lcov"})
+RESULT_SUFFIXES = frozenset({".xml", ".json", ".sarif", ".info", ".lcov", ".trx", ".jsonl"})
+
+_KIND_WORDS: tuple[tuple[SuiteKind, frozenset[str]], ...] = (
+    (SuiteKind.SECURITY, frozenset({"security", "sec", "sast"})),
+    (SuiteKind.API, frozenset({"api"})),
+    (SuiteKind.FRONTEND, frozenset({"frontend", "ui", "web", "e2e", "browser"})),
+    (SuiteKind.PERFORMANCE, frozenset({"perf", "performance", "load", "stress", "benchmark", "benchmarks"})),
+    (SuiteKind.UNIT, frozenset({"unit"})),
+    (SuiteKind.INTEGRATION, frozenset({"integration"})),
+)
+_SEGMENT = re.compile(r"[_\-./ ]+")
+_OUTCOME_STATUS = {StepOutcome.FAILURE: SuiteStatus.FAILED, StepOutcome.SUCCESS: SuiteStatus.PASSED}
+
+
+def infer_kind(name: str) -> SuiteKind:
+    """The kind a suite's name suggests, by whole segments: "unit_tests" → unit, "sec-scan" → security."""
+    segments = set(_SEGMENT.split(name.lower()))
+    for kind, words in _KIND_WORDS:
+        if segments & words:
+            return kind
+    return SuiteKind.OTHER
+
+
+@dataclass
+class _Gathered:
+    """What one suite collected: its files and the test reports among them."""
+
+    files: list[str] = field(default_factory=list)
+    reports: list[FileResult] = field(default_factory=list)
+
+
+def load_results(
+    inputs: Sequence[str | Path],
+    *,
+    outcomes: Mapping[str, StepOutcome] = {},
+    suites: Sequence[SuiteSpec] = (),
+    workspace: Path | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+) -> RunReport:
+    """Read every result file under `inputs` into one RunReport; a bad file is a Problem, not an error."""
+    from issueplan.sources import HEAD_BYTES, READERS  # noqa: PLC0415 - the registry imports this module
+
+    candidates, problems = _inputs.discover(inputs, workspace)
+    results: list[tuple[_inputs.Candidate, FileResult]] = []
+    for candidate in candidates:
+        head = _inputs.first_look(candidate, HEAD_BYTES)
+        if isinstance(head, Problem):
+            problems.append(head)
+            continue
+        name = next((name for name, reader in READERS.items() if reader.detect(head.data)), None)
+        if name is None:
+            if not candidate.in_root or candidate.path.suffix.lower() in RESULT_SUFFIXES:
+                problems.append(Problem(file=candidate.display, message="not a recognised result format"))
+            continue
+        if head.size > max_file_bytes and name not in STREAMING_FORMATS:
+            limit = f"{max_file_bytes / 2**20:g} MiB"
+            problems.append(Problem(file=candidate.display, message=f"not read: larger than {limit}"))
+            continue
+        results.append((candidate, READERS[name].read(candidate.path)))
+
+    gathered: dict[str, _Gathered] = {}
+    for candidate, result in results:
+        owner = _owner(candidate, suites)
+        if owner is None:
+            continue
+        entry = gathered.setdefault(owner, _Gathered())
+        entry.files.append(result.file)
+        if result.totals is not None:
+            entry.reports.append(result)
+    for name in list(gathered):
+        if not gathered[name].reports and name not in outcomes and name not in {s.name for s in suites}:
+            del gathered[name]  # a folder of scans or coverage alone is no test suite
+
+    file_results = [result for _, result in results]
+    return RunReport(
+        suites=_suites(gathered, suites, outcomes),
+        findings=tuple(sorted((f for r in file_results for f in r.findings), key=_finding_key)),
+        scans=tuple(
+            sorted((s for r in file_results for s in r.scans), key=lambda s: (s.file, s.tool, s.findings))
+        ),
+        coverage=_merge_coverage([r.coverage for r in file_results if r.coverage is not None]),
+        problems=tuple(sorted([*problems, *(p for r in file_results for p in r.problems)], key=_problem_key)),
+    )
+
+
+def _owner(candidate: _inputs.Candidate, specs: Sequence[SuiteSpec]) -> str | None:
+    for spec in specs:
+        if any(_glob_matches(pattern, candidate) for pattern in spec.results):
+            return spec.name
+    return candidate.suite
+
+
+def _glob_matches(pattern: str, candidate: _inputs.Candidate) -> bool:
+    regex = _glob_regex(pattern)
+    return bool(regex.fullmatch(candidate.rel) or regex.fullmatch(candidate.display))
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob as a regex: `**/` spans directories (or none), `*` and `?` stay within one."""
+    parts = re.split(r"(\*\*/|\*\*|\*|\?)", pattern.removeprefix("./"))
+    table = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+    return re.compile("".join(table.get(part, re.escape(part)) for part in parts))
+
+
+def _suites(
+    gathered: Mapping[str, _Gathered], specs: Sequence[SuiteSpec], outcomes: Mapping[str, StepOutcome]
+) -> tuple[Suite, ...]:
+    declared = {spec.name: spec for spec in specs}
+    names = list(declared) + sorted((set(gathered) | set(outcomes)) - set(declared))
+    built = []
+    for name in names:
+        spec = declared.get(name)
+        kind = spec.kind if spec is not None and spec.kind is not None else infer_kind(name)
+        built.append(_suite(name, kind, gathered.get(name, _Gathered()), outcomes.get(name)))
+    return tuple(built)
+
+
+def _suite(name: str, kind: SuiteKind, gathered: _Gathered, outcome: StepOutcome | None) -> Suite:
+    totals = sum((r.totals for r in gathered.reports if r.totals is not None), TestTotals())
+    cases = sorted((c for r in gathered.reports for c in r.cases), key=_case_key)
+    return Suite(
+        name=name,
+        kind=kind,
+        status=_status(totals, has_tests_report=bool(gathered.reports), outcome=outcome),
+        has_report=bool(gathered.files),
+        outcome=outcome,
+        tests=totals.tests,
+        failures=totals.failures,
+        errors=totals.errors,
+        skipped=totals.skipped,
+        flaky=totals.flaky,
+        duration=round(totals.duration, 6),
+        cases=tuple(cases),
+        files=tuple(sorted(gathered.files)),
+    )
+
+
+def _status(totals: TestTotals, *, has_tests_report: bool, outcome: StepOutcome | None) -> SuiteStatus:
+    if not has_tests_report:
+        return _OUTCOME_STATUS.get(outcome, SuiteStatus.SKIPPED) if outcome else SuiteStatus.SKIPPED
+    if totals.failures or totals.errors or outcome is StepOutcome.FAILURE:
+        return SuiteStatus.FAILED
+    if totals.tests == 0 or totals.skipped >= totals.tests or outcome is StepOutcome.SKIPPED:
+        return SuiteStatus.SKIPPED
+    return SuiteStatus.PASSED
+
+
+def _merge_coverage(reports: Iterable[Coverage]) -> Coverage | None:
+    reports = list(reports)
+    if len(reports) <= 1:
+        return reports[0] if reports else None
+    by_path: dict[str, FileCoverage] = {}
+    for report in reports:
+        for entry in report.files:
+            known = by_path.get(entry.path)
+            by_path[entry.path] = entry if known is None else _add_file(known, entry)
+    lines_valid = sum(r.lines_valid for r in reports)
+    lines_covered = sum(r.lines_covered for r in reports)
+    branches_valid = sum(r.branches_valid for r in reports)
+    branches_covered = sum(r.branches_covered for r in reports)
+    return Coverage(
+        line_rate=round(lines_covered / lines_valid, 6) if lines_valid else None,
+        branch_rate=round(branches_covered / branches_valid, 6) if branches_valid else None,
+        lines_valid=lines_valid,
+        lines_covered=lines_covered,
+        branches_valid=branches_valid,
+        branches_covered=branches_covered,
+        files=tuple(by_path[path] for path in sorted(by_path)),
+    )
+
+
+def _add_file(one: FileCoverage, other: FileCoverage) -> FileCoverage:
+    """One source file reported by two tools (e.g. two test jobs): counts add up, rates follow."""
+    lines_valid = one.lines_valid + other.lines_valid
+    lines_covered = one.lines_covered + other.lines_covered
+    branches_valid = one.branches_valid + other.branches_valid
+    branches_covered = one.branches_covered + other.branches_covered
+    return FileCoverage(
+        path=one.path,
+        line_rate=round(lines_covered / lines_valid, 6) if lines_valid else None,
+        branch_rate=round(branches_covered / branches_valid, 6) if branches_valid else None,
+        lines_valid=lines_valid,
+        lines_covered=lines_covered,
+        branches_valid=branches_valid,
+        branches_covered=branches_covered,
+    )
+
+
+def _case_key(case: Case) -> tuple[str, str, str, str, int, str, str, str]:
+    return (
+        case.classname,
+        case.name,
+        case.outcome,
+        case.file or "",
+        case.line or 0,
+        case.message,
+        case.type,
+        case.trace,
+    )
+
+
+def _finding_key(finding: Finding) -> tuple[str, str, int, str, str]:
+    return (finding.tool, finding.path or "", finding.line or 0, finding.rule_id, finding.fingerprint)
+
+
+def _problem_key(problem: Problem) -> tuple[str, int, int, str]:
+    return (problem.file, problem.line or 0, problem.column or 0, problem.message)
