@@ -37,3 +37,8 @@ READERS: dict[str, Reader] = {
     "junit": junit,
     "lcov": lcov,
 }
+
+# Re-exported last: the loader looks readers up in READERS.
+from issueplan.sources.loader import infer_kind, load_results  # noqa: E402
+
+__all__ = ["HEAD_BYTES", "READERS", "Reader", "infer_kind", "load_results"]
