@@ -1,1 +1,23 @@
-"""tracker."""
+"""tracker: read GitHub's state, diff it with the plan (pure), apply the ChangeSet with PyGithub."""
+
+from issueplan.tracker.changes import ChangeSet, Operation
+from issueplan.tracker.diff import diff_tracker
+from issueplan.tracker.github import SyncResult, apply_changes, connect
+from issueplan.tracker.options import GitHubTarget, MilestoneMode, SyncOptions
+from issueplan.tracker.state import TrackerState, read_state
+from issueplan.tracker.sync import sync_plan
+
+__all__ = [
+    "ChangeSet",
+    "GitHubTarget",
+    "MilestoneMode",
+    "Operation",
+    "SyncOptions",
+    "SyncResult",
+    "TrackerState",
+    "apply_changes",
+    "connect",
+    "diff_tracker",
+    "read_state",
+    "sync_plan",
+]

@@ -102,7 +102,11 @@ class UpdateMilestone(Frozen):
 
 
 class CreateIssue(Frozen):
-    """A new issue with its labels and milestone (by title) set in the same request."""
+    """A new issue with its labels and milestone set in the same request.
+
+    The milestone is named by title; `milestone_number` is set when it exists already (else the applier
+    takes the number of the milestone it created in this run).
+    """
 
     key: str
     id: str
@@ -110,6 +114,7 @@ class CreateIssue(Frozen):
     body: str
     labels: tuple[str, ...]
     milestone: str | None = None
+    milestone_number: int | None = None
 
     @property
     def phase(self) -> Phase:
@@ -130,6 +135,7 @@ class UpdateIssue(Frozen):
     body: str | None = None
     labels: tuple[str, ...] | None = None
     milestone: str | None = None
+    milestone_number: int | None = None
 
     @property
     def phase(self) -> Phase:
@@ -196,6 +202,8 @@ class AddDependency(Frozen):
     blocked_id: str
     blocker_key: str
     blocker_id: str
+    blocker_number: int | None = None
+    blocker_issue_id: int | None = None
 
     @property
     def phase(self) -> Phase:

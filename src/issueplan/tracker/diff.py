@@ -12,7 +12,12 @@ from collections.abc import Mapping
 
 from issueplan.errors import SafetyStopError
 from issueplan.model import ActionItem, Plan
-from issueplan.render.issue import render_issue_body, render_issue_title
+from issueplan.render.issue import (
+    render_close_comment,
+    render_issue_body,
+    render_issue_title,
+    render_reopen_comment,
+)
 from issueplan.tracker.catalog import (
     LabelSpec,
     item_label_specs,
@@ -113,27 +118,44 @@ def _issue_changes(
             continue
         if issue is None:
             ops.append(_create(item, state, options, plan, links))
-            ops.extend(
-                AddDependency(
-                    blocked_key=item.key,
-                    blocked_id=item.id,
-                    blocker_key=by_id[dependency.id].key,
-                    blocker_id=dependency.id,
-                )
-                for dependency in item.dependencies
-                if dependency.in_plan and dependency.id in by_id
-            )
+            ops.extend(_dependencies(item, by_id, kept))
             continue
         if not issue.is_open:
             ops.append(
                 ReopenIssue(
-                    number=issue.number, key=item.key, id=item.id, comment=_reopen_comment(item, options)
+                    number=issue.number,
+                    key=item.key,
+                    id=item.id,
+                    comment=render_reopen_comment(item, options.run_url),
                 )
             )
         update = _update(item, issue, state, options, plan, links)
         if update is not None:
             ops.append(update)
     return ops
+
+
+def _dependencies(
+    item: ActionItem, by_id: Mapping[str, ActionItem], kept: Mapping[str, TrackedIssue]
+) -> list[AddDependency]:
+    """Links for a new issue to the in-plan items it waits on (existing ones carry their numbers)."""
+    links = []
+    for dependency in item.dependencies:
+        blocker_item = by_id.get(dependency.id)
+        if not dependency.in_plan or blocker_item is None:
+            continue
+        blocker = kept.get(blocker_item.key)
+        links.append(
+            AddDependency(
+                blocked_key=item.key,
+                blocked_id=item.id,
+                blocker_key=blocker_item.key,
+                blocker_id=dependency.id,
+                blocker_number=blocker.number if blocker else None,
+                blocker_issue_id=blocker.id if blocker else None,
+            )
+        )
+    return links
 
 
 def _owned_labels(item: ActionItem, state: TrackerState, options: SyncOptions, plan: Plan) -> list[str]:
@@ -152,8 +174,16 @@ def _create(
         title=render_issue_title(item),
         body=render_issue_body(item, scope=options.scope, links=links, secrets=options.secrets),
         labels=tuple(sorted(_owned_labels(item, state, options, plan), key=str.casefold)),
-        milestone=milestone_title(item, options),
+        milestone=(title := milestone_title(item, options)),
+        milestone_number=_milestone_number(title, state),
     )
+
+
+def _milestone_number(title: str | None, state: TrackerState) -> int | None:
+    """An existing milestone's number; None when this run creates it (the applier learns it then)."""
+    if title is None:
+        return None
+    return next((mil.number for mil in state.milestones if mil.title.casefold() == title.casefold()), None)
 
 
 def _update(
@@ -180,6 +210,7 @@ def _update(
         body=body if body != issue.body else None,
         labels=tuple(labels) if changed_labels else None,
         milestone=milestone,
+        milestone_number=_milestone_number(milestone, state),
     )
     changed = (update.title, update.body, update.labels, update.milestone)
     return update if any(value is not None for value in changed) else None
@@ -242,21 +273,5 @@ def _guard_mass_close(
     )
 
 
-def _run_link(options: SyncOptions) -> str:
-    return f" ([run]({options.run_url}))" if options.run_url else ""
-
-
 def _close_comment(issue: TrackedIssue, options: SyncOptions) -> str:
-    if not options.close_comment:
-        return ""
-    return (
-        f"issueplan closed {issue.item_id} as completed: this run observed its evidence and found it healthy"
-        f"{_run_link(options)}. It will be reopened if the problem returns."
-    )
-
-
-def _reopen_comment(item: ActionItem, options: SyncOptions) -> str:
-    return (
-        f"issueplan reopened {item.id}: the problem returned in this run{_run_link(options)}. "
-        "The description above shows the current evidence."
-    )
+    return render_close_comment(issue.key, (), options.run_url) if options.close_comment else ""

@@ -1,0 +1,71 @@
+"""What a write costs, and how a failed one reads to a user."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import requests
+from github import GithubException
+from github.Repository import Repository
+
+from issueplan.errors import PermissionDeniedError
+from issueplan.tracker.changes import CloseDuplicate, CloseIssue, Operation, ReopenIssue
+
+PERMISSION_HINT = (
+    "grant the token write access to issues: in a workflow add `permissions: issues: write` to the job; "
+    'for a fine-grained token or a GitHub App, the repository permission "Issues: Read and write"'
+)
+
+
+class WriteStop(Exception):  # noqa: N818 - a control-flow signal, not an error a user sees as such
+    """Stop writing now (GitHub keeps rate-limiting us); what is left is reported for the next run."""
+
+
+def writes_needed(operation: Operation) -> int:
+    """Requests an operation makes: closing and reopening also post a comment."""
+    if isinstance(operation, ReopenIssue | CloseDuplicate):
+        return 2
+    if isinstance(operation, CloseIssue):
+        return 2 if operation.comment else 1
+    return 1
+
+
+def due_on_text(day: date) -> str:
+    """GitHub keeps only the day, at midnight US-Pacific: noon UTC lands on the intended day (FACTS §2)."""
+    return f"{day.isoformat()}T12:00:00Z"
+
+
+def error_message(error: GithubException | requests.RequestException) -> str:
+    if isinstance(error, requests.RequestException):
+        return f"{type(error).__name__} (no answer from GitHub)"
+    data = error.data
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        return f"{error.status} {data['message']}"
+    return f"{error.status} {data}" if data else str(error.status)
+
+
+def permission_error(error: GithubException) -> PermissionDeniedError:
+    return PermissionDeniedError(
+        f"GitHub refused a write ({error_message(error)}): the token cannot change issues here; "
+        f"{PERMISSION_HINT}. A run from a fork's pull request only gets a read-only token: the plan is "
+        "still rendered, nothing synced."
+    )
+
+
+def check_write_access(repo: Repository) -> None:
+    """Fail before the first write when the repository says the token can only read (S11).
+
+    GitHub reports `permissions` for user tokens; an Actions token may not get them, and then the first
+    refused write says the same thing.
+    """
+    raw = repo.raw_data
+    permissions = raw.get("permissions")
+    if not isinstance(permissions, dict):
+        return
+    if any(permissions.get(level) for level in ("admin", "maintain", "push", "triage")):
+        return
+    raise PermissionDeniedError(
+        f"the token can only read {raw.get('full_name', 'this repository')}, so nothing was written; "
+        f"{PERMISSION_HINT}. A run from a fork's pull request only gets a read-only token: the plan is still "
+        "rendered, nothing synced."
+    )
