@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TypeAlias
 
@@ -22,10 +23,12 @@ def load_json(path: Path, *, limit: int = MAX_JSON_BYTES) -> JsonValue | Problem
     file = str(path)
     try:
         with path.open("rb") as stream:
-            raw = stream.read(limit + 1)
+            # checked before reading: a huge file costs nothing; read(limit + 1) still bounds a growing one
+            too_big = os.fstat(stream.fileno()).st_size > limit
+            raw = b"" if too_big else stream.read(limit + 1)
     except OSError as error:
         return Problem(file=file, message=f"cannot read: {error.strerror or error}")
-    if len(raw) > limit:
+    if too_big or len(raw) > limit:
         return Problem(file=file, message=f"not read: larger than {limit // 2**20} MiB")
     try:
         text = raw.decode("utf-8-sig")

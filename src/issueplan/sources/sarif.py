@@ -27,6 +27,7 @@ _LEVELS = {
 _NOT_A_PROBLEM = frozenset({"pass", "notApplicable", "informational"})
 _TOOL_SEVERITY_KEYS = ("issue_severity", "severity", "Severity")
 _SPACE = re.compile(r"\s+")
+_DRIVE = re.compile(r"^/[A-Za-z]:/")
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 
 Rule = dict[str, JsonValue]
@@ -218,7 +219,8 @@ def _location(result: dict[str, JsonValue]) -> tuple[str | None, int | None, str
 
 def _path(uri: str) -> str:
     if uri.startswith("file:"):
-        return unquote(urlparse(uri).path)
+        path = unquote(urlparse(uri).path)
+        return path[1:] if _DRIVE.match(path) else path  # file:///C:/x → C:/x
     return unquote(uri)
 
 
