@@ -13,13 +13,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from lxml import etree
 
 from issueplan.model import Problem
 
 _LOCATION_SUFFIX = re.compile(r",\s*line \d+, column \d+\s*$")
+
+
+class EventStream(Protocol):
+    """What `lxml.etree.iterparse` is: an iterator of (event, element), plus the root once parsing began."""
+
+    root: etree._Element | None
+
+    def __iter__(self) -> Iterator[tuple[str, etree._Element]]: ...
+
+    def __next__(self) -> tuple[str, etree._Element]: ...
 
 
 class _EmptyResolver(etree.Resolver):
@@ -32,7 +42,7 @@ class _EmptyResolver(etree.Resolver):
 
 def stream_events(
     stream: IO[bytes], *, events: tuple[str, ...], tags: Iterable[str]
-) -> Iterator[tuple[str, etree._Element]]:
+) -> EventStream:
     """A hardened `lxml.etree.iterparse` over `stream`: only `events` of the elements named in `tags`."""
     parser: Any = etree.iterparse(
         stream,
@@ -47,7 +57,7 @@ def stream_events(
         remove_pis=True,
     )
     parser.resolvers.add(_EmptyResolver())
-    events_of_interest: Iterator[tuple[str, etree._Element]] = parser
+    events_of_interest: EventStream = parser
     return events_of_interest
 
 

@@ -97,6 +97,11 @@ def _read_stream(file: str, stream: IO[bytes]) -> FileResult:
         problems.append(syntax_problem(file, error, kept=kept))
         if root is None:
             return _failed(file, *problems)
+    if root is None and events.root is not None:
+        # The root and everything in it carried none of the tags asked for, so no event ever came.
+        root, refusal = _check_root(file, events.root)
+        if refusal is not None:
+            return _failed(file, refusal)
     if root is None:
         return _failed(file, Problem(file=file, message="not a JUnit report: no testsuites/testsuite root"))
     problems.extend(tally.problems(file))
