@@ -165,7 +165,7 @@ def neutralise(text: str, span: Span = Span.BLOCK) -> str:
         text = " ".join(text.split())
     pieces: list[str] = []
     last = 0
-    escape = defuse_markers if span is Span.TITLE else _escape_prose
+    escape = _escape_title if span is Span.TITLE else _escape_prose
     for match in _LIVE_WORD.finditer(text):
         pieces.append(escape(text[last : match.start()]))
         pieces.append(code_span(match.group(0), in_table=span is Span.CELL))
@@ -175,7 +175,19 @@ def neutralise(text: str, span: Span = Span.BLOCK) -> str:
     if span is Span.TITLE:
         return result
     # A line starting like a heading, quote, list or setext underline would change the document's structure.
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), result)
+    return _LINE_START.sub(_escape_line_start, result)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    # The backslash goes before the punctuation: `1\.` stops an ordered list, `\1.` would not.
+    marker = match.group(2)
+    return match.group(1) + marker[:-1] + "\\" + marker[-1]
+
+
+def _escape_title(text: str) -> str:
+    # Titles honour code spans but maybe not backslash escapes: a stray backtick could pair with one of our
+    # spans and expose its content, so it becomes a quote.
+    return defuse_markers(text).replace("`", "'")
 
 
 def _escape_prose(text: str) -> str:
