@@ -19,7 +19,12 @@ def get_user(call: Call) -> Reply:
         raise error(
             403, NOT_ACCESSIBLE, "https://docs.github.com/rest/users/users#get-the-authenticated-user"
         )
-    return Reply(200, user_json(call.site, call.login))
+    profile = {
+        "name": None, "company": None, "blog": "", "location": None, "email": None, "hireable": None,
+        "bio": None, "public_repos": 1, "public_gists": 0, "followers": 0, "following": 0,
+        "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
+    }  # fmt: skip
+    return Reply(200, {**user_json(call.site, call.login), **profile})
 
 
 def _matches(call: Call, issue: IssueRecord, terms: list[str]) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from issueplan.tracker.sandbox.shapes import Site
 from issueplan.tracker.sandbox.state import STATE_FILE, RepoState, load_state, new_repo_state, save_state
 
 RATE_LIMITS = {"core": 5000, "search": 30}
+SHUTDOWN_POLL = 0.02  # seconds; stop() waits up to this long for the serving loop to notice
 
 
 @dataclass
@@ -94,7 +96,9 @@ class FakeGitHub(people.HumanActions):
         port = self._httpd.server_address[1]
         self.site = Site(origin=f"http://127.0.0.1:{port}", prefix=self.api_prefix)
         self.base_url = self.site.api
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-github", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(SHUTDOWN_POLL,), name="fake-github", daemon=True
+        )
         self._thread.start()
         return self.base_url
 
@@ -207,6 +211,11 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body are separate writes: without this, Nagle and delayed ACKs cost ~40 ms a request.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's parameter name
         """Quiet: the fake's log is `FakeGitHub.exchanges`, not stderr."""
