@@ -51,7 +51,8 @@ def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> Chang
     """Everything to write, in apply order. Raises SafetyStopError when it would close too much (S12)."""
     issues = [issue for issue in state.issues if issue.scope == options.scope]
     kept, duplicates = _keep_oldest(issues)
-    items = sorted(plan.items, key=lambda item: item.key)
+    # Plan order (priority, due date, ...): the most urgent items get the lowest issue numbers.
+    items = list(plan.items)
     # An item a human closed as not planned stays closed: it gets neither labels nor a milestone slot.
     live = [item for item in items if not _declined(kept.get(item.key))]
     label_ops = _label_changes(live, state, options, plan)

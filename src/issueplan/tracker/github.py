@@ -40,6 +40,7 @@ from issueplan.tracker.writes import (
     check_write_access,
     due_on_text,
     error_message,
+    github_message,
     permission_error,
     writes_needed,
 )
@@ -107,7 +108,7 @@ class _Applier:
                 return call()
             except GithubException as error:
                 headers = error.headers or {}
-                limited = is_rate_limited(error.status, headers, error_message(error))
+                limited = is_rate_limited(error.status, headers, github_message(error))
                 if error.status == 403 and not limited:
                     raise permission_error(error) from error
                 if not limited:

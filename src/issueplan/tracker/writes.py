@@ -35,13 +35,18 @@ def due_on_text(day: date) -> str:
     return f"{day.isoformat()}T12:00:00Z"
 
 
+def github_message(error: GithubException) -> str:
+    """GitHub's own `message`, as sent (PyGithub's rate-limit checks look at how it starts)."""
+    data = error.data
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        return str(data["message"])
+    return str(data) if data else ""
+
+
 def error_message(error: GithubException | requests.RequestException) -> str:
     if isinstance(error, requests.RequestException):
         return f"{type(error).__name__} (no answer from GitHub)"
-    data = error.data
-    if isinstance(data, dict) and isinstance(data.get("message"), str):
-        return f"{error.status} {data['message']}"
-    return f"{error.status} {data}" if data else str(error.status)
+    return f"{error.status} {github_message(error)}".rstrip()
 
 
 def permission_error(error: GithubException) -> PermissionDeniedError:
