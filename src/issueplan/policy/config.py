@@ -1,0 +1,218 @@
+"""The config file (`.github/issueplan.yml`): declared suites and the policy, validated by frozen models.
+
+A user's config extends the shipped `default.yml` (`extends: default`, the default): a rule with the id of
+a default rule overrides only the keys it sets, other rules are added after the defaults, and `sla`, `labels`
+and `milestones` override key by key. `extends: none` starts from an empty policy. Every error is a
+ConfigError naming the file, the key path and the fix; no YAML or pydantic traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import copy
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Self
+
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from issueplan.errors import ConfigError
+from issueplan.model import Frozen, ItemType, Priority, Severity, SuiteSpec
+from issueplan.policy.config_errors import did_you_mean, explain
+from issueplan.policy.rule import Rule, check_template
+
+DEFAULT_CONFIG_PATH = Path(".github/issueplan.yml")
+
+
+class Extends(StrEnum):
+    DEFAULT = "default"
+    NONE = "none"
+
+
+class MilestoneGrouping(StrEnum):
+    PRIORITY = "priority"
+    DUE_WEEK = "due_week"
+
+
+class Sla(Frozen):
+    """Days from first seen to due, by priority; `by_type` overrides some (priority, type) pairs."""
+
+    critical: int = Field(default=3, ge=0)
+    high: int = Field(default=10, ge=0)
+    medium: int = Field(default=31, ge=0)
+    low: int = Field(default=90, ge=0)
+    by_type: dict[ItemType, dict[Priority, Annotated[int, Field(ge=0)]]] = Field(default_factory=dict)
+
+    def days(self, priority: Priority, item_type: ItemType) -> int:
+        specific = self.by_type.get(item_type, {})
+        return specific.get(priority, int(getattr(self, priority.value)))
+
+
+class LabelNames(Frozen):
+    managed: str = "issueplan"
+    priority: str = "priority: {priority}"
+    team: str = "team: {team}"
+    type: str = "type: {type}"
+    overdue: str = "overdue"
+
+    @model_validator(mode="after")
+    def _templates(self) -> Self:
+        for name in ("priority", "team", "type"):
+            check_template(getattr(self, name), (name,), name)
+        check_template(self.managed, (), "managed")
+        check_template(self.overdue, (), "overdue")
+        return self
+
+
+class Milestones(Frozen):
+    """One milestone per priority by default, or one per ISO week of the due date (`{week}` like 2025-W35)."""
+
+    group_by: MilestoneGrouping = MilestoneGrouping.PRIORITY
+    critical: str = "Critical action items"
+    high: str = "High priority action items"
+    medium: str = "Medium priority action items"
+    low: str = "Low priority action items"
+    due_week: str = "Action items due {week}"
+
+    def title(self, priority: Priority) -> str:
+        return str(getattr(self, priority.value))
+
+    @model_validator(mode="after")
+    def _templates(self) -> Self:
+        check_template(self.due_week, ("week",), "due_week")
+        return self
+
+
+class Config(Frozen):
+    """The validated config. `Config()` is an empty policy; `load_config(None)` is the shipped default."""
+
+    extends: Extends = Extends.DEFAULT
+    suites: tuple[SuiteSpec, ...] = ()
+    min_severity: Severity = Severity.LOW
+    sla: Sla = Sla()
+    labels: LabelNames = LabelNames()
+    milestones: Milestones = Milestones()
+    rules: tuple[Rule, ...] = ()
+
+    @model_validator(mode="after")
+    def _references(self) -> Self:
+        for what, values in (
+            ("suite name", [suite.name for suite in self.suites]),
+            ("rule id", [rule.id for rule in self.rules]),
+            ("item id", [rule.item_id for rule in self.rules if rule.item_id]),
+            ("item key", [rule.item_key for rule in self.rules if rule.item_key]),
+        ):
+            repeated = sorted({value for value in values if values.count(value) > 1})
+            if repeated:
+                raise ValueError(f"the {what} {repeated[0]!r} appears twice; each must be unique")
+        item_ids = sorted(rule.item_id for rule in self.rules if rule.item_id)
+        for rule in self.rules:
+            for wanted in rule.depends_on:
+                if wanted not in item_ids:
+                    raise ValueError(
+                        f"rule {rule.id!r}: depends_on {wanted!r} is not the item_id of any rule"
+                        f"{did_you_mean(wanted, item_ids)}"
+                    )
+        return self
+
+
+def config_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the config file, for `issueplan schema` and editors."""
+    return Config.model_json_schema()
+
+
+def find_config(root: Path) -> Path | None:
+    """The default config path under `root` if that file exists; its absence is fine (the defaults apply)."""
+    candidate = root / DEFAULT_CONFIG_PATH
+    return candidate if candidate.is_file() else None
+
+
+def load_config(path: Path | None) -> Config:
+    """The config at `path` over the shipped default; None gives the default policy alone."""
+    if path is None:
+        return _default_config()
+    return config_from_mapping(_read_yaml(path), source=str(path))
+
+
+def config_from_mapping(raw: object, *, source: str) -> Config:
+    """Validate an already-parsed config (what `load_config` does after reading YAML)."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"{source}: the top level must be a mapping of settings, not a {type(raw).__name__}"
+        )
+    extends = raw.get("extends", Extends.DEFAULT.value)
+    choices = [option.value for option in Extends]
+    if extends not in choices:
+        hint = did_you_mean(extends, choices)
+        raise ConfigError(f"{source}: extends: {extends!r} is not one of {', '.join(choices)}{hint}")
+    origin: list[int | None]
+    if extends == Extends.NONE.value:
+        merged, origin = raw, list(range(len(raw.get("rules") or [])))
+    else:
+        merged, origin = _merge(_default_raw(), raw)
+    try:
+        return Config.model_validate(merged)
+    except ValidationError as error:
+        raise ConfigError(explain(error, source=source, root=Config, rule_origin=origin)) from None
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: config file not found; check the path, or leave it out for the defaults"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the config file ({error})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: invalid YAML: {error.problem or error.context}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: invalid YAML: {error}") from None
+
+
+@cache
+def _default_raw() -> dict[str, Any]:
+    text = resources.files("issueplan.policy").joinpath("default.yml").read_text(encoding="utf-8")
+    loaded = yaml.safe_load(text)
+    assert isinstance(loaded, dict), "default.yml must be a mapping"  # noqa: S101 - shipped data, a bug if not
+    return loaded
+
+
+@cache
+def _default_config() -> Config:
+    return Config.model_validate(_default_raw())
+
+
+def _merge(default: dict[str, Any], user: dict[str, Any]) -> tuple[dict[str, Any], list[int | None]]:
+    """The user's config over the default; also, for each merged rule, its index in the user's `rules`."""
+    merged = copy.deepcopy(default) | {key: value for key, value in user.items() if key != "rules"}
+    for section in ("sla", "labels", "milestones"):
+        if isinstance(default.get(section), dict) and isinstance(user.get(section), dict):
+            merged[section] = copy.deepcopy(default[section]) | user[section]
+    rules: list[Any] = copy.deepcopy(default.get("rules", []))
+    origin: list[int | None] = [None] * len(rules)
+    user_rules = user.get("rules") or []
+    if not isinstance(user_rules, list):
+        merged["rules"] = user_rules
+        return merged, []
+    by_id = {rule["id"]: index for index, rule in enumerate(rules)}
+    for user_index, rule in enumerate(user_rules):
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        index = by_id.get(rule_id) if isinstance(rule_id, str) else None
+        if index is None:
+            rules.append(rule)
+            origin.append(user_index)
+        else:
+            rules[index] = rules[index] | rule
+            origin[index] = user_index
+    merged["rules"] = rules
+    return merged, origin

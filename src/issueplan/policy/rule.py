@@ -1,0 +1,148 @@
+"""A policy rule: a trigger and the template of the item it makes.
+
+Titles, descriptions, steps and acceptance criteria are plain `str.format` templates over a fixed set of
+names ({suite}, {suite_title}, {kind}, per-suite rules only): no attribute access, no expressions.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Self
+
+from pydantic import Field, field_validator, model_validator
+
+from issueplan.model import Frozen, ItemType, Priority, SuiteKind
+from issueplan.policy.config_errors import did_you_mean
+from issueplan.policy.trigger_spec import PER_SUITE, TriggerSpec
+
+SUITE_PLACEHOLDERS = ("suite", "suite_title", "kind")
+RULE_ID_SHAPE = r"^[a-z0-9][a-z0-9-]*$"
+ITEM_ID_SHAPE = r"^[A-Z][A-Z0-9]*-[0-9]+$"
+PREFIX_SHAPE = r"^[A-Z][A-Z0-9]*$"
+
+
+def placeholders(template: str) -> list[str]:
+    """The `{names}` in a str.format template; ValueError for a malformed one (a lone `{` or `}`)."""
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+
+
+def check_template(template: str, allowed: tuple[str, ...], where: str) -> None:
+    for name in placeholders(template):
+        if name not in allowed:
+            known = ", ".join(f"{{{option}}}" for option in allowed) or "none here (write {{ for a brace)"
+            raise ValueError(
+                f"{where}: unknown placeholder {{{name}}}{did_you_mean(name, allowed)}; known: {known}"
+            )
+
+
+class KindOverride(Frozen):
+    """Per-kind variation of a per-suite rule's item, e.g. a failing security suite is a security item."""
+
+    title: str | None = None
+    description: str | None = None
+    type: ItemType | None = None
+    priority: Priority | None = None
+    team: str | None = None
+    effort: str | None = None
+    due_offset_days: int | None = Field(default=None, ge=0)
+    steps: tuple[str, ...] | None = None
+    acceptance_criteria: tuple[str, ...] | None = None
+
+
+class Rule(Frozen):
+    """A trigger and the item it makes. `item_id` makes one fixed item (key `rule/<ID>`); `id_prefix` makes
+    numbered items: one per suite for per-suite triggers (key `<rule id>/<suite>`), or one with `key`."""
+
+    id: str = Field(json_schema_extra={"pattern": RULE_ID_SHAPE})
+    trigger: TriggerSpec
+    item_id: str | None = Field(default=None, json_schema_extra={"pattern": ITEM_ID_SHAPE})
+    id_prefix: str | None = Field(default=None, json_schema_extra={"pattern": PREFIX_SHAPE})
+    key: str | None = Field(
+        default=None, description="The key of a single numbered item, e.g. findings/security."
+    )
+    title: str = Field(min_length=1)
+    description: str = ""
+    type: ItemType
+    priority: Priority
+    team: str = Field(min_length=1)
+    effort: str = ""
+    due_offset_days: int | None = Field(
+        default=None, ge=0, description="Unset: the SLA of priority and type."
+    )
+    steps: tuple[str, ...] = ()
+    acceptance_criteria: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    by_kind: dict[SuiteKind, KindOverride] = Field(default_factory=dict)
+    enabled: bool = True
+
+    # Shapes are checked here rather than with Field(pattern=...) so the message says what a valid value is.
+    @field_validator("id")
+    @classmethod
+    def _rule_id(cls, value: str) -> str:
+        if not re.fullmatch(RULE_ID_SHAPE, value):
+            raise ValueError(
+                f"{value!r} is not a rule id like suite-failed (lower-case letters, digits, dashes)"
+            )
+        return value
+
+    @field_validator("item_id")
+    @classmethod
+    def _item_id(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(ITEM_ID_SHAPE, value):
+            raise ValueError(f"{value!r} is not an item id like SEC-001 (capitals, a dash, a number)")
+        return value
+
+    @field_validator("id_prefix")
+    @classmethod
+    def _id_prefix(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(PREFIX_SHAPE, value):
+            raise ValueError(f"{value!r} is not an id prefix like BUG (capital letters and digits)")
+        return value
+
+    @property
+    def per_suite(self) -> bool:
+        return self.id_prefix is not None and self.key is None
+
+    def for_kind(self, kind: SuiteKind) -> Rule:
+        """This rule with the `by_kind` variation for `kind` applied."""
+        override = self.by_kind.get(kind)
+        if override is None:
+            return self
+        return self.model_copy(update=override.model_dump(exclude_none=True))
+
+    @property
+    def item_key(self) -> str | None:
+        """The key of this rule's single item; None for per-suite rules, whose keys name the suite."""
+        return f"rule/{self.item_id}" if self.item_id else self.key
+
+    @model_validator(mode="after")
+    def _shape(self) -> Self:
+        if (self.item_id is None) == (self.id_prefix is None):
+            raise ValueError(
+                "set exactly one of item_id (one fixed item, like SEC-001) or id_prefix (like BUG)"
+            )
+        if self.key is not None and self.item_id is not None:
+            raise ValueError("key is only for id_prefix rules; an item_id rule's key is rule/<item_id>")
+        if self.per_suite and self.trigger.type not in PER_SUITE:
+            raise ValueError(
+                f"trigger {self.trigger.type.value} judges the whole run, not each suite: "
+                "set key (one numbered item, like findings/security) or item_id"
+            )
+        if self.by_kind and not self.per_suite:
+            raise ValueError("by_kind varies per-suite items only; this rule makes one item")
+        allowed = SUITE_PLACEHOLDERS if self.per_suite else ()
+        texts = [("title", self.title), ("description", self.description)]
+        texts += [(f"steps[{i}]", step) for i, step in enumerate(self.steps)]
+        texts += [(f"acceptance_criteria[{i}]", text) for i, text in enumerate(self.acceptance_criteria)]
+        for kind, override in self.by_kind.items():
+            texts += [(f"by_kind.{kind.value}.title", override.title or "")]
+            texts += [(f"by_kind.{kind.value}.description", override.description or "")]
+            texts += [
+                (f"by_kind.{kind.value}.steps[{i}]", step) for i, step in enumerate(override.steps or ())
+            ]
+            criteria = enumerate(override.acceptance_criteria or ())
+            texts += [(f"by_kind.{kind.value}.acceptance_criteria[{i}]", text) for i, text in criteria]
+        for where, text in texts:
+            check_template(text, allowed, where)
+        return self

@@ -1,0 +1,138 @@
+"""The parameters of each trigger: one small model per trigger type, a discriminated union on `type`.
+
+The set is closed on purpose: a config names a trigger and fills in its parameters; it never writes an
+expression.
+What each trigger means is documented in `issueplan.policy.triggers`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from issueplan.model import Frozen, Severity, SuiteKind
+
+# DESIGN.md's data-protection weaknesses: exposure, weak or missing crypto, cleartext or hard-coded secrets.
+DATA_PROTECTION_CWES: tuple[int, ...] = (
+    200, 209, 256, 259, 260, 311, 312, 313, 315, 319, 321, 326, 327, 328, 359, 522, 532, 798, 916,
+)  # fmt: skip
+
+
+class TriggerType(StrEnum):
+    SUITE_FAILED = "suite_failed"
+    SUITE_SKIPPED_OR_MISSING = "suite_skipped_or_missing"
+    SUITE_WITHOUT_REPORT = "suite_without_report"
+    FINDINGS_AT_LEAST = "findings_at_least"
+    FINDINGS_WITH_CWE = "findings_with_cwe"
+    NO_SUITE_OF_KIND = "no_suite_of_kind"
+    NO_SCANNER_OUTPUT = "no_scanner_output"
+    WORKSPACE_LACKS = "workspace_lacks"
+    COVERAGE_BELOW = "coverage_below"
+    SECURITY_PROGRAM = "security_program"
+    SECURITY_FRAMEWORK = "security_framework"
+    ANY_OF = "any_of"
+    ALL_OF = "all_of"
+
+
+Kinds = Annotated[
+    tuple[SuiteKind, ...], Field(description="Only suites of these kinds count; empty means every kind.")
+]
+
+
+class SuiteFailed(Frozen):
+    type: Literal[TriggerType.SUITE_FAILED]
+    kinds: Kinds = ()
+
+
+class SuiteSkippedOrMissing(Frozen):
+    type: Literal[TriggerType.SUITE_SKIPPED_OR_MISSING]
+    kinds: Kinds = ()
+
+
+class SuiteWithoutReport(Frozen):
+    type: Literal[TriggerType.SUITE_WITHOUT_REPORT]
+    kinds: Kinds = ()
+
+
+class FindingsAtLeast(Frozen):
+    type: Literal[TriggerType.FINDINGS_AT_LEAST]
+    severity: Severity | None = Field(
+        default=None, description="Threshold; unset means the config's min_severity."
+    )
+
+
+class FindingsWithCwe(Frozen):
+    type: Literal[TriggerType.FINDINGS_WITH_CWE]
+    cwes: tuple[int, ...] = Field(default=DATA_PROTECTION_CWES, min_length=1)
+    what: str = Field(default="data-protection weakness", description="How facts name a matching CWE.")
+
+
+class NoSuiteOfKind(Frozen):
+    type: Literal[TriggerType.NO_SUITE_OF_KIND]
+    kind: SuiteKind
+
+
+class NoScannerOutput(Frozen):
+    type: Literal[TriggerType.NO_SCANNER_OUTPUT]
+
+
+class WorkspaceLacks(Frozen):
+    type: Literal[TriggerType.WORKSPACE_LACKS]
+    globs: tuple[str, ...] = Field(
+        min_length=1, description="Patterns over checkout paths; `**/` spans folders."
+    )
+    what: str = Field(default="matching file", description="How facts name what is missing.")
+
+
+class CoverageBelow(Frozen):
+    type: Literal[TriggerType.COVERAGE_BELOW]
+    line_rate: float = Field(ge=0.0, le=1.0, description="Fires when the line rate is below this (0.0-1.0).")
+
+
+class SecurityProgram(Frozen):
+    type: Literal[TriggerType.SECURITY_PROGRAM]
+    kinds: Kinds = (SuiteKind.SECURITY,)
+    severity: Severity = Severity.HIGH
+
+
+class SecurityFramework(Frozen):
+    type: Literal[TriggerType.SECURITY_FRAMEWORK]
+    kinds: Kinds = (SuiteKind.SECURITY,)
+
+
+class AnyOf(Frozen):
+    type: Literal[TriggerType.ANY_OF]
+    triggers: tuple[TriggerSpec, ...] = Field(min_length=1)
+
+
+class AllOf(Frozen):
+    type: Literal[TriggerType.ALL_OF]
+    triggers: tuple[TriggerSpec, ...] = Field(min_length=1)
+
+
+TriggerSpec = Annotated[
+    SuiteFailed
+    | SuiteSkippedOrMissing
+    | SuiteWithoutReport
+    | FindingsAtLeast
+    | FindingsWithCwe
+    | NoSuiteOfKind
+    | NoScannerOutput
+    | WorkspaceLacks
+    | CoverageBelow
+    | SecurityProgram
+    | SecurityFramework
+    | AnyOf
+    | AllOf,
+    Field(discriminator="type"),
+]
+
+AnyOf.model_rebuild()
+AllOf.model_rebuild()
+
+# Triggers that judge each suite on its own, so a rule with an `id_prefix` can make one item per suite.
+PER_SUITE: frozenset[TriggerType] = frozenset(
+    {TriggerType.SUITE_FAILED, TriggerType.SUITE_SKIPPED_OR_MISSING, TriggerType.SUITE_WITHOUT_REPORT}
+)

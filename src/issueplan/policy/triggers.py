@@ -1,0 +1,318 @@
+"""The closed set of triggers: plain functions of one run's observations and a trigger's parameters.
+
+A trigger answers in three values: **fired** (the rule's item belongs in the plan), **fine** (its inputs were
+observed this run and found healthy, so a sync may close the item) or **unknown** (its inputs were not
+observed: absent is not fixed, so the item is left alone). Per-suite triggers also judge every suite on its
+own, so a rule with an `id_prefix` makes one item per suite.
+
+A suite *did not run* when it has no result files and no CI step outcome; every trigger treats it as unknown
+unless the config declares it `required: true`, in which case its absence counts as "left no report".
+
+| type | parameters | fires when | fine when |
+| --- | --- | --- | --- |
+| `suite_failed` | `kinds` | a suite's status is `failed` (a failing or erroring test, or step outcome `failure`) | each such suite wrote a report and passed |
+| `suite_skipped_or_missing` | `kinds` | a suite was entirely skipped (or its step was), or it left no report | each such suite wrote a report that ran |
+| `suite_without_report` | `kinds` | a suite's step ran (any outcome but `skipped`) and left no report | each such suite wrote a report |
+| `findings_at_least` | `severity` (default: the config's `min_severity`) | a scanner reports a finding at or above `severity` | a scanner ran and reports none |
+| `findings_with_cwe` | `cwes` (default: DESIGN.md's data-protection CWEs), `what` | a finding at or above `min_severity` has one of `cwes` | a scanner ran and reports none |
+| `no_suite_of_kind` | `kind` | the run has no suite of `kind` | it has one |
+| `no_scanner_output` | | no scanner (SARIF, audit JSON) ran | one did |
+| `workspace_lacks` | `globs`, `what` | no checkout path matches any glob | one does (unknown without a workspace) |
+| `coverage_below` | `line_rate` (0.0-1.0) | the line rate is below `line_rate` | it is not (unknown without coverage) |
+| `security_program` | `kinds` (security), `severity` (high) | any of: a suite of `kinds` failed or left no report; a finding at or above `severity` | all of those are fine |
+| `security_framework` | `kinds` (security) | any of: a suite of `kinds` failed, was skipped or left no report; the run has no such suite and no scanner output | all of those are fine |
+| `any_of` | `triggers` | any listed trigger fires | every one is fine |
+| `all_of` | `triggers` | every listed trigger fires | any one is fine (so it cannot fire) |
+
+A per-suite trigger over no suite of its kinds is unknown: a suite that did not run may still exist. Globs
+match relative POSIX paths, ignoring case: `*` and `?` stay within a folder, `**/` spans any number of them.
+"""  # noqa: E501 - a Markdown table's rows cannot wrap
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from issueplan.model import (
+    Finding,
+    RunReport,
+    Severity,
+    StepOutcome,
+    Suite,
+    SuiteKind,
+    SuiteStatus,
+)
+from issueplan.policy.describe import (
+    describe_findings,
+    describe_suite,
+    finding_sort_key,
+    list_findings,
+    plural,
+)
+from issueplan.policy.trigger_spec import (
+    AllOf,
+    AnyOf,
+    CoverageBelow,
+    FindingsAtLeast,
+    FindingsWithCwe,
+    NoScannerOutput,
+    NoSuiteOfKind,
+    SecurityFramework,
+    SecurityProgram,
+    SuiteFailed,
+    SuiteSkippedOrMissing,
+    SuiteWithoutReport,
+    TriggerSpec,
+    TriggerType,
+    WorkspaceLacks,
+)
+from issueplan.policy.verdict import Observation, SuiteVerdict, TriggerResult, Verdict
+from issueplan.policy.workspace import matches_any
+
+
+def evaluate(spec: TriggerSpec, run: Observation) -> TriggerResult:  # noqa: PLR0911, PLR0912 - one case per type
+    """Evaluate one trigger against one run."""
+    match spec:
+        case SuiteFailed():
+            return suite_failed(run, spec)
+        case SuiteSkippedOrMissing():
+            return suite_skipped_or_missing(run, spec)
+        case SuiteWithoutReport():
+            return suite_without_report(run, spec)
+        case FindingsAtLeast():
+            return findings_at_least(run, spec)
+        case FindingsWithCwe():
+            return findings_with_cwe(run, spec)
+        case NoSuiteOfKind():
+            return no_suite_of_kind(run, spec)
+        case NoScannerOutput():
+            return no_scanner_output(run, spec)
+        case WorkspaceLacks():
+            return workspace_lacks(run, spec)
+        case CoverageBelow():
+            return coverage_below(run, spec)
+        case SecurityProgram():
+            return security_program(run, spec)
+        case SecurityFramework():
+            return security_framework(run, spec)
+        case AnyOf():
+            return any_of(tuple(evaluate(child, run) for child in spec.triggers))
+        case AllOf():
+            return all_of(tuple(evaluate(child, run) for child in spec.triggers))
+        case _:
+            assert_never(spec)
+
+
+# --- suites ------------------------------------------------------------------------------------------------
+
+
+def _did_not_run(suite: Suite, run: Observation) -> bool:
+    return (
+        not suite.has_report
+        and suite.outcome is None
+        and suite.status is not SuiteStatus.FAILED
+        and suite.name not in run.required_suites
+    )
+
+
+def _left_no_report(suite: Suite, run: Observation) -> bool:
+    return not suite.has_report and suite.outcome is not StepOutcome.SKIPPED and not _did_not_run(suite, run)
+
+
+def _was_skipped(suite: Suite) -> bool:
+    return suite.status is SuiteStatus.SKIPPED or suite.outcome is StepOutcome.SKIPPED
+
+
+def _per_suite(kinds: tuple[SuiteKind, ...], verdicts: tuple[SuiteVerdict, ...]) -> TriggerResult:
+    relevant = tuple(judged for judged in verdicts if not kinds or judged.suite.kind in kinds)
+    fired = tuple(judged.suite for judged in relevant if judged.verdict is Verdict.FIRED)
+    if fired:
+        verdict = Verdict.FIRED
+    elif relevant and all(judged.verdict is Verdict.FINE for judged in relevant):
+        verdict = Verdict.FINE
+    else:
+        verdict = Verdict.UNKNOWN
+    return TriggerResult(verdict, relevant, fired, facts=tuple(describe_suite(suite) for suite in fired))
+
+
+def suite_failed(run: Observation, params: SuiteFailed) -> TriggerResult:
+    """Fires per suite whose status is failed; fine for a suite that wrote a report and passed."""
+
+    def judge(suite: Suite) -> Verdict:
+        if suite.status is SuiteStatus.FAILED:
+            return Verdict.FIRED
+        if suite.has_report and suite.status is SuiteStatus.PASSED:
+            return Verdict.FINE
+        return Verdict.UNKNOWN
+
+    judged = tuple(SuiteVerdict(suite, judge(suite)) for suite in run.report.suites)
+    return _per_suite(params.kinds, judged)
+
+
+def suite_skipped_or_missing(run: Observation, params: SuiteSkippedOrMissing) -> TriggerResult:
+    """Fires per suite that was entirely skipped or left no report; fine once it wrote a report that ran."""
+
+    def judge(suite: Suite) -> Verdict:
+        if _did_not_run(suite, run):
+            return Verdict.UNKNOWN
+        if _was_skipped(suite) or _left_no_report(suite, run):
+            return Verdict.FIRED
+        return Verdict.FINE
+
+    judged = tuple(SuiteVerdict(suite, judge(suite)) for suite in run.report.suites)
+    return _per_suite(params.kinds, judged)
+
+
+def suite_without_report(run: Observation, params: SuiteWithoutReport) -> TriggerResult:
+    """Fires per suite whose step ran but wrote no report; a skipped step is not judged here."""
+
+    def judge(suite: Suite) -> Verdict:
+        if suite.has_report:
+            return Verdict.FINE
+        return Verdict.FIRED if _left_no_report(suite, run) else Verdict.UNKNOWN
+
+    judged = tuple(SuiteVerdict(suite, judge(suite)) for suite in run.report.suites)
+    return _per_suite(params.kinds, judged)
+
+
+# --- findings ----------------------------------------------------------------------------------------------
+
+
+def _scanned(report: RunReport) -> bool:
+    return bool(report.scans or report.findings)
+
+
+def _findings_result(run: Observation, matched: list[Finding], facts: list[str]) -> TriggerResult:
+    ordered = tuple(sorted(matched, key=finding_sort_key))
+    if ordered:
+        return TriggerResult(Verdict.FIRED, findings=ordered, facts=tuple(facts))
+    return TriggerResult(Verdict.FINE if _scanned(run.report) else Verdict.UNKNOWN)
+
+
+def findings_at_least(run: Observation, params: FindingsAtLeast) -> TriggerResult:
+    """Fires when any finding is at or above the threshold; one item for all of them."""
+    threshold = params.severity or run.min_severity
+    matched = [finding for finding in run.report.findings if finding.severity.at_least(threshold)]
+    qualifier = (
+        "" if threshold in {Severity.LOW, Severity.INFO} else f" of {threshold.value} severity or above"
+    )
+    facts = [describe_findings(tuple(matched), qualifier), f"most severe: {list_findings(tuple(matched))}"]
+    below = len(run.report.findings) - len(matched)
+    if below and qualifier == "":
+        facts.append(f"{below} more below the minimum severity ({threshold.value}) are not counted")
+    return _findings_result(run, matched, facts)
+
+
+def findings_with_cwe(run: Observation, params: FindingsWithCwe) -> TriggerResult:
+    """Fires when a finding at or above the config's min_severity carries one of the listed CWEs."""
+    wanted = set(params.cwes)
+    matched = [
+        finding
+        for finding in run.report.findings
+        if finding.severity.at_least(run.min_severity) and wanted.intersection(finding.cwe)
+    ]
+    cwes = sorted({cwe for finding in matched for cwe in finding.cwe if cwe in wanted})
+    names = ", ".join(f"CWE-{cwe}" for cwe in cwes)
+    facts = [
+        f"{plural(len(matched), 'finding')} with a {params.what} ({names}): {list_findings(tuple(matched))}"
+    ]
+    return _findings_result(run, matched, facts)
+
+
+# --- the run and the workspace -----------------------------------------------------------------------------
+
+
+def _fact(fired: bool, fact: str) -> TriggerResult:
+    return TriggerResult(Verdict.FIRED, facts=(fact,)) if fired else TriggerResult(Verdict.FINE)
+
+
+def _no_suite_of(run: Observation, kinds: tuple[SuiteKind, ...]) -> TriggerResult:
+    present = any(suite.kind in kinds for suite in run.report.suites)
+    return _fact(not present, f"this run has no {' or '.join(kind.value for kind in kinds)} suite")
+
+
+def no_suite_of_kind(run: Observation, params: NoSuiteOfKind) -> TriggerResult:
+    """Fires when no suite of the kind is in the run (observed: the run's suite list is a fact of the run)."""
+    return _no_suite_of(run, (params.kind,))
+
+
+def no_scanner_output(run: Observation, params: NoScannerOutput) -> TriggerResult:
+    """Fires when no scanner ran at all this run."""
+    del params  # no parameters; the signature matches every other trigger
+    return _fact(not _scanned(run.report), "this run has no scanner output (no SARIF or audit JSON)")
+
+
+def workspace_lacks(run: Observation, params: WorkspaceLacks) -> TriggerResult:
+    """Fires when no checkout path matches any glob; unknown when no workspace was read."""
+    if run.workspace is None:
+        return TriggerResult(Verdict.UNKNOWN)
+    lacking = not matches_any(run.workspace.paths, params.globs)
+    patterns = plural(len(params.globs), "pattern")
+    return _fact(lacking, f"the workspace has no {params.what}: no file matches the rule's {patterns}")
+
+
+def coverage_below(run: Observation, params: CoverageBelow) -> TriggerResult:
+    """Fires when the line rate is below the threshold; unknown without a coverage report."""
+    coverage = run.report.coverage
+    if coverage is None or coverage.line_rate is None:
+        return TriggerResult(Verdict.UNKNOWN)
+    fact = f"line coverage is {coverage.line_rate:.1%}, below the {params.line_rate:.1%} threshold"
+    return _fact(coverage.line_rate < params.line_rate, fact)
+
+
+# --- composites --------------------------------------------------------------------------------------------
+
+
+def _merge(verdict: Verdict, parts: tuple[TriggerResult, ...]) -> TriggerResult:
+    if verdict is not Verdict.FIRED:
+        return TriggerResult(verdict)
+    fired = [part for part in parts if part.fired]
+    suites = {suite.name: suite for part in fired for suite in part.suites}
+    findings = {finding.fingerprint: finding for part in fired for finding in part.findings}
+    return TriggerResult(
+        verdict,
+        suites=tuple(suites.values()),
+        findings=tuple(sorted(findings.values(), key=finding_sort_key)),
+        facts=tuple(dict.fromkeys(fact for part in fired for fact in part.facts)),
+    )
+
+
+def any_of(parts: tuple[TriggerResult, ...]) -> TriggerResult:
+    """Fires if any part fires; fine only if every part is fine."""
+    if any(part.fired for part in parts):
+        return _merge(Verdict.FIRED, parts)
+    return TriggerResult(Verdict.FINE if all(p.verdict is Verdict.FINE for p in parts) else Verdict.UNKNOWN)
+
+
+def all_of(parts: tuple[TriggerResult, ...]) -> TriggerResult:
+    """Fires if every part fires; fine as soon as one part is fine (it cannot fire then)."""
+    if all(part.fired for part in parts):
+        return _merge(Verdict.FIRED, parts)
+    return TriggerResult(Verdict.FINE if any(p.verdict is Verdict.FINE for p in parts) else Verdict.UNKNOWN)
+
+
+def security_program(run: Observation, params: SecurityProgram) -> TriggerResult:
+    """A security suite failed or left no report, or a finding is at or above `severity` (high)."""
+    return any_of(
+        (
+            suite_failed(run, SuiteFailed(type=TriggerType.SUITE_FAILED, kinds=params.kinds)),
+            suite_without_report(
+                run, SuiteWithoutReport(type=TriggerType.SUITE_WITHOUT_REPORT, kinds=params.kinds)
+            ),
+            findings_at_least(
+                run, FindingsAtLeast(type=TriggerType.FINDINGS_AT_LEAST, severity=params.severity)
+            ),
+        )
+    )
+
+
+def security_framework(run: Observation, params: SecurityFramework) -> TriggerResult:
+    """A security suite failed, was skipped or left no report; or no such suite and no scanner output."""
+    missing = SuiteSkippedOrMissing(type=TriggerType.SUITE_SKIPPED_OR_MISSING, kinds=params.kinds)
+    no_scans = NoScannerOutput(type=TriggerType.NO_SCANNER_OUTPUT)
+    return any_of(
+        (
+            suite_failed(run, SuiteFailed(type=TriggerType.SUITE_FAILED, kinds=params.kinds)),
+            suite_skipped_or_missing(run, missing),
+            all_of((_no_suite_of(run, params.kinds), no_scanner_output(run, no_scans))),
+        )
+    )
