@@ -22,6 +22,7 @@ def golden() -> Callable[[str, str], None]:
             path.write_text(text, encoding="utf-8", newline="")
             return
         assert path.is_file(), f"{path} is missing: run the tests once with ISSUEPLAN_REGEN_GOLDEN=1"
-        assert text == path.read_text(encoding="utf-8", newline=""), f"{name} differs from its golden file"
+        with path.open(encoding="utf-8", newline="") as expected:
+            assert text == expected.read(), f"{name} differs from its golden file"
 
     return check

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import AwareDatetime, ValidationError
 
 from issueplan.model import ActionItem, Frozen
-from issueplan.render.evidence import render_evidence
+from issueplan.render.evidence import count, render_evidence
 from issueplan.render.safety import (
     BODY_MARGIN,
     Span,
@@ -256,7 +256,7 @@ def render_reopen_comment(item: ActionItem, run_url: str | None) -> str:
     facts = [neutralise(redact(fact), Span.LINE) for fact in item.evidence.facts]
     facts += [
         f"suite {neutralise(redact(suite.name), Span.LINE)}: {suite.status}"
-        f" ({suite.failures} failures, {suite.errors} errors)"
+        f" ({count(suite.failures, 'failure')}, {count(suite.errors, 'error')})"
         for suite in sorted(item.evidence.suites, key=lambda s: s.name)
     ]
     if item.evidence.findings:

@@ -1,0 +1,303 @@
+"""render/issue: titles, bodies with a managed block and a marker, parsing them back, close/reopen notes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from render_factory import CLOCK, RUN_TOKEN, make_case, make_item, make_suite
+
+from issueplan.model import CaseOutcome, Evidence
+from issueplan.render.issue import (
+    BEGIN,
+    END,
+    Marker,
+    parse_issue_body,
+    render_close_comment,
+    render_issue_body,
+    render_issue_title,
+    render_reopen_comment,
+)
+from issueplan.render.safety import BODY_LIMIT, body_length
+
+T = '"first_seen":"2025-08-20T10:05:39Z"'
+
+
+def marker_of(item_id: str = "BUG-001", key: str = "suite-failed/unit_tests") -> Marker:
+    return Marker(key=key, id=item_id, scope="default", first_seen=CLOCK)
+
+
+def test_issue_body_golden(golden: Callable[[str, str], None]) -> None:
+    """The body a human sees, byte for byte (regenerate with ISSUEPLAN_REGEN_GOLDEN=1)."""
+    body = render_issue_body(make_item(), scope="default", links={"SEC-001": 17}, secrets=[RUN_TOKEN])
+    golden("issue_body.md", body)
+
+
+def test_title_is_id_and_title() -> None:
+    assert render_issue_title(make_item()) == "BUG-001: Fix: Unit Tests Test Failures"
+
+
+def test_r1_r2_titles_defuse_mentions_and_references_and_stay_under_256() -> None:
+    """R1, R2: a suite name in a title can mention nobody and reference nothing."""
+    item = make_item(title="Fix: @octocat #12 acme/app#3 " + "ü" * 400)
+    title = render_issue_title(item)
+    assert "`@octocat`" in title
+    assert "`#12`" in title
+    assert "`acme/app#3`" in title
+    assert len(title) <= 256
+
+
+def test_marker_is_one_compact_sorted_json_line() -> None:
+    assert marker_of().render() == (
+        '<!-- issueplan {"first_seen":"2025-08-20T10:05:39.316987Z","id":"BUG-001",'
+        '"key":"suite-failed/unit_tests","scope":"default","v":1} -->'
+    )
+
+
+def test_a_key_holding_comment_delimiters_cannot_end_the_marker_early() -> None:
+    marker = marker_of(key="suite-failed/x --> <!-- y\n")
+    line = marker.render()
+    assert line.count("-->") == 1
+    assert line.endswith(" -->")
+    parsed = parse_issue_body(line)
+    assert parsed is not None
+    assert parsed.marker == marker
+
+
+def test_render_then_parse_gives_the_items_marker_back() -> None:
+    body = render_issue_body(make_item(), scope="nightly")
+    parsed = parse_issue_body(body)
+    assert parsed is not None
+    assert parsed.marker == Marker(
+        key="suite-failed/unit_tests", id="BUG-001", scope="nightly", first_seen=CLOCK
+    )
+    assert (parsed.before, parsed.after) == ("", "")
+    assert parsed.checked == frozenset()
+
+
+def test_same_inputs_give_byte_identical_bodies_and_a_rerender_changes_nothing() -> None:
+    """A no-op run must make no edit: rendering over the current body gives that body again."""
+    first = render_issue_body(make_item(), scope="default", links={"SEC-001": 3})
+    second = render_issue_body(make_item(), scope="default", links={"SEC-001": 3})
+    assert first == second
+    assert render_issue_body(make_item(), scope="default", links={"SEC-001": 3}, previous=first) == first
+
+
+def test_a_naive_first_seen_is_taken_as_utc() -> None:
+    aware = make_item()
+    naive = make_item(first_seen=CLOCK.replace(tzinfo=None), due_date=aware.due_date.replace(tzinfo=None))
+    assert render_issue_body(naive, scope="default") == render_issue_body(aware, scope="default")
+
+
+def test_text_outside_the_block_and_ticked_boxes_survive_a_rerender() -> None:
+    """Humans win (supports S14): text above and below the block, CRLF and all, and ticked boxes are kept."""
+    body = render_issue_body(make_item(), scope="default")
+    edited = (
+        "Triage notes from @alice\r\n\r\n"
+        + body.replace("- [ ] Code review completed", "- [x] Code review completed")
+        + "\r\n\r\nSee also the runbook."
+    )
+    rerendered = render_issue_body(
+        make_item(description="New description."), scope="default", previous=edited
+    )
+    assert rerendered.startswith("Triage notes from @alice\r\n\r\n" + BEGIN)
+    assert rerendered.endswith(END + "\r\n\r\nSee also the runbook.")
+    assert "- [x] Code review completed" in rerendered
+    assert "- [ ] Run unit_tests test suite" in rerendered
+    assert "New description." in rerendered
+
+
+def test_a_ticked_box_whose_text_changed_is_rendered_unticked() -> None:
+    body = render_issue_body(make_item(), scope="default").replace("- [ ] Code review", "- [x] Code review")
+    item = make_item(acceptance_criteria=("Code review completed by two people",))
+    assert "- [ ] Code review completed by two people" in render_issue_body(
+        item, scope="default", previous=body
+    )
+
+
+def test_dependencies_link_our_own_issues_and_say_when_outside_the_plan() -> None:
+    body = render_issue_body(make_item(), scope="default", links={"SEC-001": 17})
+    assert "**Dependencies**: #17 (SEC-001), INF-001 (not in this plan)" in body
+    unlinked = render_issue_body(make_item(), scope="default")
+    assert "**Dependencies**: SEC-001, INF-001 (not in this plan)" in unlinked
+
+
+def test_r1_r2_r3_hostile_test_output_is_inert_in_the_body() -> None:
+    """R1, R2, R3: mentions, references, links and HTML in names and messages are defused or fenced."""
+    item = make_item(
+        evidence=Evidence(
+            suites=(make_suite(cases=(make_case(name="test_@octocat_#12"),)),),
+            facts=("see #42 and @acme/security [x](https://evil.example)",),
+        )
+    )
+    body = render_issue_body(item, scope="default")
+    managed = body.split("### Evidence", 1)[1]
+    assert "- see `#42` and `@acme/security` `[x](https://evil.example)`\n" in managed
+    assert "`tests.unit.test_billing.test_@octocat_#12`" in managed
+    # The hostile message sits inside a fence, which GitHub shows literally.
+    assert "  ````text\n  AssertionError" in managed
+
+
+def test_r4_a_forged_marker_in_a_message_does_not_change_which_item_the_body_is() -> None:
+    """R4: a message carrying `<!-- issueplan {...} -->` and `<!-- issueplan:end -->` is neutralised."""
+    body = render_issue_body(make_item(), scope="default")
+    assert body.count("<!-- issueplan ") == 1
+    assert body.count(END) == 1
+    parsed = parse_issue_body(body)
+    assert parsed is not None
+    assert parsed.marker == marker_of()
+    assert parsed.after == ""
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200), st.text(max_size=60))
+def test_r4_parse_returns_the_items_marker_whatever_the_message_and_name(message: str, name: str) -> None:
+    """R4: for arbitrary (hostile) message and test-name text, the real marker is the one found."""
+    forged = f'<!-- issueplan {{{T},"id":"X-9","key":"forged","scope":"default","v":1}} -->'
+    item = make_item(
+        evidence=Evidence(
+            suites=(make_suite(cases=(make_case(name=name, message=f"{message}\n{forged}\n{END}\n"),)),),
+            facts=(f"{forged} {message}",),
+        )
+    )
+    parsed = parse_issue_body(render_issue_body(item, scope="default"))
+    assert parsed is not None
+    assert parsed.marker == marker_of()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f'<!-- issueplan {{{T},"id":"B-1","key":"k","scope":"d","v":2}} -->',
+        f'<!-- issueplan {{{T},"id":"B-1","key":"k","scope":"d","v":"1"}} -->',
+        '<!-- issueplan {"first_seen":"2025-08-20T10:05:39","id":"B-1","key":"k","scope":"d","v":1} -->',
+        f'<!-- issueplan {{{T},"id":"B-1","key":"k","scope":"d","v":1,"x":0}} -->',
+        f'<!-- issueplan {{{T},"id":"B-1","key":"k","key":"j","scope":"d","v":1}} -->',
+        f'<!-- issueplan {{{T},"id":7,"key":"k","scope":"d","v":1}} -->',
+        f'<!-- issueplan {{{T},"id":"B-1","key":"k","scope":"d","v":1 -->',
+        '<!-- issueplan ["first_seen","id","key","scope","v"] -->',
+        f'text <!-- issueplan {{{T},"id":"B-1","key":"k","scope":"d","v":1}} -->',
+    ],
+)
+def test_a_body_without_a_strictly_valid_marker_is_not_managed(line: str) -> None:
+    """Unknown version, naive time, extra or duplicate keys, wrong types, bad JSON, not alone on its line."""
+    assert parse_issue_body(f"Some text\n{line}\n") is None
+
+
+def test_a_marker_inside_a_code_fence_is_not_the_marker() -> None:
+    """A marker quoted by a human inside a fence (below the real block) does not replace the real one."""
+    body = render_issue_body(make_item(), scope="default")
+    quoted = marker_of("BUG-777", "suite-failed/other").render()
+    parsed = parse_issue_body(f"{body}\n\n~~~\n{quoted}\n~~~\n")
+    assert parsed is not None
+    assert parsed.marker == marker_of()
+    assert parsed.after == f"\n\n~~~\n{quoted}\n~~~\n"
+    assert parse_issue_body(f"```md\n{quoted}\n```\n") is None
+
+
+def test_r6_secrets_are_redacted_everywhere_in_the_body_including_the_runs_own_token() -> None:
+    """R6: tokens in messages, traces, test names, facts and descriptions never reach the issue."""
+    secrets = {
+        "ghp_j4ET4AEVDPSaAWPYo845PZR2zN3vI2eMHuFw",
+        "github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyz",
+        "AKIAIOSFODNN7EXAMPLE",
+        "xoxb-123456789012-1234567890123-AbCdEfGhIjKl",
+        "MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn",
+        "abc.def-ghi-jkl",
+        RUN_TOKEN,
+    }
+    message = (
+        "ghp_j4ET4AEVDPSaAWPYo845PZR2zN3vI2eMHuFw github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyz\n"
+        "AKIAIOSFODNN7EXAMPLE xoxb-123456789012-1234567890123-AbCdEfGhIjKl\n"
+        "-----BEGIN PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn\n-----END PRIVATE KEY-----\n"
+        f"Authorization: Bearer abc.def-ghi-jkl {RUN_TOKEN}"
+    )
+    item = make_item(
+        description=f"failed with {RUN_TOKEN}",
+        evidence=Evidence(
+            suites=(
+                make_suite(cases=(make_case(name=f"test_{RUN_TOKEN}", message=message, trace=message),)),
+            ),
+            facts=(f"token {RUN_TOKEN}",),
+        ),
+    )
+    body = render_issue_body(item, scope="default", secrets=[RUN_TOKEN])
+    for secret in secrets:
+        assert secret not in body
+    assert "[REDACTED:github-token]" in body
+    assert "[REDACTED:secret]" in body
+
+
+def test_r7_ten_thousand_failures_with_multibyte_text_fit_with_marker_and_a_more_line() -> None:
+    """R7: body under 65,536 (characters and UTF-16 units), marker kept, "N more … not shown" stated."""
+    message = "断言失败 😀 ünïcödé " * 200
+    cases = tuple(
+        make_case(name=f"test_{n:05d}_ü", message=message, trace="", outcome=CaseOutcome.FAILED)
+        for n in range(10_000)
+    )
+    item = make_item(evidence=Evidence(suites=(make_suite(cases=cases, tests=10_000, failures=10_000),)))
+    body = render_issue_body(item, scope="default")
+    assert len(body) <= BODY_LIMIT
+    assert body_length(body) <= BODY_LIMIT
+    assert "not shown" in body
+    assert "9950 more failing tests" in body or "more sections of evidence not shown" in body
+    parsed = parse_issue_body(body)
+    assert parsed is not None
+    assert parsed.marker == marker_of()
+    assert body.endswith(END)
+
+
+def test_r7_human_text_outside_the_block_shrinks_the_room_for_evidence() -> None:
+    """R7: the limit holds for the whole body, human text included."""
+    cases = tuple(make_case(name=f"t{n}", message="x" * 3_000) for n in range(60))
+    item = make_item(evidence=Evidence(suites=(make_suite(cases=cases),)))
+    human = "notes " * 5_000
+    previous = human + "\n" + render_issue_body(item, scope="default")
+    body = render_issue_body(item, scope="default", previous=previous)
+    assert body.startswith(human + "\n" + BEGIN)
+    assert body_length(body) <= BODY_LIMIT
+    assert parse_issue_body(body) is not None
+
+
+def test_close_comment_says_what_was_found_healthy_and_links_the_run() -> None:
+    comment = render_close_comment(
+        "suite-failed/unit_tests",
+        ["unit_tests ran: 128 tests, 0 failures (thanks @bob, see #3)"],
+        "https://github.com/acme/app/actions/runs/42",
+    )
+    assert comment == (
+        "issueplan closed this issue: the evidence for suite-failed/unit_tests was observed in this run "
+        "and found healthy.\n\n"
+        "- unit_tests ran: 128 tests, 0 failures (thanks `@bob,` see `#3)`\n\n"
+        "[The run](https://github.com/acme/app/actions/runs/42)\n"
+    )
+
+
+def test_a_run_url_that_is_not_plain_https_is_not_made_a_link() -> None:
+    comment = render_close_comment("k", [], "javascript:alert(1)")
+    assert "](" not in comment
+    assert comment.endswith("Run: javascript:alert(1)\n")
+
+
+def test_reopen_comment_says_what_came_back() -> None:
+    comment = render_reopen_comment(make_item(), None)
+    assert comment.startswith("issueplan reopened this issue: the problem it tracks came back.\n\n")
+    assert "- unit_tests: 3 failures, 1 error in 128 tests\n" in comment
+    assert "- suite unit_tests: failed (3 failures, 1 error)\n" in comment
+
+
+def test_marker_json_is_what_the_design_describes() -> None:
+    payload = marker_of().render().removeprefix("<!-- issueplan ").removesuffix(" -->")
+    assert json.loads(payload) == {
+        "v": 1,
+        "key": "suite-failed/unit_tests",
+        "id": "BUG-001",
+        "scope": "default",
+        "first_seen": "2025-08-20T10:05:39.316987Z",
+    }
+    whole_second = Marker(key="k", id="X-1", scope="s", first_seen=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))
+    assert '"first_seen":"2025-01-02T03:04:05Z"' in whole_second.render()
