@@ -85,10 +85,10 @@ def _set_state(call: Call, issue: IssueRecord, body: dict[str, Any]) -> None:
     issue.state = new_state
     if new_state is IssueState.CLOSED:
         issue.state_reason = reason or StateReason.COMPLETED
-        issue.closed_at = call.now
+        issue.closed_at, issue.closed_by = call.now, call.login
     else:
         issue.state_reason = StateReason.REOPENED
-        issue.closed_at = None
+        issue.closed_at, issue.closed_by = None, None
 
 
 def list_issues(call: Call) -> Reply:
@@ -243,6 +243,16 @@ def remove_issue_label(call: Call) -> Reply:
     return Reply(200, _labels_of(call, issue))
 
 
+def lock_issue(call: Call) -> Reply:
+    find_issue(call).locked = True
+    return Reply(204)
+
+
+def unlock_issue(call: Call) -> Reply:
+    find_issue(call).locked = False
+    return Reply(204)
+
+
 ROUTES: tuple[Route, ...] = (
     route("GET", "/issues", list_issues),
     route("POST", "/issues", create_issue),
@@ -255,4 +265,6 @@ ROUTES: tuple[Route, ...] = (
     route("PUT", "/issues/{issue_number}/labels", set_issue_labels),
     route("DELETE", "/issues/{issue_number}/labels", remove_all_issue_labels),
     route("DELETE", "/issues/{issue_number}/labels/{name}", remove_issue_label),
+    route("PUT", "/issues/{issue_number}/lock", lock_issue),
+    route("DELETE", "/issues/{issue_number}/lock", unlock_issue),
 )

@@ -89,7 +89,15 @@ class HumanActions:
                 default = StateReason.COMPLETED if closing else StateReason.REOPENED
                 issue.state_reason = StateReason(state_reason) if state_reason else default
                 issue.closed_at = now if closing else None
+                issue.closed_by = "a-human" if closing else None
             issue.updated_at = now
+            self.persist()
+
+    def human_create_label(self, name: str, color: str = "ededed", description: str | None = None) -> None:
+        """Add a label as a maintainer would (e.g. GitHub's default `bug`, `enhancement`, …)."""
+        with self.lock:
+            label = ensure_label(self.state, name)
+            label.color, label.description = color, description
             self.persist()
 
     def human_create_issue(

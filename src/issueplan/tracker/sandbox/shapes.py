@@ -162,6 +162,10 @@ def issue_json(site: Site, state: RepoState, issue: IssueRecord) -> JSON:
         "active_lock_reason": None,
         "comments": len(issue.comments),
         "closed_at": stamp(issue.closed_at),
+        "closed_by": None if issue.closed_by is None else user_json(site, issue.closed_by),
+        "timeline_url": f"{url}/timeline",
+        "performed_via_github_app": None,
+        "reactions": _no_reactions(f"{url}/reactions"),
         "created_at": stamp(issue.created_at),
         "updated_at": stamp(issue.updated_at),
         "author_association": "NONE",
@@ -190,6 +194,11 @@ def issue_json(site: Site, state: RepoState, issue: IssueRecord) -> JSON:
             "merged_at": None,
         }
     return body
+
+
+def _no_reactions(url: str) -> JSON:
+    counts = ("+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket")
+    return {"url": url, "total_count": 0, **dict.fromkeys(counts, 0)}
 
 
 def _is_open(state: RepoState, issue_id: int) -> bool:
@@ -251,6 +260,11 @@ def repository_json(site: Site, state: RepoState, owner_login: str, *, can_write
             "admin": False, "maintain": False, "push": can_write, "triage": can_write, "pull": True,
         },
         "license": None,
+        "organization": user_json(site, owner_login),
+        "allow_auto_merge": False, "allow_forking": True, "allow_merge_commit": True,
+        "allow_rebase_merge": True, "allow_squash_merge": True, "allow_update_branch": False,
+        "delete_branch_on_merge": False, "use_squash_pr_title_as_default": False,
+        "web_commit_signoff_required": False, "temp_clone_token": "",
         "subscribers_count": 0, "network_count": 0,
     }  # fmt: skip
     return body

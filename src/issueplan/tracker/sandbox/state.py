@@ -81,6 +81,7 @@ class IssueRecord(Record):
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None = None
+    closed_by: str | None = None
     pull_request: bool = False
     locked: bool = False
     parent_id: int | None = None
