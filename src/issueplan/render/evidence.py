@@ -64,7 +64,9 @@ def render_case(case: Case, *, secrets: Sequence[str] = ()) -> str:
         place = f"{case.file}:{case.line}" if case.line is not None else case.file
         where = f" at {code_span(redact(place, secrets))}"
     head = f"- {code_span(redact(name, secrets))} ({case.outcome}){where}\n"
-    text = "\n\n".join(part for part in (case.type, case.message, case.trace) if part.strip())
+    # Most runners repeat the exception type at the start of the message; say it once.
+    kind = "" if case.message.startswith(case.type) else case.type
+    text = "\n\n".join(part for part in (kind, case.message, case.trace) if part.strip())
     if not text:
         return head + "\n"
     fenced = code_block(redact(text, secrets), "text")
