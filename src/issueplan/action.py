@@ -76,10 +76,9 @@ class ActionInputs(Frozen):
             raise UsageError(
                 f"input `api-url`: {api_url!r} is not an http(s) URL; GitHub Enterprise Server: https://HOST/api/v3"
             )
-        config = ActionInput.CONFIG.read(env)
         return cls(
-            results=_results(ActionInput.RESULTS.read(env) or ActionInput.RESULTS.default, workspace),
-            config=_in_workspace(config, workspace) if config else None,
+            results=_results(ActionInput.RESULTS.read(env) or ActionInput.RESULTS.default),
+            config=Path(ActionInput.CONFIG.read(env)) if ActionInput.CONFIG.read(env) else None,
             outcomes=parse_outcomes(ActionInput.OUTCOMES.read(env)),
             token=token,
             repository=repository,
@@ -124,19 +123,15 @@ class ActionInputs(Frozen):
         )
 
 
-def _results(raw: str, workspace: Path) -> tuple[str, ...]:
+def _results(raw: str) -> tuple[str, ...]:
+    # Kept as given, relative to the working directory (the workspace in a workflow): the paths show up in the
+    # plan and in issue bodies, and must read the same as the CLI's so a switch between the two edits nothing.
     patterns = tuple(part.strip() for part in re.split(r"[\n,]", raw) if part.strip())
     if not patterns:
         raise UsageError(
             "input `results` is empty: give result files, folders or globs, e.g. test-results/**"
         )
-    return tuple(str(_in_workspace(pattern, workspace)) for pattern in patterns)
-
-
-def _in_workspace(path: str, workspace: Path) -> Path:
-    """Relative paths are the checkout's, whatever the working directory the entrypoint was started in."""
-    given = Path(path)
-    return given if given.is_absolute() else workspace / given
+    return patterns
 
 
 def _max_writes(raw: str) -> int | None:
