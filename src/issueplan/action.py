@@ -71,6 +71,7 @@ class ActionInputs(Frozen):
         repository = ActionInput.REPOSITORY.read(env) or env.get("GITHUB_REPOSITORY") or None
         if repository is not None and not _REPOSITORY.fullmatch(repository):
             raise UsageError(f"input `repository`: {repository!r} is not OWNER/NAME, e.g. octo-org/octo-repo")
+        config = ActionInput.CONFIG.read(env)
         api_url = ActionInput.API_URL.read(env) or env.get("GITHUB_API_URL") or "https://api.github.com"
         if not api_url.startswith(("https://", "http://")):
             raise UsageError(
@@ -78,7 +79,7 @@ class ActionInputs(Frozen):
             )
         return cls(
             results=_results(ActionInput.RESULTS.read(env) or ActionInput.RESULTS.default),
-            config=Path(ActionInput.CONFIG.read(env)) if ActionInput.CONFIG.read(env) else None,
+            config=Path(config) if config else None,
             outcomes=parse_outcomes(ActionInput.OUTCOMES.read(env)),
             token=token,
             repository=repository,
