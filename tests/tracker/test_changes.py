@@ -12,6 +12,7 @@ from issueplan.tracker.changes import (
     CreateLabel,
     CreateMilestone,
     IssueState,
+    Operation,
     ReopenIssue,
     UpdateIssue,
     UpdateLabel,
@@ -40,7 +41,7 @@ def test_order_is_stable_within_a_phase() -> None:
 
 
 def test_every_operation_describes_itself_in_one_line() -> None:
-    operations = [
+    operations: list[Operation] = [
         LABEL,
         UpdateLabel(name="Priority: High", color="d93f0b", description="high"),
         MILESTONE,
