@@ -52,6 +52,10 @@ def _allow_null_in_nullable_enums(node: Any) -> None:
     if isinstance(node, dict):
         if node.get("nullable") is True and isinstance(node.get("enum"), list) and None not in node["enum"]:
             node["enum"].append(None)
+        if node.get("nullable") is True and isinstance(node.get("oneOf"), list):
+            # A nullable oneOf (e.g. `milestone: null` in PATCH …/issues/{n}) is valid for GitHub, yet no
+            # branch of it accepts null: a null-only branch makes exactly one match.
+            node["oneOf"].append({"nullable": True, "enum": [None]})
         for child in node.values():
             _allow_null_in_nullable_enums(child)
     elif isinstance(node, list):
