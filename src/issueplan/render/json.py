@@ -1,0 +1,41 @@
+"""The plan as JSON: data for other tools, every field kept, secrets removed.
+
+Stable (sorted keys, 2-space indent, trailing newline) so the same plan gives the same bytes. Text is
+redacted but not neutralised: JSON is data, never rendered by GitHub, yet secrets must never leave.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from issueplan.model import Plan
+from issueplan.render.safety import redact
+from issueplan.render.timestamp import format_timestamp
+
+
+def render_json(plan: Plan) -> str:
+    data = _clean(plan.model_dump(mode="python"))
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a plan, from the model itself (for `issueplan schema --plan`)."""
+    return Plan.model_json_schema()
+
+
+def _clean(value: Any) -> Any:
+    """Plain JSON values: timestamps in UTC with Z, enums by value, tuples as lists, strings redacted."""
+    if isinstance(value, dict):
+        return {str(_clean(key)): _clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    if isinstance(value, datetime):
+        return format_timestamp(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, str):
+        return redact(value)
+    return value

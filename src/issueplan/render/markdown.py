@@ -1,0 +1,160 @@
+"""The plan as one Markdown document, in the shape users know from the seed report.
+
+Title, summary, the items by priority (each with its fields, steps, criteria and evidence), then a Mermaid
+Gantt chart of the due dates and a Mermaid graph of the dependencies. Same plan, same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from issueplan.model import ActionItem, Dependency, Plan, Priority
+from issueplan.render.evidence import render_evidence
+from issueplan.render.safety import Span, code_span, neutralise, redact
+from issueplan.render.timestamp import as_utc, format_timestamp
+
+# A plan lists many items; a few failing tests each say enough, the issue body carries the rest.
+CASE_LIMIT = 5
+FINDING_LIMIT = 20
+
+
+def render_markdown(plan: Plan) -> str:
+    parts = [_render_head(plan), "## Action Items\n\n"]
+    items = sorted_items(plan.items)
+    for priority in Priority:
+        chosen = [item for item in items if item.priority is priority]
+        if chosen:
+            parts.append(f"### {priority.value.capitalize()} Priority Actions\n\n")
+            parts.extend(_render_item(item) for item in chosen)
+    if not items:
+        parts.append("No action items: every observed check is healthy.\n\n")
+    else:
+        # Not code_block(): its comment defusing would break Mermaid's `-->`; every label here is sanitised.
+        parts.append(f"## Timeline\n\n```mermaid\n{render_gantt(items)}\n```\n\n")
+        parts.append(f"## Dependencies\n\n```mermaid\n{render_dependency_graph(items)}\n```\n\n")
+    if plan.problems:
+        parts.append(
+            "## Problems\n\nThese files could not be read (fully); the plan uses everything else.\n\n"
+        )
+        parts.extend(
+            f"- {code_span(redact(_place(p.file, p.line)))}: {neutralise(redact(p.message), Span.LINE)}\n"
+            for p in sorted(plan.problems, key=lambda p: (p.file, p.line or 0, p.message))
+        )
+        parts.append("\n")
+    return "".join(parts).rstrip("\n") + "\n"
+
+
+def sorted_items(items: Iterable[ActionItem]) -> list[ActionItem]:
+    """The seed's order: priority, then due date, then type (security first), then id."""
+    return sorted(items, key=lambda i: (i.priority.rank, as_utc(i.due_date), i.type.rank, i.id))
+
+
+def _render_head(plan: Plan) -> str:
+    counts = plan.summary.by_priority
+    completion = plan.summary.estimated_completion
+    lines = [
+        "# Product Improvement Plan",
+        "",
+        f"Generated: {format_timestamp(plan.generated_at)}",
+        f"Scope: {neutralise(plan.scope, Span.LINE)}",
+        f"Overall Status: {plan.overall_status}",
+        "",
+        "## Summary\n",
+        f"- **Total Actions**: {plan.summary.total}",
+        f"- **Critical Actions**: {counts.get(Priority.CRITICAL, 0)}",
+        f"- **High Priority Actions**: {counts.get(Priority.HIGH, 0)}",
+        f"- **Estimated Completion**: {format_timestamp(completion) if completion else 'n/a'}",
+    ]
+    return "\n".join(lines) + "\n\n"
+
+
+def _render_item(item: ActionItem) -> str:
+    def line(text: str) -> str:
+        return neutralise(redact(text), Span.LINE)
+
+    fields = [
+        f"**Type**: {item.type}",
+        f"**Effort**: {line(item.effort)}",
+        f"**Assigned To**: {line(item.team)}",
+        f"**Due Date**: {format_timestamp(item.due_date)}",
+    ]
+    if item.dependencies:
+        fields.append(f"**Dependencies**: {', '.join(render_dependency(dep) for dep in item.dependencies)}")
+    parts = [
+        f"#### {line(item.id)}: {line(item.title)}\n\n",
+        f"**Description**: {neutralise(redact(item.description))}\n\n",
+        "\n".join(fields) + "\n\n",
+    ]
+    if item.steps:
+        parts.append("**Implementation Steps**:\n" + "".join(f"- {line(s)}\n" for s in item.steps) + "\n")
+    if item.acceptance_criteria:
+        criteria = "".join(f"- {line(c)}\n" for c in item.acceptance_criteria)
+        parts.append("**Acceptance Criteria**:\n" + criteria + "\n")
+    evidence = render_evidence(item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT)
+    if evidence:
+        parts.append("**Evidence**:\n\n" + "".join(evidence))
+    parts.append("---\n\n")
+    return "".join(parts)
+
+
+def render_dependency(dependency: Dependency) -> str:
+    shown = neutralise(dependency.id, Span.LINE)
+    return shown if dependency.in_plan else f"{shown} (not in this plan)"
+
+
+def _place(file: str, line: int | None) -> str:
+    return f"{file}:{line}" if line is not None else file
+
+
+# --- Mermaid -----------------------------------------------------------------------------------------------
+
+# Mermaid gives `:`, `;`, `#`, `%`, quotes, brackets and backticks meaning; labels keep only plain characters.
+_MERMAID_UNSAFE = re.compile(r"[^\w .,/+-]")
+
+
+def mermaid_label(text: str, limit: int = 60) -> str:
+    cleaned = " ".join(_MERMAID_UNSAFE.sub(" ", redact(text)).split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+
+
+def mermaid_id(item_id: str) -> str:
+    return "n_" + re.sub(r"\W", "_", item_id, flags=re.ASCII)
+
+
+def render_gantt(items: Sequence[ActionItem]) -> str:
+    """Each item a bar from first seen to due date, one section per priority, critical ones marked."""
+    lines = ["gantt", "    title Due dates", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m-%d"]
+    for priority in Priority:
+        chosen = [item for item in items if item.priority is priority]
+        if not chosen:
+            continue
+        lines.append(f"    section {priority.value.capitalize()}")
+        for item in chosen:
+            tag = "crit, " if priority is Priority.CRITICAL else ""
+            start = as_utc(item.first_seen).date().isoformat()
+            end = as_utc(item.due_date).date().isoformat()
+            label = mermaid_label(f"{item.id} {item.title}")
+            lines.append(f"    {label} :{tag}{mermaid_id(item.id)}, {start}, {end}")
+    return "\n".join(lines)
+
+
+def render_dependency_graph(items: Sequence[ActionItem]) -> str:
+    """An arrow from each dependency to the item waiting on it; items outside the plan are dashed."""
+    lines = ["graph LR"]
+    known = {item.id for item in items}
+    lines.extend(
+        f'    {mermaid_id(item.id)}["{mermaid_label(f"{item.id}: {item.title}")}"]' for item in items
+    )
+    absent = sorted({dep.id for item in items for dep in item.dependencies if dep.id not in known})
+    lines.extend(
+        f'    {mermaid_id(dep_id)}["{mermaid_label(dep_id)} (not in this plan)"]:::absent'
+        for dep_id in absent
+    )
+    for item in items:
+        for dep in sorted(item.dependencies, key=lambda d: d.id):
+            arrow = "-->" if dep.id in known else "-.->"
+            lines.append(f"    {mermaid_id(dep.id)} {arrow} {mermaid_id(item.id)}")
+    if absent:
+        lines.append("    classDef absent stroke-dasharray: 5 5")
+    return "\n".join(lines)

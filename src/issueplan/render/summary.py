@@ -1,0 +1,116 @@
+"""The compact Markdown written to GITHUB_STEP_SUMMARY: status, items, suites, findings, unreadable files.
+
+GitHub refuses a step summary over 1 MiB; this one is cut by whole table rows well below that, saying how
+many rows were left out. Everything from the run is redacted and neutralised like any other output.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from issueplan.model import ActionItem, Finding, OverallStatus, Plan, RunReport, Severity, Suite, SuiteStatus
+from issueplan.render.markdown import sorted_items
+from issueplan.render.safety import Span, code_span, neutralise, redact, truncate_sections
+from issueplan.render.timestamp import format_timestamp
+
+SUMMARY_LIMIT = 200 * 1024
+STATUS_EMOJI = {
+    OverallStatus.CRITICAL_FAILURE: "🔴",
+    OverallStatus.FAILING: "🟠",
+    OverallStatus.DEGRADED: "🟡",
+    OverallStatus.HEALTHY: "🟢",
+}
+SUITE_EMOJI = {SuiteStatus.PASSED: "✅", SuiteStatus.FAILED: "❌", SuiteStatus.SKIPPED: "⏭️"}
+
+
+def render_summary(plan: Plan, report: RunReport | None = None, *, limit: int = SUMMARY_LIMIT) -> str:
+    """The job summary. Suites and findings come from `report` when given, else from the items' evidence."""
+    counts = ", ".join(f"{count} {priority}" for priority, count in sorted_counts(plan))
+    generated = format_timestamp(plan.generated_at)
+    sections = [
+        f"## {STATUS_EMOJI[plan.overall_status]} issueplan: {plan.overall_status}\n\n",
+        f"{plan.summary.total} actions{f' ({counts})' if counts else ''}{_completion(plan)}"
+        f" · scope {code_span(plan.scope)} · generated {generated}\n\n",
+    ]
+    items = sorted_items(plan.items)
+    if items:
+        sections += _table(
+            "### Action items",
+            "| ID | Title | Priority | Team | Due date |\n| --- | --- | --- | --- | --- |",
+            [_item_row(item) for item in items],
+        )
+    suites = report.suites if report else _evidence_suites(items)
+    if suites:
+        sections += _table(
+            "### Test suites",
+            "| Suite | Kind | Status | Tests | Failures | Errors | Skipped | Flaky | Report |\n"
+            "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+            [_suite_row(suite) for suite in sorted(suites, key=lambda s: s.name)],
+        )
+    findings = report.findings if report else _evidence_findings(items)
+    if findings:
+        by_severity = Counter(finding.severity for finding in findings)
+        sections += _table(
+            "### Findings by severity",
+            "| Severity | Findings |\n| --- | ---: |",
+            [f"| {severity} | {by_severity[severity]} |\n" for severity in Severity if by_severity[severity]],
+        )
+    problems = report.problems if report else plan.problems
+    if problems:
+        sections.append("### Files that could not be read\n\n")
+        sections += [
+            f"- {code_span(redact(p.file if p.line is None else f'{p.file}:{p.line}'))}: "
+            f"{neutralise(redact(p.message), Span.LINE)}\n"
+            for p in sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
+        ]
+        sections.append("\n")
+    return truncate_sections(sections, limit, keep_last=0, noun="rows").rstrip("\n") + "\n"
+
+
+def sorted_counts(plan: Plan) -> list[tuple[str, int]]:
+    by_priority = plan.summary.by_priority
+    return [
+        (priority.value, count) for priority, count in sorted(by_priority.items(), key=lambda p: p[0].rank)
+    ]
+
+
+def _completion(plan: Plan) -> str:
+    completion = plan.summary.estimated_completion
+    return f" · estimated completion {format_timestamp(completion)}" if completion else ""
+
+
+def _table(title: str, header: str, rows: list[str]) -> list[str]:
+    """A titled table whose rows are separate sections, so truncation cuts between rows."""
+    if not rows:
+        return []
+    rows = list(rows)
+    rows[0] = f"{title}\n\n{header}\n{rows[0]}"
+    rows[-1] += "\n"
+    return rows
+
+
+def _item_row(item: ActionItem) -> str:
+    def cell(text: str) -> str:
+        return neutralise(redact(text), Span.CELL)
+
+    due = format_timestamp(item.due_date)
+    return f"| {cell(item.id)} | {cell(item.title)} | {item.priority} | {cell(item.team)} | {due} |\n"
+
+
+def _suite_row(suite: Suite) -> str:
+    name = neutralise(redact(suite.name), Span.CELL)
+    status = f"{SUITE_EMOJI[suite.status]} {suite.status}"
+    report = "yes" if suite.has_report else "**no**"
+    counts = f"{suite.tests} | {suite.failures} | {suite.errors} | {suite.skipped} | {suite.flaky}"
+    return f"| {name} | {suite.kind} | {status} | {counts} | {report} |\n"
+
+
+def _evidence_suites(items: Iterable[ActionItem]) -> list[Suite]:
+    unique = {suite.name: suite for item in items for suite in item.evidence.suites}
+    return list(unique.values())
+
+
+def _evidence_findings(items: Iterable[ActionItem]) -> list[Finding]:
+    unique = {finding.fingerprint: finding for item in items for finding in item.evidence.findings}
+    return list(unique.values())
