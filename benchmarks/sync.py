@@ -48,7 +48,7 @@ def plan_of(chosen: list[ActionItem]) -> Plan:
         return Plan(
             generated_at=NOW,
             overall_status=OverallStatus.FAILING,
-            summary=PlanSummary(total=len(chosen)),
+            summary=PlanSummary(total=len(chosen), by_priority={}),
             items=tuple(chosen),
         )
 
@@ -57,7 +57,7 @@ def plan_of(chosen: list[ActionItem]) -> Plan:
 
 def main(count: int) -> None:
     with FakeGitHub() as hub:
-        target = GitHubTarget(api_url=hub.base_url, repo="octo/demo", token="bench")
+        target = GitHubTarget(api_url=hub.base_url, repo="octo/demo", token="bench")  # noqa: S106 - the fake accepts any token
         options = SyncOptions(write_interval=0)
         phases = [
             ("first sync", items(count)),
