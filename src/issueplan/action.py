@@ -35,6 +35,7 @@ from issueplan.render.workflow import WorkflowCommand, WorkflowLog, format_outpu
 from issueplan.tracker.options import MilestoneMode
 
 OUTPUT_DIR = "issueplan-output"
+MAX_WRITE_INTERVAL = 60.0
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
@@ -53,6 +54,7 @@ class ActionInputs(Frozen):
     dry_run: bool = False
     dry_run_reason: str | None = None
     max_writes: int | None = None
+    write_interval: float = 1.0
     allow_mass_close: bool = False
     dashboard: bool = False
     fail_on: FailOn = FailOn.NEVER
@@ -90,6 +92,7 @@ class ActionInputs(Frozen):
             dry_run=parse_bool(ActionInput.DRY_RUN, env),
             dry_run_reason=dry_run_reason(env, has_token=token is not None),
             max_writes=_max_writes(ActionInput.MAX_WRITES.read(env)),
+            write_interval=_write_interval(ActionInput.WRITE_INTERVAL.read(env)),
             allow_mass_close=parse_bool(ActionInput.ALLOW_MASS_CLOSE, env),
             dashboard=parse_bool(ActionInput.DASHBOARD, env),
             fail_on=parse_choice(ActionInput.FAIL_ON, env, FailOn),
@@ -117,6 +120,7 @@ class ActionInputs(Frozen):
             dry_run=self.dry_run,
             dry_run_reason=self.dry_run_reason,
             max_writes=self.max_writes,
+            write_interval=self.write_interval,
             allow_mass_close=self.allow_mass_close,
             dashboard=self.dashboard,
             output_dir=self.workspace / OUTPUT_DIR,
@@ -146,6 +150,17 @@ def _max_writes(raw: str) -> int | None:
         raise UsageError(
             f"input `max-writes`: {raw!r} is not a whole number >= 0; leave it empty for no limit"
         )
+    return value
+
+
+def _write_interval(raw: str) -> float:
+    try:
+        value = float(raw or ActionInput.WRITE_INTERVAL.default)
+    except ValueError:
+        value = -1.0
+    # A minute between writes is far beyond any need; more is surely a typo (ms for s).
+    if not 0 <= value <= MAX_WRITE_INTERVAL:
+        raise UsageError(f"input `write-interval`: {raw!r} is not a number of seconds from 0 to 60, e.g. 1")
     return value
 
 

@@ -33,6 +33,7 @@ class ActionInput(StrEnum):
     MILESTONES = "milestones"
     DRY_RUN = "dry-run"
     MAX_WRITES = "max-writes"
+    WRITE_INTERVAL = "write-interval"
     ALLOW_MASS_CLOSE = "allow-mass-close"
     DASHBOARD = "dashboard"
     FAIL_ON = "fail-on"
@@ -64,6 +65,7 @@ INPUT_DEFAULTS: dict[ActionInput, str] = {
     ActionInput.MILESTONES: "priority",
     ActionInput.DRY_RUN: "false",
     ActionInput.MAX_WRITES: "",
+    ActionInput.WRITE_INTERVAL: "1",
     ActionInput.ALLOW_MASS_CLOSE: "false",
     ActionInput.DASHBOARD: "false",
     ActionInput.FAIL_ON: "never",
