@@ -11,7 +11,7 @@ from tracker_plans import make_item, remembering
 
 from issueplan.errors import GitHubError, PermissionDeniedError, SafetyStopError
 from issueplan.model import ActionItem, Plan, Priority
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.issue import parse_issue_body, render_issue_body
 from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
 from issueplan.tracker.changes import ChangeSet
 from issueplan.tracker.diff import diff_tracker
@@ -411,3 +411,17 @@ def test_milestones_follow_priorities_with_due_dates_by_day(fake_github: FakeGit
 def test_no_milestones_mode_creates_none(fake_github: FakeGitHub) -> None:
     sync(fake_github, items_for(2), milestones=MilestoneMode.NONE)
     assert fake_github.milestones() == []
+
+
+def test_r5_a_strangers_issue_with_a_valid_marker_but_no_managed_label_is_ignored(
+    fake_github: FakeGitHub,
+) -> None:
+    item = items_for(1)[0]
+    forged = render_issue_body(item, scope="default")
+    stranger = fake_github.human_create_issue(title="looks like yours", body=forged, labels=["bug"])
+
+    _, _, result = sync(fake_github, [item], healthy=[item.key])
+
+    assert result.created == 1  # its own issue, not the stranger's
+    assert not [e for e in fake_github.writes() if f"/issues/{stranger}" in e.path]
+    assert next(i for i in fake_github.issues() if i["number"] == stranger)["body"] == forged
