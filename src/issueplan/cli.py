@@ -13,6 +13,9 @@ from typing import Annotated
 
 import typer
 
+# typer >= 0.29 vendors click; its exception base is what a usage error raises with standalone_mode=False
+from typer._click.exceptions import ClickException
+
 from issueplan import __version__
 from issueplan.errors import ExitCode, IssueplanError, UsageError
 from issueplan.model import StepOutcome
@@ -371,12 +374,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(done.exit_code)
     except (typer.Abort, EOFError):
         sys.exit(ExitCode.INTERRUPTED)
-    except Exception as error:  # noqa: BLE001 - the one boundary that turns a bug into a report
-        import click  # noqa: PLC0415 - only on the error path
-
-        if isinstance(error, click.exceptions.ClickException):
-            error.show()
-            sys.exit(ExitCode.USAGE)
+    except ClickException as error:  # a usage error: click's own message names the option and the fix
+        error.show()
+        sys.exit(ExitCode.USAGE)
+    except Exception:  # noqa: BLE001 - the one boundary that turns a bug into a report
         traceback.print_exc()
         typer.echo(
             "issueplan: this is a bug in issueplan; please report it with the traceback above.", err=True
