@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -119,6 +120,14 @@ def check_github_contract(contract: Any, origin: str, exchanges: list[Exchange])
         if ex.status != 304 and not _error_shaped(ex.response_body):
             problems.append(f"{where}: error answer is not GitHub's error shape: {ex.response_body!r}")
     return problems
+
+
+@pytest.fixture
+def contract_problems(github_contract: Any) -> Callable[[str, list[Exchange]], list[str]]:
+    """`check_github_contract` bound to the description, for tests of the check itself."""
+    if github_contract is None:
+        pytest.skip("shared/github-api/openapi-issues-subset.json is absent")
+    return functools.partial(check_github_contract, github_contract)
 
 
 @pytest.fixture

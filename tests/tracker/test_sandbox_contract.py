@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import requests
 from openapi_spec_validator import validate
 
-from conftest import check_github_contract
 from issueplan.tracker.sandbox import Exchange, FakeGitHub
 
 ORIGIN = "http://127.0.0.1:8080"
+Check = Callable[[str, list[Exchange]], list[str]]
 
 
 def exchange(**changes: Any) -> Exchange:
@@ -43,27 +44,33 @@ def test_the_api_description_is_valid_openapi(shared_dir: Path) -> None:
     )
 
 
-def test_a_well_formed_exchange_passes(github_contract: Any) -> None:
-    assert check_github_contract(github_contract, ORIGIN, [exchange()]) == []
+def test_a_well_formed_exchange_passes(contract_problems: Check) -> None:
+    assert contract_problems(ORIGIN, [exchange()]) == []
 
 
-def test_an_answer_missing_a_required_field_is_a_violation(github_contract: Any) -> None:
+def test_an_answer_missing_a_required_field_is_a_violation(
+    contract_problems: Check,
+) -> None:
     broken = exchange(response_body={"name": "bug"})
 
-    (problem,) = check_github_contract(github_contract, ORIGIN, [broken])
+    (problem,) = contract_problems(ORIGIN, [broken])
 
     assert "breaks GitHub's schema" in problem
 
 
-def test_accepting_a_request_github_refuses_is_a_violation(github_contract: Any) -> None:
+def test_accepting_a_request_github_refuses_is_a_violation(
+    contract_problems: Check,
+) -> None:
     accepted = exchange(body={"color": "ededed"})  # `name` is required
 
-    problems = check_github_contract(github_contract, ORIGIN, [accepted])
+    problems = contract_problems(ORIGIN, [accepted])
 
     assert any("accepted a request" in p for p in problems)
 
 
-def test_refusing_a_bad_request_is_fine(github_contract: Any) -> None:
+def test_refusing_a_bad_request_is_fine(
+    contract_problems: Check,
+) -> None:
     refused = exchange(
         body={"color": "ededed"},
         status=422,
@@ -74,19 +81,21 @@ def test_refusing_a_bad_request_is_fine(github_contract: Any) -> None:
         },
     )
 
-    assert check_github_contract(github_contract, ORIGIN, [refused]) == []
+    assert contract_problems(ORIGIN, [refused]) == []
 
 
-def test_an_unlisted_status_still_needs_githubs_error_body(github_contract: Any) -> None:
+def test_an_unlisted_status_still_needs_githubs_error_body(
+    contract_problems: Check,
+) -> None:
     shaped = exchange(status=502, injected=True, response_body={"message": "x", "documentation_url": "y"})
     bare = exchange(status=502, injected=True, response_body="<html>Bad gateway</html>")
 
-    assert check_github_contract(github_contract, ORIGIN, [shaped]) == []
-    assert len(check_github_contract(github_contract, ORIGIN, [bare])) == 1
+    assert contract_problems(ORIGIN, [shaped]) == []
+    assert len(contract_problems(ORIGIN, [bare])) == 1
 
 
 def test_every_answer_of_a_busy_session_keeps_the_contract(
-    github_contract: Any, fake_github: FakeGitHub
+    contract_problems: Check, fake_github: FakeGitHub
 ) -> None:
     """Drives most endpoints over raw HTTP (including error paths) and checks the whole log at once."""
     http = requests.Session()
@@ -128,4 +137,4 @@ def test_every_answer_of_a_busy_session_keeps_the_contract(
         statuses.append(http.request(method, repo + path, json=body, timeout=10).status_code)
 
     assert [s for s in statuses if s >= 400] == [404, 422, 422]
-    assert check_github_contract(github_contract, fake_github.site.origin, fake_github.exchanges) == []
+    assert contract_problems(fake_github.site.origin, fake_github.exchanges) == []

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from issueplan.tracker.sandbox.replies import Reply, invalid
+from issueplan.tracker.sandbox.replies import Reply, error
 from issueplan.tracker.sandbox.shapes import Site
 from issueplan.tracker.sandbox.state import RepoState
 
@@ -38,7 +38,7 @@ class Call:
         if self.body is None:
             return {}
         if not isinstance(self.body, dict):
-            raise invalid("Request", "body", "invalid", "Problems parsing JSON")
+            raise error(400, "Problems parsing JSON")
         return self.body
 
     def number(self, name: str) -> int:
