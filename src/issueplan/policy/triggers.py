@@ -124,7 +124,10 @@ def _was_skipped(suite: Suite) -> bool:
 
 def _per_suite(kinds: tuple[SuiteKind, ...], verdicts: tuple[SuiteVerdict, ...]) -> TriggerResult:
     relevant = tuple(judged for judged in verdicts if not kinds or judged.suite.kind in kinds)
-    fired = tuple(judged.suite for judged in relevant if judged.verdict is Verdict.FIRED)
+    # Evidence by name: reordering declared suites must not rewrite an item's text (no needless issue edit).
+    fired = tuple(
+        sorted((j.suite for j in relevant if j.verdict is Verdict.FIRED), key=lambda suite: suite.name)
+    )
     if fired:
         verdict = Verdict.FIRED
     elif relevant and all(judged.verdict is Verdict.FINE for judged in relevant):
@@ -266,7 +269,7 @@ def _merge(verdict: Verdict, parts: tuple[TriggerResult, ...]) -> TriggerResult:
     if verdict is not Verdict.FIRED:
         return TriggerResult(verdict)
     fired = [part for part in parts if part.fired]
-    suites = {suite.name: suite for part in fired for suite in part.suites}
+    suites = dict(sorted({suite.name: suite for part in fired for suite in part.suites}.items()))
     findings = {finding.fingerprint: finding for part in fired for finding in part.findings}
     return TriggerResult(
         verdict,
