@@ -255,6 +255,4 @@ def truncate_sections(
 
 
 def _omitted_note(count: int, noun: str) -> str:
-    return (
-        f"\n_… {count} more {noun} not shown (GitHub limits an issue body to {BODY_LIMIT:,} characters)._\n\n"
-    )
+    return f"\n_… {count} more {noun} not shown (size limit)._\n\n"

@@ -15,6 +15,8 @@ from issueplan.render.safety import Span, code_span, neutralise, redact, truncat
 from issueplan.render.timestamp import format_timestamp
 
 SUMMARY_LIMIT = 200 * 1024
+# Each table is cut on its own first, so a long item list cannot push the suites or problems out.
+ROW_LIMIT = 300
 STATUS_EMOJI = {
     OverallStatus.CRITICAL_FAILURE: "🔴",
     OverallStatus.FAILING: "🟠",
@@ -30,8 +32,10 @@ def render_summary(plan: Plan, report: RunReport | None = None, *, limit: int = 
     generated = format_timestamp(plan.generated_at)
     sections = [
         f"## {STATUS_EMOJI[plan.overall_status]} issueplan: {plan.overall_status}\n\n",
-        f"{plan.summary.total} actions{f' ({counts})' if counts else ''}{_completion(plan)}"
-        f" · scope {code_span(plan.scope)} · generated {generated}\n\n",
+        (
+            f"{plan.summary.total} actions{f' ({counts})' if counts else ''}{_completion(plan)}"
+            f" · scope {code_span(plan.scope)} · generated {generated}\n\n"
+        ),
     ]
     items = sorted_items(plan.items)
     if items:
@@ -39,6 +43,7 @@ def render_summary(plan: Plan, report: RunReport | None = None, *, limit: int = 
             "### Action items",
             "| ID | Title | Priority | Team | Due date |\n| --- | --- | --- | --- | --- |",
             [_item_row(item) for item in items],
+            "action items",
         )
     suites = report.suites if report else _evidence_suites(items)
     if suites:
@@ -47,6 +52,7 @@ def render_summary(plan: Plan, report: RunReport | None = None, *, limit: int = 
             "| Suite | Kind | Status | Tests | Failures | Errors | Skipped | Flaky | Report |\n"
             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
             [_suite_row(suite) for suite in sorted(suites, key=lambda s: s.name)],
+            "suites",
         )
     findings = report.findings if report else _evidence_findings(items)
     if findings:
@@ -55,17 +61,21 @@ def render_summary(plan: Plan, report: RunReport | None = None, *, limit: int = 
             "### Findings by severity",
             "| Severity | Findings |\n| --- | ---: |",
             [f"| {severity} | {by_severity[severity]} |\n" for severity in Severity if by_severity[severity]],
+            "severities",
         )
     problems = report.problems if report else plan.problems
     if problems:
         sections.append("### Files that could not be read\n\n")
+        ordered = sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
         sections += [
             f"- {code_span(redact(p.file if p.line is None else f'{p.file}:{p.line}'))}: "
             f"{neutralise(redact(p.message), Span.LINE)}\n"
-            for p in sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
+            for p in ordered[:ROW_LIMIT]
         ]
+        if len(ordered) > ROW_LIMIT:
+            sections.append(f"- … {len(ordered) - ROW_LIMIT} more files not shown\n")
         sections.append("\n")
-    return truncate_sections(sections, limit, keep_last=0, noun="rows").rstrip("\n") + "\n"
+    return truncate_sections(sections, limit, keep_last=0, noun="parts").rstrip("\n") + "\n"
 
 
 def sorted_counts(plan: Plan) -> list[tuple[str, int]]:
@@ -80,14 +90,16 @@ def _completion(plan: Plan) -> str:
     return f" · estimated completion {format_timestamp(completion)}" if completion else ""
 
 
-def _table(title: str, header: str, rows: list[str]) -> list[str]:
-    """A titled table whose rows are separate sections, so truncation cuts between rows."""
+def _table(title: str, header: str, rows: list[str], what: str) -> list[str]:
+    """A titled table of at most ROW_LIMIT rows, each its own section so a final cut falls between rows."""
     if not rows:
         return []
-    rows = list(rows)
-    rows[0] = f"{title}\n\n{header}\n{rows[0]}"
-    rows[-1] += "\n"
-    return rows
+    shown = rows[:ROW_LIMIT]
+    shown[0] = f"{title}\n\n{header}\n{shown[0]}"
+    shown[-1] += "\n"
+    if len(rows) > ROW_LIMIT:
+        shown.append(f"_… {len(rows) - ROW_LIMIT} more {what} not shown._\n\n")
+    return shown
 
 
 def _item_row(item: ActionItem) -> str:
