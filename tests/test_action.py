@@ -226,7 +226,9 @@ def test_a_run_syncs_and_reports_through_outputs_summary_and_annotations(
     run = run_action(fake)
     assert run.code == 0, run.stdout + run.stderr
     issues = json.loads(run.outputs["issues"])
-    assert int(run.outputs["created"]) == len(issues) == len(fake.state.issues) > 0
+    assert int(run.outputs["created"]) == len(issues) > 0
+    titles = {record.number: record.title for record in fake.state.issues}
+    assert set(issues.values()) <= set(titles)
     assert run.outputs["overall-status"] == "critical_failure"
     assert (run.outputs["updated"], run.outputs["closed"], run.outputs["reopened"]) == ("0", "0", "0")
     plan = json.loads((workspace / run.outputs["plan-json"]).read_text(encoding="utf-8"))

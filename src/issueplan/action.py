@@ -210,6 +210,7 @@ def _run(inputs: ActionInputs, log: WorkflowLog) -> int:
     except (GitHubError, SafetyStopError) as error:
         # Nothing was synced, but the plan is still worth showing: build it again without GitHub.
         failure = error
+        log.line("Nothing was synced; building the plan again without GitHub, for the summary and outputs")
         result = run_job(options.model_copy(update={"sync": False}), log=log.line)
     _publish(result, inputs, log, failure)
     if failure is not None:
