@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from inert_check import live_text, prose_of
 from render_factory import CLOCK, RUN_TOKEN, make_case, make_item, make_suite
 
 from issueplan.model import CaseOutcome, Evidence
@@ -23,6 +25,7 @@ from issueplan.render.issue import (
     render_reopen_comment,
 )
 from issueplan.render.safety import BODY_LIMIT, body_length
+from issueplan.sources import junit
 
 T = '"first_seen":"2025-08-20T10:05:39Z"'
 
@@ -301,3 +304,16 @@ def test_marker_json_is_what_the_design_describes() -> None:
     }
     whole_second = Marker(key="k", id="X-1", scope="s", first_seen=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))
     assert '"first_seen":"2025-01-02T03:04:05Z"' in whole_second.render()
+
+
+def test_r1_r2_r6_the_seed_scenarios_unit_test_failures_are_defused_and_redacted(seed_dir: Path) -> None:
+    """R1, R2, R6 on the seed's own junit.xml: its @mention, `#42` and GitHub token never reach the issue."""
+    result = junit.read(seed_dir / "scenario" / "ci-results" / "unit_tests" / "junit.xml")
+    suite = make_suite(cases=result.cases)
+    body = render_issue_body(make_item(evidence=Evidence(suites=(suite,))), scope="default")
+    assert "ping @octocat and see #42" in body  # shown literally, inside its fence
+    prose = prose_of(body)
+    assert "@octocat" not in live_text(prose)
+    assert "#42" not in live_text(prose)
+    assert "ghp_j4ET4AEVDPSaAWPYo845PZR2zN3vI2eMHuFw" not in body
+    assert "[REDACTED:github-token]" in body
