@@ -19,30 +19,11 @@ class SuiteCount:
     file: str | None
     line: int | None
     declared: Declared
-    tests: int = 0
-    failures: int = 0
-    errors: int = 0
-    skipped: int = 0
+    start: tuple[int, int, int, int]  # the file's element counts when the suite began (Tally.elements)
 
-    def count(self, outcome: CaseOutcome | None) -> None:
-        # Every element counts here, reruns included: producers declare what they wrote, not what we merged.
-        self.tests += 1
-        if outcome is CaseOutcome.FAILED:
-            self.failures += 1
-        elif outcome is CaseOutcome.ERROR:
-            self.errors += 1
-        elif outcome is CaseOutcome.SKIPPED:
-            self.skipped += 1
-
-    def absorb(self, child: SuiteCount) -> None:
-        self.tests += child.tests
-        self.failures += child.failures
-        self.errors += child.errors
-        self.skipped += child.skipped
-
-    def disagreement(self) -> str | None:
+    def disagreement(self, now: tuple[int, int, int, int]) -> str | None:
         """`declares tests=8, counted 3` when a declared count differs from the cases, else None."""
-        counted = (self.tests, self.failures, self.errors, self.skipped)
+        counted = tuple(end - begin for end, begin in zip(now, self.start, strict=True))
         wrong = [
             (name, said, found)
             for name, said, found in zip(_NAMES, self.declared, counted, strict=True)
@@ -72,7 +53,13 @@ class Tally:
     dropped: int = 0
     mismatches: int = 0
     first_mismatch: tuple[str, int | None, str] | None = None
+    # Per element, reruns included: producers declare what they wrote, not what we merged.
+    _elements: int = 0
+    _element_failures: int = 0
+    _element_errors: int = 0
+    _element_skips: int = 0
     _identity: tuple[str | None, ...] | None = None
+    _lone_pass: bool = False  # the pending group is one passing case: the common case, kept cheap
     _runs: dict[CaseOutcome | None, int] = field(default_factory=dict)
     _held: list[Case] = field(default_factory=list)
     _hidden: int = 0
@@ -82,20 +69,53 @@ class Tally:
         self, identity: tuple[str | None, ...] | None, outcome: CaseOutcome | None, case: Case | None
     ) -> None:
         """One testcase element; `identity` None means it cannot be a rerun of its neighbour."""
-        if identity is None or identity != self._identity:
-            self.flush()
-            self._identity = identity
+        self._elements += 1
+        if identity is not None and identity == self._identity:
+            if self._lone_pass:
+                self._lone_pass = False
+                self._runs[None] = 1
+            self._hold(outcome, case)
+            return
+        self.flush()
+        self._identity = identity
+        if outcome is None:
+            self._lone_pass = True
+        else:
+            self._hold(outcome, case)
+
+    def elements(self) -> tuple[int, int, int, int]:
+        """Elements seen so far: (tests, failures, errors, skipped), for the declared-count checks."""
+        return (self._elements, self._element_failures, self._element_errors, self._element_skips)
+
+    def _hold(self, outcome: CaseOutcome | None, case: Case | None) -> None:
+        if outcome is CaseOutcome.FAILED:
+            self._element_failures += 1
+        elif outcome is CaseOutcome.ERROR:
+            self._element_errors += 1
+        elif outcome is CaseOutcome.SKIPPED:
+            self._element_skips += 1
         self._runs[outcome] = self._runs.get(outcome, 0) + 1
-        if case is not None and outcome is not None:
+        if outcome is None:
+            return
+        if case is not None:
             self._first.setdefault(outcome, case)
-            if len(self.cases) + len(self._held) < self.cap:
-                self._held.append(case)
-            else:
-                self._hidden += 1
+        if case is not None and len(self.cases) + len(self._held) < self.cap:
+            self._held.append(case)
+        else:
+            self._hidden += 1
+
+    @property
+    def full(self) -> bool:
+        """No more cases will be kept: callers may skip building them (counts stay exact)."""
+        return len(self.cases) >= self.cap
 
     def flush(self) -> None:
+        if self._lone_pass:
+            self.tests += 1
+            self._lone_pass = False
         runs = self._runs
         if not runs:
+            self._identity = None
             return
         if (CaseOutcome.FAILED in runs or CaseOutcome.ERROR in runs) and sum(runs.values()) > 1:
             self._merge_reruns(runs)
@@ -116,23 +136,23 @@ class Tally:
     def _merge_reruns(self, runs: dict[CaseOutcome | None, int]) -> None:
         """One test run several times: flaky if any attempt passed, else its worst outcome."""
         self.tests += 1
-        failed = self._first.get(CaseOutcome.ERROR) or self._first[CaseOutcome.FAILED]
+        failed = self._first.get(CaseOutcome.ERROR) or self._first.get(CaseOutcome.FAILED)
+        kept = failed
         if None in runs or CaseOutcome.FLAKY in runs:
             self.flaky += 1
-            kept = failed.model_copy(update={"outcome": CaseOutcome.FLAKY})
+            kept = failed.model_copy(update={"outcome": CaseOutcome.FLAKY}) if failed else None
         elif CaseOutcome.ERROR in runs:
             self.errors += 1
-            kept = failed
         else:
             self.failures += 1
-            kept = failed
-        if len(self.cases) < self.cap:
+        if kept is not None and len(self.cases) < self.cap:
             self.cases.append(kept)
         else:
             self.dropped += 1
 
     def compare(self, suite: SuiteCount) -> None:
-        disagreement = suite.disagreement()
+        self.flush()
+        disagreement = suite.disagreement(self.elements())
         if disagreement is not None:
             self.mismatches += 1
             if self.first_mismatch is None:
