@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from issueplan.model import Case, CaseOutcome, Finding, Severity, StepOutcome, Suite, SuiteKind, SuiteStatus
@@ -14,8 +16,8 @@ from issueplan.policy.describe import (
 )
 
 
-def suite(status: SuiteStatus, *, report: bool = True, **fields: object) -> Suite:
-    return Suite(name="web_tests", kind=SuiteKind.FRONTEND, status=status, has_report=report, **fields)  # type: ignore[arg-type]
+def suite(status: SuiteStatus, *, report: bool = True, **fields: Any) -> Suite:
+    return Suite(name="web_tests", kind=SuiteKind.FRONTEND, status=status, has_report=report, **fields)
 
 
 @pytest.mark.parametrize(

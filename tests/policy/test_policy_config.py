@@ -157,6 +157,12 @@ def test_a_bad_value_type_is_explained(tmp_path: Path) -> None:
     )
 
 
+def test_a_rule_that_is_not_a_mapping_is_explained(tmp_path: Path) -> None:
+    assert error_of(tmp_path, "rules: [suite-failed]\n") == (
+        "issueplan.yml: rules[0]: should be a mapping of keys to values (got 'suite-failed')"
+    )
+
+
 def test_extends_accepts_default_or_none(tmp_path: Path) -> None:
     assert error_of(tmp_path, "extends: defualt\n") == (
         "issueplan.yml: extends: 'defualt' is not one of default, none (did you mean 'default'?)"

@@ -51,7 +51,7 @@ def _short(value: object) -> str:
     return text if len(text) <= INPUT_CHARS else text[: INPUT_CHARS - 1] + "…"
 
 
-def _message(detail: ErrorDetails, parent: type[BaseModel] | None) -> str:  # noqa: PLR0911 - one return per error kind
+def _message(detail: ErrorDetails, parent: type[BaseModel] | None) -> str:  # noqa: PLR0911 - a return per error kind
     kind, given, ctx = detail["type"], detail.get("input"), detail.get("ctx") or {}
     if kind in {"enum", "literal_error"}:
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
@@ -69,6 +69,8 @@ def _message(detail: ErrorDetails, parent: type[BaseModel] | None) -> str:  # no
         known = sorted(parent.model_fields) if parent else []
         hint = did_you_mean(key, known) or (f"; known keys: {', '.join(known)}" if known else "")
         return f"unknown key {key!r}{hint}"
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return f"should be a mapping of keys to values (got {_short(given)})"
     if kind == "missing":
         return "required key is missing"
     if kind == "value_error":
