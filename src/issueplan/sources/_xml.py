@@ -40,9 +40,7 @@ class _EmptyResolver(etree.Resolver):
         return self.resolve_string("", context, base_url=None)
 
 
-def stream_events(
-    stream: IO[bytes], *, events: tuple[str, ...], tags: Iterable[str]
-) -> EventStream:
+def stream_events(stream: IO[bytes], *, events: tuple[str, ...], tags: Iterable[str]) -> EventStream:
     """A hardened `lxml.etree.iterparse` over `stream`: only `events` of the elements named in `tags`."""
     parser: Any = etree.iterparse(
         stream,
