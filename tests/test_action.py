@@ -249,7 +249,8 @@ def test_i9_hostile_test_names_in_a_whole_run_emit_no_command_of_their_own(
 ) -> None:
     """I9: a failing case named like workflow commands, run through the whole entrypoint, leaves only the
     commands issueplan means: masks for its token, annotations, groups."""
-    hostile = workspace / "test-results" / "hostile_tests"
+    # The suite is named after its folder, and its name reaches the logged change lines.
+    hostile = workspace / "test-results" / "evil ##[add-mask]suite"
     hostile.mkdir()
     names = ["::warning::x", "::add-mask::y", "::stop-commands::z", "##[add-path]/tmp/evil"]
     cases = "".join(
@@ -263,6 +264,7 @@ def test_i9_hostile_test_names_in_a_whole_run_emit_no_command_of_their_own(
     )
     run = run_action(fake_github_factory(token=TOKEN), dry_run="true")
     assert run.code == 0, run.stdout + run.stderr
+    assert "]suite" in run.stdout  # the suite's name did reach a log line
     assert {name for name, _, _ in run.commands} <= OUR_COMMANDS
     assert [data for name, _, data in run.commands if name == "add-mask"] == [TOKEN]
     titles = {properties.get("title") for name, properties, _ in run.commands if name == "error"}
