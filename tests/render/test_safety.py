@@ -346,3 +346,75 @@ def test_titles_are_capped_at_256_characters() -> None:
     assert len(title) == 256
     assert title.endswith("…")
     assert cap_title("short\ntitle") == "short title"
+
+
+# --- redaction: the remaining formats of the checklist (issue 6) ------------------------------------------
+
+EC_PEM = (
+    "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5Kvh5Z3Q2M7Zx\n"
+    "-----END EC PRIVATE KEY-----"
+)
+OPENSSH_PEM = (
+    "id_ed25519:\n-----BEGIN OPENSSH PRIVATE KEY-----\n"
+    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+    "-----END OPENSSH PRIVATE KEY-----\n"
+)
+
+MORE_TRUE_POSITIVES = [
+    (
+        EC_PEM,
+        "MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5Kvh5Z3Q2M7Zx",
+        "private-key",
+    ),
+    (
+        OPENSSH_PEM,
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+        "private-key",
+    ),
+    (
+        "ACTIONS_RUNTIME_TOKEN=ghs_16C7e42F292c6912E7710c838347Ae178B4a",
+        "ghs_16C7e42F292c6912E7710c838347Ae178B4a",
+        "github-token",
+    ),
+    (
+        "refresh ghr_1B4a2e77838347a7E420ce178F2E7c6912E169246c34E1ccbF66C46812d16D5B1A9Dc86A1498",
+        "ghr_1B4a2e77838347a7E420ce178F2E7c6912E169246c34E1ccbF66C46812d16D5B1A9Dc86A1498",
+        "github-token",
+    ),
+    (
+        "xoxp-2222222222-3333333333-4444444444-abcdef",
+        "xoxp-2222222222-3333333333-4444444444-abcdef",
+        "slack-token",
+    ),
+    (
+        "https://hooks.slack.com/workflows/T01ABCDEF/A02ABCDEF/123456789012345678/abcdEFGH",
+        "T01ABCDEF/A02ABCDEF/123456789012345678/abcdEFGH",
+        "slack-webhook",
+    ),
+    ("proxy-authorization: Basic Ym9iOnNlY3JldA==", "Ym9iOnNlY3JldA==", "authorization"),
+    ("git clone https://x-access-token:v1.abc123def456@github.com/o/r", "v1.abc123def456", "url-password"),
+]
+
+MORE_FALSE_POSITIVES = [
+    "image sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 pulled",
+    "the tokenizer and tokenizers; secret_sauce; password_reset_test; test_bearer_token_missing",
+    "Merge 0123456789abcdef0123456789abcdef01234567 into main",
+    "AIza alone; sk_test_4eC39HqLyjWDarjtT1zdp7dc is a test key; npm_ci_cache",
+    "BEGIN PUBLIC KEY is not a secret: -----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n",
+    "urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6 and user@host:22",
+]
+
+
+@pytest.mark.parametrize(("text", "secret", "kind"), MORE_TRUE_POSITIVES)
+def test_r6_redact_covers_ec_openssh_keys_actions_and_refresh_tokens_and_workflow_webhooks(
+    text: str, secret: str, kind: str
+) -> None:
+    """R6: the rest of the checklist (EC and OpenSSH keys, ghs_/ghr_ forms, Slack workflows, proxy auth)."""
+    redacted = redact(text)
+    assert secret not in redacted
+    assert f"[REDACTED:{kind}]" in redacted
+
+
+@pytest.mark.parametrize("text", MORE_FALSE_POSITIVES)
+def test_redact_leaves_digests_commit_ids_test_keys_and_public_keys_alone(text: str) -> None:
+    assert redact(text) == text
