@@ -317,3 +317,28 @@ def test_r1_r2_r6_the_seed_scenarios_unit_test_failures_are_defused_and_redacted
     assert "#42" not in live_text(prose)
     assert "ghp_j4ET4AEVDPSaAWPYo845PZR2zN3vI2eMHuFw" not in body
     assert "[REDACTED:github-token]" in body
+
+
+def test_a_marker_pasted_below_the_block_does_not_move_the_block() -> None:
+    """Humans win: a marker line quoted in the text after the block is part of that text, kept verbatim."""
+    body = render_issue_body(make_item(), scope="default")
+    pasted = f"\n\nCopied from elsewhere:\n{marker_of('BUG-777', 'other').render()}\n"
+    parsed = parse_issue_body(body + pasted)
+    assert parsed is not None
+    assert parsed.marker == marker_of()
+    assert parsed.after == pasted
+
+
+def test_a_block_whose_end_line_was_deleted_runs_to_the_end_of_the_body() -> None:
+    body = render_issue_body(make_item(), scope="default").removesuffix(END) + "tail"
+    parsed = parse_issue_body(body)
+    assert parsed is not None
+    assert parsed.marker == marker_of()
+    assert parsed.after == ""
+    assert parsed.managed.endswith("tail")
+
+
+def test_unicode_line_separators_are_not_line_breaks() -> None:
+    marker = marker_of().render()
+    assert parse_issue_body(f"text\u2028{marker}\n") is None
+    assert parse_issue_body(f"text\n{marker}\u2029") is None

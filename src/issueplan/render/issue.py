@@ -161,22 +161,17 @@ def _render_dependency(dep_id: str, in_plan: bool, links: Mapping[str, int], lin
 def parse_issue_body(body: str) -> ParsedBody | None:
     """Split a body around its managed block; None when it has no valid marker.
 
-    Only the last marker line outside code fences counts, and only with strict JSON of a known version, so
-    text quoted inside a message or a fence can never pass for the real marker (R4).
+    Only marker lines outside code fences count, and only with strict JSON of a known version, so text
+    quoted inside a message or a fence can never pass for the real marker (R4). The block is the last one
+    that is closed by the end marker; a marker a human pasted below it does not move it.
     """
-    lines = body.splitlines(keepends=True)
+    # Lines end at LF only, as in Markdown: U+2028 and friends are not line breaks to GitHub.
+    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
     outside = _lines_outside_fences(lines)
-    marker: Marker | None = None
-    marker_at = -1
-    for index in reversed(outside):
-        marker = _parse_marker(lines[index].rstrip("\r\n"))
-        if marker is not None:
-            marker_at = index
-            break
-    if marker is None:
+    found = _find_block(lines, outside)
+    if found is None:
         return None
-    begin_at = next((i for i in reversed(outside) if i < marker_at and _is(lines[i], BEGIN)), -1)
-    end_at = next((i for i in outside if i > marker_at and _is(lines[i], END)), len(lines))
+    begin_at, end_at, marker = found
     before = "".join(lines[: max(begin_at, 0)])
     managed = "".join(lines[begin_at + 1 : end_at])
     after = ""
@@ -189,6 +184,29 @@ def parse_issue_body(body: str) -> ParsedBody | None:
         if (match := _TASK.fullmatch(text)) and match.group(1) in "xX"
     )
     return ParsedBody(marker=marker, before=before, managed=managed, after=after, checked=checked)
+
+
+def _find_block(lines: Sequence[str], outside: Sequence[int]) -> tuple[int, int, Marker] | None:
+    """(begin index or -1, end index or len(lines), marker) of the managed block, if any."""
+
+    def begin_before(index: int) -> int:
+        return next((i for i in reversed(outside) if i < index and _is(lines[i], BEGIN)), -1)
+
+    def last_marker(low: int, high: int) -> Marker | None:
+        for index in reversed(outside):
+            if low < index < high and (marker := _parse_marker(lines[index].rstrip("\r\n"))):
+                return marker
+        return None
+
+    for end_at in reversed([i for i in outside if _is(lines[i], END)]):
+        begin_at = begin_before(end_at)
+        if marker := last_marker(begin_at, end_at):
+            return begin_at, end_at, marker
+    # No closed block (a human removed the end line): the last marker, its block running to the end.
+    for index in reversed(outside):
+        if marker := _parse_marker(lines[index].rstrip("\r\n")):
+            return begin_before(index), len(lines), marker
+    return None
 
 
 def _is(line: str, expected: str) -> bool:
