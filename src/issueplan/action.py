@@ -265,9 +265,9 @@ def _secrets(inputs: ActionInputs) -> tuple[str, ...]:
 def _summary_preface(inputs: ActionInputs, failure: IssueplanError | None) -> str:
     lines: list[str] = []
     if inputs.dry_run_reason:
-        lines.append(f"> **Dry run.** {neutralise(inputs.dry_run_reason, Span.LINE)}")
+        lines.append(f"> **Dry run:** {neutralise(inputs.dry_run_reason, Span.LINE)}")
     if failure is not None:
-        lines.append(f"> **Not synced.** {neutralise(str(failure), Span.LINE)}")
+        lines.append(f"> **Not synced:** {neutralise(str(failure), Span.LINE)}")
     return "\n>\n".join(lines) + "\n\n" if lines else ""
 
 

@@ -144,11 +144,11 @@ def dry_run_reason(env: Mapping[str, str], *, has_token: bool) -> str | None:
     if event == "pull_request":
         fork = _fork_of(env.get("GITHUB_EVENT_PATH"))
         if fork is not None:
-            return f"dry run: this pull request comes from {fork}, whose token is read-only; no issue changes"
+            return f"this pull request comes from {fork}, whose token is read-only; no issue changes"
     if env.get("GITHUB_ACTOR") == "dependabot[bot]":
-        return "dry run: Dependabot's runs get a read-only token; no issue is changed"
+        return "Dependabot's runs get a read-only token; no issue is changed"
     if not has_token:
-        return "dry run: no GitHub token (the github-token input is empty); no issue is changed"
+        return "no GitHub token (the github-token input is empty); no issue is changed"
     return None
 
 
