@@ -25,7 +25,9 @@ def _ids_named_by_tests() -> frozenset[str]:
             continue
         text = path.read_text(encoding="utf-8")
         # only ids that appear in a test function's name or in a docstring/comment right after a def
-        for block in re.findall(r"def (test_\w+)\([^)]*\)[^:]*:\s*(?:\"\"\"(.*?)\"\"\")?", text, flags=re.DOTALL):
+        for block in re.findall(
+            r"def (test_\w+)\([^)]*\)[^:]*:\s*(?:\"\"\"(.*?)\"\"\")?", text, flags=re.DOTALL
+        ):
             name, doc = block
             found.update(m.upper() for m in re.findall(r"(?:^|_)([irs]\d{1,2})(?=_|$)", name))
             found.update(pattern.findall(doc or ""))

@@ -1,7 +1,8 @@
 """The typed values that flow between the stages: RunReport in, Plan out.
 
-Every model is frozen and forbids unknown fields: a value that crossed a seam cannot change underneath the next
-stage, and a typo in a field name is an error, not a silent default. Collections are tuples for the same reason.
+Every model is frozen and forbids unknown fields: a value that crossed a seam cannot change underneath the
+next stage, and a typo in a field name is an error, not a silent default. Collections are tuples for the same
+reason.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def cap_text(text: str, limit: int) -> str:
     return text[:limit] + CUT_MARK.format(n=len(text) - limit)
 
 
-# --- results -------------------------------------------------------------------------------------------------
+# --- results ---------------------------------------------------------------------------------------------
 
 
 class Problem(Frozen):
@@ -255,13 +256,13 @@ class SuiteSpec(Frozen):
 
 
 class Workspace(Frozen):
-    """The checkout's relevant file paths (relative, POSIX), for the workspace triggers. Read once, then pure."""
+    """The checkout's relevant file paths (relative, POSIX) for workspace triggers; read once."""
 
     root: str
     paths: tuple[str, ...] = ()
 
 
-# --- plan ----------------------------------------------------------------------------------------------------
+# --- plan ------------------------------------------------------------------------------------------------
 
 
 class KnownItem(Frozen):
