@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -222,9 +223,13 @@ def run_action(workspace: Path) -> Callable[..., Run]:
 def test_a_run_syncs_and_reports_through_outputs_summary_and_annotations(
     fake_github_factory: Callable[..., FakeGitHub], run_action: Callable[..., Run], workspace: Path
 ) -> None:
+    broken = workspace / "test-results" / "unit_tests" / "broken.xml"
+    broken.write_text('<testsuite name="cut" tests="1"><testcase name="a">', encoding="utf-8")
     fake = fake_github_factory(token=TOKEN)
     run = run_action(fake)
     assert run.code == 0, run.stdout + run.stderr
+    output_file = (workspace.parent / "runner" / "output").read_text(encoding="utf-8")
+    assert re.match(r"overall-status<<ghadelimiter_[0-9a-f-]{36}\n", output_file)
     issues = json.loads(run.outputs["issues"])
     assert int(run.outputs["created"]) == len(issues) > 0
     titles = {record.number: record.title for record in fake.state.issues}
@@ -242,6 +247,9 @@ def test_a_run_syncs_and_reports_through_outputs_summary_and_annotations(
     errors = [c for c in run.commands if c[0] == "error"]
     assert errors
     assert all("file" in properties for _, properties, _ in errors)
+    # An unreadable result file is a warning on that file, relative to the workspace; the run goes on.
+    warnings = [properties.get("file") for name, properties, _ in run.commands if name == "warning"]
+    assert "test-results/unit_tests/broken.xml" in warnings
 
 
 def test_i9_hostile_test_names_in_a_whole_run_emit_no_command_of_their_own(
