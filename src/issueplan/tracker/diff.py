@@ -40,6 +40,7 @@ from issueplan.tracker.changes import (
     UpdateLabel,
     order_changes,
 )
+from issueplan.tracker.dashboard import dashboard_key, diff_dashboard
 from issueplan.tracker.milestones import diff_milestones
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue, TrackerState
@@ -51,12 +52,17 @@ def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> Chang
     """Everything to write, in apply order. Raises SafetyStopError when it would close too much (S12)."""
     issues = [issue for issue in state.issues if issue.scope == options.scope]
     kept, duplicates = _keep_oldest(issues)
+    # The dashboard is healed like any key (duplicates get closed) but is no item: never closed, not counted.
+    board = kept.pop(dashboard_key(options.scope), None)
     # Plan order (priority, due date, ...): the most urgent items get the lowest issue numbers.
     items = list(plan.items)
     # An item a human closed as not planned stays closed: it gets neither labels nor a milestone slot.
     live = [item for item in items if not _declined(kept.get(item.key))]
     label_ops = _label_changes(live, state, options, plan)
     issue_ops = _issue_changes(items, kept, state, options, plan)
+    if options.dashboard:
+        links = {item.id: kept[item.key].number for item in live if item.key in kept}
+        issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at)
     close_ops = _close_changes(plan, kept, duplicates, options)
     _guard_mass_close(close_ops, kept, options)
     milestone_ops = diff_milestones(live, issues, [*issue_ops, *close_ops], state, options)

@@ -47,6 +47,9 @@ from issueplan.tracker.writes import (
 
 TIMEOUT = 30
 
+# (done, total, what was just done): called after each change, so a long sync can show how far it got.
+Progress = Callable[[int, int, str], None]
+
 
 class SyncResult(Frozen):
     """What a sync did. `issues` maps item ids to issue numbers; `left` is what the budget left undone."""
@@ -83,8 +86,11 @@ def connect(
 
 
 class _Applier:
-    def __init__(self, repo: Repository, options: SyncOptions, sleep: Sleep, clock: Clock) -> None:
+    def __init__(
+        self, repo: Repository, options: SyncOptions, sleep: Sleep, clock: Clock, progress: Progress | None
+    ) -> None:
         self.repo = repo
+        self.progress = progress
         self.options = options
         self.sleep = sleep
         self.clock = clock
@@ -145,6 +151,8 @@ class _Applier:
                 return self.result(tuple(operations[index:]), str(stop))
             except (GithubException, requests.RequestException) as error:
                 self.errors.append(f"{operation.describe()}: {error_message(error)}")
+            if self.progress is not None:
+                self.progress(index + 1, len(operations), operation.describe())
         return self.result((), stopped)
 
     def result(self, left: tuple[Operation, ...], stopped: str | None) -> SyncResult:
@@ -316,7 +324,9 @@ def apply_changes(
     *,
     sleep: Sleep = time.sleep,
     clock: Clock = time.time,
+    progress: Progress | None = None,
 ) -> SyncResult:
     """Execute `changes` in order. Per-operation failures are reported, not raised; a missing permission
-    raises PermissionDeniedError; the write budget (`options.max_writes`) stops the run cleanly."""
-    return _Applier(repo, options, sleep, clock).apply(changes)
+    raises PermissionDeniedError; the write budget (`options.max_writes`) stops the run cleanly.
+    `progress`, when given, hears of each operation once it is done (or failed)."""
+    return _Applier(repo, options, sleep, clock, progress).apply(changes)

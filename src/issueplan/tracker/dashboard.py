@@ -1,0 +1,152 @@
+"""The dashboard issue (pure): one managed issue per scope listing every open item by priority.
+
+It is a managed issue like the others (the managed label, a marker with key `dashboard/<scope>`), so it is
+found by the same listing, never duplicated (two are healed like any other key) and never closed by absence
+logic: its key is never in a plan's `healthy`. Its body holds no clock, only what the plan and the issue
+numbers say, so a no-op run leaves it alone. Numbers of issues created in this run are not known while
+diffing: the sync's extra pass after creates fills them in (tracker/sync.py), so the next identical run makes
+no write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from issueplan.model import ActionItem, Priority
+from issueplan.render.issue import BEGIN, END, Marker, parse_issue_body
+from issueplan.render.markdown import render_dependency_graph, render_gantt, sorted_items
+from issueplan.render.safety import BODY_MARGIN, Span, body_length, neutralise, redact, truncate_sections
+from issueplan.render.timestamp import as_utc
+from issueplan.tracker.catalog import is_overdue
+from issueplan.tracker.changes import CreateIssue, Operation, UpdateIssue
+from issueplan.tracker.options import SyncOptions
+from issueplan.tracker.state import TrackedIssue, TrackerState
+
+KEY_PREFIX = "dashboard/"
+DASHBOARD_ID = "DASHBOARD"
+NOTICE = (
+    "_This dashboard is maintained by issueplan and lists every open action item. The part between the"
+    " issueplan markers is rewritten when the plan changes; text above or below it is kept._\n\n"
+)
+CHARTS_LEFT_OUT = "_The charts are left out: the plan is too large for one issue body._\n\n"
+
+
+def dashboard_key(scope: str) -> str:
+    return f"{KEY_PREFIX}{scope}"
+
+
+def is_dashboard(key: str) -> bool:
+    """Item keys come from the policy's rules (`suite-failed/…`, `rule/…`); this prefix is the dashboard's."""
+    return key.startswith(KEY_PREFIX)
+
+
+def dashboard_title(scope: str) -> str:
+    suffix = "" if scope == "default" else f" ({neutralise(scope, Span.TITLE)})"
+    return f"issueplan dashboard{suffix}"
+
+
+def diff_dashboard(
+    items: Sequence[ActionItem],
+    board: TrackedIssue | None,
+    links: Mapping[str, int],
+    state: TrackerState,
+    options: SyncOptions,
+    now: datetime,
+) -> list[Operation]:
+    """Create the dashboard, or update the kept one (`board`) when its title or managed block would change.
+
+    `items` are the open ones (not declined by a human); `links` maps item ids to their issue numbers. A
+    dashboard a human closed stays closed and is not replaced (humans win; never two dashboards).
+    """
+    if board is not None and not board.is_open:
+        return []
+    key = dashboard_key(options.scope)
+    title = dashboard_title(options.scope)
+    first_seen = board.first_seen if board is not None else now
+    body = render_dashboard_body(
+        items,
+        links,
+        scope=options.scope,
+        first_seen=first_seen,
+        now=now,
+        previous=board.body if board is not None else None,
+        secrets=options.secrets,
+    )
+    if board is None:
+        spelling = {label.name.casefold(): label.name for label in state.labels}
+        label = spelling.get(options.label.casefold(), options.label)
+        return [CreateIssue(key=key, id=DASHBOARD_ID, title=title, body=body, labels=(label,))]
+    if (title, body) == (board.title, board.body):
+        return []
+    return [
+        UpdateIssue(
+            number=board.number,
+            key=key,
+            id=DASHBOARD_ID,
+            title=title if title != board.title else None,
+            body=body if body != board.body else None,
+        )
+    ]
+
+
+def render_dashboard_body(
+    items: Sequence[ActionItem],
+    links: Mapping[str, int],
+    *,
+    scope: str,
+    first_seen: datetime,
+    now: datetime,
+    previous: str | None = None,
+    secrets: Sequence[str] = (),
+) -> str:
+    """The body: `previous`'s text outside the managed block, then the list, the Gantt chart and the graph.
+
+    Under GitHub's body limit the charts go first, then list entries from the least urgent; the marker stays.
+    """
+    parsed = parse_issue_body(previous) if previous else None
+    before = parsed.before if parsed else ""
+    after = parsed.after if parsed else ""
+    # Titles reach the charts through mermaid_label, which knows the generic secret patterns, not this run's.
+    shown = [item.model_copy(update={"title": redact(item.title, secrets)}) for item in sorted_items(items)]
+    head = f"{BEGIN}\n{NOTICE}**Open action items**: {len(shown)} (scope {neutralise(scope, Span.LINE)})\n\n"
+    entries = _entries(shown, links, now=now, secrets=secrets)
+    marker = Marker(key=dashboard_key(scope), id=DASHBOARD_ID, scope=scope, first_seen=as_utc(first_seen))
+    tail = f"{marker.render()}\n{END}"
+    charts = []
+    if shown:
+        # Not code_block(): its comment defusing would break Mermaid's `-->`; every label is sanitised.
+        charts = [
+            f"### Timeline\n\n```mermaid\n{render_gantt(shown)}\n```\n\n",
+            f"### Dependencies\n\n```mermaid\n{render_dependency_graph(shown)}\n```\n\n",
+        ]
+    budget = BODY_MARGIN - body_length(before) - body_length(after)
+    whole = [head, *entries, *charts, tail]
+    if body_length("".join(whole)) > budget:
+        whole = [head + CHARTS_LEFT_OUT, *entries, tail]
+    return before + truncate_sections(whole, budget, keep_last=1, noun="items") + after
+
+
+def _entries(
+    items: Sequence[ActionItem], links: Mapping[str, int], *, now: datetime, secrets: Sequence[str]
+) -> list[str]:
+    """One list line per item, grouped under a heading per priority (the heading rides on its first line)."""
+
+    def line(text: str) -> str:
+        return neutralise(redact(text, secrets), Span.LINE)
+
+    entries = []
+    for priority in Priority:
+        chosen = [item for item in items if item.priority is priority]
+        for index, item in enumerate(chosen):
+            heading = f"### {priority.value.capitalize()} priority\n\n" if index == 0 else ""
+            # Our own reference to our own issue: the one place a live `#N` is wanted.
+            where = f"#{links[item.id]} " if item.id in links else ""
+            due = as_utc(item.due_date).date().isoformat()
+            overdue = " (overdue)" if is_overdue(item, now=now) else ""
+            closing = "\n" if index == len(chosen) - 1 else ""
+            entries.append(
+                f"{heading}- {where}**{line(item.id)}**: {line(item.title)} — due {due}{overdue},"
+                f" team {line(item.team)}\n{closing}"
+            )
+    return entries
