@@ -1,5 +1,5 @@
-"""The real CLI, run as a subprocess, on the seed scenario: plan goldens, then a sync lifecycle against the fake
-GitHub over loopback (create, no-op, close what passed, reopen what came back)."""
+"""The real CLI, run as a subprocess, on the seed scenario: plan goldens, then a sync lifecycle against the
+fake GitHub over loopback (create, no-op, close what passed, reopen what came back)."""
 
 from __future__ import annotations
 
@@ -162,7 +162,7 @@ def make_pass(scenario: Path, suite: str, kind: str) -> None:
 def test_the_seed_sync_lifecycle_create_noop_close_reopen(
     fake_github: FakeGitHub, scenario: Path, seed_dir: Path
 ) -> None:
-    """S1 and S15 through the real CLI: 11 issues and 3 milestones, then no write, then closes, then a reopen."""
+    """S1 and S15 through the real CLI: 11 issues and 3 milestones, no write, closes, then a reopen."""
     sync_cli(fake_github, scenario)
     issues = by_id(fake_github)
     assert sorted(issues) == sorted(
