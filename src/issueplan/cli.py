@@ -363,7 +363,8 @@ def schema(
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; map every failure to a documented exit code (see errors.ExitCode)."""
     try:
-        app(args=argv, standalone_mode=False)
+        # standalone_mode=False hands errors to the boundary below; typer.Exit(code) comes back as the value
+        code = app(args=argv, standalone_mode=False)
     except IssueplanError as error:
         typer.echo(f"issueplan: error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -383,4 +384,4 @@ def main(argv: list[str] | None = None) -> None:
             "issueplan: this is a bug in issueplan; please report it with the traceback above.", err=True
         )
         sys.exit(ExitCode.BUG)
-    sys.exit(ExitCode.OK)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)

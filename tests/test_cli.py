@@ -1,0 +1,156 @@
+"""The CLI's contract: commands, messages that name the fix, and the documented exit codes (one boundary)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from issueplan import __version__, cli
+from issueplan.errors import ExitCode
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(list(argv))
+    out, err = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert (code, out.strip()) == (0, f"issueplan {__version__}")
+
+
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for command in ("parse", "plan", "sync", "schema"):
+        assert command in out
+
+
+def test_an_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "plan", "x", "--no-such-option")
+    assert code == ExitCode.USAGE
+    assert "--no-such-option" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["parse", "x", "--outcome", "unit_tests"], "expected SUITE=OUTCOME"),
+        (["parse", "x", "--outcome", "unit_tests=broken"], "'broken' is not one of success, failure"),
+        (["plan", "x", "--now", "yesterday"], "not an ISO 8601 time"),
+        (["plan", "x", "--config", "/nonexistent/issueplan.yml"], "/nonexistent/issueplan.yml"),
+    ],
+)
+def test_usage_errors_say_what_and_how_to_fix(
+    capsys: pytest.CaptureFixture[str], argv: list[str], needle: str
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == ExitCode.USAGE
+    assert err.startswith("issueplan: error: ")
+    assert needle in err
+
+
+def test_sync_without_a_token_names_the_variable_and_the_offline_alternative(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    code, _, err = run(capsys, "sync", str(EXAMPLES / "results"), "--repo", "o/r")
+    assert code == ExitCode.USAGE
+    assert "$GITHUB_TOKEN is not set" in err
+    assert "--sandbox DIR" in err
+
+
+def test_parse_json_has_the_documented_field_names(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "parse",
+        str(EXAMPLES / "results"),
+        "--outcomes",
+        str(EXAMPLES / "outcomes.json"),
+        "--format",
+        "json",
+    )
+    assert code == 0
+    report = json.loads(out)
+    suite = next(s for s in report["suites"] if s["name"] == "unit_tests")
+    assert {
+        "name",
+        "kind",
+        "status",
+        "has_report",
+        "tests",
+        "failures",
+        "errors",
+        "skipped",
+        "flaky",
+        "cases",
+    } <= set(suite)
+    finding = report["findings"][0]
+    assert {"tool", "rule_id", "severity", "cwe", "message", "path", "line", "fingerprint"} <= set(finding)
+    e2e = next(s for s in report["suites"] if s["name"] == "e2e_tests")
+    assert (e2e["status"], e2e["has_report"]) == ("failed", False)
+
+
+def test_parse_table_is_readable_and_strict_fails_on_problems(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "suite").mkdir()
+    (tmp_path / "suite" / "broken.xml").write_text(
+        "<testsuites><testsuite><testcase name='a'>", encoding="utf-8"
+    )
+    code, out, _ = run(capsys, "parse", str(tmp_path))
+    assert code == 0, "problems alone do not fail a parse"
+    assert "Problems (1)" in out
+    assert "broken.xml" in out
+    code, _, _ = run(capsys, "parse", str(tmp_path), "--strict")
+    assert code == ExitCode.FAILED
+
+
+def test_schema_prints_the_config_and_the_plan_json_schemas(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    assert "suites" in json.loads(out)["properties"]
+    code, out, _ = run(capsys, "schema", "--plan")
+    assert code == 0
+    assert "items" in json.loads(out)["properties"]
+
+
+def test_a_bug_exits_3_with_a_report(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("issueplan.job.run_job", broken)
+    code, _, err = run(capsys, "plan", str(EXAMPLES / "results"))
+    assert code == ExitCode.BUG
+    assert "RuntimeError: boom" in err
+    assert "this is a bug in issueplan" in err
+
+
+@pytest.mark.parametrize(("fail_on", "expected"), [("never", 0), ("critical", 1), ("any", 1)])
+def test_sandbox_sync_fail_on_thresholds(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fail_on: str, expected: int
+) -> None:
+    code, out, _ = run(
+        capsys,
+        "sync",
+        str(EXAMPLES / "results"),
+        "--outcomes",
+        str(EXAMPLES / "outcomes.json"),
+        "--workspace",
+        str(EXAMPLES / "workspace"),
+        "--sandbox",
+        str(tmp_path / "sandbox"),
+        "--fail-on",
+        fail_on,
+    )
+    assert code == expected
+    assert "status critical_failure" in out
