@@ -84,7 +84,8 @@ def _add(source: _Source, key: str, value: str) -> bool:
             source.branches[branch] = source.branches.get(branch, 0) + max(taken, 0)
         elif key in _COUNTS:
             source.counts[key] = source.counts.get(key, 0) + int(value)
-    except (ValueError, IndexError):
+    # OverflowError: a count of `inf` or `1e400` parses as a float no int can hold
+    except (ValueError, IndexError, OverflowError):
         return False
     return True
 
