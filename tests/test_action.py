@@ -24,6 +24,7 @@ from issueplan.job import FailOn
 from issueplan.model import StepOutcome
 from issueplan.tracker.options import MilestoneMode
 from issueplan.tracker.sandbox import FakeGitHub
+from issueplan.tracker.sandbox.faults import Fault
 from runner_parsing import read_outputs, runner_commands
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -331,6 +332,22 @@ def test_s11_a_fork_pull_request_writes_nothing_and_still_summarises(
     assert run.outputs["overall-status"] == "critical_failure"
     assert run.outputs["created"] == "0"
     assert any(name == "notice" and "mallory/demo" in data for name, _, data in run.commands)
+
+
+def test_s11_a_fork_whose_token_cannot_even_read_issues_still_summarises(
+    fake_github_factory: Callable[..., FakeGitHub], run_action: Callable[..., Run], workspace: Path
+) -> None:
+    """S11: a fork's dry run whose issue reads are refused: a warning, no write, the plan still published."""
+    fake = fake_github_factory(token=TOKEN, permissions="read")
+    fake.inject(Fault.forbidden_integration(method="GET", times=1_000))
+    run = run_action(
+        fake, {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(workspace / "none")}
+    )
+    assert run.code == 0, run.stdout + run.stderr
+    assert fake.writes() == []
+    assert "Not synced" in run.summary
+    assert run.outputs["overall-status"] == "critical_failure"
+    assert any(name == "warning" and "could not read the issues" in data for name, _, data in run.commands)
 
 
 def test_s11_a_read_only_token_fails_clearly_without_writes_and_still_summarises(
