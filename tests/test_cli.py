@@ -154,3 +154,13 @@ def test_sandbox_sync_fail_on_thresholds(
     )
     assert code == expected
     assert "status critical_failure" in out
+
+
+def test_the_cli_starts_without_loading_the_heavy_modules() -> None:
+    """`issueplan --version` and `--help` run on every workflow start: pydantic, lxml and PyGithub load lazily."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    probe = "import sys, issueplan.cli; print(sorted(m for m in ('pydantic', 'lxml', 'github') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

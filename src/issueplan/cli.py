@@ -9,7 +9,7 @@ import traceback
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,7 +18,9 @@ from typer._click.exceptions import ClickException
 
 from issueplan import __version__
 from issueplan.errors import ExitCode, IssueplanError, UsageError
-from issueplan.model import StepOutcome
+
+if TYPE_CHECKING:
+    from issueplan.model import StepOutcome
 
 app = typer.Typer(
     name="issueplan",
@@ -113,6 +115,8 @@ ScopeOpt = Annotated[
 
 
 def _outcomes(pairs: list[str] | None, file: Path | None) -> dict[str, StepOutcome]:
+    from issueplan.model import StepOutcome  # noqa: PLC0415 - pydantic models cost ~130 ms; keep --version fast
+
     allowed = ", ".join(o.value for o in StepOutcome)
     raw: dict[str, str] = {}
     if file is not None:
