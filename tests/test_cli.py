@@ -159,7 +159,7 @@ def test_sandbox_sync_fail_on_thresholds(
 
 
 def test_the_cli_starts_without_loading_the_heavy_modules() -> None:
-    """`issueplan --version` and `--help` run on every workflow start: pydantic, lxml, PyGithub load lazily."""
+    """`--version` and `--help` run on every workflow start: pydantic, lxml and PyGithub load lazily."""
     heavy = "('pydantic', 'lxml', 'github')"
     probe = f"import sys, issueplan.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
