@@ -15,6 +15,7 @@ from pydantic import Field
 from issueplan.errors import UsageError
 from issueplan.model import Frozen, KnownItem, Plan, Priority, RunReport, StepOutcome
 from issueplan.policy import build_plan, load_config, read_workspace
+from issueplan.progress import report_progress
 from issueplan.render.json import render_json
 from issueplan.render.markdown import render_markdown
 from issueplan.render.summary import render_summary
@@ -166,7 +167,12 @@ def _sync(
         with FakeGitHub(state_dir=options.sandbox, owner="sandbox", repo="demo") as hub:
             log(f"Syncing to the sandbox GitHub in {options.sandbox} ({hub.base_url})")
             target = GitHubTarget(api_url=hub.base_url, repo=SANDBOX_REPO, token=SANDBOX_TOKEN)
-            plan, changes, result = sync_plan(make_plan, target, _sync_options(options, write_interval=0.0))
+            plan, changes, result = sync_plan(
+                make_plan,
+                target,
+                _sync_options(options, write_interval=0.0),
+                progress=report_progress(log),
+            )
     else:
         if not options.repo:
             raise UsageError(
@@ -181,7 +187,10 @@ def _sync(
         log(f"Syncing to {options.repo} via {options.api_url}")
         target = GitHubTarget(api_url=options.api_url, repo=options.repo, token=options.token)
         plan, changes, result = sync_plan(
-            make_plan, target, _sync_options(options, write_interval=options.write_interval)
+            make_plan,
+            target,
+            _sync_options(options, write_interval=options.write_interval),
+            progress=report_progress(log),
         )
     return plan, tuple(op.describe() for op in changes.operations), result
 
