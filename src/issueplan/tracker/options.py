@@ -24,7 +24,9 @@ class SyncOptions(Frozen):
     """Everything a sync needs to know besides the plan and the target.
 
     `write_interval` paces writes (GitHub asks for at least one second between them); `max_writes` is a
-    per-run budget after which the run stops cleanly and reports what is left.
+    per-run budget after which the run stops cleanly and reports what is left. `dashboard` keeps one issue
+    listing the open items (tracker/dashboard.py). `login` is the token's own login when the caller knows it;
+    left None, the sync asks `GET /user` only when managed issues have several authors (state.read_login).
     """
 
     scope: str = "default"
