@@ -25,8 +25,10 @@ class SyncOptions(Frozen):
 
     `write_interval` paces writes (GitHub asks for at least one second between them); `max_writes` is a
     per-run budget after which the run stops cleanly and reports what is left. `dashboard` keeps one issue
-    listing the open items (tracker/dashboard.py). `login` is the token's own login when the caller knows it;
-    left None, the sync asks `GET /user` only when managed issues have several authors (state.read_login).
+    listing the open items (tracker/dashboard.py). `login` is the tool's own login when the caller knows
+    it: then only its issues are managed (decision 2). It is never guessed nor looked up (`GET /user`): an
+    Actions token is refused that call, and a login learned from a personal token would disown every issue an
+    earlier token opened and recreate each of them after a token switch.
     """
 
     scope: str = "default"

@@ -80,11 +80,6 @@ class TrackerState(Frozen):
                 known[issue.key] = KnownItem(id=issue.item_id, first_seen=issue.first_seen)
         return known
 
-    def authored_by(self, login: str) -> TrackerState:
-        """Only the issues `login` opened: decision 2's author check, once the tool's own login is known."""
-        mine = tuple(issue for issue in self.issues if _same_login(issue.author, login))
-        return self.model_copy(update={"issues": mine})
-
 
 def read_state(repo: Repository, *, label: str, scope: str, login: str | None = None) -> TrackerState:
     """List the managed label's issues (state=all), the labels and the milestones. Raises GitHubError."""
@@ -101,28 +96,6 @@ def read_state(repo: Repository, *, label: str, scope: str, login: str | None = 
         labels=tuple(sorted(map(_tracked_label, labels), key=lambda lab: lab.name.casefold())),
         milestones=tuple(sorted(map(_tracked_milestone, milestones), key=lambda mil: mil.number)),
     )
-
-
-def read_login(repo: Repository, state: TrackerState) -> str | None:
-    """The token's own login, asked for (`GET /user`) only when it can change which issues are managed.
-
-    When every managed-looking issue was opened by one author (the usual case: the tool itself), the author
-    check cannot exclude anything that the label and the marker admitted, so no request is spent and a no-op
-    run stays at the documented read budget. Only when two or more authors appear is one more GET made.
-
-    An Actions `GITHUB_TOKEN` or any GitHub App installation token is refused `GET /user` (403): the login is
-    then unknown and the label and the marker decide alone. `github-actions[bot]` is deliberately not
-    assumed from the environment: an App token or a personal token used inside Actions writes under another
-    login, and a wrong guess would hide every issue the tool made and open a duplicate of each on every run.
-    """
-    authors = {issue.author.casefold() for issue in state.issues if issue.author is not None}
-    if len(authors) < 2:
-        return None
-    try:
-        _, data = repo.requester.requestJsonAndCheck("GET", "/user")
-    except (GithubException, requests.RequestException):
-        return None  # unknown: forbidden for installation tokens; a failure here must not stop the sync
-    return _login(data)
 
 
 def _same_login(author: str | None, login: str) -> bool:

@@ -18,7 +18,7 @@ from issueplan.tracker.diff import diff_tracker
 from issueplan.tracker.github import Progress, SyncResult, apply_changes, connect
 from issueplan.tracker.options import GitHubTarget, SyncOptions
 from issueplan.tracker.retry import Clock, Sleep
-from issueplan.tracker.state import TrackerState, read_login, read_state
+from issueplan.tracker.state import TrackerState, read_state
 
 PlanMaker = Callable[[Mapping[str, KnownItem]], Plan]
 
@@ -39,10 +39,6 @@ def sync_plan(
     """
     repo = connect(target, options, sleep=sleep, clock=clock)
     state = _read(repo, options)
-    if options.login is None and (login := read_login(repo, state)) is not None:
-        # Later reads (after an ambiguous create, the extra pass) filter by author themselves.
-        options = options.model_copy(update={"login": login})
-        state = state.authored_by(login)
     known = {key: item for key, item in state.known_items(options.scope).items() if not is_dashboard(key)}
     plan = make_plan(known)
     changes = diff_tracker(plan, state, options)
