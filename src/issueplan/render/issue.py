@@ -21,6 +21,7 @@ from issueplan.model import ActionItem, Frozen
 from issueplan.render.evidence import count, render_evidence
 from issueplan.render.safety import (
     BODY_MARGIN,
+    TITLE_LIMIT,
     Span,
     body_length,
     cap_title,
@@ -86,7 +87,15 @@ def item_marker(item: ActionItem, scope: str) -> Marker:
 
 def render_issue_title(item: ActionItem) -> str:
     """`BUG-004: Fix: Security Tests Test Failures`: one line, no live mention or reference, at most 256."""
-    return cap_title(neutralise(redact(f"{item.id}: {item.title}"), Span.TITLE))
+    text = redact(f"{item.id}: {item.title}")
+    title = neutralise(text, Span.TITLE)
+    limit = TITLE_LIMIT
+    while len(title) > TITLE_LIMIT:
+        # Cutting the neutralised title could split a code span and bring its content (`@user`) back to
+        # life, so the raw text is cut shorter and neutralised again until the result fits.
+        limit -= len(title) - TITLE_LIMIT
+        title = neutralise(cap_title(text, max(limit, 1)), Span.TITLE)
+    return title
 
 
 def render_issue_body(
