@@ -1,20 +1,25 @@
-"""Inputs fuzzing once broke a reader with, replayed through every reader: each must now give a value.
+"""Inputs fuzzing once broke issueplan with, replayed: each must now give a value and keep the invariants.
 
-Add a file to tests/data/regressions/ for every crash a fuzzer finds (name it `<format>-<what>.<ext>`); this
-test picks it up without a code change.
+Every file of tests/data/regressions/ goes through every reader (none may raise). A `render-*.json` file is
+also an item's hostile title and facts, rendered and checked against the R-invariants. Add a file for every
+finding of a fuzzer (name it `<format>-<what>.<ext>` or `render-<what>.json`); no code change is needed.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from fuzz_render_checks import check_body, check_title_and_comments
+from render_factory import make_item
 
-from issueplan.model import FileResult
+from issueplan.model import Evidence, FileResult
 from issueplan.sources import HEAD_BYTES, READERS
 
 REGRESSIONS = Path(__file__).resolve().parents[1] / "data" / "regressions"
 CASES = sorted(path for path in REGRESSIONS.iterdir() if path.is_file() and path.name != "README.md")
+RENDER_CASES = [path for path in CASES if path.name.startswith("render-")]
 
 
 def test_the_regression_folder_is_not_empty() -> None:
@@ -39,3 +44,13 @@ def test_lcov_counts_of_infinity_are_unreadable_records_not_a_crash() -> None:
     assert result.coverage.lines_valid == 2
     assert [problem.line for problem in result.problems] == [3, 4, 5, 6]
     assert all("unreadable" in problem.message for problem in result.problems)
+
+
+@pytest.mark.parametrize("path", RENDER_CASES, ids=[path.name for path in RENDER_CASES])
+def test_r1_r6_a_former_render_finding_keeps_every_invariant(path: Path) -> None:
+    """R1, R6 (found by fuzzing): a labelled AWS key followed by `=` leaked; a title cut at 256 characters
+    split a code span and revived a mention. Both, and later findings, replayed with every R-check."""
+    case = json.loads(path.read_text(encoding="utf-8"))
+    item = make_item(title=case["title"], evidence=Evidence(facts=tuple(case["facts"])))
+    check_body(item)
+    check_title_and_comments(item)
