@@ -164,3 +164,30 @@ def test_the_cli_starts_without_loading_the_heavy_modules() -> None:
     probe = f"import sys, issueplan.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_quick_start_sandbox_job_shows_the_plan_and_the_issues_and_is_idempotent(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The README's main job: plan + sandbox sync on the bundled example; a second run changes nothing."""
+    sandbox = tmp_path / "sandbox"
+    argv = [
+        "sync",
+        str(EXAMPLES / "results"),
+        "--outcomes",
+        str(EXAMPLES / "outcomes.json"),
+        "--workspace",
+        str(EXAMPLES / "workspace"),
+        "--sandbox",
+        str(sandbox),
+    ]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    assert "BUG-003   critical" in out, "the plan is printed as a table"
+    assert "9 created" in out
+    board = (sandbox / "issues.md").read_text(encoding="utf-8")
+    assert "9 issues: 9 open, 0 closed." in board
+    assert (sandbox / "plan.md").read_text(encoding="utf-8").startswith("# Product Improvement Plan")
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    assert "0 created, 0 updated, 0 closed, 0 reopened, 9 unchanged" in out

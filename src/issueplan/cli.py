@@ -303,6 +303,7 @@ def sync(
     results makes no write. Token from $GITHUB_TOKEN (or --token-env). Try it offline with --sandbox DIR.
     """
     from issueplan.job import FailOn, JobOptions, fails_threshold, run_job  # noqa: PLC0415 - fast --help
+    from issueplan.render.report import render_plan_table  # noqa: PLC0415
     from issueplan.tracker import MilestoneMode  # noqa: PLC0415
 
     token = os.environ.get(token_env) or None
@@ -333,6 +334,7 @@ def sync(
         output_dir=output_dir,
     )
     result = run_job(options, log=_log)
+    typer.echo(render_plan_table(result.plan, result.issues) + "\n")
     for line in result.changes_text:
         typer.echo(("would: " if dry_run else "") + line)
     typer.echo(
@@ -342,6 +344,8 @@ def sync(
     )
     for note in result.notes:
         typer.echo(note)
+    if sandbox is not None:
+        typer.echo(f"The sandbox's issues: {sandbox / 'issues.md'}; the plan: {sandbox / 'plan.md'}")
     if fails_threshold(result.plan, FailOn(fail_on.value)):
         raise typer.Exit(ExitCode.FAILED)
 

@@ -117,7 +117,10 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> JobRe
             notes.append(options.dry_run_reason)
 
     summary = render_summary(plan, report)
-    json_path, md_path = _write_outputs(plan, options.output_dir)
+    # A sandbox run keeps its plan beside the sandbox's issues unless told otherwise.
+    json_path, md_path = _write_outputs(
+        plan, options.output_dir or (options.sandbox if options.sync else None)
+    )
     result = JobResult(
         report=report,
         plan=plan,
@@ -162,6 +165,7 @@ def _sync(
 ) -> tuple[Plan, tuple[str, ...], SyncResult]:
     if options.sandbox is not None:
         from issueplan.tracker.sandbox import FakeGitHub  # noqa: PLC0415 - only the sandbox needs the server
+        from issueplan.tracker.sandbox.board import render_board  # noqa: PLC0415
 
         options.sandbox.mkdir(parents=True, exist_ok=True)
         with FakeGitHub(state_dir=options.sandbox, owner="sandbox", repo="demo") as hub:
@@ -173,6 +177,8 @@ def _sync(
                 _sync_options(options, write_interval=0.0),
                 progress=report_progress(log),
             )
+            # The sandbox has no web UI: this file is where a user watches the issues change across runs.
+            (options.sandbox / "issues.md").write_text(render_board(hub), encoding="utf-8")
     else:
         if not options.repo:
             raise UsageError(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
-from issueplan.model import RunReport, Severity
+from issueplan.model import Plan, RunReport, Severity
 
 
 def render_report_json(report: RunReport) -> str:
@@ -69,3 +70,21 @@ def render_report_table(report: RunReport) -> str:
             lines.append(f"  {_clean(where)}: {_clean(problem.message)}")
         lines.append("")
     return "\n".join(lines)
+
+
+def render_plan_table(plan: Plan, issues: Mapping[str, int]) -> str:
+    """The plan in a few terminal lines: id, priority, due date, team, issue number, title."""
+    if not plan.items:
+        return "No action items: everything observed is healthy."
+    rows = [
+        [
+            item.id,
+            item.priority.value,
+            item.due_date.date().isoformat(),
+            _clean(item.team),
+            f"#{issues[item.id]}" if item.id in issues else "",
+            _clean(item.title),
+        ]
+        for item in plan.items
+    ]
+    return "\n".join(_table(["id", "priority", "due", "team", "issue", "title"], rows))
