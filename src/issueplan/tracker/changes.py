@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import IntEnum, StrEnum
-from typing import TypeAlias
+from typing import ClassVar, TypeAlias
 
 from issueplan.model import Frozen
 
@@ -40,9 +40,7 @@ class CreateLabel(Frozen):
     color: str
     description: str
 
-    @property
-    def phase(self) -> Phase:
-        return Phase.LABELS
+    phase: ClassVar[Phase] = Phase.LABELS
 
     def describe(self) -> str:
         return f"create label {self.name!r} (#{self.color})"
@@ -55,9 +53,7 @@ class UpdateLabel(Frozen):
     color: str
     description: str
 
-    @property
-    def phase(self) -> Phase:
-        return Phase.LABELS
+    phase: ClassVar[Phase] = Phase.LABELS
 
     def describe(self) -> str:
         return f"update label {self.name!r} (#{self.color}, {self.description!r})"
@@ -68,9 +64,7 @@ class CreateMilestone(Frozen):
     due_on: date | None = None
     description: str = ""
 
-    @property
-    def phase(self) -> Phase:
-        return Phase.MILESTONES
+    phase: ClassVar[Phase] = Phase.MILESTONES
 
     def describe(self) -> str:
         due = f", due {self.due_on.isoformat()}" if self.due_on else ""
@@ -86,9 +80,7 @@ class UpdateMilestone(Frozen):
     state: IssueState | None = None
     description: str | None = None
 
-    @property
-    def phase(self) -> Phase:
-        return Phase.MILESTONES
+    phase: ClassVar[Phase] = Phase.MILESTONES
 
     def describe(self) -> str:
         parts = []
@@ -116,9 +108,7 @@ class CreateIssue(Frozen):
     milestone: str | None = None
     milestone_number: int | None = None
 
-    @property
-    def phase(self) -> Phase:
-        return Phase.CREATES
+    phase: ClassVar[Phase] = Phase.CREATES
 
     def describe(self) -> str:
         where = f" in {self.milestone!r}" if self.milestone else ""
@@ -137,9 +127,7 @@ class UpdateIssue(Frozen):
     milestone: str | None = None
     milestone_number: int | None = None
 
-    @property
-    def phase(self) -> Phase:
-        return Phase.UPDATES
+    phase: ClassVar[Phase] = Phase.UPDATES
 
     def describe(self) -> str:
         fields = [
@@ -156,9 +144,7 @@ class ReopenIssue(Frozen):
     id: str
     comment: str
 
-    @property
-    def phase(self) -> Phase:
-        return Phase.UPDATES
+    phase: ClassVar[Phase] = Phase.UPDATES
 
     def describe(self) -> str:
         return f"reopen issue #{self.number} ({self.id}) with a comment"
@@ -171,9 +157,7 @@ class CloseIssue(Frozen):
     comment: str
     state_reason: StateReason = StateReason.COMPLETED
 
-    @property
-    def phase(self) -> Phase:
-        return Phase.CLOSES
+    phase: ClassVar[Phase] = Phase.CLOSES
 
     def describe(self) -> str:
         return f"close issue #{self.number} ({self.id}) as {self.state_reason.value} with a comment"
@@ -187,9 +171,7 @@ class CloseDuplicate(Frozen):
     of_number: int
     comment: str
 
-    @property
-    def phase(self) -> Phase:
-        return Phase.CLOSES
+    phase: ClassVar[Phase] = Phase.CLOSES
 
     def describe(self) -> str:
         return f"close issue #{self.number} as a duplicate of #{self.of_number} ({self.key})"
@@ -205,9 +187,7 @@ class AddDependency(Frozen):
     blocker_number: int | None = None
     blocker_issue_id: int | None = None
 
-    @property
-    def phase(self) -> Phase:
-        return Phase.DEPENDENCIES
+    phase: ClassVar[Phase] = Phase.DEPENDENCIES
 
     def describe(self) -> str:
         return f"link {self.blocked_id} as blocked by {self.blocker_id}"
