@@ -66,9 +66,10 @@ _SECRET_PATTERNS: tuple[tuple[SecretKind, re.Pattern[str]], ...] = (
         SecretKind.AWS_KEY,
         re.compile(
             r"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?\s*[:=]\s*[\"']?"
-            # 40 characters or more: after this label a longer value (a stray `=`, a newer key format) is
-            # still the secret, and a length cap would leave it whole
-            r"(?P<secret>[A-Za-z0-9/+=]{40,})"
+            # 40 characters or more: after this label a longer value is still the secret, and a length cap
+            # would leave it whole. `=` is not in a key and ends it, so a URL right after keeps its scheme
+            # and its own password is redacted too.
+            r"(?P<secret>[A-Za-z0-9/+]{40,})"
         ),
     ),
     (
