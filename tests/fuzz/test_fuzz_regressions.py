@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from fuzz_render_checks import check_body, check_title_and_comments
-from render_factory import make_item
+from render_factory import make_case, make_item, make_suite
 
 from issueplan.model import Evidence, FileResult
 from issueplan.sources import HEAD_BYTES, READERS
@@ -47,10 +47,12 @@ def test_lcov_counts_of_infinity_are_unreadable_records_not_a_crash() -> None:
 
 
 @pytest.mark.parametrize("path", RENDER_CASES, ids=[path.name for path in RENDER_CASES])
-def test_r1_r6_a_former_render_finding_keeps_every_invariant(path: Path) -> None:
-    """R1, R6 (found by fuzzing): a labelled AWS key followed by `=` leaked; a title cut at 256 characters
-    split a code span and revived a mention. Both, and later findings, replayed with every R-check."""
+def test_r1_r6_s1_a_former_render_finding_keeps_every_invariant(path: Path) -> None:
+    """R1, R6, S1 (found by fuzzing): a labelled AWS key followed by `=` leaked, then the URL password after
+    it; a title cut at 256 characters revived a mention; a `- [x]` line quoted in a message ticked a box.
+    Each, and later findings, replayed with every R-check and a re-render that must change nothing."""
     case = json.loads(path.read_text(encoding="utf-8"))
-    item = make_item(title=case["title"], evidence=Evidence(facts=tuple(case["facts"])))
+    suites = (make_suite(cases=(make_case(message=case["message"]),)),) if "message" in case else ()
+    item = make_item(title=case["title"], evidence=Evidence(suites=suites, facts=tuple(case["facts"])))
     check_body(item)
     check_title_and_comments(item)

@@ -187,10 +187,13 @@ def parse_issue_body(body: str) -> ParsedBody | None:
     if end_at < len(lines):
         end_line = lines[end_at]
         after = end_line[len(end_line.rstrip("\r\n")) :] + "".join(lines[end_at + 1 :])
+    # Only boxes outside fences: a `- [x] …` line quoted in a failure message is text, not a human's tick.
     checked = frozenset(
         match.group(2)
-        for text in managed.splitlines()
-        if (match := _TASK.fullmatch(text)) and match.group(1) in "xX"
+        for index in outside
+        if begin_at < index < end_at
+        and (match := _TASK.fullmatch(lines[index].rstrip("\r\n")))
+        and match.group(1) in "xX"
     )
     return ParsedBody(marker=marker, before=before, managed=managed, after=after, checked=checked)
 
