@@ -15,7 +15,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
 COPY --from=builder /wheels /wheels
-RUN python -m pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+COPY requirements.lock /tmp/requirements.lock
+# The dependencies at the versions CI tested and pip-audit checked (requirements.lock), then the wheel alone.
+RUN python -m pip install --no-cache-dir --requirement /tmp/requirements.lock \
+    && python -m pip install --no-cache-dir --no-deps /wheels/*.whl \
+    && rm -rf /wheels /tmp/requirements.lock
 # No USER line on purpose: GitHub runs Docker actions as root with the workspace mounted, and a non-root user
 # cannot read or write it (DESIGN.md, "The container").
 ENTRYPOINT ["python", "-m", "issueplan.action"]

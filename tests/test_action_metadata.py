@@ -213,3 +213,24 @@ def test_bandit_findings_in_src_each_carry_an_inline_reason() -> None:
         if not reasons:
             unjustified.append(f"{finding['filename']}:{finding['line_number']} {finding['test_id']}")
     assert unjustified == []
+
+
+def test_the_lock_pins_every_runtime_dependency_the_image_installs() -> None:
+    """requirements.lock (pip-compile of pyproject.toml) is what the image installs and pip-audit checks."""
+    import tomllib  # noqa: PLC0415
+
+    from packaging.requirements import Requirement  # noqa: PLC0415
+
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pins = {
+        Requirement(line.strip()).name.lower().replace("_", "-"): Requirement(line.strip())
+        for line in lock.splitlines()
+        if line and not line.startswith((" ", "#"))
+    }
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for dependency in map(Requirement, project["dependencies"]):
+        pinned = pins.get(dependency.name.lower().replace("_", "-"))
+        assert pinned is not None, f"{dependency.name} is not in requirements.lock: re-run pip-compile"
+        version = next(iter(pinned.specifier)).version
+        assert dependency.specifier.contains(version), f"{pinned} does not satisfy {dependency}"
+    assert "requirements.lock" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
