@@ -1,0 +1,6 @@
+"""Coverage-guided fuzzing of the pip-audit reader (see fuzz/README.md)."""
+
+from reader_target import fuzz_reader
+
+if __name__ == "__main__":
+    fuzz_reader("pip-audit")
