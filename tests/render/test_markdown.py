@@ -37,7 +37,7 @@ def test_the_document_has_the_seeds_shape() -> None:
     ]
     assert "- **Total Actions**: 4\n- **Critical Actions**: 2\n- **High Priority Actions**: 1\n" in text
     assert "- **Estimated Completion**: 2025-09-20T10:05:39.316987Z" in text
-    assert "**Assigned To**: development_team\n**Due Date**: 2025-08-23T10:05:39.316987Z\n" in text
+    assert "**Assigned To**: development_team\\\n**Due Date**: 2025-08-23T10:05:39.316987Z" in text
 
 
 def test_item_order_does_not_depend_on_the_input_order() -> None:

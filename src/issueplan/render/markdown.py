@@ -17,6 +17,8 @@ from issueplan.render.timestamp import as_utc, format_timestamp
 # A plan lists many items; a few failing tests each say enough, the issue body carries the rest.
 CASE_LIMIT = 5
 FINDING_LIMIT = 20
+# A CommonMark hard line break: in a Markdown *file* GitHub joins consecutive lines, unlike in an issue.
+HARD_BREAK = "\\"
 
 
 def render_markdown(plan: Plan) -> str:
@@ -50,14 +52,19 @@ def sorted_items(items: Iterable[ActionItem]) -> list[ActionItem]:
     return sorted(items, key=lambda i: (i.priority.rank, as_utc(i.due_date), i.type.rank, i.id))
 
 
+def _hard_breaks(text: str) -> str:
+    """Keep single line breaks inside a paragraph: in a Markdown file GitHub would join them with a space."""
+    return "\n\n".join((HARD_BREAK + "\n").join(para.split("\n")) for para in text.split("\n\n"))
+
+
 def _render_head(plan: Plan) -> str:
     counts = plan.summary.by_priority
     completion = plan.summary.estimated_completion
     lines = [
         "# Product Improvement Plan",
         "",
-        f"Generated: {format_timestamp(plan.generated_at)}",
-        f"Scope: {neutralise(plan.scope, Span.LINE)}",
+        f"Generated: {format_timestamp(plan.generated_at)}" + HARD_BREAK,
+        f"Scope: {neutralise(plan.scope, Span.LINE)}" + HARD_BREAK,
         f"Overall Status: {plan.overall_status}",
         "",
         "## Summary\n",
@@ -83,8 +90,8 @@ def _render_item(item: ActionItem) -> str:
         fields.append(f"**Dependencies**: {', '.join(render_dependency(dep) for dep in item.dependencies)}")
     parts = [
         f"#### {line(item.id)}: {line(item.title)}\n\n",
-        f"**Description**: {neutralise(redact(item.description))}\n\n",
-        "\n".join(fields) + "\n\n",
+        f"**Description**: {_hard_breaks(neutralise(redact(item.description)))}\n\n",
+        (HARD_BREAK + "\n").join(fields) + "\n\n",
     ]
     if item.steps:
         parts.append("**Implementation Steps**:\n" + "".join(f"- {line(s)}\n" for s in item.steps) + "\n")
@@ -124,7 +131,13 @@ def mermaid_id(item_id: str) -> str:
 
 def render_gantt(items: Sequence[ActionItem]) -> str:
     """Each item a bar from first seen to due date, one section per priority, critical ones marked."""
-    lines = ["gantt", "    title Due dates", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m-%d"]
+    lines = [
+        "gantt",
+        "    title Due dates",
+        "    dateFormat YYYY-MM-DD",
+        "    axisFormat %b %d",
+        "    tickInterval 1week",
+    ]
     for priority in Priority:
         chosen = [item for item in items if item.priority is priority]
         if not chosen:
