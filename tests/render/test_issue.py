@@ -275,7 +275,7 @@ def test_close_comment_says_what_was_found_healthy_and_links_the_run() -> None:
     assert comment == (
         "issueplan closed this issue: the evidence for suite-failed/unit_tests was observed in this run "
         "and found healthy.\n\n"
-        "- unit_tests ran: 128 tests, 0 failures (thanks `@bob,` see `#3)`\n\n"
+        "- unit_tests ran: 128 tests, 0 failures (thanks `@bob`, see `#3`)\n\n"
         "[The run](https://github.com/acme/app/actions/runs/42)\n"
     )
 

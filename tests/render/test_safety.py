@@ -246,7 +246,7 @@ def test_one_line_spans_collapse_newlines_and_cells_escape_pipes_inside_code() -
 
 def test_titles_only_wrap_live_words_and_turn_stray_backticks_into_quotes() -> None:
     """R1/R2 in titles: GitHub shows titles as text but links references and renders code spans."""
-    assert neutralise("Fix: `x` for @bob, see #1 <b>", Span.TITLE) == "Fix: 'x' for `@bob,` see `#1` <b>"
+    assert neutralise("Fix: `x` for @bob, see #1 <b>", Span.TITLE) == "Fix: 'x' for `@bob`, see `#1` <b>"
 
 
 fragments = st.sampled_from(

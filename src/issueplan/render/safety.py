@@ -139,6 +139,8 @@ _LIVE_WORD = re.compile(
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]|~]|(?<![^\W_])_|_(?![^\W_]))")
 _LINE_START = re.compile(r"^([ \t]*)([#>+=\-]|\d+[.)])", re.MULTILINE)
 _ZWSP = "\u200b"
+_TRAILING_PUNCTUATION = ".,;:!?)]}'\""
+_OPENERS = {")": "(", "]": "[", "}": "{"}
 
 
 def defuse_markers(text: str) -> str:
@@ -170,8 +172,11 @@ def neutralise(text: str, span: Span = Span.BLOCK) -> str:
     last = 0
     escape = _escape_title if span is Span.TITLE else _escape_prose
     for match in _LIVE_WORD.finditer(text):
+        word = match.group(0)
+        core = _without_trailing_punctuation(word)
         pieces.append(escape(text[last : match.start()]))
-        pieces.append(code_span(match.group(0), in_table=span is Span.CELL))
+        pieces.append(code_span(core, in_table=span is Span.CELL))
+        pieces.append(escape(word[len(core) :]))
         last = match.end()
     pieces.append(escape(text[last:]))
     result = "".join(pieces)
@@ -179,6 +184,19 @@ def neutralise(text: str, span: Span = Span.BLOCK) -> str:
         return result
     # A line starting like a heading, quote, list or setext underline would change the document's structure.
     return _LINE_START.sub(_escape_line_start, result)
+
+
+def _without_trailing_punctuation(word: str) -> str:
+    """Sentence punctuation after a word stays prose ("see `#42`." rather than "see `#42.`"); a closing
+    bracket that closes one inside the word stays with it, as in `[x](https://example.test)`."""
+    core = word
+    while core and core[-1] in _TRAILING_PUNCTUATION:
+        closer = core[-1]
+        opener = _OPENERS.get(closer)
+        if opener is not None and core.count(opener) >= core.count(closer):
+            break
+        core = core[:-1]
+    return core if _LIVE_WORD.fullmatch(core) else word
 
 
 def _escape_line_start(match: re.Match[str]) -> str:
