@@ -40,8 +40,11 @@ SUITE_RESULTS = frozenset({"error", "failure"})
 _PATH_LINE = re.compile(r"([\w./\\-]+\.[A-Za-z]\w*):(\d+)")
 
 
-def outcome_of(testcase: etree._Element) -> tuple[CaseOutcome | None, etree._Element | None]:
-    """The case's outcome (None: passed) and the child element that explains it, if any."""
+def outcome_of(
+    testcase: etree._Element, status: str | None
+) -> tuple[CaseOutcome | None, etree._Element | None]:
+    """The case's outcome (None: passed) and the child element that explains it, if any; `status` is the
+    case's `status` attribute."""
     best: CaseOutcome | None = None
     detail: etree._Element | None = None
     rerun: etree._Element | None = None
@@ -53,14 +56,14 @@ def outcome_of(testcase: etree._Element) -> tuple[CaseOutcome | None, etree._Ele
                 best, detail = outcome, child
         elif rerun is None and tag in _RERUNS:
             rerun = child
-    status = _STATUSES.get((testcase.get("status") or "").strip().lower())
-    if status is CaseOutcome.SKIPPED:
-        return status, detail
+    said = _STATUSES.get(status.strip().lower()) if status else None
+    if said is CaseOutcome.SKIPPED:
+        return said, detail
     if best is not None:
         return best, detail
     if rerun is not None:
         return CaseOutcome.FLAKY, rerun
-    return status, None
+    return said, None
 
 
 def build_case(

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from issueplan.model import Case, CaseOutcome, Problem
+from issueplan.sources._junit_case import declared_count
+from issueplan.sources._xml import source_line
 
 # (tests, failures, errors, skipped); None where a suite does not declare it
 Declared = tuple[int | None, int | None, int | None, int | None]
@@ -20,6 +24,22 @@ class SuiteCount:
     line: int | None
     declared: Declared
     start: tuple[int, int, int, int]  # the file's element counts when the suite began (Tally.elements)
+
+    @classmethod
+    def of(cls, suite: etree._Element, start: tuple[int, int, int, int]) -> SuiteCount:
+        skipped = suite.get("skipped")
+        return cls(
+            name=suite.get("name") or "",
+            file=suite.get("file") or suite.get("filepath"),
+            line=source_line(suite),
+            declared=(
+                declared_count(suite.get("tests")),
+                declared_count(suite.get("failures")),
+                declared_count(suite.get("errors")),
+                declared_count(skipped if skipped is not None else suite.get("skips")),
+            ),
+            start=start,
+        )
 
     def disagreement(self, now: tuple[int, int, int, int]) -> str | None:
         """`declares tests=8, counted 3` when a declared count differs from the cases, else None."""
@@ -59,7 +79,10 @@ class Tally:
     _element_errors: int = 0
     _element_skips: int = 0
     _identity: tuple[str | None, ...] | None = None
-    _lone_pass: bool = False  # the pending group is one passing case: the common case, kept cheap
+    # The pending group is one case, as it nearly always is, kept without the bookkeeping of a real group:
+    _lone_pass: bool = False  # a passing one
+    _lone: CaseOutcome | None = None  # a non-passing one, and its Case when one was built
+    _lone_case: Case | None = None
     _runs: dict[CaseOutcome | None, int] = field(default_factory=dict)
     _held: list[Case] = field(default_factory=list)
     _hidden: int = 0
@@ -70,10 +93,19 @@ class Tally:
     ) -> None:
         """One testcase element; `identity` None means it cannot be a rerun of its neighbour."""
         self._elements += 1
+        if outcome is CaseOutcome.FAILED:
+            self._element_failures += 1
+        elif outcome is CaseOutcome.ERROR:
+            self._element_errors += 1
+        elif outcome is CaseOutcome.SKIPPED:
+            self._element_skips += 1
         if identity is not None and identity == self._identity:
             if self._lone_pass:
                 self._lone_pass = False
                 self._runs[None] = 1
+            elif self._lone is not None:
+                self._hold(self._lone, self._lone_case)
+                self._lone = self._lone_case = None
             self._hold(outcome, case)
             return
         self.flush()
@@ -81,19 +113,22 @@ class Tally:
         if outcome is None:
             self._lone_pass = True
         else:
-            self._hold(outcome, case)
+            self._lone, self._lone_case = outcome, case
+
+    def passes(self, count: int, last: tuple[str | None, ...] | None) -> None:
+        """`count` passing testcase elements in a row, none a rerun of the case before it, the last of which
+        has the identity `last`: what `record` makes of them one by one, in one step."""
+        self.flush()
+        self._elements += count
+        self.tests += count - 1
+        self._identity = last
+        self._lone_pass = True
 
     def elements(self) -> tuple[int, int, int, int]:
         """Elements seen so far: (tests, failures, errors, skipped), for the declared-count checks."""
         return (self._elements, self._element_failures, self._element_errors, self._element_skips)
 
     def _hold(self, outcome: CaseOutcome | None, case: Case | None) -> None:
-        if outcome is CaseOutcome.FAILED:
-            self._element_failures += 1
-        elif outcome is CaseOutcome.ERROR:
-            self._element_errors += 1
-        elif outcome is CaseOutcome.SKIPPED:
-            self._element_skips += 1
         self._runs[outcome] = self._runs.get(outcome, 0) + 1
         if outcome is None:
             return
@@ -113,6 +148,13 @@ class Tally:
         if self._lone_pass:
             self.tests += 1
             self._lone_pass = False
+        elif self._lone is not None:
+            self._add(self._lone, 1)
+            if self._lone_case is not None and len(self.cases) < self.cap:
+                self.cases.append(self._lone_case)
+            else:
+                self.dropped += 1
+            self._lone = self._lone_case = None
         runs = self._runs
         if not runs:
             self._identity = None
@@ -120,11 +162,8 @@ class Tally:
         if (CaseOutcome.FAILED in runs or CaseOutcome.ERROR in runs) and sum(runs.values()) > 1:
             self._merge_reruns(runs)
         else:
-            self.tests += sum(runs.values())
-            self.failures += runs.get(CaseOutcome.FAILED, 0)
-            self.errors += runs.get(CaseOutcome.ERROR, 0)
-            self.skipped += runs.get(CaseOutcome.SKIPPED, 0)
-            self.flaky += runs.get(CaseOutcome.FLAKY, 0)
+            for outcome, count in runs.items():
+                self._add(outcome, count)
             self.cases.extend(self._held)
             self.dropped += self._hidden
         self._identity = None
@@ -132,6 +171,18 @@ class Tally:
         self._held = []
         self._hidden = 0
         self._first = {}
+
+    def _add(self, outcome: CaseOutcome | None, count: int) -> None:
+        """`count` tests with this outcome (None: passed), none of them a rerun."""
+        self.tests += count
+        if outcome is CaseOutcome.FAILED:
+            self.failures += count
+        elif outcome is CaseOutcome.ERROR:
+            self.errors += count
+        elif outcome is CaseOutcome.SKIPPED:
+            self.skipped += count
+        elif outcome is CaseOutcome.FLAKY:
+            self.flaky += count
 
     def _merge_reruns(self, runs: dict[CaseOutcome | None, int]) -> None:
         """One test run several times: flaky if any attempt passed, else its worst outcome."""

@@ -25,16 +25,10 @@ from typing import IO
 from lxml import etree
 
 from issueplan.model import Case, CaseOutcome, FileResult, Problem, TestTotals
-from issueplan.sources._junit_case import (
-    SUITE_RESULTS,
-    build_case,
-    declared_count,
-    outcome_of,
-    seconds,
-    suite_case,
-)
+from issueplan.sources._junit_case import SUITE_RESULTS, build_case, outcome_of, seconds, suite_case
 from issueplan.sources._junit_tally import SuiteCount, Tally
 from issueplan.sources._xml import (
+    EventStream,
     declared_entities,
     entity_problem,
     source_line,
@@ -46,6 +40,7 @@ FORMAT = "junit"
 CASE_CAP = 1000
 _SUITES = frozenset({"testsuites", "testsuite"})
 _TAGS = ("testsuites", "testsuite", "testcase")
+_INFINITY = math.inf
 # A root element named testsuites/testsuite after an optional BOM, XML declaration, comments, PIs and DOCTYPE.
 _JUNIT_HEAD = re.compile(
     rb"\A(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*<testsuites?[\s/>]",
@@ -73,25 +68,15 @@ def read(path: Path) -> FileResult:
 
 
 def _read_stream(file: str, stream: IO[bytes]) -> FileResult:
+    root, refusal = _first_root(file, stream)
+    if refusal is not None:
+        return _failed(file, refusal)
+    stream.seek(0)
     tally = Tally(CASE_CAP)
-    stack: list[SuiteCount] = []
-    root: str | None = None
     problems: list[Problem] = []
-    events = stream_events(stream, events=("start", "end"), tags=_TAGS)
+    events = stream_events(stream, events=("end",), tags=_TAGS)
     try:
-        for event, element in events:
-            if root is None:
-                root, refusal = _check_root(file, element)
-                if refusal is not None:
-                    return _failed(file, refusal)
-            if event == "start":
-                if element.tag != "testcase":
-                    tally.flush()
-                    stack.append(_suite_count(element, tally))
-            elif element.tag == "testcase":
-                _end_case(element, stack[-1], tally)
-            else:
-                _end_suite(element, stack, tally)
+        _count(events, _Suites(tally))
     except etree.XMLSyntaxError as error:
         tally.flush()
         kept = f"; the test cases before it are kept ({tally.tests})" if tally.tests else ""
@@ -122,8 +107,23 @@ def _read_stream(file: str, stream: IO[bytes]) -> FileResult:
     )
 
 
+def _first_root(file: str, stream: IO[bytes]) -> tuple[str | None, Problem | None]:
+    """The root, checked at the first start tag of interest, before anything is counted.
+
+    The counting pass asks for `end` events only, and lxml's iterparse knows its root only once the whole
+    document is read: this short pass stops at the first start tag, so that a file cut right after its root
+    is still a (broken) JUnit report, and a refused file is refused before it is read any further.
+    """
+    try:
+        for _, element in stream_events(stream, events=("start",), tags=_TAGS):
+            return _check_root(file, element)
+    except etree.XMLSyntaxError:
+        pass  # the counting pass meets the same error and reports it
+    return None, None
+
+
 def _check_root(file: str, element: etree._Element) -> tuple[str, Problem | None]:
-    """Refuse a document whose root is not JUnit, or whose DTD declares entities, at its first event."""
+    """Refuse a document whose root is not JUnit, or whose DTD declares entities."""
     root = element.getroottree().getroot()
     tag = str(root.tag)
     if tag not in _SUITES:
@@ -135,77 +135,153 @@ def _check_root(file: str, element: etree._Element) -> tuple[str, Problem | None
     return tag, None
 
 
-def _suite_count(suite: etree._Element, tally: Tally) -> SuiteCount:
-    skipped = suite.get("skipped")
-    return SuiteCount(
-        name=suite.get("name") or "",
-        file=suite.get("file") or suite.get("filepath"),
-        line=source_line(suite),
-        declared=(
-            declared_count(suite.get("tests")),
-            declared_count(suite.get("failures")),
-            declared_count(suite.get("errors")),
-            declared_count(skipped if skipped is not None else suite.get("skips")),
-        ),
-        start=tally.elements(),
-    )
+def _count(events: EventStream, suites: _Suites) -> None:  # noqa: PLR0912, PLR0915 - hot loop, state in locals
+    """Count the cases of `events` into `suites.tally`. This loop is the reader's cost, hence its shape.
+
+    A passing case in a suite (nearly every case) costs three attribute reads: `time`, `status`, `name`.
+    It cannot be a rerun of the case before it when its name differs, so it is only counted (`passes`), the
+    tally hearing of a run of such passes in one call; the last one is kept uncleared (`run_head`) in case
+    the next case shares its name, when its identity is read. Any other case goes through `_end_case`.
+    """
+    tally = suites.tally
+    duration = 0.0
+    passes = 0
+    run_head: etree._Element | None = None
+    run_name: str | None = None  # the name of the case before
+    parent_now: etree._Element | None = None  # the parent of the case before
+    suite: etree._Element | None = None  # parent_now if it is a suite, whose counted cases are freed
+    last: etree._Element | None = None  # the element released last in parent_now, now its first child
+    try:
+        for _, element in events:
+            parent = element.getparent()
+            if parent is not parent_now or element.tag != "testcase":
+                if passes:
+                    tally.passes(passes, _identity(run_head, run_name))
+                    passes = 0
+                if element.tag != "testcase":
+                    suites.leave(element)
+                    parent_now = None
+                    continue
+                suites.enter(parent)
+                suite = parent if parent is not None and parent.tag in _SUITES else None
+                parent_now, last = parent, None
+            get = element.get  # bytes keys: lxml takes them as they are, a str key is encoded on every call
+            raw = get(b"time")
+            if raw:
+                try:
+                    value = float(raw)  # inlined, as most times are plain numbers
+                except ValueError:
+                    value = seconds(raw)
+                if 0.0 < value < _INFINITY:
+                    duration += value
+            name = get(b"name")
+            status = get(b"status")
+            if suite is not None and status is None and not len(element) and (not name or name != run_name):
+                passes += 1
+                run_head = element
+            else:
+                if passes:
+                    # The passes' last identity matters only to a case that may be its rerun.
+                    tally.passes(passes, _identity(run_head, run_name) if name and name == run_name else None)
+                    passes = 0
+                _end_case(element, name, status, suites)
+            run_name = name
+            if suite is not None:
+                previous = element.getprevious()
+                if previous is last and previous is not None:
+                    del suite[0]  # the case before, counted already, and nothing in between
+                elif previous is not None:
+                    if passes:
+                        tally.passes(passes, _identity(run_head, run_name))
+                        passes = 0
+                    suites.release(element)
+                last = element
+    finally:
+        if passes:
+            tally.passes(passes, _identity(run_head, run_name))
+        tally.duration += duration
 
 
-def _end_case(testcase: etree._Element, suite: SuiteCount, tally: Tally) -> None:
-    raw = testcase.get("time")
-    if raw:
-        try:
-            value = float(raw)  # inlined: this runs once per case, and most times are plain numbers
-        except ValueError:
-            value = seconds(raw)
-        if 0.0 < value < math.inf:
-            tally.duration += value
+def _end_case(testcase: etree._Element, name: str | None, status: str | None, suites: _Suites) -> None:
+    """A case off the fast path: it did not simply pass, may be a rerun, or sits outside a suite."""
+    tally = suites.tally
     outcome: CaseOutcome | None = None
     case: Case | None = None
-    if len(testcase) or testcase.get("status") is not None:
-        outcome, detail = outcome_of(testcase)
+    if status is not None or len(testcase):
+        outcome, detail = outcome_of(testcase, status)
         if outcome is not None and not tally.full:
-            case = build_case(testcase, outcome, detail, suite.file)
-    name = testcase.get("name")
-    # Nameless cases are never reruns of one another: they are distinct tests nobody bothered to name.
-    identity = (testcase.get("classname"), name, testcase.get("file")) if name else None
-    tally.record(identity, outcome, case)
-    _release(testcase, suite, tally)
+            case = build_case(testcase, outcome, detail, suites.innermost.file)
+    tally.record(_identity(testcase, name), outcome, case)
+    testcase.clear()
 
 
-def _end_suite(element: etree._Element, stack: list[SuiteCount], tally: Tally) -> None:
-    tally.flush()
-    suite = stack.pop()
-    for child in element:
-        if child.tag in SUITE_RESULTS:
-            _suite_result(child, suite, tally)
-    tally.compare(suite)
-    parent = stack[-1] if stack else None
-    if parent is not None:
-        _release(element, parent, tally)
-    element.clear()
+def _identity(testcase: etree._Element | None, name: str | None) -> tuple[str | None, ...] | None:
+    """What makes adjacent cases one test run several times. Nameless cases are never reruns of one
+    another (None): they are distinct tests nobody bothered to name."""
+    if testcase is None or not name:
+        return None
+    return (testcase.get("classname"), name, testcase.get("file"))
 
 
-def _suite_result(result: etree._Element, suite: SuiteCount, tally: Tally) -> None:
-    tally.record(None, CaseOutcome.ERROR, suite_case(suite.name, suite.file, result))
-    tally.flush()
+class _Suites:
+    """The open `<testsuites>`/`<testsuite>` elements, outermost first, with what each declares.
 
-
-def _release(element: etree._Element, suite: SuiteCount, tally: Tally) -> None:
-    """Free `element` and everything before it in its suite, so memory does not grow with the file.
-
-    Siblings are inspected on the way out: a suite-level `<error>`/`<failure>` may sit before the cases.
+    Only `end` events come, so a suite opens at the first event inside it or at its own end. No case ends
+    between its start tag and that event, so its counts start where they would have at the start tag.
     """
-    element.clear()
-    parent = element.getparent()
-    if parent is None or parent.tag not in _SUITES:
-        return
-    first = parent[0]
-    while first is not element:
-        if first.tag in SUITE_RESULTS:
-            _suite_result(first, suite, tally)
-        del parent[0]
+
+    def __init__(self, tally: Tally) -> None:
+        self.tally = tally
+        self._open: list[tuple[etree._Element, SuiteCount]] = []
+
+    @property
+    def innermost(self) -> SuiteCount:
+        return self._open[-1][1]
+
+    def enter(self, element: etree._Element | None) -> None:
+        """Open every suite around `element`, itself included, that is not open yet."""
+        top = self._open[-1][0] if self._open else None
+        opening: list[etree._Element] = []
+        while element is not None and element is not top:
+            if element.tag in _SUITES:
+                opening.append(element)
+            element = element.getparent()
+        for suite in reversed(opening):
+            self.tally.flush()
+            self._open.append((suite, SuiteCount.of(suite, self.tally.elements())))
+
+    def leave(self, element: etree._Element) -> None:
+        """The end of a suite: its own `<error>`/`<failure>` children, its declared counts, its memory."""
+        self.enter(element)
+        self.tally.flush()
+        _, suite = self._open.pop()
+        for child in element:
+            if child.tag in SUITE_RESULTS:
+                self._suite_result(child, suite)
+        self.tally.compare(suite)
+        if self._open:
+            self.release(element)
+        element.clear()
+
+    def release(self, element: etree._Element) -> None:
+        """Free `element` and everything before it in its suite, so memory does not grow with the file.
+
+        Siblings are inspected on the way out: a suite-level `<error>`/`<failure>` may sit before the cases.
+        """
+        element.clear()
+        parent = element.getparent()
+        if parent is None or parent.tag not in _SUITES:
+            return
         first = parent[0]
+        while first is not element:
+            if first.tag in SUITE_RESULTS:
+                self._suite_result(first, self.innermost)
+            del parent[0]
+            first = parent[0]
+
+    def _suite_result(self, result: etree._Element, suite: SuiteCount) -> None:
+        self.tally.record(None, CaseOutcome.ERROR, suite_case(suite.name, suite.file, result))
+        self.tally.flush()
 
 
 def _case_order(case: Case) -> tuple[str, str, str, int, str]:
