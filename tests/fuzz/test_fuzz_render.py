@@ -18,7 +18,7 @@ from issueplan.model import ActionItem, CaseOutcome, Evidence, Severity
 from issueplan.render.issue import BEGIN, END
 
 FUZZ = settings(
-    max_examples=120,
+    max_examples=80,
     derandomize=True,
     database=None,
     deadline=None,

@@ -347,7 +347,7 @@ def test_s1_s5_s8_s14_random_runs_faults_humans_and_races_keep_the_board_consist
     run_state_machine_as_test(
         machine,
         settings=settings(
-            max_examples=20,
+            max_examples=15,
             stateful_step_count=10,
             deadline=None,
             derandomize=True,
