@@ -46,6 +46,7 @@ def test_an_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
     [
         (["parse", "x", "--outcome", "unit_tests"], "expected SUITE=OUTCOME"),
         (["parse", "x", "--outcome", "unit_tests=broken"], "'broken' is not one of success, failure"),
+        (["parse", "x", "--outcome", "unit_tests=failed"], "(did you mean 'failure'?)"),
         (["plan", "x", "--now", "yesterday"], "not an ISO 8601 time"),
         (["plan", "x", "--config", "/nonexistent/issueplan.yml"], "/nonexistent/issueplan.yml"),
     ],

@@ -4,14 +4,14 @@ what the run's context (event, actor) says about whether writing is possible at 
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from issueplan.errors import UsageError
+from issueplan.errors import UsageError, not_one_of
+from issueplan.job import parse_step_outcomes
 from issueplan.model import StepOutcome
 
 _Choice = TypeVar("_Choice", bound=StrEnum)
@@ -102,7 +102,7 @@ def parse_choice(name: ActionInput, env: Mapping[str, str], choices: type[_Choic
     try:
         return choices(raw.lower())
     except ValueError:
-        raise UsageError(f"input `{name}`: {_not_one_of(raw, [c.value for c in choices])}") from None
+        raise UsageError(f"input `{name}`: {not_one_of(raw, [c.value for c in choices])}") from None
 
 
 def parse_outcomes(raw: str) -> dict[str, StepOutcome]:
@@ -116,22 +116,9 @@ def parse_outcomes(raw: str) -> dict[str, StepOutcome]:
         raise UsageError(
             f"input `outcomes`: not JSON ({error.args[0]}); expected an object like {example}"
         ) from None
-    if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
+    if not isinstance(loaded, dict):
         raise UsageError(f"input `outcomes`: expected a JSON object of suite to outcome, like {example}")
-    outcomes: dict[str, StepOutcome] = {}
-    for suite, outcome in loaded.items():
-        try:
-            outcomes[suite] = StepOutcome(outcome.strip().lower())
-        except ValueError:
-            allowed = [o.value for o in StepOutcome]
-            raise UsageError(f"input `outcomes`: {suite!r}: {_not_one_of(outcome, allowed)}") from None
-    return outcomes
-
-
-def _not_one_of(raw: str, allowed: list[str]) -> str:
-    close = difflib.get_close_matches(raw.lower(), allowed, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{raw!r} is not one of {', '.join(allowed)}{hint}"
+    return parse_step_outcomes(loaded, source="input `outcomes`")
 
 
 def dry_run_reason(env: Mapping[str, str], *, has_token: bool) -> str | None:

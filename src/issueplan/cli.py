@@ -115,16 +115,15 @@ ScopeOpt = Annotated[
 
 
 def _outcomes(pairs: list[str] | None, file: Path | None) -> dict[str, StepOutcome]:
-    from issueplan.model import StepOutcome  # noqa: PLC0415 - pydantic models cost ~130 ms; keep --version fast
+    from issueplan.job import parse_step_outcomes  # noqa: PLC0415 - pydantic costs ~130 ms; keep --help fast
 
-    allowed = ", ".join(o.value for o in StepOutcome)
-    raw: dict[str, str] = {}
+    raw: dict[str, object] = {}
     if file is not None:
         try:
             loaded = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise UsageError(f"--outcomes {file}: cannot read a JSON object ({error})") from error
-        if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
+        if not isinstance(loaded, dict):
             raise UsageError(f'--outcomes {file}: expected a JSON object like {{"unit_tests": "failure"}}')
         raw.update(loaded)
     for pair in pairs or []:
@@ -132,13 +131,7 @@ def _outcomes(pairs: list[str] | None, file: Path | None) -> dict[str, StepOutco
         if not sep or not suite:
             raise UsageError(f"--outcome {pair!r}: expected SUITE=OUTCOME, e.g. --outcome unit_tests=failure")
         raw[suite] = outcome
-    result: dict[str, StepOutcome] = {}
-    for suite, outcome in raw.items():
-        try:
-            result[suite] = StepOutcome(outcome.strip().lower())
-        except ValueError:
-            raise UsageError(f"outcome of {suite!r}: {outcome!r} is not one of {allowed}") from None
-    return result
+    return parse_step_outcomes(raw, source="--outcome" if not file else f"--outcome/--outcomes {file}")
 
 
 def _workspace(value: Path | None) -> Path:

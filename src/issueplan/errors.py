@@ -11,6 +11,8 @@ Exit codes (documented in the README, mapped in one place by the CLI and the act
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from enum import IntEnum
 
 
@@ -55,3 +57,13 @@ class SafetyStopError(IssueplanError):
     """A guard refused to act (e.g. closing more than half of the open items) until explicitly allowed."""
 
     exit_code = ExitCode.FAILED
+
+
+def did_you_mean(word: object, choices: Sequence[str]) -> str:
+    """` (did you mean 'x'?)` for the closest choice, or nothing: how a "not one of" message ends."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def not_one_of(value: str, choices: Sequence[str]) -> str:
+    return f"{value!r} is not one of {', '.join(choices)}{did_you_mean(value.lower(), choices)}"

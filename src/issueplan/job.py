@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from issueplan.errors import UsageError
+from issueplan.errors import UsageError, not_one_of
 from issueplan.model import Frozen, KnownItem, Plan, Priority, RunReport, StepOutcome
 from issueplan.policy import build_plan, load_config, read_workspace
 from issueplan.progress import report_progress
@@ -25,6 +25,23 @@ from issueplan.tracker import GitHubTarget, MilestoneMode, SyncOptions, SyncResu
 DEFAULT_CONFIG = Path(".github/issueplan.yml")
 SANDBOX_REPO = "sandbox/demo"
 SANDBOX_TOKEN = "sandbox-token"  # noqa: S105 - the embedded sandbox accepts any token; this one is not a secret
+
+
+def parse_step_outcomes(raw: Mapping[str, object], *, source: str) -> dict[str, StepOutcome]:
+    """Suite -> CI step outcome, as both front ends receive it (`--outcome`, `--outcomes FILE`, the
+    `outcomes` input); `source` names where it came from in the error message."""
+    allowed = [outcome.value for outcome in StepOutcome]
+    outcomes: dict[str, StepOutcome] = {}
+    for suite, outcome in raw.items():
+        if not isinstance(outcome, str):
+            raise UsageError(
+                f"{source}: the outcome of {suite!r} must be a string, one of {', '.join(allowed)}"
+            )
+        try:
+            outcomes[suite] = StepOutcome(outcome.strip().lower())
+        except ValueError:
+            raise UsageError(f"{source}: outcome of {suite!r}: {not_one_of(outcome, allowed)}") from None
+    return outcomes
 
 
 class FailOn(StrEnum):

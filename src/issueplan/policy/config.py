@@ -18,9 +18,9 @@ from typing import Annotated, Any, Self
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from issueplan.errors import ConfigError
+from issueplan.errors import ConfigError, did_you_mean
 from issueplan.model import Frozen, ItemType, Priority, Severity, SuiteSpec
-from issueplan.policy.config_errors import did_you_mean, explain
+from issueplan.policy.config_errors import explain
 from issueplan.policy.rule import Rule, check_template
 
 DEFAULT_CONFIG_PATH = Path(".github/issueplan.yml")

@@ -6,7 +6,6 @@ issueplan.yml: rules[2].priority: 'critcal' is not one of critical, high, medium
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from types import NoneType, UnionType
@@ -15,13 +14,10 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from issueplan.errors import did_you_mean
+
 MAX_SHOWN = 10
 INPUT_CHARS = 60
-
-
-def did_you_mean(word: object, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def explain(

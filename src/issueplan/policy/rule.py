@@ -12,8 +12,8 @@ from typing import Self
 
 from pydantic import Field, field_validator, model_validator
 
+from issueplan.errors import did_you_mean
 from issueplan.model import Frozen, ItemType, Priority, SuiteKind
-from issueplan.policy.config_errors import did_you_mean
 from issueplan.policy.trigger_spec import PER_SUITE, TriggerSpec
 
 SUITE_PLACEHOLDERS = ("suite", "suite_title", "kind")
