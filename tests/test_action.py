@@ -20,9 +20,8 @@ import pytest
 from issueplan import action
 from issueplan.action import ActionInputs, main
 from issueplan.errors import UsageError
-from issueplan.job import FailOn
 from issueplan.model import StepOutcome
-from issueplan.tracker.options import MilestoneMode
+from issueplan.modes import FailOn, MilestoneMode
 from issueplan.tracker.sandbox import FakeGitHub
 from issueplan.tracker.sandbox.faults import Fault
 from runner_parsing import read_outputs, runner_commands

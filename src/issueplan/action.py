@@ -27,12 +27,12 @@ from issueplan.action_context import (
     parse_outcomes,
 )
 from issueplan.errors import ExitCode, GitHubError, IssueplanError, SafetyStopError, UsageError
-from issueplan.job import FailOn, JobOptions, JobResult, fails_threshold, run_job
+from issueplan.job import JobOptions, JobResult, fails_threshold, run_job
 from issueplan.model import Frozen, StepOutcome
+from issueplan.modes import FailOn, MilestoneMode
 from issueplan.render.annotations import annotate_report
 from issueplan.render.safety import Span, neutralise
 from issueplan.render.workflow import WorkflowCommand, WorkflowLog, format_output
-from issueplan.tracker.options import MilestoneMode
 
 OUTPUT_DIR = "issueplan-output"
 MAX_WRITE_INTERVAL = 60.0

@@ -18,6 +18,7 @@ from typer._click.exceptions import ClickException
 
 from issueplan import __version__
 from issueplan.errors import ExitCode, IssueplanError, UsageError
+from issueplan.modes import FailOn, MilestoneMode
 
 if TYPE_CHECKING:
     from issueplan.model import StepOutcome
@@ -56,19 +57,6 @@ class PlanFormat(StrEnum):
     MARKDOWN = "markdown"
     JSON = "json"
     SUMMARY = "summary"
-
-
-class FailOnChoice(StrEnum):
-    NEVER = "never"
-    CRITICAL = "critical"
-    HIGH = "high"
-    ANY = "any"
-
-
-class MilestoneChoice(StrEnum):
-    PRIORITY = "priority"
-    WEEK = "week"
-    NONE = "none"
 
 
 ResultsArg = Annotated[
@@ -263,9 +251,9 @@ def sync(
         str, typer.Option(help="The managed label that marks issueplan's issues.")
     ] = "issueplan",
     milestones: Annotated[
-        MilestoneChoice,
+        MilestoneMode,
         typer.Option(help="Milestones by priority, by due week, or none."),
-    ] = MilestoneChoice.PRIORITY,
+    ] = MilestoneMode.PRIORITY,
     close_comment: Annotated[
         bool, typer.Option(help="Comment when closing an item, naming the run and what passed.")
     ] = True,
@@ -287,17 +275,16 @@ def sync(
         Path | None, typer.Option(help="Also write plan.md and plan.json into DIR.")
     ] = None,
     fail_on: Annotated[
-        FailOnChoice, typer.Option(help="Exit 1 when the plan has items at or above this priority.")
-    ] = FailOnChoice.NEVER,
+        FailOn, typer.Option(help="Exit 1 when the plan has items at or above this priority.")
+    ] = FailOn.NEVER,
 ) -> None:
     """Build the plan and keep it alive as GitHub issues, labels and milestones.
 
     Creates, updates, closes and reopens issues so each item has exactly one; a re-run with the same
     results makes no write. Token from $GITHUB_TOKEN (or --token-env). Try it offline with --sandbox DIR.
     """
-    from issueplan.job import FailOn, JobOptions, fails_threshold, run_job  # noqa: PLC0415 - fast --help
+    from issueplan.job import JobOptions, fails_threshold, run_job  # noqa: PLC0415 - fast --help
     from issueplan.render.report import render_plan_table  # noqa: PLC0415
-    from issueplan.tracker import MilestoneMode  # noqa: PLC0415
 
     token = os.environ.get(token_env) or None
     if sandbox is None and not dry_run and token is None:
@@ -317,7 +304,7 @@ def sync(
         sandbox=sandbox,
         scope=scope,
         label=label,
-        milestones=MilestoneMode(milestones.value),
+        milestones=milestones,
         dry_run=dry_run,
         max_writes=max_writes,
         allow_mass_close=allow_mass_close,
@@ -339,7 +326,7 @@ def sync(
         typer.echo(note)
     if sandbox is not None:
         typer.echo(f"The sandbox's issues: {sandbox / 'issues.md'}; the plan: {sandbox / 'plan.md'}")
-    if fails_threshold(result.plan, FailOn(fail_on.value)):
+    if fails_threshold(result.plan, fail_on):
         raise typer.Exit(ExitCode.FAILED)
 
 

@@ -7,20 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 
 from pydantic import Field
 
 from issueplan.errors import UsageError, not_one_of
 from issueplan.model import Frozen, KnownItem, Plan, Priority, RunReport, StepOutcome
+from issueplan.modes import FailOn, MilestoneMode
 from issueplan.policy import build_plan, load_config, read_workspace
 from issueplan.progress import report_progress
 from issueplan.render.json import render_json
 from issueplan.render.markdown import render_markdown
 from issueplan.render.summary import render_summary
 from issueplan.sources import load_results
-from issueplan.tracker import GitHubTarget, MilestoneMode, SyncOptions, SyncResult, sync_plan
+from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
 
 DEFAULT_CONFIG = Path(".github/issueplan.yml")
 SANDBOX_REPO = "sandbox/demo"
@@ -42,15 +42,6 @@ def parse_step_outcomes(raw: Mapping[str, object], *, source: str) -> dict[str, 
         except ValueError:
             raise UsageError(f"{source}: outcome of {suite!r}: {not_one_of(outcome, allowed)}") from None
     return outcomes
-
-
-class FailOn(StrEnum):
-    """`--fail-on` / `fail-on`: exit 1 when the plan has an item at or above this priority."""
-
-    NEVER = "never"
-    CRITICAL = "critical"
-    HIGH = "high"
-    ANY = "any"
 
 
 def fails_threshold(plan: Plan, fail_on: FailOn) -> bool:

@@ -10,6 +10,7 @@ from tracker_plans import NOW, make_item, make_plan
 
 from issueplan.errors import SafetyStopError
 from issueplan.model import ActionItem, Priority
+from issueplan.modes import MilestoneMode
 from issueplan.render.issue import render_issue_body, render_issue_title
 from issueplan.tracker.changes import (
     AddDependency,
@@ -26,7 +27,7 @@ from issueplan.tracker.changes import (
     UpdateMilestone,
 )
 from issueplan.tracker.diff import diff_tracker
-from issueplan.tracker.options import MilestoneMode, SyncOptions
+from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue, TrackedLabel, TrackedMilestone, TrackerState
 
 OPTIONS = SyncOptions()

@@ -10,6 +10,7 @@ import pytest
 import responses
 from tracker_plans import make_item, remembering
 
+from issueplan.modes import MilestoneMode
 from issueplan.tracker import GitHubTarget, SyncOptions, sync_plan
 from issueplan.tracker.changes import (
     AddDependency,
@@ -20,7 +21,6 @@ from issueplan.tracker.changes import (
     order_changes,
 )
 from issueplan.tracker.github import apply_changes, connect
-from issueplan.tracker.options import MilestoneMode
 from issueplan.tracker.retry import MAX_WAIT, PacedRetry, rate_limit_wait
 from issueplan.tracker.sandbox import FakeGitHub, Fault
 

@@ -11,12 +11,12 @@ from tracker_plans import make_item, remembering
 
 from issueplan.errors import GitHubError, PermissionDeniedError, SafetyStopError
 from issueplan.model import ActionItem, Plan, Priority
+from issueplan.modes import MilestoneMode
 from issueplan.render.issue import parse_issue_body, render_issue_body
 from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
 from issueplan.tracker.changes import ChangeSet
 from issueplan.tracker.diff import diff_tracker
 from issueplan.tracker.github import apply_changes, connect
-from issueplan.tracker.options import MilestoneMode
 from issueplan.tracker.sandbox import FakeGitHub, Fault
 from issueplan.tracker.state import read_state
 

@@ -1,9 +1,10 @@
 """tracker: read GitHub's state, diff it with the plan (pure), apply the ChangeSet with PyGithub."""
 
+from issueplan.modes import MilestoneMode
 from issueplan.tracker.changes import ChangeSet, Operation
 from issueplan.tracker.diff import diff_tracker
 from issueplan.tracker.github import SyncResult, apply_changes, connect
-from issueplan.tracker.options import GitHubTarget, MilestoneMode, SyncOptions
+from issueplan.tracker.options import GitHubTarget, SyncOptions
 from issueplan.tracker.state import TrackerState, read_state
 from issueplan.tracker.sync import sync_plan
 

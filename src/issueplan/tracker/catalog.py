@@ -11,7 +11,8 @@ import re
 from datetime import date, datetime, timedelta
 
 from issueplan.model import ActionItem, Frozen, ItemType, Priority
-from issueplan.tracker.options import MilestoneMode, SyncOptions
+from issueplan.modes import MilestoneMode
+from issueplan.tracker.options import SyncOptions
 
 OVERDUE = "overdue"
 OWNED_PREFIXES = ("priority: ", "team: ", "type: ")

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import Field
 
 from issueplan.model import Frozen
+from issueplan.modes import MilestoneMode
 
 DEFAULT_LABEL = "issueplan"
 API_VERSION = "2022-11-28"
-
-
-class MilestoneMode(StrEnum):
-    """How open items are grouped into milestones."""
-
-    PRIORITY = "priority"
-    WEEK = "week"
-    NONE = "none"
 
 
 class SyncOptions(Frozen):

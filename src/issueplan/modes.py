@@ -1,0 +1,25 @@
+"""The choices a user makes on the command line and in the action's inputs, as enums.
+
+Stdlib only, so the CLI can declare its options with them without loading pydantic (start-up time).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MilestoneMode(StrEnum):
+    """How open items are grouped into milestones."""
+
+    PRIORITY = "priority"
+    WEEK = "week"
+    NONE = "none"
+
+
+class FailOn(StrEnum):
+    """`--fail-on` / `fail-on`: exit 1 when the plan has an item at or above this priority."""
+
+    NEVER = "never"
+    CRITICAL = "critical"
+    HIGH = "high"
+    ANY = "any"
