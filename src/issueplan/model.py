@@ -110,6 +110,11 @@ def cap_text(text: str, limit: int) -> str:
     return text[:limit] + CUT_MARK.format(n=len(text) - limit)
 
 
+def coverage_rate(part: int, whole: int) -> float | None:
+    """A coverage ratio, 0.0-1.0 to 6 decimals (stable golden files); None when nothing was measurable."""
+    return round(part / whole, 6) if whole else None
+
+
 # --- results ---------------------------------------------------------------------------------------------
 
 

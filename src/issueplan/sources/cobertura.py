@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from issueplan.model import Coverage, FileCoverage, FileResult, Problem
+from issueplan.model import Coverage, FileCoverage, FileResult, Problem, coverage_rate
 from issueplan.sources._xml import declared_entities, entity_problem, stream_events, syntax_problem
 
 FORMAT = "cobertura"
@@ -96,8 +96,10 @@ def _coverage(root: dict[str, str], files: dict[str, _Lines]) -> Coverage:
     line_rate = _rate(root.get("line-rate"))
     branch_rate = _rate(root.get("branch-rate"))
     return Coverage(
-        line_rate=line_rate if line_rate is not None else _ratio(lines_covered, lines_valid),
-        branch_rate=branch_rate if branch_rate is not None else _ratio(branches_covered, branches_valid),
+        line_rate=line_rate if line_rate is not None else coverage_rate(lines_covered, lines_valid),
+        branch_rate=branch_rate
+        if branch_rate is not None
+        else coverage_rate(branches_covered, branches_valid),
         lines_valid=lines_valid,
         lines_covered=lines_covered,
         branches_valid=branches_valid,
@@ -113,17 +115,13 @@ def _file_coverage(path: str, lines: _Lines) -> FileCoverage:
     branches_covered = sum(covered for _, covered in lines.branches.values())
     return FileCoverage(
         path=path,
-        line_rate=_ratio(covered, valid),
-        branch_rate=_ratio(branches_covered, branches_valid),
+        line_rate=coverage_rate(covered, valid),
+        branch_rate=coverage_rate(branches_covered, branches_valid),
         lines_valid=valid,
         lines_covered=covered,
         branches_valid=branches_valid,
         branches_covered=branches_covered,
     )
-
-
-def _ratio(part: int, whole: int) -> float | None:
-    return round(part / whole, 6) if whole else None
 
 
 def _rate(text: str | None) -> float | None:

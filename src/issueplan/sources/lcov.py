@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from issueplan.model import Coverage, FileCoverage, FileResult, Problem
+from issueplan.model import Coverage, FileCoverage, FileResult, Problem, coverage_rate
 
 FORMAT = "lcov"
 MAX_PROBLEMS = 20
@@ -97,8 +97,8 @@ def _coverage(sources: dict[str, _Source]) -> Coverage:
     branches_valid = sum(f.branches_valid for f in files)
     branches_covered = sum(f.branches_covered for f in files)
     return Coverage(
-        line_rate=_ratio(lines_covered, lines_valid),
-        branch_rate=_ratio(branches_covered, branches_valid),
+        line_rate=coverage_rate(lines_covered, lines_valid),
+        branch_rate=coverage_rate(branches_covered, branches_valid),
         lines_valid=lines_valid,
         lines_covered=lines_covered,
         branches_valid=branches_valid,
@@ -117,14 +117,10 @@ def _file_coverage(path: str, source: _Source) -> FileCoverage:
     branches_covered = counts.get("BRH", sum(1 for taken in source.branches.values() if taken > 0))
     return FileCoverage(
         path=path,
-        line_rate=_ratio(lines_covered, lines_valid),
-        branch_rate=_ratio(branches_covered, branches_valid),
+        line_rate=coverage_rate(lines_covered, lines_valid),
+        branch_rate=coverage_rate(branches_covered, branches_valid),
         lines_valid=lines_valid,
         lines_covered=lines_covered,
         branches_valid=branches_valid,
         branches_covered=branches_covered,
     )
-
-
-def _ratio(part: int, whole: int) -> float | None:
-    return round(part / whole, 6) if whole else None

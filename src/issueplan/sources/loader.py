@@ -30,6 +30,7 @@ from issueplan.model import (
     SuiteSpec,
     SuiteStatus,
     TestTotals,
+    coverage_rate,
 )
 from issueplan.sources import _inputs
 
@@ -197,8 +198,8 @@ def _merge_coverage(reports: Iterable[Coverage]) -> Coverage | None:
     branches_valid = sum(r.branches_valid for r in reports)
     branches_covered = sum(r.branches_covered for r in reports)
     return Coverage(
-        line_rate=round(lines_covered / lines_valid, 6) if lines_valid else None,
-        branch_rate=round(branches_covered / branches_valid, 6) if branches_valid else None,
+        line_rate=coverage_rate(lines_covered, lines_valid),
+        branch_rate=coverage_rate(branches_covered, branches_valid),
         lines_valid=lines_valid,
         lines_covered=lines_covered,
         branches_valid=branches_valid,
@@ -215,8 +216,8 @@ def _add_file(one: FileCoverage, other: FileCoverage) -> FileCoverage:
     branches_covered = one.branches_covered + other.branches_covered
     return FileCoverage(
         path=one.path,
-        line_rate=round(lines_covered / lines_valid, 6) if lines_valid else None,
-        branch_rate=round(branches_covered / branches_valid, 6) if branches_valid else None,
+        line_rate=coverage_rate(lines_covered, lines_valid),
+        branch_rate=coverage_rate(branches_covered, branches_valid),
         lines_valid=lines_valid,
         lines_covered=lines_covered,
         branches_valid=branches_valid,
