@@ -7,6 +7,7 @@ reason.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -199,26 +200,65 @@ class Finding(Frozen):
     fixed_versions: tuple[str, ...] = ()
 
 
-class FileCoverage(Frozen):
-    path: str
-    line_rate: float | None = None
-    branch_rate: float | None = None
+class CoverageCounts(Frozen):
+    """Lines and branches measured and covered; the rates follow from them unless a report states its own."""
+
     lines_valid: int = 0
     lines_covered: int = 0
     branches_valid: int = 0
     branches_covered: int = 0
 
+    @classmethod
+    def total(cls, parts: Iterable[CoverageCounts]) -> CoverageCounts:
+        parts = tuple(parts)
+        return cls(
+            lines_valid=sum(p.lines_valid for p in parts),
+            lines_covered=sum(p.lines_covered for p in parts),
+            branches_valid=sum(p.branches_valid for p in parts),
+            branches_covered=sum(p.branches_covered for p in parts),
+        )
 
-class Coverage(Frozen):
+    def measured_rates(self) -> tuple[float | None, float | None]:
+        """(line rate, branch rate) as these counts give them."""
+        return (
+            coverage_rate(self.lines_covered, self.lines_valid),
+            coverage_rate(self.branches_covered, self.branches_valid),
+        )
+
+
+def _counts_of(counts: CoverageCounts) -> dict[str, int]:
+    return {
+        "lines_valid": counts.lines_valid,
+        "lines_covered": counts.lines_covered,
+        "branches_valid": counts.branches_valid,
+        "branches_covered": counts.branches_covered,
+    }
+
+
+class FileCoverage(CoverageCounts):
+    path: str
+    line_rate: float | None = None
+    branch_rate: float | None = None
+
+    @classmethod
+    def measured(cls, path: str, counts: CoverageCounts) -> FileCoverage:
+        """A file's coverage with its rates computed from its counts."""
+        line_rate, branch_rate = counts.measured_rates()
+        return cls(path=path, line_rate=line_rate, branch_rate=branch_rate, **_counts_of(counts))
+
+
+class Coverage(CoverageCounts):
     """Line and branch coverage; rates are 0.0-1.0, None when the report does not say."""
 
     line_rate: float | None = None
     branch_rate: float | None = None
-    lines_valid: int = 0
-    lines_covered: int = 0
-    branches_valid: int = 0
-    branches_covered: int = 0
     files: tuple[FileCoverage, ...] = ()
+
+    @classmethod
+    def measured(cls, counts: CoverageCounts, files: tuple[FileCoverage, ...] = ()) -> Coverage:
+        """Coverage with its rates computed from its counts."""
+        line_rate, branch_rate = counts.measured_rates()
+        return cls(line_rate=line_rate, branch_rate=branch_rate, files=files, **_counts_of(counts))
 
 
 class Scan(Frozen):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from issueplan.model import Coverage, FileCoverage, FileResult, Problem, coverage_rate
+from issueplan.model import Coverage, CoverageCounts, FileCoverage, FileResult, Problem
 from issueplan.sources._xml import declared_entities, entity_problem, stream_events, syntax_problem
 
 FORMAT = "cobertura"
@@ -81,47 +81,34 @@ def _add_class(files: dict[str, _Lines], element: etree._Element) -> None:
 
 def _coverage(root: dict[str, str], files: dict[str, _Lines]) -> Coverage:
     per_file = tuple(_file_coverage(path, lines) for path, lines in sorted(files.items()))
-    lines_valid = sum(f.lines_valid for f in per_file)
-    lines_covered = sum(f.lines_covered for f in per_file)
-    branches_valid = sum(f.branches_valid for f in per_file)
-    branches_covered = sum(f.branches_covered for f in per_file)
-    declared_valid = _int(root.get("lines-valid"))
-    declared_covered = _int(root.get("lines-covered"))
+    total = CoverageCounts.total(per_file)
+    # The root's own totals win where the producer states them (per-file lines may be partial).
+    declared_valid, declared_covered = _int(root.get("lines-valid")), _int(root.get("lines-covered"))
     if declared_valid is not None and declared_covered is not None:
-        lines_valid, lines_covered = declared_valid, declared_covered
-    declared_branches = _int(root.get("branches-valid"))
-    declared_branches_covered = _int(root.get("branches-covered"))
-    if declared_branches is not None and declared_branches_covered is not None:
-        branches_valid, branches_covered = declared_branches, declared_branches_covered
-    line_rate = _rate(root.get("line-rate"))
-    branch_rate = _rate(root.get("branch-rate"))
-    return Coverage(
-        line_rate=line_rate if line_rate is not None else coverage_rate(lines_covered, lines_valid),
-        branch_rate=branch_rate
-        if branch_rate is not None
-        else coverage_rate(branches_covered, branches_valid),
-        lines_valid=lines_valid,
-        lines_covered=lines_covered,
-        branches_valid=branches_valid,
-        branches_covered=branches_covered,
-        files=per_file,
+        total = total.model_copy(update={"lines_valid": declared_valid, "lines_covered": declared_covered})
+    declared_branches, declared_taken = _int(root.get("branches-valid")), _int(root.get("branches-covered"))
+    if declared_branches is not None and declared_taken is not None:
+        total = total.model_copy(
+            update={"branches_valid": declared_branches, "branches_covered": declared_taken}
+        )
+    measured = Coverage.measured(total, per_file)
+    line_rate, branch_rate = _rate(root.get("line-rate")), _rate(root.get("branch-rate"))
+    return measured.model_copy(
+        update={
+            "line_rate": measured.line_rate if line_rate is None else line_rate,
+            "branch_rate": measured.branch_rate if branch_rate is None else branch_rate,
+        }
     )
 
 
 def _file_coverage(path: str, lines: _Lines) -> FileCoverage:
-    valid = len(lines.hits)
-    covered = sum(1 for hits in lines.hits.values() if hits > 0)
-    branches_valid = sum(valid for valid, _ in lines.branches.values())
-    branches_covered = sum(covered for _, covered in lines.branches.values())
-    return FileCoverage(
-        path=path,
-        line_rate=coverage_rate(covered, valid),
-        branch_rate=coverage_rate(branches_covered, branches_valid),
-        lines_valid=valid,
-        lines_covered=covered,
-        branches_valid=branches_valid,
-        branches_covered=branches_covered,
+    counts = CoverageCounts(
+        lines_valid=len(lines.hits),
+        lines_covered=sum(1 for hits in lines.hits.values() if hits > 0),
+        branches_valid=sum(valid for valid, _ in lines.branches.values()),
+        branches_covered=sum(covered for _, covered in lines.branches.values()),
     )
+    return FileCoverage.measured(path, counts)
 
 
 def _rate(text: str | None) -> float | None:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from issueplan.model import Coverage, FileCoverage, FileResult, Problem, coverage_rate
+from issueplan.model import Coverage, CoverageCounts, FileCoverage, FileResult, Problem
 
 FORMAT = "lcov"
 MAX_PROBLEMS = 20
@@ -92,35 +92,17 @@ def _add(source: _Source, key: str, value: str) -> bool:
 
 def _coverage(sources: dict[str, _Source]) -> Coverage:
     files = tuple(_file_coverage(path, source) for path, source in sorted(sources.items()))
-    lines_valid = sum(f.lines_valid for f in files)
-    lines_covered = sum(f.lines_covered for f in files)
-    branches_valid = sum(f.branches_valid for f in files)
-    branches_covered = sum(f.branches_covered for f in files)
-    return Coverage(
-        line_rate=coverage_rate(lines_covered, lines_valid),
-        branch_rate=coverage_rate(branches_covered, branches_valid),
-        lines_valid=lines_valid,
-        lines_covered=lines_covered,
-        branches_valid=branches_valid,
-        branches_covered=branches_covered,
-        files=files,
-    )
+    return Coverage.measured(CoverageCounts.total(files), files)
 
 
 def _file_coverage(path: str, source: _Source) -> FileCoverage:
     # The summary lines are the producer's own count (llvm-cov may strip DA lines): trust them, unless several
     # records of one file were merged, where only the DA union avoids counting a line twice.
     counts = {} if source.records > 1 and source.hits else source.counts
-    lines_valid = counts.get("LF", len(source.hits))
-    lines_covered = counts.get("LH", sum(1 for hits in source.hits.values() if hits > 0))
-    branches_valid = counts.get("BRF", len(source.branches))
-    branches_covered = counts.get("BRH", sum(1 for taken in source.branches.values() if taken > 0))
-    return FileCoverage(
-        path=path,
-        line_rate=coverage_rate(lines_covered, lines_valid),
-        branch_rate=coverage_rate(branches_covered, branches_valid),
-        lines_valid=lines_valid,
-        lines_covered=lines_covered,
-        branches_valid=branches_valid,
-        branches_covered=branches_covered,
+    measured = CoverageCounts(
+        lines_valid=counts.get("LF", len(source.hits)),
+        lines_covered=counts.get("LH", sum(1 for hits in source.hits.values() if hits > 0)),
+        branches_valid=counts.get("BRF", len(source.branches)),
+        branches_covered=counts.get("BRH", sum(1 for taken in source.branches.values() if taken > 0)),
     )
+    return FileCoverage.measured(path, measured)

@@ -19,6 +19,7 @@ from pathlib import Path
 from issueplan.model import (
     Case,
     Coverage,
+    CoverageCounts,
     FileCoverage,
     FileResult,
     Finding,
@@ -30,7 +31,6 @@ from issueplan.model import (
     SuiteSpec,
     SuiteStatus,
     TestTotals,
-    coverage_rate,
 )
 from issueplan.sources import _inputs
 
@@ -188,41 +188,16 @@ def _merge_coverage(reports: Iterable[Coverage]) -> Coverage | None:
     reports = list(reports)
     if len(reports) <= 1:
         return reports[0] if reports else None
-    by_path: dict[str, FileCoverage] = {}
+    by_path: dict[str, list[FileCoverage]] = {}
     for report in reports:
         for entry in report.files:
-            known = by_path.get(entry.path)
-            by_path[entry.path] = entry if known is None else _add_file(known, entry)
-    lines_valid = sum(r.lines_valid for r in reports)
-    lines_covered = sum(r.lines_covered for r in reports)
-    branches_valid = sum(r.branches_valid for r in reports)
-    branches_covered = sum(r.branches_covered for r in reports)
-    return Coverage(
-        line_rate=coverage_rate(lines_covered, lines_valid),
-        branch_rate=coverage_rate(branches_covered, branches_valid),
-        lines_valid=lines_valid,
-        lines_covered=lines_covered,
-        branches_valid=branches_valid,
-        branches_covered=branches_covered,
-        files=tuple(by_path[path] for path in sorted(by_path)),
+            by_path.setdefault(entry.path, []).append(entry)
+    # One source file reported by two tools (e.g. two test jobs): counts add up, rates follow.
+    files = tuple(
+        entries[0] if len(entries) == 1 else FileCoverage.measured(path, CoverageCounts.total(entries))
+        for path, entries in sorted(by_path.items())
     )
-
-
-def _add_file(one: FileCoverage, other: FileCoverage) -> FileCoverage:
-    """One source file reported by two tools (e.g. two test jobs): counts add up, rates follow."""
-    lines_valid = one.lines_valid + other.lines_valid
-    lines_covered = one.lines_covered + other.lines_covered
-    branches_valid = one.branches_valid + other.branches_valid
-    branches_covered = one.branches_covered + other.branches_covered
-    return FileCoverage(
-        path=one.path,
-        line_rate=coverage_rate(lines_covered, lines_valid),
-        branch_rate=coverage_rate(branches_covered, branches_valid),
-        lines_valid=lines_valid,
-        lines_covered=lines_covered,
-        branches_valid=branches_valid,
-        branches_covered=branches_covered,
-    )
+    return Coverage.measured(CoverageCounts.total(reports), files)
 
 
 def _case_key(case: Case) -> tuple[str, str, str, str, int, str, str, str]:
