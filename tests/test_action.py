@@ -21,7 +21,7 @@ from issueplan import action
 from issueplan.action import ActionInputs, main
 from issueplan.errors import UsageError
 from issueplan.model import StepOutcome
-from issueplan.modes import FailOn, MilestoneMode
+from issueplan.modes import FailOn
 from issueplan.tracker.sandbox import FakeGitHub
 from issueplan.tracker.sandbox.faults import Fault
 from runner_parsing import read_outputs, runner_commands
@@ -61,8 +61,10 @@ def test_absent_inputs_take_action_yml_defaults_and_the_context() -> None:
     assert inputs.results == ("test-results/**",)
     assert (inputs.repository, inputs.api_url) == ("octo/demo", "https://ghe.example.com/api/v3")
     assert inputs.run_url == "https://ghe.example.com/octo/demo/actions/runs/42"
-    assert (inputs.milestones, inputs.fail_on, inputs.summary, inputs.dry_run) == (
-        MilestoneMode.PRIORITY,
+    # label and milestones: None means "as the config says" (the config's default: issueplan, by priority)
+    assert (inputs.label, inputs.milestones, inputs.fail_on, inputs.summary, inputs.dry_run) == (
+        None,
+        None,
         FailOn.NEVER,
         True,
         False,

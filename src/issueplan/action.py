@@ -49,8 +49,8 @@ class ActionInputs(Frozen):
     repository: str | None = None
     api_url: str = "https://api.github.com"
     scope: str = "default"
-    label: str = "issueplan"
-    milestones: MilestoneMode = MilestoneMode.PRIORITY
+    label: str | None = None
+    milestones: MilestoneMode | None = None
     dry_run: bool = False
     dry_run_reason: str | None = None
     max_writes: int | None = None
@@ -87,8 +87,10 @@ class ActionInputs(Frozen):
             repository=repository,
             api_url=api_url.rstrip("/"),
             scope=ActionInput.SCOPE.read(env) or ActionInput.SCOPE.default,
-            label=ActionInput.LABEL.read(env) or ActionInput.LABEL.default,
-            milestones=parse_choice(ActionInput.MILESTONES, env, MilestoneMode),
+            label=ActionInput.LABEL.read(env) or None,
+            milestones=parse_choice(ActionInput.MILESTONES, env, MilestoneMode)
+            if ActionInput.MILESTONES.read(env)
+            else None,
             dry_run=parse_bool(ActionInput.DRY_RUN, env),
             dry_run_reason=dry_run_reason(env, has_token=token is not None),
             max_writes=_max_writes(ActionInput.MAX_WRITES.read(env)),

@@ -248,12 +248,15 @@ def sync(
         ),
     ] = None,
     label: Annotated[
-        str, typer.Option(help="The managed label that marks issueplan's issues.")
-    ] = "issueplan",
+        str | None,
+        typer.Option(
+            help="The managed label that marks issueplan's issues. Default: the config's (issueplan)."
+        ),
+    ] = None,
     milestones: Annotated[
-        MilestoneMode,
-        typer.Option(help="Milestones by priority, by due week, or none."),
-    ] = MilestoneMode.PRIORITY,
+        MilestoneMode | None,
+        typer.Option(help="Milestones by priority, by due week, or none. Default: the config's (priority)."),
+    ] = None,
     close_comment: Annotated[
         bool, typer.Option(help="Comment when closing an item, naming the run and what passed.")
     ] = True,

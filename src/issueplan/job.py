@@ -14,7 +14,7 @@ from pydantic import Field
 from issueplan.errors import UsageError, not_one_of
 from issueplan.model import Frozen, KnownItem, Plan, Priority, RunReport, StepOutcome
 from issueplan.modes import FailOn, MilestoneMode
-from issueplan.policy import build_plan, load_config, read_workspace
+from issueplan.policy import Config, build_plan, load_config, read_workspace
 from issueplan.progress import report_progress
 from issueplan.render.json import render_json
 from issueplan.render.markdown import render_markdown
@@ -65,8 +65,8 @@ class JobOptions(Frozen):
     api_url: str = "https://api.github.com"
     sandbox: Path | None = None
     scope: str = "default"
-    label: str = "issueplan"
-    milestones: MilestoneMode = MilestoneMode.PRIORITY
+    label: str | None = None  # None: the config's managed label (default `issueplan`)
+    milestones: MilestoneMode | None = None  # None: the config's grouping (default by priority)
     dry_run: bool = False
     dry_run_reason: str | None = None
     max_writes: int | None = None
@@ -120,7 +120,7 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> JobRe
     if not options.sync:
         plan = make_plan({})
     else:
-        plan, changes_text, sync_result = _sync(options, make_plan, log)
+        plan, changes_text, sync_result = _sync(options, config, make_plan, log)
         if options.dry_run_reason:
             notes.append(options.dry_run_reason)
 
@@ -152,11 +152,14 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> JobRe
     )
 
 
-def _sync_options(options: JobOptions, *, write_interval: float) -> SyncOptions:
+def _sync_options(options: JobOptions, config: Config, *, write_interval: float) -> SyncOptions:
+    """The options a sync runs with: the command line's or the action's where given, else the config's."""
     return SyncOptions(
         scope=options.scope,
-        label=options.label,
-        milestones=options.milestones,
+        label=options.label or config.labels.managed,
+        milestones=options.milestones or config.milestones.group_by,
+        label_names=config.labels,
+        milestone_names=config.milestones,
         close_comment=options.close_comment,
         dashboard=options.dashboard,
         write_interval=write_interval,
@@ -169,7 +172,10 @@ def _sync_options(options: JobOptions, *, write_interval: float) -> SyncOptions:
 
 
 def _sync(
-    options: JobOptions, make_plan: Callable[[Mapping[str, KnownItem]], Plan], log: Callable[[str], None]
+    options: JobOptions,
+    config: Config,
+    make_plan: Callable[[Mapping[str, KnownItem]], Plan],
+    log: Callable[[str], None],
 ) -> tuple[Plan, tuple[str, ...], SyncResult]:
     if options.sandbox is not None:
         from issueplan.tracker.sandbox import FakeGitHub  # noqa: PLC0415 - only the sandbox needs the server
@@ -182,7 +188,7 @@ def _sync(
             plan, changes, result = sync_plan(
                 make_plan,
                 target,
-                _sync_options(options, write_interval=0.0),
+                _sync_options(options, config, write_interval=0.0),
                 progress=report_progress(log),
             )
             # The sandbox has no web UI: this file is where a user watches the issues change across runs.
@@ -203,7 +209,7 @@ def _sync(
         plan, changes, result = sync_plan(
             make_plan,
             target,
-            _sync_options(options, write_interval=options.write_interval),
+            _sync_options(options, config, write_interval=options.write_interval),
             progress=report_progress(log),
         )
     return plan, tuple(op.describe() for op in changes.operations), result

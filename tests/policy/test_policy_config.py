@@ -48,7 +48,7 @@ def test_no_config_gives_the_default_policy() -> None:
     assert [(rule.id, rule.item_id) for rule in config.rules] == DEFAULT_RULES
     assert config.min_severity is Severity.LOW
     assert config.labels.managed == "issueplan"
-    assert config.milestones.title(Priority.CRITICAL) == "Critical action items"
+    assert config.milestones.critical == "Critical action items"
     assert config.suites == ()
 
 

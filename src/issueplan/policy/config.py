@@ -20,8 +20,9 @@ from pydantic import Field, ValidationError, model_validator
 
 from issueplan.errors import ConfigError, did_you_mean
 from issueplan.model import Frozen, ItemType, Priority, Severity, SuiteSpec
+from issueplan.naming import LabelNames, MilestoneNames
 from issueplan.policy.config_errors import explain
-from issueplan.policy.rule import Rule, check_template
+from issueplan.policy.rule import Rule
 
 DEFAULT_CONFIG_PATH = Path(".github/issueplan.yml")
 
@@ -29,11 +30,6 @@ DEFAULT_CONFIG_PATH = Path(".github/issueplan.yml")
 class Extends(StrEnum):
     DEFAULT = "default"
     NONE = "none"
-
-
-class MilestoneGrouping(StrEnum):
-    PRIORITY = "priority"
-    DUE_WEEK = "due_week"
 
 
 class Sla(Frozen):
@@ -50,41 +46,6 @@ class Sla(Frozen):
         return specific.get(priority, int(getattr(self, priority.value)))
 
 
-class LabelNames(Frozen):
-    managed: str = "issueplan"
-    priority: str = "priority: {priority}"
-    team: str = "team: {team}"
-    type: str = "type: {type}"
-    overdue: str = "overdue"
-
-    @model_validator(mode="after")
-    def _templates(self) -> Self:
-        for name in ("priority", "team", "type"):
-            check_template(getattr(self, name), (name,), name)
-        check_template(self.managed, (), "managed")
-        check_template(self.overdue, (), "overdue")
-        return self
-
-
-class Milestones(Frozen):
-    """One milestone per priority by default, or one per ISO week of the due date (`{week}` like 2025-W35)."""
-
-    group_by: MilestoneGrouping = MilestoneGrouping.PRIORITY
-    critical: str = "Critical action items"
-    high: str = "High priority action items"
-    medium: str = "Medium priority action items"
-    low: str = "Low priority action items"
-    due_week: str = "Action items due {week}"
-
-    def title(self, priority: Priority) -> str:
-        return str(getattr(self, priority.value))
-
-    @model_validator(mode="after")
-    def _templates(self) -> Self:
-        check_template(self.due_week, ("week",), "due_week")
-        return self
-
-
 class Config(Frozen):
     """The validated config. `Config()` is an empty policy; `load_config(None)` is the shipped default."""
 
@@ -93,7 +54,7 @@ class Config(Frozen):
     min_severity: Severity = Severity.LOW
     sla: Sla = Sla()
     labels: LabelNames = LabelNames()
-    milestones: Milestones = Milestones()
+    milestones: MilestoneNames = MilestoneNames()
     rules: tuple[Rule, ...] = ()
 
     @model_validator(mode="after")

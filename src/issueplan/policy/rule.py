@@ -7,33 +7,18 @@ names ({suite}, {suite_title}, {kind}, per-suite rules only): no attribute acces
 from __future__ import annotations
 
 import re
-import string
 from typing import Self
 
 from pydantic import Field, field_validator, model_validator
 
-from issueplan.errors import did_you_mean
 from issueplan.model import Frozen, ItemType, Priority, SuiteKind
+from issueplan.naming import check_template
 from issueplan.policy.trigger_spec import PER_SUITE, TriggerSpec
 
 SUITE_PLACEHOLDERS = ("suite", "suite_title", "kind")
 RULE_ID_SHAPE = r"^[a-z0-9][a-z0-9-]*$"
 ITEM_ID_SHAPE = r"^[A-Z][A-Z0-9]*-[0-9]+$"
 PREFIX_SHAPE = r"^[A-Z][A-Z0-9]*$"
-
-
-def placeholders(template: str) -> list[str]:
-    """The `{names}` in a str.format template; ValueError for a malformed one (a lone `{` or `}`)."""
-    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
-
-
-def check_template(template: str, allowed: tuple[str, ...], where: str) -> None:
-    for name in placeholders(template):
-        if name not in allowed:
-            known = ", ".join(f"{{{option}}}" for option in allowed) or "none here (write {{ for a brace)"
-            raise ValueError(
-                f"{where}: unknown placeholder {{{name}}}{did_you_mean(name, allowed)}; known: {known}"
-            )
 
 
 class KindOverride(Frozen):

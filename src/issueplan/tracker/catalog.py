@@ -1,21 +1,16 @@
-"""The labels and milestones issueplan owns: their names, fixed colours and descriptions.
+"""The labels and milestones issueplan owns: names from the config (naming.py), fixed colours, descriptions.
 
-Ownership is by name: the managed label, `priority: *`, `team: *`, `type: *` and `overdue` are ours and may be
-set or removed on managed issues; any other label belongs to a human and is never removed (S14).
-A milestone is ours when its title is one this catalog would produce.
+Ownership is by name: the managed label and the names the priority, team, type and overdue templates produce
+are ours and may be set or removed on managed issues; any other label belongs to a human and is never removed
+(S14). A milestone is ours when its title is one the config's milestone names would produce.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from issueplan.model import ActionItem, Frozen, ItemType, Priority
-from issueplan.modes import MilestoneMode
 from issueplan.tracker.options import SyncOptions
-
-OVERDUE = "overdue"
-OWNED_PREFIXES = ("priority: ", "team: ", "type: ")
 
 PRIORITY_COLORS = {
     Priority.CRITICAL: "b60205",
@@ -33,13 +28,6 @@ MANAGED_COLOR = "1d76db"
 TEAM_COLOR = "c5def5"
 OVERDUE_COLOR = "e11d21"
 
-PRIORITY_MILESTONES = {
-    Priority.CRITICAL: "Critical action items",
-    Priority.HIGH: "High priority action items",
-    Priority.MEDIUM: "Medium priority action items",
-    Priority.LOW: "Low priority action items",
-}
-WEEK_MILESTONE = re.compile(r"^Action items due the week of \d{4}-\d{2}-\d{2}( \(.+\))?$")
 DESCRIPTION_CAP = 100
 
 
@@ -57,25 +45,30 @@ def managed_label(options: SyncOptions) -> LabelSpec:
     )
 
 
-def item_label_specs(item: ActionItem, *, now: datetime) -> tuple[LabelSpec, ...]:
+def item_label_specs(item: ActionItem, options: SyncOptions, *, now: datetime) -> tuple[LabelSpec, ...]:
     """The owned labels an open item should carry, besides the managed label."""
+    names = options.label_names
     specs = [
         LabelSpec(
-            name=f"priority: {item.priority.value}",
+            name=names.priority.format(priority=item.priority.value),
             color=PRIORITY_COLORS[item.priority],
             description=f"issueplan: {item.priority.value} priority",
         ),
         LabelSpec(
-            name=f"team: {item.team}", color=TEAM_COLOR, description=f"issueplan: owned by {item.team}"
+            name=names.team.format(team=item.team),
+            color=TEAM_COLOR,
+            description=f"issueplan: owned by {item.team}",
         ),
         LabelSpec(
-            name=f"type: {item.type.value}",
+            name=names.type.format(type=item.type.value),
             color=TYPE_COLORS[item.type],
             description=f"issueplan: {item.type.value.replace('_', ' ')}",
         ),
     ]
     if is_overdue(item, now=now):
-        specs.append(LabelSpec(name=OVERDUE, color=OVERDUE_COLOR, description="issueplan: past its due date"))
+        specs.append(
+            LabelSpec(name=names.overdue, color=OVERDUE_COLOR, description="issueplan: past its due date")
+        )
     return tuple(
         LabelSpec(name=s.name, color=s.color, description=s.description[:DESCRIPTION_CAP]) for s in specs
     )
@@ -86,32 +79,16 @@ def is_overdue(item: ActionItem, *, now: datetime) -> bool:
 
 
 def owns_label(name: str, options: SyncOptions) -> bool:
-    folded = name.casefold()
-    return folded in {options.label.casefold(), OVERDUE} or any(
-        folded.startswith(prefix) for prefix in OWNED_PREFIXES
-    )
+    return options.label_names.owns(name, managed=options.label)
 
 
 def milestone_title(item: ActionItem, options: SyncOptions) -> str | None:
     """The milestone an item belongs in; other scopes get their own (the scope is appended)."""
-    if options.milestones is MilestoneMode.NONE:
-        return None
-    if options.milestones is MilestoneMode.PRIORITY:
-        title = PRIORITY_MILESTONES[item.priority]
-    else:
-        due = item.due_date.date()
-        title = f"Action items due the week of {(due - timedelta(days=due.weekday())).isoformat()}"
-    return title if options.scope == "default" else f"{title} ({options.scope})"
+    return options.milestone_names.title(item, mode=options.milestones, scope=options.scope)
 
 
 def owns_milestone(title: str, options: SyncOptions) -> bool:
-    suffix = "" if options.scope == "default" else f" ({options.scope})"
-    if not title.endswith(suffix):
-        return False
-    base = title.removesuffix(suffix) if suffix else title
-    if base in PRIORITY_MILESTONES.values():
-        return True
-    return WEEK_MILESTONE.match(base) is not None and "(" not in base
+    return options.milestone_names.owns(title, scope=options.scope)
 
 
 def milestone_description(options: SyncOptions) -> str:

@@ -96,7 +96,7 @@ def _label_changes(
     """Create the owned labels the plan needs; recolour ours that drifted (names compare by case, S13)."""
     wanted: dict[str, LabelSpec] = {options.label.casefold(): managed_label(options)}
     for item in items:
-        for spec in item_label_specs(item, now=plan.generated_at):
+        for spec in item_label_specs(item, options, now=plan.generated_at):
             wanted.setdefault(spec.name.casefold(), spec)
     existing = {label.name.casefold(): label for label in state.labels}
     ops: list[Operation] = []
@@ -168,7 +168,7 @@ def _dependencies(
 def _owned_labels(item: ActionItem, state: TrackerState, options: SyncOptions, plan: Plan) -> list[str]:
     """Our labels for an item, spelt as the repository already spells them (GitHub matches names by case)."""
     spelling = {label.name.casefold(): label.name for label in state.labels}
-    names = [options.label, *(spec.name for spec in item_label_specs(item, now=plan.generated_at))]
+    names = [options.label, *(spec.name for spec in item_label_specs(item, options, now=plan.generated_at))]
     return [spelling.get(name.casefold(), name) for name in names]
 
 

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from issueplan.model import Frozen
 from issueplan.modes import MilestoneMode
+from issueplan.naming import LabelNames, MilestoneNames
 
 DEFAULT_LABEL = "issueplan"
 API_VERSION = "2022-11-28"
@@ -20,11 +21,16 @@ class SyncOptions(Frozen):
     it: then only its issues are managed (decision 2). It is never guessed nor looked up (`GET /user`): an
     Actions token is refused that call, and a login learned from a personal token would disown every issue an
     earlier token opened and recreate each of them after a token switch.
+
+    `label` and `milestones` are this run's managed label and grouping; `label_names` and `milestone_names`
+    (from the config) name the other labels and the milestones issueplan owns.
     """
 
     scope: str = "default"
     label: str = DEFAULT_LABEL
     milestones: MilestoneMode = MilestoneMode.PRIORITY
+    label_names: LabelNames = LabelNames()
+    milestone_names: MilestoneNames = MilestoneNames()
     close_comment: bool = True
     dashboard: bool = False
     write_interval: float = Field(default=1.0, ge=0)

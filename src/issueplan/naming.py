@@ -1,0 +1,105 @@
+"""What the labels and milestones issueplan owns are called: the config's templates, used by the sync.
+
+Ownership is by name: a label or milestone is issueplan's when its name is one these templates produce, so
+only those are ever set, recoloured or removed; every other label belongs to a human (S14). Templates are
+plain `str.format` strings over a fixed set of names, checked when the config loads.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date, timedelta
+from typing import Self
+
+from pydantic import model_validator
+
+from issueplan.errors import did_you_mean
+from issueplan.model import ActionItem, Frozen, Priority
+from issueplan.modes import MilestoneMode
+
+
+def placeholders(template: str) -> list[str]:
+    """The `{names}` in a str.format template; ValueError for a malformed one (a lone `{` or `}`)."""
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+
+
+def check_template(template: str, allowed: tuple[str, ...], where: str) -> None:
+    for name in placeholders(template):
+        if name not in allowed:
+            known = ", ".join(f"{{{option}}}" for option in allowed) or "none here (write {{ for a brace)"
+            raise ValueError(
+                f"{where}: unknown placeholder {{{name}}}{did_you_mean(name, allowed)}; known: {known}"
+            )
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    """A case-insensitive pattern matching every name `template` can produce (placeholders match anything)."""
+    parts = string.Formatter().parse(template)
+    pattern = "".join(re.escape(text) + ("(.+)" if name else "") for text, name, _, _ in parts)
+    return re.compile(pattern, re.IGNORECASE)
+
+
+class LabelNames(Frozen):
+    """The managed label and the templates of the priority, team, type and overdue labels."""
+
+    managed: str = "issueplan"
+    priority: str = "priority: {priority}"
+    team: str = "team: {team}"
+    type: str = "type: {type}"
+    overdue: str = "overdue"
+
+    @model_validator(mode="after")
+    def _templates(self) -> Self:
+        for name in ("priority", "team", "type"):
+            check_template(getattr(self, name), (name,), name)
+        check_template(self.managed, (), "managed")
+        check_template(self.overdue, (), "overdue")
+        return self
+
+    def owns(self, name: str, *, managed: str) -> bool:
+        """True for a label issueplan sets and may remove (`managed` is the run's managed label)."""
+        folded = name.casefold()
+        if folded in {managed.casefold(), self.overdue.casefold()}:
+            return True
+        return any(template_pattern(t).fullmatch(name) for t in (self.priority, self.team, self.type))
+
+
+class MilestoneNames(Frozen):
+    """One milestone per priority (titles below), per week of the due date (`{week}`: its Monday), or none."""
+
+    group_by: MilestoneMode = MilestoneMode.PRIORITY
+    critical: str = "Critical action items"
+    high: str = "High priority action items"
+    medium: str = "Medium priority action items"
+    low: str = "Low priority action items"
+    week: str = "Action items due the week of {week}"
+
+    @model_validator(mode="after")
+    def _templates(self) -> Self:
+        for priority in Priority:
+            check_template(getattr(self, priority.value), (), priority.value)
+        check_template(self.week, ("week",), "week")
+        return self
+
+    def title(self, item: ActionItem, *, mode: MilestoneMode, scope: str) -> str | None:
+        """The milestone `item` belongs in; a scope other than the default gets its own, suffixed."""
+        if mode is MilestoneMode.NONE:
+            return None
+        if mode is MilestoneMode.PRIORITY:
+            title = str(getattr(self, item.priority.value))
+        else:
+            due: date = item.due_date.date()
+            title = self.week.format(week=(due - timedelta(days=due.weekday())).isoformat())
+        return title if scope == "default" else f"{title} ({scope})"
+
+    def owns(self, title: str, *, scope: str) -> bool:
+        suffix = "" if scope == "default" else f" ({scope})"
+        if not title.endswith(suffix):
+            return False
+        base = title.removesuffix(suffix) if suffix else title
+        if base.casefold() in {str(getattr(self, priority.value)).casefold() for priority in Priority}:
+            return True
+        week = template_pattern(self.week).fullmatch(base)
+        # A week's Monday never holds a parenthesis: "… (nightly)" is another scope's milestone.
+        return week is not None and all("(" not in group for group in week.groups())
