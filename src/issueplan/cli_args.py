@@ -1,0 +1,117 @@
+"""The arguments the commands share, and how their values are read: typer declarations plus the parsers that
+turn `--outcome`, `--workspace` and `--now` into values, with errors that name the option and the fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from issueplan.errors import UsageError
+
+if TYPE_CHECKING:
+    from issueplan.model import StepOutcome
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class PlanFormat(StrEnum):
+    MARKDOWN = "markdown"
+    JSON = "json"
+    SUMMARY = "summary"
+
+
+ResultsArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Result files, directories or globs. A directory is a root: each subdirectory is one suite "
+        "named after it; findings, coverage and audits are collected wherever they lie.",
+        show_default=False,
+    ),
+]
+OutcomeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--outcome",
+        metavar="SUITE=OUTCOME",
+        help="A CI step's outcome (success, failure, cancelled, skipped); repeatable. A suite whose step "
+        "failed before writing a report still counts as failed.",
+    ),
+]
+OutcomesFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--outcomes", metavar="FILE", help="A JSON object of suite -> step outcome (like --outcome)."
+    ),
+]
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="The checkout the workspace rules look at (CI config, monitoring, load tests). "
+        "Default: $GITHUB_WORKSPACE, else the current directory."
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(help="Config file. Default: .github/issueplan.yml in the workspace, when present."),
+]
+NowOpt = Annotated[
+    str | None,
+    typer.Option(help="The clock, ISO 8601 (e.g. 2025-08-20T10:05:39Z), for reproducible plans."),
+]
+ScopeOpt = Annotated[
+    str, typer.Option(help="Namespace of this run's items: one workflow never closes another's.")
+]
+
+
+def read_outcomes(pairs: list[str] | None, file: Path | None) -> dict[str, StepOutcome]:
+    from issueplan.job import parse_step_outcomes  # noqa: PLC0415 - pydantic costs ~130 ms; keep --help fast
+
+    raw: dict[str, object] = {}
+    if file is not None:
+        try:
+            loaded = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise UsageError(f"--outcomes {file}: cannot read a JSON object ({error})") from error
+        if not isinstance(loaded, dict):
+            raise UsageError(f'--outcomes {file}: expected a JSON object like {{"unit_tests": "failure"}}')
+        raw.update(loaded)
+    for pair in pairs or []:
+        suite, sep, outcome = pair.partition("=")
+        if not sep or not suite:
+            raise UsageError(f"--outcome {pair!r}: expected SUITE=OUTCOME, e.g. --outcome unit_tests=failure")
+        raw[suite] = outcome
+    return parse_step_outcomes(raw, source="--outcome" if not file else f"--outcome/--outcomes {file}")
+
+
+def read_workspace_option(value: Path | None) -> Path:
+    if value is not None:
+        return value
+    return Path(os.environ.get("GITHUB_WORKSPACE") or ".")
+
+
+def read_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--now {value!r}: not an ISO 8601 time, e.g. 2025-08-20T10:05:39Z") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
