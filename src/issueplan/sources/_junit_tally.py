@@ -7,12 +7,35 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from issueplan.model import Case, CaseOutcome, Problem
-from issueplan.sources._junit_case import declared_count
+from issueplan.sources._junit_case import build_case, declared_count, outcome_of
 from issueplan.sources._xml import source_line
 
 # (tests, failures, errors, skipped); None where a suite does not declare it
 Declared = tuple[int | None, int | None, int | None, int | None]
 _NAMES = ("tests", "failures", "errors", "skipped")
+Identity = tuple[str | None, ...]
+
+
+def identity(testcase: etree._Element | None, name: str | None) -> Identity | None:
+    """What makes adjacent cases one test run several times. Nameless cases are never reruns of one
+    another (None): they are distinct tests nobody bothered to name."""
+    if testcase is None or not name:
+        return None
+    return (testcase.get("classname"), name, testcase.get("file"))
+
+
+def record_case(
+    tally: Tally, testcase: etree._Element, name: str | None, status: str | None, suite_file: str | None
+) -> None:
+    """A case that did not simply pass, may be a rerun, or sits outside a suite: outcome, Case, record."""
+    outcome: CaseOutcome | None = None
+    case: Case | None = None
+    if status is not None or len(testcase):
+        outcome, detail = outcome_of(testcase, status)
+        if outcome is not None and not tally.full:
+            case = build_case(testcase, outcome, detail, suite_file)
+    tally.record(identity(testcase, name), outcome, case)
+    testcase.clear()
 
 
 @dataclass(slots=True)
@@ -78,7 +101,7 @@ class Tally:
     _element_failures: int = 0
     _element_errors: int = 0
     _element_skips: int = 0
-    _identity: tuple[str | None, ...] | None = None
+    _identity: Identity | None = None
     # The pending group is one case, as it nearly always is, kept without the bookkeeping of a real group:
     _lone_pass: bool = False  # a passing one
     _lone: CaseOutcome | None = None  # a non-passing one, and its Case when one was built
@@ -88,9 +111,7 @@ class Tally:
     _hidden: int = 0
     _first: dict[CaseOutcome, Case] = field(default_factory=dict)
 
-    def record(
-        self, identity: tuple[str | None, ...] | None, outcome: CaseOutcome | None, case: Case | None
-    ) -> None:
+    def record(self, identity: Identity | None, outcome: CaseOutcome | None, case: Case | None) -> None:
         """One testcase element; `identity` None means it cannot be a rerun of its neighbour."""
         self._elements += 1
         if outcome is CaseOutcome.FAILED:
@@ -115,7 +136,7 @@ class Tally:
         else:
             self._lone, self._lone_case = outcome, case
 
-    def passes(self, count: int, last: tuple[str | None, ...] | None) -> None:
+    def passes(self, count: int, last: Identity | None) -> None:
         """`count` passing testcase elements in a row, none a rerun of the case before it, the last of which
         has the identity `last`: what `record` makes of them one by one, in one step."""
         self.flush()

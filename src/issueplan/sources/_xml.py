@@ -1,6 +1,7 @@
 """The one way issueplan opens XML: streaming, with entity expansion, DTD loading and network access off.
 
-Result files come from code under test, sometimes from forks, so every XML reader uses `stream_events`:
+Result files come from code under test, sometimes from forks, so every XML reader uses `stream_events` or
+`pull_parser`:
 - entities are never substituted (`resolve_entities=False`) and a document whose internal DTD subset declares
   entities is refused outright (`declared_entities`): expanding "safely" is how billion-laughs bugs are born;
 - no DTD or external entity is ever loaded (`load_dtd=False`, `no_network=True`), and a resolver answers
@@ -40,23 +41,33 @@ class _EmptyResolver(etree.Resolver):
         return self.resolve_string("", context, base_url=None)
 
 
+# What keeps every parser safe (see above); comments and PIs go too, so that children are elements only.
+_HARDENED: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "collect_ids": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+CHUNK = 32768  # what iterparse reads at a time: a pull parser fed the same way meets the same errors
+
+
 def stream_events(stream: IO[bytes], *, events: tuple[str, ...], tags: Iterable[str]) -> EventStream:
     """A hardened `lxml.etree.iterparse` over `stream`: only `events` of the elements named in `tags`."""
-    parser: Any = etree.iterparse(
-        stream,
-        events=events,
-        tag=tuple(tags),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        collect_ids=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser: Any = etree.iterparse(stream, events=events, tag=tuple(tags), chunk_size=CHUNK, **_HARDENED)
     parser.resolvers.add(_EmptyResolver())
     events_of_interest: EventStream = parser
     return events_of_interest
+
+
+def pull_parser(*, events: tuple[str, ...], tags: Iterable[str]) -> Any:
+    """A hardened `lxml.etree.XMLPullParser`, for a reader that feeds it CHUNK bytes at a time itself."""
+    pull: Any = etree.XMLPullParser  # lxml-stubs want the event names as literals
+    parser: Any = pull(events=events, tag=tuple(tags), **_HARDENED)
+    parser.resolvers.add(_EmptyResolver())
+    return parser
 
 
 def declared_entities(element: etree._Element) -> tuple[str, ...]:

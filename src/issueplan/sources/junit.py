@@ -11,6 +11,8 @@ all passed or were skipped are separate tests (parameterised tests sharing a tit
 Duration is the sum of the cases' `time` attributes (absent, negative or garbage → 0), never a suite's `time`:
 suites nest, and their time may or may not include the nested ones and the setup, depending on the producer.
 
+Most files are read by `_junit_batch`, which gets the same result faster; the rest, by `_count` below.
+
 Every non-passing case is kept up to CASE_CAP per file (the counts stay exact; a Problem says how many were
 left out), sorted by class, name, file and line so that reordered test runs give the same result.
 """
@@ -25,8 +27,9 @@ from typing import IO
 from lxml import etree
 
 from issueplan.model import Case, CaseOutcome, FileResult, Problem, TestTotals
-from issueplan.sources._junit_case import SUITE_RESULTS, build_case, outcome_of, seconds, suite_case
-from issueplan.sources._junit_tally import SuiteCount, Tally
+from issueplan.sources._junit_batch import read_runs
+from issueplan.sources._junit_case import SUITE_RESULTS, seconds, suite_case
+from issueplan.sources._junit_tally import SuiteCount, Tally, identity, record_case
 from issueplan.sources._xml import (
     EventStream,
     declared_entities,
@@ -71,6 +74,12 @@ def _read_stream(file: str, stream: IO[bytes]) -> FileResult:
     root, refusal = _first_root(file, stream)
     if refusal is not None:
         return _failed(file, refusal)
+    if root is not None:
+        # Nearly every report has the shape the batched reader takes; any other is read again case by case.
+        stream.seek(0)
+        tally = Tally(CASE_CAP)
+        if read_runs(stream, tally):
+            return _result(file, tally, [])
     stream.seek(0)
     tally = Tally(CASE_CAP)
     problems: list[Problem] = []
@@ -90,6 +99,10 @@ def _read_stream(file: str, stream: IO[bytes]) -> FileResult:
             return _failed(file, refusal)
     if root is None:
         return _failed(file, Problem(file=file, message="not a JUnit report: no testsuites/testsuite root"))
+    return _result(file, tally, problems)
+
+
+def _result(file: str, tally: Tally, problems: list[Problem]) -> FileResult:
     problems.extend(tally.problems(file))
     return FileResult(
         file=file,
@@ -141,7 +154,7 @@ def _count(events: EventStream, suites: _Suites) -> None:  # noqa: PLR0912, PLR0
     A passing case in a suite (nearly every case) costs three attribute reads: `time`, `status`, `name`.
     It cannot be a rerun of the case before it when its name differs, so it is only counted (`passes`), the
     tally hearing of a run of such passes in one call; the last one is kept uncleared (`run_head`) in case
-    the next case shares its name, when its identity is read. Any other case goes through `_end_case`.
+    the next case shares its name, when its identity is read. Any other case goes through `record_case`.
     """
     tally = suites.tally
     duration = 0.0
@@ -156,7 +169,7 @@ def _count(events: EventStream, suites: _Suites) -> None:  # noqa: PLR0912, PLR0
             parent = element.getparent()
             if parent is not parent_now or element.tag != "testcase":
                 if passes:
-                    tally.passes(passes, _identity(run_head, run_name))
+                    tally.passes(passes, identity(run_head, run_name))
                     passes = 0
                 if element.tag != "testcase":
                     suites.leave(element)
@@ -182,9 +195,9 @@ def _count(events: EventStream, suites: _Suites) -> None:  # noqa: PLR0912, PLR0
             else:
                 if passes:
                     # The passes' last identity matters only to a case that may be its rerun.
-                    tally.passes(passes, _identity(run_head, run_name) if name and name == run_name else None)
+                    tally.passes(passes, identity(run_head, run_name) if name and name == run_name else None)
                     passes = 0
-                _end_case(element, name, status, suites)
+                record_case(tally, element, name, status, suites.innermost.file)
             run_name = name
             if suite is not None:
                 previous = element.getprevious()
@@ -192,35 +205,14 @@ def _count(events: EventStream, suites: _Suites) -> None:  # noqa: PLR0912, PLR0
                     del suite[0]  # the case before, counted already, and nothing in between
                 elif previous is not None:
                     if passes:
-                        tally.passes(passes, _identity(run_head, run_name))
+                        tally.passes(passes, identity(run_head, run_name))
                         passes = 0
                     suites.release(element)
                 last = element
     finally:
         if passes:
-            tally.passes(passes, _identity(run_head, run_name))
+            tally.passes(passes, identity(run_head, run_name))
         tally.duration += duration
-
-
-def _end_case(testcase: etree._Element, name: str | None, status: str | None, suites: _Suites) -> None:
-    """A case off the fast path: it did not simply pass, may be a rerun, or sits outside a suite."""
-    tally = suites.tally
-    outcome: CaseOutcome | None = None
-    case: Case | None = None
-    if status is not None or len(testcase):
-        outcome, detail = outcome_of(testcase, status)
-        if outcome is not None and not tally.full:
-            case = build_case(testcase, outcome, detail, suites.innermost.file)
-    tally.record(_identity(testcase, name), outcome, case)
-    testcase.clear()
-
-
-def _identity(testcase: etree._Element | None, name: str | None) -> tuple[str | None, ...] | None:
-    """What makes adjacent cases one test run several times. Nameless cases are never reruns of one
-    another (None): they are distinct tests nobody bothered to name."""
-    if testcase is None or not name:
-        return None
-    return (testcase.get("classname"), name, testcase.get("file"))
 
 
 class _Suites:
