@@ -1,0 +1,174 @@
+"""NUnit XML reader: NUnit 2 (`<test-results>`) and NUnit 3 (`<test-run>`, or a lone `<test-suite>`), streamed
+in bounded memory, hostile input turned into Problems.
+
+Counting (what the corpus' expected counts use): one result per `<test-case>`, whatever the nesting of
+`<test-suite>`s; `_nunit_case` says how a case gets its outcome, `_nunit_tally` when adjacent cases are one
+test.
+A suite's own `<failure>` counts as an errored test only when no test case carries it (a OneTimeSetUp that
+failed before any case was written, a OneTimeTearDown that failed after them). The totals the file declares
+are not compared with the cases: they count each run of a parameterised case, which we count once.
+
+Duration is the sum of the cases' `duration` (NUnit 3) or `time` (NUnit 2) attributes, never a suite's: a
+suite's time includes its setup and may or may not include its nested suites.
+
+Every non-passing case is kept up to CASE_CAP per file (the counts stay exact; a Problem says how many were
+left out), sorted by class, name, file and line so that reordered test runs give the same result.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import IO
+
+from lxml import etree
+
+from issueplan.model import Case, FileResult, Problem, TestTotals
+from issueplan.sources._nunit_case import suite_case
+from issueplan.sources._nunit_tally import Tally
+from issueplan.sources._xml import (
+    EventStream,
+    declared_entities,
+    entity_problem,
+    source_line,
+    stream_events,
+    syntax_problem,
+)
+
+FORMAT = "nunit"
+CASE_CAP = 1000
+_ROOTS = frozenset({"test-run", "test-results", "test-suite"})
+_TAGS = ("test-suite", "test-case")
+# A root element named test-run/test-results/test-suite after an optional BOM, XML declaration, comments, PIs
+# and DOCTYPE. No other format has these roots: JUnit's are `testsuites`/`testsuite`, TRX's `TestRun`.
+_NUNIT_HEAD = re.compile(
+    rb"\A(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*<test-(?:run|results|suite)[\s/>]",
+    re.DOTALL,
+)
+
+
+def detect(head: bytes) -> bool:
+    """True when the first bytes of a file are an XML prolog followed by an NUnit root element."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode()
+    return _NUNIT_HEAD.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
+
+
+def read(path: Path) -> FileResult:
+    """Read one NUnit XML file. Never raises on bad input: what went wrong is in `problems`."""
+    file = str(path)
+    try:
+        if path.stat().st_size == 0:
+            return _failed(file, Problem(file=file, message="the file is empty: no NUnit report in it"))
+        with path.open("rb") as stream:
+            return _read_stream(file, stream)
+    except OSError as error:
+        return _failed(file, Problem(file=file, message=f"cannot read the file: {error.strerror or error}"))
+
+
+def _read_stream(file: str, stream: IO[bytes]) -> FileResult:
+    walk = _Walk(file, Tally(CASE_CAP))
+    events = stream_events(stream, events=("start", "end"), tags=_TAGS)
+    problems: list[Problem] = []
+    try:
+        refusal = walk.run(events)
+    except etree.XMLSyntaxError as error:
+        walk.tally.flush()
+        kept = f"; the test cases before it are kept ({walk.tally.tests})" if walk.tally.tests else ""
+        problems.append(syntax_problem(file, error, kept=kept))
+        if walk.root is None:
+            return _failed(file, *problems)
+        refusal = None
+    if refusal is None and walk.root is None and events.root is not None:
+        # The document held no test-suite or test-case at all, so no event ever came to check its root by.
+        refusal = walk.check_root(events.root)
+    if refusal is not None:
+        return _failed(file, refusal)
+    if walk.root is None:
+        return _failed(file, Problem(file=file, message="not an NUnit report: no test-run/test-results root"))
+    tally = walk.tally
+    problems.extend(tally.problems(file))
+    return FileResult(
+        file=file,
+        format=FORMAT,
+        totals=TestTotals(
+            tests=tally.tests,
+            failures=tally.failures,
+            errors=tally.errors,
+            skipped=tally.skipped,
+            duration=round(tally.duration, 6),
+        ),
+        cases=tuple(sorted(tally.cases, key=_case_order)),
+        problems=tuple(problems),
+    )
+
+
+class _Walk:
+    """The pass over a file's test-suite and test-case events; `root` is its root's tag once accepted."""
+
+    def __init__(self, file: str, tally: Tally) -> None:
+        self.file = file
+        self.tally = tally
+        self.root: str | None = None
+        self._failing_at_start: list[int] = []  # per open suite: failed tests before it began
+
+    def run(self, events: EventStream) -> Problem | None:
+        """Count every case of `events`; a Problem, and nothing counted, when the root is refused."""
+        tally = self.tally
+        for event, element in events:
+            if self.root is None:
+                refusal = self.check_root(element)
+                if refusal is not None:
+                    return refusal
+            if event == "start":
+                if element.tag == "test-suite":
+                    tally.flush()  # a case before the suite is not a run of one in it
+                    self._failing_at_start.append(tally.failing)
+                continue
+            if element.tag == "test-case":
+                tally.record(element)
+            else:
+                tally.flush()
+                start = self._failing_at_start.pop() if self._failing_at_start else tally.failing
+                case = suite_case(element, failed_inside=tally.failing > start)
+                if case is not None:
+                    tally.add_suite(case)
+            _release(element)
+        tally.flush()
+        return None
+
+    def check_root(self, element: etree._Element) -> Problem | None:
+        """Refuse a document whose root is not NUnit's, or whose DTD declares entities."""
+        root = element.getroottree().getroot()
+        tag = str(root.tag)
+        if tag not in _ROOTS:
+            message = f"not an NUnit report: the root element is <{tag}>, not <test-run> or <test-results>"
+            return Problem(file=self.file, line=source_line(root), message=message)
+        entities = declared_entities(root)
+        if entities:
+            return entity_problem(self.file, entities)
+        self.root = tag
+        return None
+
+
+def _release(element: etree._Element) -> None:
+    """Free a counted case or suite and the counted one before it, so memory does not grow with the file.
+
+    Only counted siblings go: a suite's own `<failure>` sits before its cases and is read at the suite's end.
+    """
+    element.clear()
+    parent = element.getparent()
+    if parent is None:
+        return
+    previous = element.getprevious()
+    while previous is not None and previous.tag in _TAGS:
+        parent.remove(previous)
+        previous = element.getprevious()
+
+
+def _case_order(case: Case) -> tuple[str, str, str, int, str]:
+    return (case.classname, case.name, case.file or "", case.line or 0, case.outcome.value)
+
+
+def _failed(file: str, *problems: Problem) -> FileResult:
+    return FileResult(file=file, format=FORMAT, problems=problems)
