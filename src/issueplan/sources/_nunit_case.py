@@ -87,8 +87,9 @@ def build_case(case: etree._Element, outcome: CaseOutcome, names: tuple[str, str
     return _case(classname, name, outcome, detail, _type_of(case))
 
 
-def suite_case(suite: etree._Element, *, failed_inside: bool) -> Case | None:
-    """An errored case for a suite whose own failure no test case carries, else None.
+def suite_case(suite: etree._Element, namespace: str, *, failed_inside: bool) -> Case | None:
+    """An errored case for a suite whose own failure no test case carries, else None. `namespace` (dotted)
+    completes an NUnit 2 suite's name, which NUnit 3 writes in full in `fullname`.
 
     A suite fails with site="Child" (or, in NUnit 2, without a site) because a case in it failed: that case
     is counted already. A failed OneTimeSetUp (site="SetUp") fails every case below, which NUnit writes as
@@ -102,7 +103,7 @@ def suite_case(suite: etree._Element, *, failed_inside: bool) -> Case | None:
     site = suite.get("site") or ""
     if failure is None or site == "Child" or (failed_inside and site != "TearDown"):
         return None
-    full = suite.get("fullname") or suite.get("name") or ""
+    full = suite.get("fullname") or namespace + (suite.get("name") or "")
     name = _SITE_NAMES.get(site) or suite.get("name") or full
     return _case(full, name, CaseOutcome.ERROR, failure, suite.get("label") or "")
 

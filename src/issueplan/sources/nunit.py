@@ -111,6 +111,8 @@ class _Walk:
         self.tally = tally
         self.root: str | None = None
         self._failing_at_start: list[int] = []  # per open suite: failed tests before it began
+        # Per open suite, the namespaces around it, dotted: NUnit 2 names a suite by its last part only.
+        self._namespaces: list[str] = []
 
     def run(self, events: EventStream) -> Problem | None:
         """Count every case of `events`; a Problem, and nothing counted, when the root is refused."""
@@ -124,18 +126,26 @@ class _Walk:
                 if element.tag == "test-suite":
                     tally.flush()  # a case before the suite is not a run of one in it
                     self._failing_at_start.append(tally.failing)
+                    self._enter_namespace(element)
                 continue
             if element.tag == "test-case":
                 tally.record(element)
             else:
                 tally.flush()
                 start = self._failing_at_start.pop() if self._failing_at_start else tally.failing
-                case = suite_case(element, failed_inside=tally.failing > start)
+                namespace = self._namespaces.pop() if self._namespaces else ""
+                case = suite_case(element, namespace, failed_inside=tally.failing > start)
                 if case is not None:
                     tally.add_suite(case)
             _release(element)
         tally.flush()
         return None
+
+    def _enter_namespace(self, suite: etree._Element) -> None:
+        namespace = self._namespaces[-1] if self._namespaces else ""
+        self._namespaces.append(namespace)
+        if suite.get("type") == "Namespace":
+            self._namespaces[-1] = f"{namespace}{suite.get('name') or ''}."
 
     def check_root(self, element: etree._Element) -> Problem | None:
         """Refuse a document whose root is not NUnit's, or whose DTD declares entities."""
