@@ -1,0 +1,88 @@
+"""What the Mocha JSON, go test -json and Dart JSON reader tests share: golden files, the corpus manifest
+rows of a format, and the detection sweep over every file we have.
+
+Golden files: tests/data/<format>/<name>.<ext> beside <name>.expected.json (the inputs are JSON too, hence the
+suffix); the corpus files' goldens are tests/data/<format>/corpus/<file>.expected.json. After a deliberate
+change, regenerate them with `ISSUEPLAN_REGEN_GOLDEN=1 .venv/bin/pytest tests/sources` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from issueplan.model import FileResult
+from issueplan.sources import HEAD_BYTES, READERS
+
+DATA = Path(__file__).resolve().parent / "data"
+REGENERATE = os.environ.get("ISSUEPLAN_REGEN_GOLDEN") == "1"
+GOLDEN_SUFFIX = ".expected.json"
+
+
+def inputs(fmt: str) -> list[Path]:
+    """The sample reports of a format under tests/data/<format>/ (not its goldens)."""
+    folder = DATA / fmt
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.endswith(GOLDEN_SUFFIX))
+
+
+def golden_text(result: FileResult) -> str:
+    data = json.loads(result.model_dump_json())
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def check_golden(result: FileResult, golden: Path) -> None:
+    """`result` equals the recorded golden (or becomes it, when regenerating)."""
+    actual = golden_text(result)
+    if REGENERATE:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.exists(), f"{golden} is missing: regenerate with ISSUEPLAN_REGEN_GOLDEN=1"
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+def manifest_rows(corpus_dir: Path) -> dict[str, list[str]]:
+    """Every data row of MANIFEST.md by its path (`junit/x.json`): format [1], expected counts [8:12]."""
+    rows: dict[str, list[str]] = {}
+    for line in (corpus_dir / "MANIFEST.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 13 and "/" in cells[0] and not cells[0].startswith("-"):
+            rows[cells[0]] = cells
+    return rows
+
+
+def format_rows(corpus_dir: Path, label: str) -> dict[str, list[str]]:
+    return {path: cells for path, cells in manifest_rows(corpus_dir).items() if cells[1] == label}
+
+
+def expected_counts(cells: list[str]) -> tuple[int, int, int, int] | None:
+    """(tests, failures, errors, skipped) from a row, errors folded into failures where the source does."""
+    tests, failures, errors, skipped = cells[8:12]
+    if not tests.isdigit():
+        return None
+    if errors == "(in failures)":
+        return (int(tests), int(failures), -1, int(skipped))
+    return (int(tests), int(failures), int(errors), int(skipped))
+
+
+def counts_of(result: FileResult, expected: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    totals = result.totals
+    assert totals is not None, result.problems
+    if expected[2] == -1:
+        return (totals.tests, totals.failures + totals.errors, -1, totals.skipped)
+    return (totals.tests, totals.failures, totals.errors, totals.skipped)
+
+
+def every_file(corpus_dir: Path) -> list[Path]:
+    """Every file of the shared corpus and of tests/data: what a detector must not wrongly claim."""
+    roots = (corpus_dir, DATA)
+    return sorted(p for root in roots for p in root.rglob("*") if p.is_file())
+
+
+def claimed_by(reader: Any, paths: list[Path]) -> set[Path]:
+    return {path for path in paths if reader.detect(path.read_bytes()[:HEAD_BYTES])}
+
+
+def other_readers(fmt: str) -> dict[str, Any]:
+    return {name: reader for name, reader in READERS.items() if name != fmt}
