@@ -249,6 +249,19 @@ def test_a_suite_failure_counts_only_when_no_case_carries_it(tmp_path: Path) -> 
     ]
 
 
+def test_nunit2_suite_failing_through_its_children_adds_nothing(tmp_path: Path) -> None:
+    """NUnit 2 writes no site: NUnit's fixed message says the children failed, here a not-runnable one."""
+    text = (
+        '<test-results><test-suite type="TestFixture" name="F" result="Failure" success="False">'
+        "<failure><message>One or more child tests had errors</message><stack-trace/></failure><results>"
+        '<test-case name="N.F.a" executed="False" result="NotRunnable"/>'
+        "</results></test-suite></test-results>"
+    )
+    result = nunit.read(_write(tmp_path, text))
+    assert result.totals is not None
+    assert (result.totals.tests, result.totals.errors, result.totals.skipped) == (1, 0, 1)
+
+
 def test_nunit2_names_split_at_the_last_dot_before_the_arguments(tmp_path: Path) -> None:
     text = (
         '<test-results><test-suite name="a.dll"><results>'

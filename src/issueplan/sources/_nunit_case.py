@@ -42,6 +42,9 @@ _PLAIN = frozenset({"passed", "success", "failed", "failure", "skipped"})
 # Suite results that mean the suite itself failed (NUnit 3, NUnit 2); `success="False"` in NUnit 2.2.
 _FAILED_SUITE = frozenset({"failed", "failure", "error", "cancelled"})
 _SITE_NAMES = {"SetUp": "OneTimeSetUp", "TearDown": "OneTimeTearDown"}
+# What NUnit writes as the failure of a suite that failed only through its children (2.5, 2.6 and 3): NUnit 2
+# writes no `site`, and a child it counts as failed (NotRunnable, in 2.6) may be one we count as skipped.
+_CHILD_FAILED = frozenset({"child test failed", "one or more child tests had errors"})
 # A .NET frame with a source location: `at N.C.M() in C:\src\File.cs:line 42` (.NET) or `… in /src/File.cs:42`
 # (Mono). The first such frame is the test's own code: NUnit's frames come without a source file.
 # The path is bounded so that a long line of " in "s cannot make the search quadratic.
@@ -91,10 +94,10 @@ def suite_case(suite: etree._Element, namespace: str, *, failed_inside: bool) ->
     """An errored case for a suite whose own failure no test case carries, else None. `namespace` (dotted)
     completes an NUnit 2 suite's name, which NUnit 3 writes in full in `fullname`.
 
-    A suite fails with site="Child" (or, in NUnit 2, without a site) because a case in it failed: that case
-    is counted already. A failed OneTimeSetUp (site="SetUp") fails every case below, which NUnit writes as
-    failed cases of their own (site="Parent"); only when none are written does the suite count, once. A
-    failed OneTimeTearDown (site="TearDown") comes after its cases passed or failed, so it always counts.
+    A suite fails with site="Child" (NUnit 2: no site, and a fixed message) because a case in it failed:
+    that case is counted already. A failed OneTimeSetUp (site="SetUp") fails every case below, which NUnit
+    writes as failed cases of their own (site="Parent"); only when none are written does the suite count,
+    once. A failed OneTimeTearDown (site="TearDown") comes after its cases passed or failed: it always counts.
     """
     result = (suite.get("result") or "").strip().lower()
     if result not in _FAILED_SUITE and (result or (suite.get("success") or "").lower() != "false"):
@@ -102,6 +105,8 @@ def suite_case(suite: etree._Element, namespace: str, *, failed_inside: bool) ->
     failure = suite.find("failure")
     site = suite.get("site") or ""
     if failure is None or site == "Child" or (failed_inside and site != "TearDown"):
+        return None
+    if _text(failure, "message").strip().lower() in _CHILD_FAILED:
         return None
     full = suite.get("fullname") or namespace + (suite.get("name") or "")
     name = _SITE_NAMES.get(site) or suite.get("name") or full
