@@ -162,7 +162,7 @@ WRONG_TYPES: tuple[Any, ...] = (None, True, 0, -1, 1.5, 10**30, "", "x", [], [No
 def seeds_for(fmt: str) -> list[bytes]:
     """Seeds for the reader `fmt`: the built-in ones, then every corpus and tests/data file it detects."""
     reader = READERS[fmt]
-    found = list(BUILTIN_SEEDS[fmt])
+    found = list(BUILTIN_SEEDS.get(fmt, ()))
     roots = [shared_corpus(), DATA]
     for root in roots:
         if not root.is_dir():

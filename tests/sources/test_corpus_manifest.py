@@ -15,7 +15,17 @@ COUNTS_OF_CASES = {"publish-unit-test-result-action_latex-utensils.xml": (109, 0
 
 
 # The MANIFEST's format names that issueplan reads; a format added to READERS joins this set.
-READ_FORMATS = {"JUnit XML"}
+READ_FORMATS = {
+    "JUnit XML",
+    "TRX",
+    "xUnit.net v1 XML",
+    "xUnit.net v2 XML",
+    "NUnit 2 XML",
+    "NUnit 3 XML",
+    "Mocha JSON",
+    "Go test JSON (NDJSON)",
+    "Dart test JSON (NDJSON)",
+}
 
 
 def _rows(corpus_dir: Path) -> list[list[str]]:

@@ -56,7 +56,8 @@ def test_corpus_files_read_as_recorded_and_counted_as_the_manifest_says(
 
 def test_detect_claims_exactly_the_dart_streams(corpus_dir: Path) -> None:
     files = every_file(corpus_dir)
-    ours = {corpus_dir / path for path in format_rows(corpus_dir, LABEL)} | set(SAMPLES)
+    regressions = set((Path(__file__).resolve().parents[1] / "data" / "regressions").glob(f"{FORMAT}-*"))
+    ours = {corpus_dir / path for path in format_rows(corpus_dir, LABEL)} | set(SAMPLES) | regressions
     assert claimed_by(dart_json, files) == ours
     for name, reader in other_readers(FORMAT).items():
         assert not claimed_by(reader, sorted(ours)), name

@@ -10,7 +10,21 @@ from pathlib import Path
 from typing import Protocol
 
 from issueplan.model import FileResult
-from issueplan.sources import cobertura, junit, lcov, npm_audit, osv, pip_audit, sarif
+from issueplan.sources import (
+    cobertura,
+    dart_json,
+    go_test_json,
+    junit,
+    lcov,
+    mocha_json,
+    npm_audit,
+    nunit,
+    osv,
+    pip_audit,
+    sarif,
+    trx,
+    xunit,
+)
 
 HEAD_BYTES = 8192
 
@@ -34,6 +48,12 @@ READERS: dict[str, Reader] = {
     "npm-audit": npm_audit,
     "osv": osv,
     "cobertura": cobertura,
+    "mocha-json": mocha_json,
+    "go-test-json": go_test_json,
+    "dart-json": dart_json,
+    "trx": trx,
+    "xunit": xunit,
+    "nunit": nunit,
     "junit": junit,
     "lcov": lcov,
 }

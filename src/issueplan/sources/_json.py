@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import TypeAlias
@@ -61,17 +62,17 @@ def as_int(value: JsonValue) -> int | None:
 
 
 def as_number(value: JsonValue) -> float | None:
-    """A JSON number, or a string holding one (scanners write scores both ways)."""
-    if isinstance(value, bool):
+    """A finite JSON number, or a string holding one (scanners write scores both ways); None otherwise.
+
+    Huge integers (beyond a float) and infinities are refused: a count or a duration of that size is garbage,
+    and a non-finite float would not survive the trip to JSON."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def as_strs(value: JsonValue) -> tuple[str, ...]:

@@ -35,7 +35,7 @@ _ACTIONS = (
 _FIRST_EVENT = re.compile(rb'\A\s*\{[^\n]*"Action"\s*:\s*"(?:' + _ACTIONS + rb')"')
 _PACKAGE_KEY = re.compile(rb'\A\s*\{[^\n]*"(?:Package|ImportPath)"\s*:\s*"')
 _RESULTS: dict[str, CaseOutcome | None] = {
-    "pass": None,
+    "pass": None,  # nosec B105 - a go test action name, not a password
     "fail": CaseOutcome.FAILED,
     "skip": CaseOutcome.SKIPPED,
 }

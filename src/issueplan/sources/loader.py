@@ -36,8 +36,8 @@ from issueplan.sources import _inputs
 
 DEFAULT_MAX_FILE_BYTES = 256 * 2**20
 # Readers that stream their input hold little in memory, so a file over the cap may still be read.
-STREAMING_FORMATS = frozenset({"cobertura", "lcov"})
-RESULT_SUFFIXES = frozenset({".xml", ".json", ".sarif", ".info", ".lcov", ".trx", ".jsonl"})
+STREAMING_FORMATS = frozenset({"cobertura", "lcov", "go-test-json", "dart-json"})
+RESULT_SUFFIXES = frozenset({".xml", ".json", ".sarif", ".info", ".lcov", ".trx", ".jsonl", ".ndjson"})
 
 _KIND_WORDS: tuple[tuple[SuiteKind, frozenset[str]], ...] = (
     (SuiteKind.SECURITY, frozenset({"security", "sec", "sast"})),

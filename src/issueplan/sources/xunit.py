@@ -59,7 +59,7 @@ _TAGS = ("assemblies", "assembly", "collection", "class", "test", "error")
 # or elements must be there too.
 _MARKS = re.compile(rb"\b(?:test-framework|run-date|total)\s*=|<(?:class|collection|test)[\s>/]")
 _RESULTS: dict[str, CaseOutcome | None] = {
-    "pass": None,
+    "pass": None,  # nosec B105 - an xUnit result name, not a password
     "fail": CaseOutcome.FAILED,
     "skip": CaseOutcome.SKIPPED,
     "notrun": CaseOutcome.SKIPPED,
