@@ -9,7 +9,7 @@ from datetime import timedelta
 from inert_check import assert_inert
 from render_factory import CLOCK, make_finding, make_item, make_plan, make_suite
 
-from issueplan.model import OverallStatus, Problem, RunReport, Severity, SuiteStatus
+from issueplan.model import Case, CaseOutcome, OverallStatus, Problem, RunReport, Severity, SuiteStatus
 from issueplan.render.safety import body_length
 from issueplan.render.summary import ROW_LIMIT, SUMMARY_LIMIT, render_summary
 
@@ -85,3 +85,16 @@ def test_the_summary_never_exceeds_its_cap() -> None:
     text = render_summary(make_plan().model_copy(update={"items": items}), limit=20_000)
     assert body_length(text) <= 20_000
     assert "more parts not shown (size limit)" in text
+
+
+def test_flaky_tests_are_listed_although_they_fail_no_suite() -> None:
+    """A flaky case makes no item (its suite passed), so the summary is where a reader sees it — safely."""
+    flaky = Case(classname="tests.unit.test_cart", name="test_total @alice #12", outcome=CaseOutcome.FLAKY)
+    failing = Case(classname="tests.unit.test_cart", name="test_vat", outcome=CaseOutcome.FAILED)
+    suite = make_suite("unit_tests", cases=(flaky, failing), status=SuiteStatus.PASSED, flaky=1)
+    text = render_summary(make_plan(), RunReport(suites=(suite,)))
+    section = text.split("### Flaky tests", 1)[1].split("###", 1)[0]
+    assert "test_total" in section
+    assert "test_vat" not in section, "only flaky cases are listed there"
+    assert_inert(section)
+    assert "### Flaky tests" not in render_summary(make_plan(), RunReport(suites=(make_suite(),)))

@@ -9,7 +9,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from issueplan.model import ActionItem, Finding, OverallStatus, Plan, RunReport, Severity, Suite, SuiteStatus
+from issueplan.model import (
+    ActionItem,
+    Case,
+    CaseOutcome,
+    Finding,
+    OverallStatus,
+    Plan,
+    RunReport,
+    Severity,
+    Suite,
+    SuiteStatus,
+)
 from issueplan.render.markdown import sorted_items
 from issueplan.render.safety import Span, code_span, neutralise, redact, truncate_sections
 from issueplan.render.timestamp import format_timestamp
@@ -53,6 +64,20 @@ def render_summary(plan: Plan, report: RunReport | None = None, *, limit: int = 
             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
             [_suite_row(suite) for suite in sorted(suites, key=lambda s: s.name)],
             "suites",
+        )
+    flaky = [(suite, case) for suite in suites for case in suite.cases if case.outcome is CaseOutcome.FLAKY]
+    if flaky:
+        # Flaky tests fail no suite, so no item names them: the summary is where they are seen.
+        sections += _table(
+            "### Flaky tests (failed, then passed on a rerun)",
+            "| Suite | Test |\n| --- | --- |",
+            [
+                f"| {neutralise(suite.name, Span.CELL)} | {_case_name(case)} |\n"
+                for suite, case in sorted(
+                    flaky, key=lambda pair: (pair[0].name, pair[1].classname, pair[1].name)
+                )
+            ],
+            "flaky tests",
         )
     findings = report.findings if report else _evidence_findings(items)
     if findings:
@@ -100,6 +125,11 @@ def _table(title: str, header: str, rows: list[str], what: str) -> list[str]:
     if len(rows) > ROW_LIMIT:
         shown.append(f"_… {len(rows) - ROW_LIMIT} more {what} not shown._\n\n")
     return shown
+
+
+def _case_name(case: Case) -> str:
+    name = f"{case.classname}.{case.name}" if case.classname and case.classname != case.name else case.name
+    return neutralise(redact(name), Span.CELL)
 
 
 def _item_row(item: ActionItem) -> str:
