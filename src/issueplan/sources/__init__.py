@@ -11,9 +11,12 @@ from typing import Protocol
 
 from issueplan.model import FileResult
 from issueplan.sources import (
+    cargo_audit,
     cobertura,
     dart_json,
     go_test_json,
+    govulncheck,
+    grype,
     junit,
     lcov,
     mocha_json,
@@ -22,8 +25,10 @@ from issueplan.sources import (
     osv,
     pip_audit,
     sarif,
+    trivy,
     trx,
     xunit,
+    yarn_audit,
 )
 
 HEAD_BYTES = 8192
@@ -47,6 +52,11 @@ READERS: dict[str, Reader] = {
     "pip-audit": pip_audit,
     "npm-audit": npm_audit,
     "osv": osv,
+    "trivy": trivy,
+    "grype": grype,
+    "yarn-audit": yarn_audit,
+    "cargo-audit": cargo_audit,
+    "govulncheck": govulncheck,
     "cobertura": cobertura,
     "mocha-json": mocha_json,
     "go-test-json": go_test_json,
