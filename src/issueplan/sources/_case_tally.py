@@ -1,7 +1,8 @@
-"""One result per test case, the non-passing ones kept up to a cap: what the JSON test-report readers share.
+"""One result per test case, the non-passing ones kept up to a cap: what the test-report readers share.
 
-JUnit has its own tally (`_junit_tally`), shaped by streaming XML and adjacent reruns; the JSON and
-event-stream formats know each test's final outcome before they count it, so counting is one call per test.
+JUnit has its own tally (`_junit_tally`), shaped by streaming XML and adjacent reruns; the other formats know
+each test's final outcome before they count it (or merge a test's runs first, with `worst`), so counting is
+one call per test.
 """
 
 from __future__ import annotations
@@ -11,6 +12,20 @@ from dataclasses import dataclass, field
 from issueplan.model import Case, CaseOutcome, FileResult, Problem, TestTotals
 
 CASE_CAP = 1000
+
+# Several results of one test count once: error > failure > passed > skipped (None is passed). A data row
+# that passed beside one that was skipped leaves the test passed, as publish-unit-test-result-action does.
+OUTCOME_RANK: dict[CaseOutcome | None, int] = {
+    CaseOutcome.ERROR: 0,
+    CaseOutcome.FAILED: 1,
+    None: 2,
+    CaseOutcome.SKIPPED: 3,
+}
+
+
+def worst(first: CaseOutcome | None, second: CaseOutcome | None) -> CaseOutcome | None:
+    """The outcome that decides a test with these two results."""
+    return first if OUTCOME_RANK[first] <= OUTCOME_RANK[second] else second
 
 
 @dataclass(slots=True)
@@ -23,6 +38,7 @@ class CaseTally:
     errors: int = 0
     skipped: int = 0
     flaky: int = 0
+    duration: float = 0.0
     cases: list[Case] = field(default_factory=list)
     dropped: int = 0
 
@@ -50,31 +66,38 @@ class CaseTally:
         else:
             self.dropped += 1
 
+    def sorted_cases(self) -> tuple[Case, ...]:
+        # Sorted so that reordered (parallel) test runs give byte-identical results.
+        return tuple(sorted(self.cases, key=_case_order))
+
+    def problems(self, file: str) -> list[Problem]:
+        """A Problem saying how many cases were left out, if any (the counts include them)."""
+        if not self.dropped:
+            return []
+        message = (
+            f"{self.dropped} more non-passing test cases are not listed (only {self.cap} are kept per file); "
+            "the counts include them"
+        )
+        return [Problem(file=file, message=message)]
+
+    def totals(self, duration: float | None = None) -> TestTotals:
+        return TestTotals(
+            tests=self.tests,
+            failures=self.failures,
+            errors=self.errors,
+            skipped=self.skipped,
+            flaky=self.flaky,
+            duration=round(self.duration if duration is None else duration, 6),
+        )
+
     def result(self, file: str, fmt: str, duration: float, problems: list[Problem]) -> FileResult:
         """The FileResult: cases sorted by stable keys, so a reordered run gives the same result."""
-        if self.dropped:
-            problems.append(
-                Problem(
-                    file=file,
-                    message=(
-                        f"{self.dropped} more non-passing test cases are not listed (only {self.cap} "
-                        "are kept per file); the counts include them"
-                    ),
-                )
-            )
         return FileResult(
             file=file,
             format=fmt,
-            totals=TestTotals(
-                tests=self.tests,
-                failures=self.failures,
-                errors=self.errors,
-                skipped=self.skipped,
-                flaky=self.flaky,
-                duration=round(duration, 6),
-            ),
-            cases=tuple(sorted(self.cases, key=_case_order)),
-            problems=tuple(problems),
+            totals=self.totals(duration),
+            cases=self.sorted_cases(),
+            problems=(*problems, *self.problems(file)),
         )
 
 

@@ -4,13 +4,8 @@ texts and a .NET stack trace's source location, and keeping a bounded, sorted li
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from lxml import etree
-
-from issueplan.model import Case, CaseOutcome, Problem
-
-CASE_CAP = 1000  # the same bound as junit.CASE_CAP: a report of 100 000 failures stays a readable result
 
 # An optional BOM, XML declaration, comments, PIs and DOCTYPE, then the root's start tag: name, attributes.
 _ROOT = re.compile(
@@ -55,70 +50,3 @@ def short_name(name: str, classname: str) -> str:
     if classname and name.startswith(classname + ".") and len(name) > len(classname) + 1:
         return name[len(classname) + 1 :]
     return name
-
-
-# Several results of one test count once: error > failure > passed > skipped (None is passed). A data row
-# that passed beside one that was skipped leaves the test passed, as publish-unit-test-result-action does.
-_RANK: dict[CaseOutcome | None, int] = {
-    CaseOutcome.ERROR: 0,
-    CaseOutcome.FAILED: 1,
-    None: 2,
-    CaseOutcome.SKIPPED: 3,
-}
-
-
-def worst(first: CaseOutcome | None, second: CaseOutcome | None) -> CaseOutcome | None:
-    """The outcome that decides a test with these two results."""
-    return first if _RANK[first] <= _RANK[second] else second
-
-
-@dataclass(slots=True)
-class Counts:
-    """File totals, and the non-passing cases kept up to `cap` (the counts stay exact beyond it)."""
-
-    cap: int = CASE_CAP
-    tests: int = 0
-    failures: int = 0
-    errors: int = 0
-    skipped: int = 0
-    duration: float = 0.0
-    cases: list[Case] = field(default_factory=list)
-    dropped: int = 0
-
-    @property
-    def full(self) -> bool:
-        """No more cases will be kept: callers may skip building them."""
-        return len(self.cases) >= self.cap
-
-    def add(self, outcome: CaseOutcome | None, case: Case | None = None) -> None:
-        """One test with this outcome (None: passed); its Case when it did not pass and one was built."""
-        self.tests += 1
-        if outcome is CaseOutcome.FAILED:
-            self.failures += 1
-        elif outcome is CaseOutcome.ERROR:
-            self.errors += 1
-        elif outcome is CaseOutcome.SKIPPED:
-            self.skipped += 1
-        if outcome is None:
-            return
-        if case is not None and not self.full:
-            self.cases.append(case)
-        else:
-            self.dropped += 1
-
-    def sorted_cases(self) -> tuple[Case, ...]:
-        # Sorted so that reordered (parallel) test runs give byte-identical results.
-        return tuple(
-            sorted(
-                self.cases, key=lambda c: (c.classname, c.name, c.file or "", c.line or 0, c.outcome.value)
-            )
-        )
-
-    def problems(self, file: str) -> list[Problem]:
-        if not self.dropped:
-            return []
-        message = (
-            f"{self.dropped} more non-passing test cases are not listed (only {self.cap} are kept per file); "
-            "the counts include them"
-        )
-        return [Problem(file=file, message=message)]

@@ -9,32 +9,18 @@ only the case before is remembered and memory does not grow with the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
 from issueplan.model import Case, CaseOutcome, Problem
+from issueplan.sources._case_tally import OUTCOME_RANK, CaseTally
 from issueplan.sources._junit_case import seconds
 from issueplan.sources._nunit_case import build_case, names_of, outcome_of
 
-_RANK: dict[CaseOutcome | None, int] = {
-    CaseOutcome.ERROR: 0,
-    CaseOutcome.FAILED: 1,
-    None: 2,
-    CaseOutcome.SKIPPED: 3,
-}
-
 
 @dataclass(slots=True)
-class Tally:
-    cap: int
-    tests: int = 0
-    failures: int = 0
-    errors: int = 0
-    skipped: int = 0
-    duration: float = 0.0
-    cases: list[Case] = field(default_factory=list)
-    dropped: int = 0
+class Tally(CaseTally):
     # The test held back in case the next case repeats its name: its names, worst outcome and Case.
     _names: tuple[str, str] | None = None
     _outcome: CaseOutcome | None = None
@@ -54,7 +40,7 @@ class Tally:
         if names != self._names or not any(names):
             self.flush()
             self._names = names
-        elif _RANK[outcome] >= _RANK[self._outcome]:
+        elif OUTCOME_RANK[outcome] >= OUTCOME_RANK[self._outcome]:
             return  # a run no worse than the one before: its Case, if any, says nothing new
         self._outcome = outcome
         full = len(self.cases) >= self.cap
@@ -70,27 +56,10 @@ class Tally:
         """Count the test held back: the next case is not a run of it."""
         if self._names is None:
             return
-        self.tests += 1
-        outcome = self._outcome
-        if outcome is CaseOutcome.ERROR:
-            self.errors += 1
-        elif outcome is CaseOutcome.FAILED:
-            self.failures += 1
-        elif outcome is CaseOutcome.SKIPPED:
-            self.skipped += 1
-        if outcome is not None:
-            if self._case is not None and len(self.cases) < self.cap:
-                self.cases.append(self._case)
-            else:
-                self.dropped += 1
+        self.add(self._outcome, self._case)
         self._names = self._outcome = self._case = None
 
     def problems(self, file: str) -> list[Problem]:
         self.flush()
-        if not self.dropped:
-            return []
-        message = (
-            f"{self.dropped} more non-passing test cases are not listed (only {self.cap} are kept per file); "
-            "the counts include them"
-        )
-        return [Problem(file=file, message=message)]
+        # Explicit base call: zero-argument super() does not work in a slotted dataclass.
+        return CaseTally.problems(self, file)

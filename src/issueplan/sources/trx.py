@@ -35,14 +35,13 @@ from issueplan.model import (
     TestTotals,
     cap_text,
 )
+from issueplan.sources._case_tally import CaseTally, worst
 from issueplan.sources._dotnet import (
-    Counts,
     element_text,
     first_line,
     root_start,
     short_name,
     trace_location,
-    worst,
 )
 from issueplan.sources._xml import (
     declared_entities,
@@ -105,7 +104,7 @@ def read(path: Path) -> FileResult:
 
 
 def _read_stream(file: str, stream: IO[bytes]) -> FileResult:
-    counts = Counts()
+    counts = CaseTally()
     unresolved: dict[str, list[int]] = {}  # testId → indexes in counts.cases still without their class
     problems: list[Problem] = []
     checked = False
@@ -163,7 +162,7 @@ def _local(element: etree._Element) -> str:
     return str(element.tag).rpartition("}")[2]
 
 
-def _take(element: etree._Element, counts: Counts, unresolved: dict[str, list[int]]) -> None:
+def _take(element: etree._Element, counts: CaseTally, unresolved: dict[str, list[int]]) -> None:
     """One element of interest has ended: count a result, resolve a definition, then free what is done."""
     parent = element.getparent()
     if parent is None:
@@ -183,7 +182,7 @@ def _take(element: etree._Element, counts: Counts, unresolved: dict[str, list[in
         del parent[0]
 
 
-def _count(result: etree._Element, counts: Counts, unresolved: dict[str, list[int]]) -> None:
+def _count(result: etree._Element, counts: CaseTally, unresolved: dict[str, list[int]]) -> None:
     counts.duration += _seconds(result.get("duration"))
     outcome, source = _judge(result)
     if outcome is None or counts.full:
@@ -252,7 +251,7 @@ def _class_of(definition: etree._Element) -> str:
     return raw.split(",", 1)[0].strip()
 
 
-def _set_class(counts: Counts, indexes: list[int], classname: str) -> None:
+def _set_class(counts: CaseTally, indexes: list[int], classname: str) -> None:
     for index in indexes:
         case = counts.cases[index]
         counts.cases[index] = case.model_copy(
@@ -260,7 +259,7 @@ def _set_class(counts: Counts, indexes: list[int], classname: str) -> None:
         )
 
 
-def _resolve_classes(stream: IO[bytes], counts: Counts, unresolved: dict[str, list[int]]) -> None:
+def _resolve_classes(stream: IO[bytes], counts: CaseTally, unresolved: dict[str, list[int]]) -> None:
     """The second pass, for definitions written before their results: definitions only, stopping early."""
     try:
         for _, definition in stream_events(stream, events=("end",), tags=("{*}UnitTest",)):

@@ -33,14 +33,13 @@ from issueplan.model import (
     TestTotals,
     cap_text,
 )
+from issueplan.sources._case_tally import CaseTally, worst
 from issueplan.sources._dotnet import (
-    Counts,
     element_text,
     first_line,
     root_start,
     short_name,
     trace_location,
-    worst,
 )
 from issueplan.sources._junit_case import seconds
 from issueplan.sources._xml import (
@@ -98,7 +97,7 @@ class _Theory:
 
 
 def _read_stream(file: str, stream: IO[bytes]) -> FileResult:
-    counts = Counts()
+    counts = CaseTally()
     problems: list[Problem] = []
     pending: _Theory | None = None
     checked = False
@@ -159,7 +158,7 @@ def _check_root(file: str, element: etree._Element) -> Problem | None:
     return entity_problem(file, entities) if entities else None
 
 
-def _take_test(test: etree._Element, counts: Counts, pending: _Theory | None) -> _Theory:
+def _take_test(test: etree._Element, counts: CaseTally, pending: _Theory | None) -> _Theory:
     """Add one `<test>` row to the theory being read, or close that one and start a new test."""
     counts.duration += seconds(test.get("time"))
     parent = test.getparent()
@@ -181,7 +180,7 @@ def _take_test(test: etree._Element, counts: Counts, pending: _Theory | None) ->
     return _Theory(key, outcome, case)
 
 
-def _flush(counts: Counts, pending: _Theory | None) -> None:
+def _flush(counts: CaseTally, pending: _Theory | None) -> None:
     if pending is not None:
         counts.add(pending.outcome, pending.case)
 
