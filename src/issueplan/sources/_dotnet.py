@@ -7,22 +7,8 @@ import re
 
 from lxml import etree
 
-# An optional BOM, XML declaration, comments, PIs and DOCTYPE, then the root's start tag: name, attributes.
-_ROOT = re.compile(
-    rb"\A(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*<([A-Za-z_][\w.-]*)([^>]*)",
-    re.DOTALL,
-)
 # `   at Ns.Class.Method() in C:\src\File.cs:line 25` (the `in … :line N` part is there with PDBs only).
 _FRAME = re.compile(r"\sin (.+?):line (\d+)\s*$", re.MULTILINE)
-
-
-def root_start(head: bytes) -> tuple[bytes, bytes] | None:
-    """(name, attributes) of the root element's start tag in the first bytes of a file, or None."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # dotnet writes UTF-8, but Windows tools re-save reports as UTF-16: decoded for sniffing only.
-        head = head.decode("utf-16", errors="ignore").encode()
-    found = _ROOT.match(head.removeprefix(b"\xef\xbb\xbf"))
-    return (found.group(1), found.group(2)) if found else None
 
 
 def trace_location(trace: str) -> tuple[str | None, int | None]:

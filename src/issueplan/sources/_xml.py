@@ -109,3 +109,19 @@ def syntax_problem(file: str, error: etree.XMLSyntaxError, *, kept: str = "") ->
         column=column or None,
         message=f"XML parsing stopped{where}: {message}{kept}",
     )
+
+
+# An optional BOM, XML declaration, comments, PIs and DOCTYPE, then the root's start tag: name, attributes.
+_ROOT_START = re.compile(
+    rb"\A(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*<([A-Za-z_][\w.-]*)([^>]*)",
+    re.DOTALL,
+)
+
+
+def root_start(head: bytes) -> tuple[bytes, bytes] | None:
+    """(name, attributes) of the root element's start tag in the first bytes of a file, or None."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Producers write UTF-8, but Windows tools re-save reports as UTF-16: decoded for sniffing only.
+        head = head.decode("utf-16", errors="ignore").encode()
+    found = _ROOT_START.match(head.removeprefix(b"\xef\xbb\xbf"))
+    return (found.group(1), found.group(2)) if found else None

@@ -20,7 +20,6 @@ left out), sorted by class, name, file and line so that reordered test runs give
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import IO
 
@@ -34,6 +33,7 @@ from issueplan.sources._xml import (
     EventStream,
     declared_entities,
     entity_problem,
+    root_start,
     source_line,
     stream_events,
     syntax_problem,
@@ -44,18 +44,13 @@ CASE_CAP = 1000
 _SUITES = frozenset({"testsuites", "testsuite"})
 _TAGS = ("testsuites", "testsuite", "testcase")
 _INFINITY = math.inf
+
+
 # A root element named testsuites/testsuite after an optional BOM, XML declaration, comments, PIs and DOCTYPE.
-_JUNIT_HEAD = re.compile(
-    rb"\A(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*<testsuites?[\s/>]",
-    re.DOTALL,
-)
-
-
 def detect(head: bytes) -> bool:
     """True when the first bytes of a file are an XML prolog followed by a testsuites/testsuite root."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head.decode("utf-16", errors="ignore").encode()
-    return _JUNIT_HEAD.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
+    root = root_start(head)
+    return root is not None and root[0] in {b"testsuites", b"testsuite"}
 
 
 def read(path: Path) -> FileResult:

@@ -17,7 +17,6 @@ left out), sorted by class, name, file and line so that reordered test runs give
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import IO
 
@@ -30,6 +29,7 @@ from issueplan.sources._xml import (
     EventStream,
     declared_entities,
     entity_problem,
+    root_start,
     source_line,
     stream_events,
     syntax_problem,
@@ -39,19 +39,14 @@ FORMAT = "nunit"
 CASE_CAP = 1000
 _ROOTS = frozenset({"test-run", "test-results", "test-suite"})
 _TAGS = ("test-suite", "test-case")
+
+
 # A root element named test-run/test-results/test-suite after an optional BOM, XML declaration, comments, PIs
 # and DOCTYPE. No other format has these roots: JUnit's are `testsuites`/`testsuite`, TRX's `TestRun`.
-_NUNIT_HEAD = re.compile(
-    rb"\A(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*<test-(?:run|results|suite)[\s/>]",
-    re.DOTALL,
-)
-
-
 def detect(head: bytes) -> bool:
     """True when the first bytes of a file are an XML prolog followed by an NUnit root element."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head.decode("utf-16", errors="ignore").encode()
-    return _NUNIT_HEAD.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
+    root = root_start(head)
+    return root is not None and root[0] in {b"test-run", b"test-results", b"test-suite"}
 
 
 def read(path: Path) -> FileResult:

@@ -39,13 +39,13 @@ from issueplan.sources._case_tally import CaseTally, worst
 from issueplan.sources._dotnet import (
     element_text,
     first_line,
-    root_start,
     short_name,
     trace_location,
 )
 from issueplan.sources._xml import (
     declared_entities,
     entity_problem,
+    root_start,
     source_line,
     stream_events,
     syntax_problem,

@@ -37,7 +37,6 @@ from issueplan.sources._case_tally import CaseTally, worst
 from issueplan.sources._dotnet import (
     element_text,
     first_line,
-    root_start,
     short_name,
     trace_location,
 )
@@ -45,6 +44,7 @@ from issueplan.sources._junit_case import seconds
 from issueplan.sources._xml import (
     declared_entities,
     entity_problem,
+    root_start,
     source_line,
     stream_events,
     syntax_problem,
