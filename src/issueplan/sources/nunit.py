@@ -22,7 +22,7 @@ from typing import IO
 
 from lxml import etree
 
-from issueplan.model import Case, FileResult, Problem, TestTotals
+from issueplan.model import FileResult, Problem
 from issueplan.sources._nunit_case import suite_case
 from issueplan.sources._nunit_tally import Tally
 from issueplan.sources._xml import (
@@ -86,14 +86,8 @@ def _read_stream(file: str, stream: IO[bytes]) -> FileResult:
     return FileResult(
         file=file,
         format=FORMAT,
-        totals=TestTotals(
-            tests=tally.tests,
-            failures=tally.failures,
-            errors=tally.errors,
-            skipped=tally.skipped,
-            duration=round(tally.duration, 6),
-        ),
-        cases=tuple(sorted(tally.cases, key=_case_order)),
+        totals=tally.totals(),
+        cases=tally.sorted_cases(),
         problems=tuple(problems),
     )
 
@@ -169,10 +163,6 @@ def _release(element: etree._Element) -> None:
     while previous is not None and previous.tag in _TAGS:
         parent.remove(previous)
         previous = element.getprevious()
-
-
-def _case_order(case: Case) -> tuple[str, str, str, int, str]:
-    return (case.classname, case.name, case.file or "", case.line or 0, case.outcome.value)
 
 
 def _failed(file: str, *problems: Problem) -> FileResult:

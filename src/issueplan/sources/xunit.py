@@ -30,7 +30,6 @@ from issueplan.model import (
     CaseOutcome,
     FileResult,
     Problem,
-    TestTotals,
     cap_text,
 )
 from issueplan.sources._case_tally import CaseTally, worst
@@ -136,13 +135,7 @@ def _read_stream(file: str, stream: IO[bytes]) -> FileResult:
     return FileResult(
         file=file,
         format=FORMAT,
-        totals=TestTotals(
-            tests=counts.tests,
-            failures=counts.failures,
-            errors=counts.errors,
-            skipped=counts.skipped,
-            duration=round(counts.duration, 6),
-        ),
+        totals=counts.totals(),
         cases=counts.sorted_cases(),
         problems=tuple(problems),
     )
