@@ -12,6 +12,7 @@ import pytest
 
 from issueplan.model import FileResult, Severity
 from issueplan.sources import READERS, npm_audit, osv, pip_audit
+from report_checks import findings_digest
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "audit"
 REGEN = os.environ.get("ISSUEPLAN_REGEN_GOLDEN") == "1"
@@ -146,13 +147,6 @@ def test_every_audit_report_of_the_corpus_is_read_by_exactly_one_reader(corpus_d
         assert len(_detected(path)) == expected, (path.name, _detected(path))
 
 
-def _digest(result: FileResult) -> dict[str, Any]:
-    data = result.model_dump(mode="json")
-    data["findings_total"] = len(result.findings)
-    data["findings"] = data["findings"][:25]
-    return data
-
-
 def test_every_read_corpus_audit_has_a_golden(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(corpus_dir / "audit")
     missing = []
@@ -163,7 +157,7 @@ def test_every_read_corpus_audit_has_a_golden(corpus_dir: Path, monkeypatch: pyt
         golden = DATA / "corpus" / f"{path.name}.json"
         if REGEN:
             golden.parent.mkdir(parents=True, exist_ok=True)
-            digest = _digest(READERS[detected[0]].read(path))
+            digest = findings_digest(READERS[detected[0]].read(path))
             golden.write_text(json.dumps(digest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         elif not golden.exists():
             missing.append(path.name)
@@ -178,7 +172,7 @@ def test_corpus_audit_matches_its_golden(
     path = Path(golden.stem)
     expected = json.loads(golden.read_text(encoding="utf-8"))
     assert _detected(path)[:1] == [expected["format"]]
-    assert _digest(READERS[expected["format"]].read(path)) == expected
+    assert findings_digest(READERS[expected["format"]].read(path)) == expected
 
 
 @pytest.mark.parametrize(

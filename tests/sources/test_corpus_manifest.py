@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from issueplan.sources import HEAD_BYTES, READERS
+from report_checks import folder_rows
 
 # publish-unit-test-result-action counts a *test* once per distinct class and name (101); we count test
 # cases, as test-reporter's expectations for jest do (tests/sources/test_junit.py explains the conflict).
@@ -29,12 +30,8 @@ READ_FORMATS = {
 
 
 def _rows(corpus_dir: Path) -> list[list[str]]:
-    rows = []
-    for line in (corpus_dir / "MANIFEST.md").read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) >= 13 and cells[0].startswith("junit/") and cells[8]:
-            rows.append(cells)
-    return rows
+    """The junit/ rows that publish expected counts."""
+    return [cells for cells in folder_rows(corpus_dir, "junit").values() if cells[8]]
 
 
 def _reader_for(path: Path) -> str | None:

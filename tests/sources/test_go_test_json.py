@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from event_report_checks import (
+from issueplan.model import TRACE_CAP, CaseOutcome, FileResult
+from issueplan.sources import _ndjson, go_test_json
+from report_checks import (
     DATA,
     GOLDEN_SUFFIX,
     check_golden,
@@ -23,8 +25,6 @@ from event_report_checks import (
     inputs,
     other_readers,
 )
-from issueplan.model import TRACE_CAP, CaseOutcome, FileResult
-from issueplan.sources import _ndjson, go_test_json
 
 FORMAT = "go-test-json"
 LABEL = "Go test JSON (NDJSON)"

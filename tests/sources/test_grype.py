@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from issueplan.model import FileResult, Severity
+from issueplan.model import Severity
 from issueplan.sources import HEAD_BYTES, READERS, grype
+from report_checks import findings_digest
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CASES = DATA / "grype" / "cases"
@@ -44,13 +45,6 @@ def _inputs(corpus_dir: Path) -> list[Path]:
     return sorted((corpus_dir / "audit").glob("*grype*")) + sorted(CASES.glob("*.json"))
 
 
-def _digest(result: FileResult) -> dict[str, Any]:
-    data = result.model_dump(mode="json")
-    data["findings_total"] = len(result.findings)
-    data["findings"] = data["findings"][:25]
-    return data
-
-
 def test_every_input_has_a_golden(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     missing = []
     for path in _inputs(corpus_dir):
@@ -58,7 +52,7 @@ def test_every_input_has_a_golden(corpus_dir: Path, monkeypatch: pytest.MonkeyPa
         golden = GOLDEN / f"{path.name}.json"
         if REGEN:
             golden.parent.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(_digest(grype.read(Path(path.name))), indent=1, ensure_ascii=False)
+            text = json.dumps(findings_digest(grype.read(Path(path.name))), indent=1, ensure_ascii=False)
             golden.write_text(text + "\n", encoding="utf-8")
         elif not golden.exists():
             missing.append(path.name)
@@ -71,7 +65,7 @@ def test_inputs_match_their_goldens(corpus_dir: Path, monkeypatch: pytest.Monkey
     for path in inputs:
         monkeypatch.chdir(path.parent)
         expected = json.loads((GOLDEN / f"{path.name}.json").read_text(encoding="utf-8"))
-        assert _digest(grype.read(Path(path.name))) == expected, path.name
+        assert findings_digest(grype.read(Path(path.name))) == expected, path.name
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ import pytest
 
 from issueplan.model import CaseOutcome, FileResult
 from issueplan.sources import junit
+from report_checks import folder_rows, golden_text
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "junit"
 GOLDEN = sorted(DATA.glob("*.xml"))
@@ -28,9 +29,7 @@ COUNTS_OF_CASES = {"publish-unit-test-result-action_latex-utensils.xml": (109, 0
 
 
 def _golden_json(result: FileResult, path: Path) -> str:
-    data = json.loads(result.model_dump_json())
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    return text.replace(json.dumps(str(path))[1:-1], path.name)
+    return golden_text(result).replace(json.dumps(str(path))[1:-1], path.name)
 
 
 @pytest.mark.parametrize("path", GOLDEN, ids=[path.stem for path in GOLDEN])
@@ -44,12 +43,7 @@ def test_golden_dialects_read_as_recorded(path: Path) -> None:
 
 
 def _manifest_rows(corpus_dir: Path) -> dict[str, list[str]]:
-    rows: dict[str, list[str]] = {}
-    for line in (corpus_dir / "MANIFEST.md").read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if cells[0].startswith("junit/") and len(cells) >= 13:
-            rows[cells[0].removeprefix("junit/")] = cells
-    return rows
+    return folder_rows(corpus_dir, "junit")
 
 
 def test_every_corpus_file_is_read_or_rejected(corpus_dir: Path) -> None:

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from event_report_checks import (
+from issueplan.model import CaseOutcome, FileResult
+from issueplan.sources import mocha_json
+from report_checks import (
     DATA,
     GOLDEN_SUFFIX,
     check_golden,
@@ -21,8 +23,6 @@ from event_report_checks import (
     inputs,
     other_readers,
 )
-from issueplan.model import CaseOutcome, FileResult
-from issueplan.sources import mocha_json
 
 FORMAT = "mocha-json"
 LABEL = "Mocha JSON"

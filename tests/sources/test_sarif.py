@@ -13,10 +13,10 @@ import pytest
 
 from issueplan.model import FileResult, Severity
 from issueplan.sources import READERS, sarif
+from report_checks import findings_digest
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "sarif"
 REGEN = os.environ.get("ISSUEPLAN_REGEN_GOLDEN") == "1"
-SAMPLE = 25
 
 
 def _log(*results: dict[str, Any], rules: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -192,13 +192,6 @@ def test_oversized_log_is_not_read(tmp_path: Path) -> None:
     assert "larger than 100 MiB" in sarif.read(path).problems[0].message
 
 
-def _digest(result: FileResult) -> dict[str, Any]:
-    data = result.model_dump(mode="json")
-    data["findings_total"] = len(result.findings)
-    data["findings"] = data["findings"][:SAMPLE]
-    return data
-
-
 def _corpus_files(corpus_dir: Path) -> list[Path]:
     return sorted(p for p in (corpus_dir / "sarif").iterdir() if p.is_file())
 
@@ -216,7 +209,7 @@ def test_every_corpus_sarif_is_detected_and_has_a_golden(
             golden.parent.mkdir(parents=True, exist_ok=True)
             result = sarif.read(Path(path.name))
             golden.write_text(
-                json.dumps(_digest(result), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+                json.dumps(findings_digest(result), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
             )
         elif not golden.exists():
             missing.append(path.name)
@@ -229,7 +222,7 @@ def test_corpus_sarif_matches_its_golden(
 ) -> None:
     monkeypatch.chdir(corpus_dir / "sarif")
     result = sarif.read(Path(golden.stem))
-    assert _digest(result) == json.loads(golden.read_text(encoding="utf-8"))
+    assert findings_digest(result) == json.loads(golden.read_text(encoding="utf-8"))
 
 
 def test_corpus_counts_agree_with_the_manifest(corpus_dir: Path) -> None:

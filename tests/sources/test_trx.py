@@ -15,6 +15,7 @@ import pytest
 
 from issueplan.model import CaseOutcome, FileResult
 from issueplan.sources import HEAD_BYTES, READERS, trx
+from report_checks import folder_rows, golden_text
 
 TESTS = Path(__file__).resolve().parent.parent
 DATA = TESTS / "data" / "trx"
@@ -24,9 +25,7 @@ NAMESPACE = 'xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010"'
 
 
 def _golden_json(result: FileResult, path: Path) -> str:
-    data = json.loads(result.model_dump_json())
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    return text.replace(json.dumps(str(path))[1:-1], path.name)
+    return golden_text(result).replace(json.dumps(str(path))[1:-1], path.name)
 
 
 @pytest.mark.parametrize("path", GOLDEN, ids=[path.stem for path in GOLDEN])
@@ -40,12 +39,7 @@ def test_golden_files_read_as_recorded(path: Path) -> None:
 
 
 def _manifest_rows(corpus_dir: Path) -> dict[str, list[str]]:
-    rows: dict[str, list[str]] = {}
-    for line in (corpus_dir / "MANIFEST.md").read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) >= 13 and cells[0].startswith("junit/"):
-            rows[cells[0].removeprefix("junit/")] = cells
-    return rows
+    return folder_rows(corpus_dir, "junit")
 
 
 def test_corpus_counts_match_the_manifest(corpus_dir: Path) -> None:

@@ -1,5 +1,5 @@
-"""What the Mocha JSON, go test -json and Dart JSON reader tests share: golden files, the corpus manifest
-rows of a format, and the detection sweep over every file we have.
+"""What the reader tests share: golden files, the corpus manifest's rows, the digest of a findings result,
+and the detection sweep over every file we have.
 
 Golden files: tests/data/<format>/<name>.<ext> beside <name>.expected.json (the inputs are JSON too, hence the
 suffix); the corpus files' goldens are tests/data/<format>/corpus/<file>.expected.json. After a deliberate
@@ -42,6 +42,15 @@ def check_golden(result: FileResult, golden: Path) -> None:
     assert actual == golden.read_text(encoding="utf-8")
 
 
+def findings_digest(result: FileResult) -> dict[str, Any]:
+    """A findings result for a golden file: the first 25 findings and their total (a 1,768-result SARIF stays
+    a reviewable golden)."""
+    data = result.model_dump(mode="json")
+    data["findings_total"] = len(result.findings)
+    data["findings"] = data["findings"][:25]
+    return data
+
+
 def manifest_rows(corpus_dir: Path) -> dict[str, list[str]]:
     """Every data row of MANIFEST.md by its path (`junit/x.json`): format [1], expected counts [8:12]."""
     rows: dict[str, list[str]] = {}
@@ -50,6 +59,13 @@ def manifest_rows(corpus_dir: Path) -> dict[str, list[str]]:
         if len(cells) >= 13 and "/" in cells[0] and not cells[0].startswith("-"):
             rows[cells[0]] = cells
     return rows
+
+
+def folder_rows(corpus_dir: Path, folder: str) -> dict[str, list[str]]:
+    """The rows of one corpus folder, by file name (`junit/x.xml` → `x.xml`)."""
+    prefix = f"{folder}/"
+    rows = manifest_rows(corpus_dir).items()
+    return {path.removeprefix(prefix): cells for path, cells in rows if path.startswith(prefix)}
 
 
 def format_rows(corpus_dir: Path, label: str) -> dict[str, list[str]]:
