@@ -1,4 +1,7 @@
-"""Shared fixtures. `shared_dir` points at ../shared (the corpus, the seed, GitHub's API description)."""
+"""Shared fixtures. The suite needs nothing outside the project: the seed scenario, GitHub's API description
+and the readers' sample reports are copies under tests/data/ (each folder's README says where from).
+`shared_dir` points at ../shared (or $ISSUEPLAN_SHARED) for the extra tests that need the whole corpus and
+its MANIFEST; without it they skip with a reason."""
 
 from __future__ import annotations
 
@@ -41,8 +44,9 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def seed_dir(shared_dir: Path) -> Path:
-    return shared_dir / "seed"
+def seed_dir() -> Path:
+    """The project's copy of the seed (tests/data/seed/scenario: results, outcomes, workspace)."""
+    return DATA / "seed"
 
 
 @pytest.fixture(scope="session")
