@@ -12,7 +12,7 @@ import pytest
 
 from issueplan.model import Severity
 from issueplan.sources import HEAD_BYTES, READERS, grype
-from report_checks import findings_digest
+from report_checks import every_file, findings_digest
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CASES = DATA / "grype" / "cases"
@@ -129,10 +129,9 @@ def test_detect_claims_only_grype_reports(shared_dir: Path) -> None:
     """Over every file of the corpus and of tests/data, only Grype JSON reports are claimed (Grype's SARIF
     belongs to the SARIF reader)."""
     claimed = set()
-    for root in (shared_dir / "corpus", DATA):
-        for path in root.rglob("*"):
-            if path.is_file() and grype.detect(path.read_bytes()[:HEAD_BYTES]):
-                claimed.add(path)
+    for path in every_file(shared_dir / "corpus"):
+        if grype.detect(path.read_bytes()[:HEAD_BYTES]):
+            claimed.add(path)
     assert claimed == set(_inputs(shared_dir / "corpus"))
 
 

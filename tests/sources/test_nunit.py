@@ -23,6 +23,7 @@ import pytest
 import issueplan.sources
 from issueplan.model import MESSAGE_CAP, CaseOutcome, FileResult
 from issueplan.sources import nunit
+from report_checks import own_files
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GOLDEN = sorted((DATA / "nunit").glob("*.xml"))
@@ -100,7 +101,7 @@ def test_every_corpus_report_of_ours_is_read_and_nothing_else_claimed(corpus_dir
     """Detection is by content: every NUnit file of the corpus, and no other file of it or of tests/data."""
     rows = _formats(corpus_dir)
     files = [path for path in sorted(corpus_dir.rglob("*")) if path.is_file() and path.name != "MANIFEST.md"]
-    files += [path for path in sorted(DATA.rglob("*")) if path.is_file()]
+    files += own_files()
     claimed = 0
     for path in files:
         relative = str(path.relative_to(corpus_dir)) if path.is_relative_to(corpus_dir) else None

@@ -12,7 +12,7 @@ import pytest
 
 from issueplan.model import Severity
 from issueplan.sources import HEAD_BYTES, READERS, trivy
-from report_checks import findings_digest
+from report_checks import every_file, findings_digest
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CASES = DATA / "trivy" / "cases"
@@ -140,10 +140,9 @@ def test_fingerprint_is_tool_package_version_advisory(tmp_path: Path) -> None:
 def test_detect_claims_only_trivy_reports(shared_dir: Path) -> None:
     """Over every file of the corpus and of tests/data, only Trivy JSON reports are claimed."""
     claimed = set()
-    for root in (shared_dir / "corpus", DATA):
-        for path in root.rglob("*"):
-            if path.is_file() and trivy.detect(path.read_bytes()[:HEAD_BYTES]):
-                claimed.add(path)
+    for path in every_file(shared_dir / "corpus"):
+        if trivy.detect(path.read_bytes()[:HEAD_BYTES]):
+            claimed.add(path)
     assert claimed == set(_inputs(shared_dir / "corpus"))
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from issueplan.model import CaseOutcome, FileResult
 from issueplan.sources import HEAD_BYTES, READERS, trx
-from report_checks import folder_rows, golden_text
+from report_checks import every_file, folder_rows, golden_text
 
 TESTS = Path(__file__).resolve().parent.parent
 DATA = TESTS / "data" / "trx"
@@ -75,7 +75,7 @@ def _is_trx(path: Path, corpus_rows: dict[str, list[str]]) -> bool:
 
 def test_detect_claims_trx_files_only_and_no_other_reader_claims_them(corpus_dir: Path) -> None:
     rows = _manifest_rows(corpus_dir)
-    files = [p for p in [*corpus_dir.rglob("*"), *(TESTS / "data").rglob("*")] if p.is_file()]
+    files = every_file(corpus_dir)
     claimed = 0
     for path in files:
         head = path.read_bytes()[:HEAD_BYTES]
