@@ -39,7 +39,7 @@ def _shared() -> Path:
 def shared_dir() -> Path:
     shared = _shared()
     if not shared.is_dir():
-        pytest.skip(f"{shared} is absent: the shared corpus/seed/API description are not on this machine")
+        pytest.skip(f"{shared} is absent: this extra test reads the whole development corpus or its MANIFEST")
     return shared
 
 
@@ -52,6 +52,24 @@ def seed_dir() -> Path:
 @pytest.fixture(scope="session")
 def corpus_dir(shared_dir: Path) -> Path:
     return shared_dir / "corpus"
+
+
+@pytest.fixture
+def corpus_report(request: pytest.FixtureRequest) -> Callable[[str, str], Path]:
+    """`find(folder, corpus_path)`: a corpus report, e.g. `find("sarif", "sarif/x.sarif")` — the project's
+    verbatim copy `tests/data/<folder>/samples/<name>` when it keeps one (files up to 64 KiB), else the
+    corpus's own file, which skips the test when ../shared is absent."""
+
+    def find(folder: str, corpus_path: str) -> Path:
+        copy = DATA / folder / "samples" / Path(corpus_path).name
+        if copy.is_file():
+            return copy
+        if not _shared().is_dir():
+            pytest.skip(f"{corpus_path} is kept only in the corpus (over 64 KiB), and {_shared()} is absent")
+        corpus: Path = request.getfixturevalue("corpus_dir")
+        return corpus / corpus_path
+
+    return find
 
 
 # --- the fake GitHub (tracker/sandbox), checked against GitHub's OpenAPI description ----------------------

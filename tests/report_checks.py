@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ REGENERATE = os.environ.get("ISSUEPLAN_REGEN_GOLDEN") == "1"
 GOLDEN_SUFFIX = ".expected.json"
 # tests/data/<format>/samples/: verbatim copies of corpus files, so the golden tests run without the corpus
 SAMPLES = "samples"
+# the `corpus_report` fixture (conftest.py): (folder, corpus path) -> the project's copy, else the corpus's
+CorpusReport = Callable[[str, str], Path]
 
 
 def inputs(fmt: str) -> list[Path]:

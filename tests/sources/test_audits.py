@@ -12,7 +12,7 @@ import pytest
 
 from issueplan.model import FileResult, Severity
 from issueplan.sources import READERS, npm_audit, osv, pip_audit
-from report_checks import findings_digest
+from report_checks import CorpusReport, findings_digest
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "audit"
 REGEN = os.environ.get("ISSUEPLAN_REGEN_GOLDEN") == "1"
@@ -87,8 +87,8 @@ def test_npm_v2_reports_advisories_on_the_package_that_carries_them(tmp_path: Pa
     )
 
 
-def test_npm_error_payload_is_a_problem_and_no_scan(corpus_dir: Path) -> None:
-    result = npm_audit.read(corpus_dir / "audit/django-DefectDojo_npm_audit_empty_with_error.json")
+def test_npm_error_payload_is_a_problem_and_no_scan(corpus_report: CorpusReport) -> None:
+    result = npm_audit.read(corpus_report("audit", "audit/django-DefectDojo_npm_audit_empty_with_error.json"))
     assert result.scans == ()
     assert "ENOAUDIT" in result.problems[0].message
 
@@ -166,9 +166,9 @@ def test_every_read_corpus_audit_has_a_golden(corpus_dir: Path, monkeypatch: pyt
 
 @pytest.mark.parametrize("golden", sorted((DATA / "corpus").glob("*.json")), ids=lambda p: p.stem)
 def test_corpus_audit_matches_its_golden(
-    corpus_dir: Path, golden: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_report: CorpusReport, golden: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(corpus_dir / "audit")
+    monkeypatch.chdir(corpus_report("audit", f"audit/{golden.stem}").parent)
     path = Path(golden.stem)
     expected = json.loads(golden.read_text(encoding="utf-8"))
     assert _detected(path)[:1] == [expected["format"]]
@@ -189,9 +189,9 @@ def test_corpus_audit_matches_its_golden(
         ("osv-scanner_machinejson_no-sources.json", 0),
     ],
 )
-def test_finding_counts_agree_with_the_manifest(corpus_dir: Path, name: str, count: int) -> None:
+def test_finding_counts_agree_with_the_manifest(corpus_report: CorpusReport, name: str, count: int) -> None:
     """Manifest observations: pip-audit vulns, npm v1 advisories, OSV groups."""
-    path = corpus_dir / "audit" / name
+    path = corpus_report("audit", f"audit/{name}")
     result = READERS[_detected(path)[0]].read(path)
     assert len(result.findings) == count
     assert [s.findings for s in result.scans] == [count]

@@ -12,6 +12,7 @@ import pytest
 
 from issueplan.model import FileResult, Severity
 from issueplan.sources import READERS, cargo_audit
+from report_checks import CorpusReport
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cargo-audit"
 REGEN = os.environ.get("ISSUEPLAN_REGEN_GOLDEN") == "1"
@@ -142,9 +143,9 @@ def test_every_corpus_file_has_a_golden(corpus_dir: Path, monkeypatch: pytest.Mo
 
 @pytest.mark.parametrize("golden", sorted(DATA.glob("*.json")), ids=lambda p: p.stem)
 def test_corpus_file_matches_its_golden(
-    corpus_dir: Path, golden: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_report: CorpusReport, golden: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(corpus_dir / "audit")
+    monkeypatch.chdir(corpus_report("cargo-audit", f"audit/{golden.stem}").parent)
     expected = json.loads(golden.read_text(encoding="utf-8"))
     assert _digest(cargo_audit.read(Path(golden.stem))) == expected
 
@@ -157,7 +158,7 @@ def test_corpus_file_matches_its_golden(
         ("django-DefectDojo_cargo_audit_no_findings.json", 0),
     ],
 )
-def test_finding_counts_agree_with_the_manifest(corpus_dir: Path, name: str, count: int) -> None:
-    result = cargo_audit.read(corpus_dir / "audit" / name)
+def test_finding_counts_agree_with_the_manifest(corpus_report: CorpusReport, name: str, count: int) -> None:
+    result = cargo_audit.read(corpus_report("cargo-audit", f"audit/{name}"))
     assert len(result.findings) == count
     assert [s.findings for s in result.scans] == [count]

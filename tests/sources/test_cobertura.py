@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from issueplan.sources import READERS, cobertura
+from report_checks import CorpusReport
 
 REPORT = """<?xml version="1.0" ?>
 <!DOCTYPE coverage SYSTEM "{dtd}">
@@ -100,7 +101,7 @@ def test_corpus_totals_agree_with_the_manifest(corpus_dir: Path) -> None:
 @pytest.mark.parametrize(
     "name", ["coverage-reporter_cobertura-coverage.xml", "coverage-reporter_cobertura.xml"]
 )
-def test_corpus_placeholder_and_malformed_files_are_problems(corpus_dir: Path, name: str) -> None:
-    result = cobertura.read(corpus_dir / "coverage" / name)
+def test_corpus_placeholder_and_malformed_files_are_problems(corpus_report: CorpusReport, name: str) -> None:
+    result = cobertura.read(corpus_report("cobertura", f"coverage/{name}"))
     assert result.coverage is None
     assert result.problems[0].file.endswith(name)

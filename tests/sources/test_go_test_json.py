@@ -16,6 +16,7 @@ from issueplan.sources import _ndjson, go_test_json
 from report_checks import (
     DATA,
     GOLDEN_SUFFIX,
+    CorpusReport,
     check_golden,
     claimed_by,
     counts_of,
@@ -56,8 +57,10 @@ def test_corpus_files_read_as_recorded_and_counted_as_the_manifest_says(
     assert checked == 1
 
 
-def test_the_skip_sample_agrees_with_the_junit_report_go_junit_report_made_of_it(corpus_dir: Path) -> None:
-    result = go_test_json.read(corpus_dir / "junit" / "go-junit-report_107-skip.gojson.txt")
+def test_the_skip_sample_agrees_with_the_junit_report_go_junit_report_made_of_it(
+    corpus_report: CorpusReport,
+) -> None:
+    result = go_test_json.read(corpus_report("go-test-json", "junit/go-junit-report_107-skip.gojson.txt"))
     assert result.totals is not None
     assert (result.totals.tests, result.totals.skipped) == (2, 2)
 

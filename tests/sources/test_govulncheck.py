@@ -12,6 +12,7 @@ import pytest
 
 from issueplan.model import FileResult, Severity
 from issueplan.sources import READERS, govulncheck
+from report_checks import CorpusReport
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "govulncheck"
 REGEN = os.environ.get("ISSUEPLAN_REGEN_GOLDEN") == "1"
@@ -191,9 +192,9 @@ def test_every_corpus_file_has_a_golden(corpus_dir: Path, monkeypatch: pytest.Mo
 
 @pytest.mark.parametrize("golden", sorted(DATA.glob("*.json")), ids=lambda p: p.stem)
 def test_corpus_file_matches_its_golden(
-    corpus_dir: Path, golden: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_report: CorpusReport, golden: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(corpus_dir / "audit")
+    monkeypatch.chdir(corpus_report("govulncheck", f"audit/{golden.stem}").parent)
     expected = json.loads(golden.read_text(encoding="utf-8"))
     assert _digest(govulncheck.read(Path(golden.stem))) == expected
 
@@ -210,14 +211,16 @@ def test_corpus_file_matches_its_golden(
         ("django-DefectDojo_govulncheck_issue_14642.json", 40),
     ],
 )
-def test_finding_counts_agree_with_the_manifest(corpus_dir: Path, name: str, count: int) -> None:
-    result = govulncheck.read(corpus_dir / "audit" / name)
+def test_finding_counts_agree_with_the_manifest(corpus_report: CorpusReport, name: str, count: int) -> None:
+    result = govulncheck.read(corpus_report("govulncheck", f"audit/{name}"))
     assert len(result.findings) == count
     assert [s.findings for s in result.scans] == [count]
 
 
-def test_issue_14642_levels(corpus_dir: Path) -> None:
-    result = govulncheck.read(corpus_dir / "audit" / "django-DefectDojo_govulncheck_issue_14642.json")
+def test_issue_14642_levels(corpus_report: CorpusReport) -> None:
+    result = govulncheck.read(
+        corpus_report("govulncheck", "audit/django-DefectDojo_govulncheck_issue_14642.json")
+    )
     levels = [f.severity for f in result.findings]
     assert (levels.count(Severity.HIGH), levels.count(Severity.MEDIUM), levels.count(Severity.LOW)) == (
         22,

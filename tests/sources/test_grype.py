@@ -12,7 +12,7 @@ import pytest
 
 from issueplan.model import Severity
 from issueplan.sources import HEAD_BYTES, READERS, grype
-from report_checks import every_file, findings_digest
+from report_checks import CorpusReport, every_file, findings_digest
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CASES = DATA / "grype" / "cases"
@@ -59,13 +59,16 @@ def test_every_input_has_a_golden(corpus_dir: Path, monkeypatch: pytest.MonkeyPa
     assert missing == [], "regenerate with ISSUEPLAN_REGEN_GOLDEN=1"
 
 
-def test_inputs_match_their_goldens(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    inputs = _inputs(corpus_dir)
-    assert len(inputs) >= 4
-    for path in inputs:
-        monkeypatch.chdir(path.parent)
-        expected = json.loads((GOLDEN / f"{path.name}.json").read_text(encoding="utf-8"))
-        assert findings_digest(grype.read(Path(path.name))) == expected, path.name
+@pytest.mark.parametrize("golden", sorted(GOLDEN.glob("*.json")), ids=lambda p: p.stem)
+def test_inputs_match_their_goldens(
+    corpus_report: CorpusReport, golden: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each golden against its input: a hand-made case, or a corpus report (the project's copy if kept)."""
+    name = golden.name.removesuffix(".json")
+    path = CASES / name if (CASES / name).is_file() else corpus_report("grype", f"audit/{name}")
+    monkeypatch.chdir(path.parent)
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    assert findings_digest(grype.read(Path(path.name))) == expected, path.name
 
 
 @pytest.mark.parametrize(
@@ -77,8 +80,8 @@ def test_inputs_match_their_goldens(corpus_dir: Path, monkeypatch: pytest.Monkey
         ("grype_TestJsonImgsPresenter.json", 2),
     ],
 )
-def test_finding_counts_agree_with_the_manifest(corpus_dir: Path, name: str, count: int) -> None:
-    result = grype.read(corpus_dir / "audit" / name)
+def test_finding_counts_agree_with_the_manifest(corpus_report: CorpusReport, name: str, count: int) -> None:
+    result = grype.read(corpus_report("grype", f"audit/{name}"))
     assert result.problems == ()
     assert len(result.findings) == count
     assert [(s.tool, s.findings) for s in result.scans] == [("grype", count)]
@@ -110,8 +113,8 @@ def test_severity_falls_back_to_cvss_then_medium(tmp_path: Path) -> None:
     assert [f.severity for f in grype.read(path).findings] == [Severity.CRITICAL, Severity.MEDIUM]
 
 
-def test_unversioned_grype_has_no_tool_version(corpus_dir: Path) -> None:
-    result = grype.read(corpus_dir / "audit" / "grype_TestJsonImgsPresenter.json")
+def test_unversioned_grype_has_no_tool_version(corpus_report: CorpusReport) -> None:
+    result = grype.read(corpus_report("grype", "audit/grype_TestJsonImgsPresenter.json"))
     assert {f.tool_version for f in result.findings} == {None}  # the descriptor says "[not provided]"
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from issueplan.model import CaseOutcome, FileResult
 from issueplan.sources import junit
-from report_checks import folder_rows, golden_text
+from report_checks import CorpusReport, folder_rows, golden_text
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "junit"
 GOLDEN = sorted(DATA.glob("*.xml"))
@@ -80,8 +80,8 @@ def test_corpus_counts_match_the_manifest(corpus_dir: Path) -> None:
     assert checked >= 25, "the manifest parsing lost its rows"
 
 
-def test_corpus_parse_errors_are_problems_with_the_line(corpus_dir: Path) -> None:
-    result = junit.read(corpus_dir / "junit" / "publish-unit-test-result-action_corrupt-xml.xml")
+def test_corpus_parse_errors_are_problems_with_the_line(corpus_report: CorpusReport) -> None:
+    result = junit.read(corpus_report("junit", "junit/publish-unit-test-result-action_corrupt-xml.xml"))
     assert [(problem.line, "Premature end of data" in problem.message) for problem in result.problems] == [
         (11, True)
     ]
@@ -89,8 +89,8 @@ def test_corpus_parse_errors_are_problems_with_the_line(corpus_dir: Path) -> Non
     assert result.totals.tests == 1
 
 
-def test_non_junit_root_is_a_problem_not_a_report(corpus_dir: Path) -> None:
-    result = junit.read(corpus_dir / "junit" / "publish-unit-test-result-action_non-junit.xml")
+def test_non_junit_root_is_a_problem_not_a_report(corpus_report: CorpusReport) -> None:
+    result = junit.read(corpus_report("junit", "junit/publish-unit-test-result-action_non-junit.xml"))
     assert result.totals is None
     assert "not a JUnit report: the root element is <suites>" in result.problems[0].message
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from issueplan.sources import READERS, lcov
+from report_checks import CorpusReport
 
 TRACE = """TN:
 SF:src\\a.c
@@ -90,12 +91,12 @@ def test_corpus_sums_agree_with_the_manifest(corpus_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("case", ["instantiations_instantiations", "no_coverage_no_coverage", "real1_all"])
-def test_cargo_llvm_cov_expected_line_totals(corpus_dir: Path, case: str) -> None:
-    summary = (corpus_dir / f"coverage/expected/cargo-llvm-cov_{case}.summary.txt").read_text(
-        encoding="utf-8"
-    )
+def test_cargo_llvm_cov_expected_line_totals(corpus_report: CorpusReport, case: str) -> None:
+    """cargo-llvm-cov's own expected `llvm-cov report` table (kept beside the samples, in expected/)."""
+    report = corpus_report("lcov", f"coverage/cargo-llvm-cov_{case}.lcov.info")
+    summary = (report.parent / "expected" / f"cargo-llvm-cov_{case}.summary.txt").read_text(encoding="utf-8")
     total = next(line.split() for line in summary.splitlines() if line.startswith("TOTAL"))
     lines, missed = int(total[7]), int(total[8])  # the Lines and Missed Lines columns
-    coverage = lcov.read(corpus_dir / f"coverage/cargo-llvm-cov_{case}.lcov.info").coverage
+    coverage = lcov.read(report).coverage
     assert coverage is not None
     assert (coverage.lines_valid, coverage.lines_valid - coverage.lines_covered) == (lines, missed)

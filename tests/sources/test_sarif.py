@@ -13,7 +13,7 @@ import pytest
 
 from issueplan.model import FileResult, Severity
 from issueplan.sources import READERS, sarif
-from report_checks import findings_digest
+from report_checks import CorpusReport, findings_digest
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "sarif"
 REGEN = os.environ.get("ISSUEPLAN_REGEN_GOLDEN") == "1"
@@ -218,9 +218,9 @@ def test_every_corpus_sarif_is_detected_and_has_a_golden(
 
 @pytest.mark.parametrize("golden", sorted((DATA / "corpus").glob("*.json")), ids=lambda p: p.stem)
 def test_corpus_sarif_matches_its_golden(
-    corpus_dir: Path, golden: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_report: CorpusReport, golden: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(corpus_dir / "sarif")
+    monkeypatch.chdir(corpus_report("sarif", f"sarif/{golden.stem}").parent)
     result = sarif.read(Path(golden.stem))
     assert findings_digest(result) == json.loads(golden.read_text(encoding="utf-8"))
 

@@ -12,7 +12,7 @@ import pytest
 
 from issueplan.model import Severity
 from issueplan.sources import HEAD_BYTES, READERS, trivy
-from report_checks import every_file, findings_digest
+from report_checks import CorpusReport, every_file, findings_digest
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CASES = DATA / "trivy" / "cases"
@@ -52,13 +52,16 @@ def test_every_input_has_a_golden(corpus_dir: Path, monkeypatch: pytest.MonkeyPa
     assert missing == [], "regenerate with ISSUEPLAN_REGEN_GOLDEN=1"
 
 
-def test_inputs_match_their_goldens(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    inputs = _inputs(corpus_dir)
-    assert len(inputs) >= 7
-    for path in inputs:
-        monkeypatch.chdir(path.parent)
-        expected = json.loads((GOLDEN / f"{path.name}.json").read_text(encoding="utf-8"))
-        assert findings_digest(trivy.read(Path(path.name))) == expected, path.name
+@pytest.mark.parametrize("golden", sorted(GOLDEN.glob("*.json")), ids=lambda p: p.stem)
+def test_inputs_match_their_goldens(
+    corpus_report: CorpusReport, golden: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each golden against its input: a hand-made case, or a corpus report (the project's copy if kept)."""
+    name = golden.name.removesuffix(".json")
+    path = CASES / name if (CASES / name).is_file() else corpus_report("trivy", f"audit/{name}")
+    monkeypatch.chdir(path.parent)
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    assert findings_digest(trivy.read(Path(path.name))) == expected, path.name
 
 
 @pytest.mark.parametrize(
@@ -75,22 +78,24 @@ def test_inputs_match_their_goldens(corpus_dir: Path, monkeypatch: pytest.Monkey
         ("trivy_poetry.json", 1),
     ],
 )
-def test_finding_counts_agree_with_the_manifest(corpus_dir: Path, name: str, count: int) -> None:
-    result = trivy.read(corpus_dir / "audit" / name)
+def test_finding_counts_agree_with_the_manifest(corpus_report: CorpusReport, name: str, count: int) -> None:
+    result = trivy.read(corpus_report("trivy", f"audit/{name}"))
     assert result.problems == ()
     assert len(result.findings) == count
     assert [(s.tool, s.findings) for s in result.scans] == [("trivy", count)]
 
 
-def test_one_package_in_several_targets_is_one_finding_naming_them(corpus_dir: Path) -> None:
-    result = trivy.read(corpus_dir / "audit" / "trivy_gomod.json")
+def test_one_package_in_several_targets_is_one_finding_naming_them(corpus_report: CorpusReport) -> None:
+    result = trivy.read(corpus_report("trivy", "audit/trivy_gomod.json"))
     (finding,) = [f for f in result.findings if f.rule_id == "GMS-2022-20"]
     assert finding.path == "go.mod"
     assert finding.message.endswith("(in go.mod, submod/go.mod, submod2/go.mod)")
 
 
-def test_os_packages_have_no_path_and_language_packages_have_their_manifest(corpus_dir: Path) -> None:
-    result = trivy.read(corpus_dir / "audit" / "django-DefectDojo_trivy_scheme_2_many_vulns.json")
+def test_os_packages_have_no_path_and_language_packages_have_their_manifest(
+    corpus_report: CorpusReport,
+) -> None:
+    result = trivy.read(corpus_report("trivy", "audit/django-DefectDojo_trivy_scheme_2_many_vulns.json"))
     paths = {f.package: f.path for f in result.findings}
     assert paths["libbz2"] is None  # its target is the image "teamdojo:latest (alpine 3.9.4)"
     assert paths["org.apache.commons:commons-compress"] == "app/libs/commons-compress-1.14.jar"

@@ -12,6 +12,7 @@ import pytest
 
 from issueplan.model import FileResult, Severity
 from issueplan.sources import READERS, yarn_audit
+from report_checks import CorpusReport
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "yarn-audit"
 REGEN = os.environ.get("ISSUEPLAN_REGEN_GOLDEN") == "1"
@@ -172,9 +173,9 @@ def test_every_corpus_file_has_a_golden(corpus_dir: Path, monkeypatch: pytest.Mo
 
 @pytest.mark.parametrize("golden", sorted(DATA.glob("*.json")), ids=lambda p: p.stem)
 def test_corpus_file_matches_its_golden(
-    corpus_dir: Path, golden: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_report: CorpusReport, golden: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(corpus_dir / "audit")
+    monkeypatch.chdir(corpus_report("yarn-audit", f"audit/{golden.stem}").parent)
     expected = json.loads(golden.read_text(encoding="utf-8"))
     assert _digest(yarn_audit.read(Path(golden.stem))) == expected
 
@@ -197,15 +198,15 @@ def test_corpus_file_matches_its_golden(
         ("audit-ci_yarn-4-workspace_output.json", 3),
     ],
 )
-def test_finding_counts_agree_with_the_manifest(corpus_dir: Path, name: str, count: int) -> None:
+def test_finding_counts_agree_with_the_manifest(corpus_report: CorpusReport, name: str, count: int) -> None:
     """Manifest observations: auditAdvisory lines (yarn 1), `?` lines (yarn 4)."""
-    result = yarn_audit.read(corpus_dir / "audit" / name)
+    result = yarn_audit.read(corpus_report("yarn-audit", f"audit/{name}"))
     assert len(result.findings) == count
     assert [s.findings for s in result.scans] == [count]
 
 
-def test_yarn_4_empty_output_is_not_a_scan(corpus_dir: Path) -> None:
+def test_yarn_4_empty_output_is_not_a_scan(corpus_report: CorpusReport) -> None:
     """yarn 4 prints nothing for a clean project, and nothing when it crashes: they cannot be told apart."""
-    result = yarn_audit.read(corpus_dir / "audit" / "audit-ci_yarn-4-workspace-empty_output.json")
+    result = yarn_audit.read(corpus_report("yarn-audit", "audit/audit-ci_yarn-4-workspace-empty_output.json"))
     assert result.scans == ()
     assert result.problems
