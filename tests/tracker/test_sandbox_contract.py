@@ -13,6 +13,10 @@ from openapi_spec_validator import validate
 from issueplan.tracker.sandbox import Exchange, FakeGitHub
 
 ORIGIN = "http://127.0.0.1:8080"
+# the project's copy of GitHub's description (tests/data/github-api/README.md), as conftest.py loads it
+GITHUB_API_DESCRIPTION = (
+    Path(__file__).resolve().parents[1] / "data" / "github-api" / "openapi-issues-subset.json"
+)
 Check = Callable[[str, list[Exchange]], list[str]]
 
 
@@ -38,10 +42,8 @@ def exchange(**changes: Any) -> Exchange:
     return Exchange(**{**base, **changes})
 
 
-def test_the_api_description_is_valid_openapi(shared_dir: Path) -> None:
-    validate(
-        json.loads((shared_dir / "github-api" / "openapi-issues-subset.json").read_text(encoding="utf-8"))
-    )
+def test_the_api_description_is_valid_openapi() -> None:
+    validate(json.loads(GITHUB_API_DESCRIPTION.read_text(encoding="utf-8")))
 
 
 def test_a_well_formed_exchange_passes(contract_problems: Check) -> None:

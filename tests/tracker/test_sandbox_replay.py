@@ -17,6 +17,8 @@ from issueplan.tracker.sandbox import FakeGitHub
 # Scenarios about endpoints the fake serves; `rename-repository` (PATCH /repos, 301/307) is out of its scope.
 SCENARIOS = ("add-labels-to-issue", "errors", "get-repository", "labels", "lock-issue", "paginate-issues")
 OWNER = "octokit-fixture-org"
+# octokit/fixtures 23.1.2 (MIT), copied unchanged: tests/data/github-api/README.md
+RECORDINGS = Path(__file__).resolve().parents[1] / "data" / "github-api" / "octokit-fixtures"
 
 
 def keys(body: Any) -> set[str]:
@@ -25,8 +27,8 @@ def keys(body: Any) -> set[str]:
     return set(body) if isinstance(body, dict) else set()
 
 
-def load(shared_dir: Path, scenario: str) -> list[dict[str, Any]]:
-    path = shared_dir / "github-api" / "octokit-fixtures" / scenario / "normalized-fixture.json"
+def load(scenario: str) -> list[dict[str, Any]]:
+    path = RECORDINGS / scenario / "normalized-fixture.json"
     exchanges: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
     return exchanges
 
@@ -38,9 +40,9 @@ def repo_name(exchanges: list[dict[str, Any]]) -> str:
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_recorded_github_exchanges_replay_on_the_fake(
-    scenario: str, shared_dir: Path, fake_github_factory: Callable[..., FakeGitHub]
+    scenario: str, fake_github_factory: Callable[..., FakeGitHub]
 ) -> None:
-    recorded = load(shared_dir, scenario)
+    recorded = load(scenario)
     repo = repo_name(recorded)
     fake = fake_github_factory(owner=OWNER, repo=repo)
     if scenario == "paginate-issues":
@@ -70,9 +72,9 @@ def test_recorded_github_exchanges_replay_on_the_fake(
 
 
 def test_the_recorded_validation_error_is_reproduced_exactly(
-    shared_dir: Path, fake_github_factory: Callable[..., FakeGitHub]
+    fake_github_factory: Callable[..., FakeGitHub],
 ) -> None:
-    (recorded,) = load(shared_dir, "errors")
+    (recorded,) = load("errors")
     fake = fake_github_factory(owner=OWNER, repo="errors")
 
     answer = requests.post(
@@ -88,9 +90,9 @@ def test_the_recorded_validation_error_is_reproduced_exactly(
 
 
 def test_auto_created_labels_keep_their_case_like_the_recording(
-    shared_dir: Path, fake_github_factory: Callable[..., FakeGitHub]
+    fake_github_factory: Callable[..., FakeGitHub],
 ) -> None:
-    recorded = load(shared_dir, "add-labels-to-issue")[1]
+    recorded = load("add-labels-to-issue")[1]
     fake = fake_github_factory(owner=OWNER, repo="add-labels-to-issue")
     number = fake.human_create_issue(title="Issue without a label", body="")
 
