@@ -41,7 +41,10 @@ def _shared() -> Path:
 def shared_dir() -> Path:
     shared = _shared()
     if not shared.is_dir():
-        pytest.skip(f"{shared} is absent: this extra test reads the whole development corpus or its MANIFEST")
+        pytest.skip(
+            f"{shared} is absent: an extra test, it needs the whole corpus, its MANIFEST, or the originals"
+            " the project's copies are checked against"
+        )
     return shared
 
 
