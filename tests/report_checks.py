@@ -56,14 +56,20 @@ def findings_digest(result: FileResult) -> dict[str, Any]:
     return data
 
 
-def manifest_rows(corpus_dir: Path) -> dict[str, list[str]]:
-    """Every data row of MANIFEST.md by its path (`junit/x.json`): format [1], expected counts [8:12]."""
+def rows_in(manifest: Path) -> dict[str, list[str]]:
+    """Every data row of a MANIFEST-shaped table (the corpus's MANIFEST.md, a samples/README.md) by its corpus
+    path (`junit/x.json`): format [1], origin repo/path/commit/licence [3:7], expected counts [8:12]."""
     rows: dict[str, list[str]] = {}
-    for line in (corpus_dir / "MANIFEST.md").read_text(encoding="utf-8").splitlines():
+    for line in manifest.read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) >= 13 and "/" in cells[0] and not cells[0].startswith("-"):
             rows[cells[0]] = cells
     return rows
+
+
+def manifest_rows(corpus_dir: Path) -> dict[str, list[str]]:
+    """Every data row of the corpus's MANIFEST.md by its path."""
+    return rows_in(corpus_dir / "MANIFEST.md")
 
 
 def folder_rows(corpus_dir: Path, folder: str) -> dict[str, list[str]]:
