@@ -4,6 +4,7 @@ quick start is what CI proves."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 from issueplan.policy import config_json_schema
@@ -41,12 +42,35 @@ def test_the_trigger_table_lists_every_trigger_type_of_the_schema() -> None:
     assert types <= names, f"undocumented triggers: {sorted(types - names)}"
 
 
-def test_the_quick_start_is_two_commands_and_ci_runs_the_test_command() -> None:
+def _quick_start() -> list[str]:
     block = re.search(r"## Quick start\n.*?```console\n(.*?)```", README, flags=re.DOTALL)
     assert block is not None
-    commands = block.group(1).strip().splitlines()
+    return block.group(1).strip().splitlines()
+
+
+def test_the_quick_start_is_two_commands_and_ci_runs_the_test_command() -> None:
+    commands = _quick_start()
     assert len(commands) == 2
     assert "issueplan sync examples/results" in commands[0]
     assert "--sandbox" in commands[0]
     test_command = commands[1].split("&&")[-1].strip()
     assert test_command.replace("python3", "python") in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_fresh_clone_check_runs_the_readme_quick_start_verbatim() -> None:
+    """.ci/fresh-clone clones HEAD with nothing beside it and runs these commands: they are the README's."""
+    printed = subprocess.run(
+        [str(ROOT / ".ci" / "fresh-clone"), "--print"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert printed.stdout.splitlines() == _quick_start()
+
+
+def test_ci_runs_the_proof_and_the_fresh_clone_check() -> None:
+    workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    runs = re.findall(r"^\s+run: (.+)$", workflow, flags=re.MULTILINE)
+    assert "bash .ci/run" in runs
+    assert "bash .ci/fresh-clone" in runs
