@@ -49,6 +49,24 @@ def error_message(error: GithubException | requests.RequestException) -> str:
     return f"{error.status} {github_message(error)}".rstrip()
 
 
+# GitHub's words when a 403 is about the token (its permissions, an archived repository, a blocked app). Any
+# other 403 refuses one operation only, e.g. "Unable to create comment because issue is locked." (S18).
+_PERMISSION_WORDS = (
+    "not accessible",
+    "permission",
+    "must have",
+    "admin rights",
+    "read-only",
+    "access blocked",
+)
+
+
+def is_permission_refusal(error: GithubException) -> bool:
+    """A 403 that stops every further write; an unexplained one counts as such (the safe side)."""
+    message = github_message(error).casefold().strip()
+    return message in ("", "forbidden") or any(word in message for word in _PERMISSION_WORDS)
+
+
 def permission_error(error: GithubException) -> PermissionDeniedError:
     return PermissionDeniedError(
         f"GitHub refused a write ({error_message(error)}): the token cannot change issues here; "
