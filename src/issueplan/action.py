@@ -274,7 +274,7 @@ def _secrets(inputs: ActionInputs) -> tuple[str, ...]:
 
 
 def _outputs(outcome: RunOutcome, workspace: Path) -> dict[ActionOutput, str]:
-    counts = outcome.counts
+    counts = outcome.sync.done  # outputs say what happened: a dry run created nothing
     return {
         ActionOutput.OVERALL_STATUS: outcome.plan.overall_status.value,
         ActionOutput.PLAN_JSON: _shown_path(outcome.plan_json_path, workspace),

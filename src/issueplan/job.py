@@ -228,8 +228,10 @@ def _sync_stages(
 
 def _failure(error: IssueplanError, forced_dry_run: bool) -> Failure:
     """A failed read in a run that could not write anyway (a fork's dry run) is a warning, not a failure."""
-    warning = forced_dry_run and isinstance(error, GitHubError)
-    return Failure(message=str(error), exit_code=error.exit_code, warning=warning)
+    if forced_dry_run and isinstance(error, GitHubError):
+        message = f"could not read the issues for the dry run: {error}"
+        return Failure(message=message, exit_code=error.exit_code, warning=True)
+    return Failure(message=str(error), exit_code=error.exit_code)
 
 
 def _write_outputs(plan: Plan, output_dir: Path | None) -> tuple[Path | None, Path | None]:

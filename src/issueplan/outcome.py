@@ -170,11 +170,14 @@ def summary_preface(outcome: RunOutcome, dry_run_reason: str | None) -> str:
     lines: list[str] = []
     if dry_run_reason:
         lines.append(f"> **Dry run:** {quote(dry_run_reason)}")
+    applied = any(result.fate is Fate.APPLIED for result in outcome.operations)
     if outcome.failure is not None:
         lines.append(f"> **Not synced:** {quote(outcome.failure.message)}")
+    elif outcome.sync.stopped is not None and not applied:
+        lines.append(f"> **Not synced:** {quote(outcome.sync.stopped)}")
     elif outcome.synced:
         lines.append(f"> **Sync:** {quote(outcome.counts.text(dry_run=outcome.dry_run))}")
+        if outcome.sync.stopped is not None:
+            lines.append(f"> **Stopped early ({outcome.sync.stop}):** {quote(outcome.sync.stopped)}")
     lines.extend(f"> **Failed:** {quote(failed.describe())}" for failed in outcome.sync.failed)
-    if outcome.sync.stopped is not None:
-        lines.append(f"> **Stopped early ({outcome.sync.stop}):** {quote(outcome.sync.stopped)}")
     return "\n>\n".join(lines) + "\n\n" if lines else ""

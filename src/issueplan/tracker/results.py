@@ -109,10 +109,19 @@ class SyncResult(Frozen):
 
     @property
     def counts(self) -> Counts:
+        """What was done, or for a dry run what a real run would do: the numbers the log shows."""
+        return self.tally(Fate.APPLIED, Fate.PLANNED)
+
+    @property
+    def done(self) -> Counts:
+        """What was done, and nothing else: a dry run did nothing (the action's outputs)."""
+        return self.tally(Fate.APPLIED)
+
+    def tally(self, *fates: Fate) -> Counts:
         tally = {"created": 0, "updated": 0, "closed": 0, "reopened": 0, "duplicates_closed": 0}
         for result in self.operations:
             kind = _kind(result.operation)
-            if kind is not None and result.fate in (Fate.APPLIED, Fate.PLANNED):
+            if kind is not None and result.fate in fates:
                 tally[kind] += 1
         return Counts(
             **tally,
