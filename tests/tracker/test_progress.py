@@ -67,7 +67,7 @@ def test_ci_gets_a_log_line_every_few_changes_and_at_the_end() -> None:
         progress(done, 60, f"create issue BUG-{done:03d}")
 
     assert isinstance(progress, LogProgress)
-    assert lines == ["Wrote 25 of 60 changes", "Wrote 50 of 60 changes", "Wrote 60 of 60 changes"]
+    assert lines == ["Tried 25 of 60 changes", "Tried 50 of 60 changes", "Tried 60 of 60 changes"]
 
 
 def test_a_log_that_is_not_a_terminal_gets_plain_lines() -> None:
@@ -76,4 +76,4 @@ def test_a_log_that_is_not_a_terminal_gets_plain_lines() -> None:
 
     progress(1, 1, "create label 'issueplan'")
 
-    assert lines == ["Wrote 1 of 1 changes"]
+    assert lines == ["Tried 1 of 1 changes"]
