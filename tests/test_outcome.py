@@ -1,6 +1,6 @@
 """What a run reports, through the real CLI (`issueplan.cli.main`) and the action's entrypoint
-(`issueplan.action.main(env)`) against the fake GitHub with injected faults: every operation's fate, counts that
-say only what happened, the exit code, budget stops, guards, and the links of new issues listed in a dry run.
+(`issueplan.action.main(env)`) against the fake GitHub with injected faults: every operation's fate, counts
+that say only what happened, the exit code, budget stops, guards, and the links of new issues in a dry run.
 """
 
 from __future__ import annotations
@@ -346,7 +346,8 @@ def test_the_links_of_new_issues_are_listed_by_the_dry_run_and_written_without_a
     code, real, _ = sync_cli("--dashboard")
 
     assert code == ExitCode.OK
-    assert len([line for line in real.splitlines() if "links to the new issues of" in line]) == len(follow_ups)
+    linked = [line for line in real.splitlines() if "links to the new issues of" in line]
+    assert len(linked) == len(follow_ups)
     writes = fake.writes()
     assert len([w for w in writes if w.method == "PATCH"]) == len(follow_ups)
     assert len(writes) == listed
