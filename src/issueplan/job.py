@@ -13,8 +13,8 @@ from pydantic import Field
 
 from issueplan.errors import GitHubError, IssueplanError, SafetyStopError, UsageError, not_one_of
 from issueplan.model import Frozen, KnownItem, Plan, RunReport, StepOutcome
-from issueplan.modes import FailOn, MilestoneMode
-from issueplan.outcome import Failure, RunOutcome, items_at_or_above
+from issueplan.modes import MilestoneMode
+from issueplan.outcome import Failure, RunOutcome
 from issueplan.policy import Config, build_plan, load_config, read_workspace
 from issueplan.progress import report_progress
 from issueplan.render.json import render_json
@@ -47,10 +47,6 @@ def parse_step_outcomes(raw: Mapping[str, object], *, source: str) -> dict[str, 
     return outcomes
 
 
-def fails_threshold(plan: Plan, fail_on: FailOn) -> bool:
-    return bool(items_at_or_above(plan, fail_on))
-
-
 class JobOptions(Frozen):
     results: tuple[str, ...]
     config: Path | None = None
@@ -76,10 +72,6 @@ class JobOptions(Frozen):
     write_interval: float = 1.0
     output_dir: Path | None = None
     run_url: str | None = None
-
-
-# What run_job returns; the name the front ends used before the outcome had its own module.
-JobResult = RunOutcome
 
 
 def _config_path(options: JobOptions) -> Path | None:

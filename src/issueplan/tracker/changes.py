@@ -15,6 +15,8 @@ from pydantic import Field
 
 from issueplan.model import ActionItem, Frozen
 
+SHOWN_IDS = 5  # a dashboard may wait on a thousand new issues; its one line names a few
+
 
 class Phase(IntEnum):
     LABELS = 0
@@ -239,7 +241,9 @@ class LinkNewIssues(Frozen):
 
     def describe(self) -> str:
         which = f"#{self.number} ({self.id})" if self.number is not None else f"{self.id} (new)"
-        return f"update issue {which}: body, links to the new issues of {', '.join(self.waits_for.values())}"
+        ids = sorted(self.waits_for.values())
+        more = f" and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else ""
+        return f"update issue {which}: body, links to the new issues of {', '.join(ids[:SHOWN_IDS])}{more}"
 
 
 Operation: TypeAlias = (

@@ -32,7 +32,9 @@ def plan_links(
             continue
         waits = {new[dep.id].key: dep.id for dep in item.dependencies if dep.id in new and dep.id != item.id}
         if waits:
-            draft = ItemBodyDraft(item=item, links=dict(links), previous=create.body)
+            # The body links only to the item's dependencies: the draft needs no other number.
+            known = {dep.id: links[dep.id] for dep in item.dependencies if dep.id in links}
+            draft = ItemBodyDraft(item=item, links=known, previous=create.body)
             follow_ups.append(LinkNewIssues(key=item.key, id=item.id, waits_for=waits, draft=draft))
     return follow_ups
 
