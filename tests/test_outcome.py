@@ -265,7 +265,10 @@ def test_a_403_permission_refusal_after_5_creates_keeps_the_partial_result_and_e
     assert "Nothing was synced" not in run.stdout
     assert run.stdout.count("Reading results from") == 1, "the job is never run twice"
     assert "5 created" in run.stdout
-    assert any("issues: write" in error and "stopped after" in error for error in run.errors)
+    assert any("403 Resource not accessible by integration" in e and "issues: write" in e for e in run.errors)
+    stop = r"lack of permission .*; stopped after \d+ writes, (\d+) changes left for the next run"
+    [left] = [m.group(1) for e in run.errors if (m := re.search(stop, e))]
+    assert left == run.outputs["left"]
     assert "Stopped early (permission)" in run.summary
     assert "Failed:" in run.summary
 

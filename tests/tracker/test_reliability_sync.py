@@ -200,7 +200,8 @@ def test_s6_resource_not_accessible_by_integration_is_a_permission_error_without
     _, _, result = sync(fake_github, items_for(1), sleep=sleeper)
 
     assert result.stop is StopReason.PERMISSION
-    assert "issues: write" in (result.stopped or "")
+    assert "lack of permission" in (result.stopped or "")
+    assert "issues: write" in result.failed[0].message
     assert [(failed.status, failed.operation.describe()) for failed in result.failed] == [
         (403, "create label 'issueplan' (#1d76db)")
     ]

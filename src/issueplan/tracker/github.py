@@ -48,6 +48,10 @@ from issueplan.tracker.writes import (
 )
 
 TIMEOUT = 30
+STOP_REASONS = {
+    StopReason.PERMISSION: "GitHub refused a write for lack of permission (see the failed change)",
+    StopReason.RATE_LIMIT: "GitHub kept rate-limiting the writes (see the failed change)",
+}
 
 # (done, total, what was just done): called after each change, so a long sync can show how far it got.
 Progress = Callable[[int, int, str], None]
@@ -133,7 +137,9 @@ class _Applier:
             if self.progress is not None:
                 self.progress(index + 1, len(operations), operation.describe())
             if stop is not None:
-                return self.result(results, operations[index + 1 :], stop, result.message)
+                # The failed change carries GitHub's whole answer; the stop says what it means for the rest.
+                reason = STOP_REASONS[stop]
+                return self.result(results, operations[index + 1 :], stop, reason)
         return self.result(results, (), None, None)
 
     def attempt(self, operation: Operation) -> tuple[OperationResult, StopReason | None]:

@@ -70,8 +70,7 @@ def is_permission_refusal(error: GithubException) -> bool:
 def permission_error(error: GithubException) -> PermissionDeniedError:
     return PermissionDeniedError(
         f"GitHub refused a write ({error_message(error)}): the token cannot change issues here; "
-        f"{PERMISSION_HINT}. A run from a fork's pull request only gets a read-only token: the plan is "
-        "still rendered, nothing synced."
+        f"{PERMISSION_HINT}. A run from a fork's pull request only gets a read-only token."
     )
 
 
