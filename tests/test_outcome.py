@@ -411,3 +411,33 @@ def test_s23_more_new_issues_than_allowed_is_refused_without_writes_unless_allow
     code, out, _ = sync_cli("--max-new-issues", "3", "--allow-mass-create")
     assert code == ExitCode.OK
     assert counts(out)[0] == ITEMS
+
+
+def test_a_refused_read_of_the_issues_exits_4_writes_nothing_and_still_shows_the_plan(
+    fake: FakeGitHub, sync_cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    refusal = github_error(403, "Resource not accessible by integration")
+    refusal.method, refusal.path = "GET", r"/issues$"
+    fake.inject(refusal)
+
+    code, out, err = sync_cli()
+
+    assert code == ExitCode.GITHUB
+    assert fake.writes() == []
+    assert f"{ITEMS} items, status critical_failure: nothing synced" in out
+    assert "BUG-001" in out
+    assert "403" in err
+
+
+def test_a_github_failure_outranks_fail_on_and_both_are_reported(
+    fake: FakeGitHub, sync_cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    fake.inject(FaultAfter(method="POST", path=r"/issues$", status=502, after=7, times=100))
+
+    code, out, err = sync_cli("--fail-on", "any")
+
+    assert code == ExitCode.GITHUB
+    assert counts(out)[0] == 7
+    assert "2 failed" in out
+    assert "GitHub refused or failed 2 changes" in err
+    assert f"fail-on any: {ITEMS} items reached it" in err
