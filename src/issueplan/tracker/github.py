@@ -37,21 +37,19 @@ from issueplan.tracker.results import Fate, OperationResult, StopReason, SyncRes
 from issueplan.tracker.retry import MAX_RETRIES, Clock, PacedRetry, Sleep, is_rate_limited, rate_limit_wait
 from issueplan.tracker.state import read_state
 from issueplan.tracker.writes import (
+    STOP_REASONS,
     WriteStop,
     check_write_access,
     due_on_text,
     error_message,
     github_message,
     is_permission_refusal,
+    missing_creates,
     permission_error,
     writes_needed,
 )
 
 TIMEOUT = 30
-STOP_REASONS = {
-    StopReason.PERMISSION: "GitHub refused a write for lack of permission (see the failed change)",
-    StopReason.RATE_LIMIT: "GitHub kept rate-limiting the writes (see the failed change)",
-}
 
 # (done, total, what was just done): called after each change, so a long sync can show how far it got.
 Progress = Callable[[int, int, str], None]
@@ -137,15 +135,13 @@ class _Applier:
             if self.progress is not None:
                 self.progress(index + 1, len(operations), operation.describe())
             if stop is not None:
-                # The failed change carries GitHub's whole answer; the stop says what it means for the rest.
-                reason = STOP_REASONS[stop]
-                return self.result(results, operations[index + 1 :], stop, reason)
+                return self.result(results, operations[index + 1 :], stop, STOP_REASONS[stop])
         return self.result(results, (), None, None)
 
     def attempt(self, operation: Operation) -> tuple[OperationResult, StopReason | None]:
         """Run one operation; its fate, and the reason to stop the run when GitHub refused in a way that
         makes every further write pointless (a missing permission, rate limits that did not clear)."""
-        waiting = self.waits_for(operation)
+        waiting = missing_creates(operation, self.issues)
         if waiting:
             message = f"left for the next run: it waits for {waiting}, which this run did not create"
             return OperationResult(operation=operation, fate=Fate.LEFT, message=message), None
@@ -167,20 +163,6 @@ class _Applier:
     def failed(self, operation: Operation, error: object, status: int | None) -> OperationResult:
         message = f"{error} ({self.done})" if self.done else str(error)
         return OperationResult(operation=operation, fate=Fate.FAILED, status=status, message=message)
-
-    def waits_for(self, operation: Operation) -> str:
-        """The new issues an operation needs that this run did not create (the create failed or was left)."""
-        if isinstance(operation, LinkNewIssues):
-            needed = {**operation.waits_for}
-            if operation.number is None:
-                needed[operation.key] = operation.id
-        elif isinstance(operation, AddDependency):
-            needed = {operation.blocked_key: operation.blocked_id}
-            if operation.blocker_issue_id is None:
-                needed[operation.blocker_key] = operation.blocker_id
-        else:
-            return ""
-        return ", ".join(item_id for key, item_id in sorted(needed.items()) if key not in self.issues)
 
     def result(
         self,
