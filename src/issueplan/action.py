@@ -26,12 +26,20 @@ from issueplan.action_context import (
     parse_choice,
     parse_outcomes,
 )
-from issueplan.errors import ExitCode, GitHubError, IssueplanError, SafetyStopError, UsageError
-from issueplan.job import JobOptions, JobResult, fails_threshold, run_job
+from issueplan.errors import ExitCode, IssueplanError, UsageError
+from issueplan.job import JobOptions, run_job
 from issueplan.model import Frozen, StepOutcome
 from issueplan.modes import FailOn, MilestoneMode
+from issueplan.outcome import (
+    RunOutcome,
+    Verdict,
+    change_lines,
+    judge,
+    stop_line,
+    summary_line,
+    summary_preface,
+)
 from issueplan.render.annotations import annotate_report
-from issueplan.render.safety import Span, neutralise
 from issueplan.render.workflow import WorkflowCommand, WorkflowLog, format_output
 
 OUTPUT_DIR = "issueplan-output"
@@ -56,6 +64,8 @@ class ActionInputs(Frozen):
     max_writes: int | None = None
     write_interval: float = 1.0
     allow_mass_close: bool = False
+    max_new_issues: int = 50
+    allow_mass_create: bool = False
     dashboard: bool = False
     fail_on: FailOn = FailOn.NEVER
     summary: bool = True
@@ -96,6 +106,8 @@ class ActionInputs(Frozen):
             max_writes=_max_writes(ActionInput.MAX_WRITES.read(env)),
             write_interval=_write_interval(ActionInput.WRITE_INTERVAL.read(env)),
             allow_mass_close=parse_bool(ActionInput.ALLOW_MASS_CLOSE, env),
+            max_new_issues=_max_new_issues(ActionInput.MAX_NEW_ISSUES.read(env)),
+            allow_mass_create=parse_bool(ActionInput.ALLOW_MASS_CREATE, env),
             dashboard=parse_bool(ActionInput.DASHBOARD, env),
             fail_on=parse_choice(ActionInput.FAIL_ON, env, FailOn),
             summary=parse_bool(ActionInput.SUMMARY, env),
@@ -124,6 +136,8 @@ class ActionInputs(Frozen):
             max_writes=self.max_writes,
             write_interval=self.write_interval,
             allow_mass_close=self.allow_mass_close,
+            max_new_issues=self.max_new_issues,
+            allow_mass_create=self.allow_mass_create,
             dashboard=self.dashboard,
             output_dir=self.workspace / OUTPUT_DIR,
             run_url=self.run_url,
@@ -152,6 +166,16 @@ def _max_writes(raw: str) -> int | None:
         raise UsageError(
             f"input `max-writes`: {raw!r} is not a whole number >= 0; leave it empty for no limit"
         )
+    return value
+
+
+def _max_new_issues(raw: str) -> int:
+    try:
+        value = int(raw or ActionInput.MAX_NEW_ISSUES.default)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise UsageError(f"input `max-new-issues`: {raw!r} is not a whole number >= 0, e.g. 50")
     return value
 
 
@@ -205,58 +229,43 @@ def main(env: Mapping[str, str] | None = None, *, stdout: TextIO | None = None) 
 def _run(inputs: ActionInputs, log: WorkflowLog) -> int:
     if inputs.dry_run_reason:
         log.command(WorkflowCommand.NOTICE, inputs.dry_run_reason, title="issueplan dry run")
-    options = inputs.job_options()
-    failure: IssueplanError | None = None
-    try:
-        result = run_job(options, log=log.line)
-    except (GitHubError, SafetyStopError) as error:
-        # Nothing was synced, but the plan is still worth showing: build it again without GitHub.
-        failure = error
-        log.line("Nothing was synced; building the plan again without GitHub, for the summary and outputs")
-        result = run_job(options.model_copy(update={"sync": False}), log=log.line)
-    _publish(result, inputs, log, failure)
-    if failure is not None:
-        if inputs.dry_run_reason is None:
-            raise failure
-        log.command(WorkflowCommand.WARNING, f"could not read the issues for the dry run: {failure}")
-    if fails_threshold(result.plan, inputs.fail_on):
-        log.command(
-            WorkflowCommand.ERROR,
-            f"the plan has items at or above fail-on: {inputs.fail_on.value} "
-            f"(overall status {result.plan.overall_status.value})",
-            title="issueplan",
-        )
-        return int(ExitCode.FAILED)
-    return int(ExitCode.OK)
+    outcome = run_job(inputs.job_options(), log=log.line)
+    verdict = judge(outcome, inputs.fail_on)
+    _publish(outcome, inputs, log, verdict)
+    return int(verdict.exit_code)
 
 
-def _publish(
-    result: JobResult, inputs: ActionInputs, log: WorkflowLog, failure: IssueplanError | None
-) -> None:
-    if result.changes_text:
-        dry = inputs.dry_run or inputs.dry_run_reason is not None
-        with log.group("Changes (dry run: nothing written)" if dry else "Changes"):
-            for change in result.changes_text:
-                log.line(change)
-    for note in result.notes:
+def _publish(outcome: RunOutcome, inputs: ActionInputs, log: WorkflowLog, verdict: Verdict) -> None:
+    """The outcome, rendered once each way: log lines, annotations, the job summary and the outputs."""
+    lines = change_lines(outcome)
+    if lines:
+        with log.group("Changes (dry run: nothing written)" if outcome.dry_run else "Changes"):
+            for line in lines:
+                log.line(line)
+    for note in outcome.notes:
         log.line(note)
-    annotations = annotate_report(result.report, workspace=inputs.workspace, secrets=_secrets(inputs))
+    annotations = annotate_report(outcome.report, workspace=inputs.workspace, secrets=_secrets(inputs))
     for annotation in annotations.shown:
         log.raw(annotation.command())
     if annotations.omitted:
         log.line(f"{annotations.omitted} more annotations not shown (GitHub shows 10 of each kind per step)")
-    log.line(
-        f"{result.plan.summary.total} items, status {result.plan.overall_status.value}: "
-        f"{result.created} created, {result.updated} updated, {result.closed} closed, "
-        f"{result.reopened} reopened, {result.unchanged} unchanged"
-    )
+    log.line(summary_line(outcome))
+    stopped = stop_line(outcome)
+    if stopped is not None:
+        log.line(stopped)
+    for warning in verdict.warnings:
+        log.command(WorkflowCommand.WARNING, warning, title="issueplan")
+    for error in verdict.errors:
+        log.command(WorkflowCommand.ERROR, error, title="issueplan")
     if inputs.summary and inputs.summary_file is not None:
         with inputs.summary_file.open("a", encoding="utf-8") as summary:
-            summary.write(_summary_preface(inputs, failure) + result.summary_markdown.rstrip("\n") + "\n")
+            summary.write(
+                summary_preface(outcome, inputs.dry_run_reason) + outcome.summary_markdown.rstrip("\n") + "\n"
+            )
     if inputs.output_file is not None:
         with inputs.output_file.open("a", encoding="utf-8") as outputs:
             delimiter = f"ghadelimiter_{uuid.uuid4()}"
-            for name, value in _outputs(result, inputs.workspace).items():
+            for name, value in _outputs(outcome, inputs.workspace).items():
                 outputs.write(format_output(name, value, delimiter))
 
 
@@ -264,26 +273,20 @@ def _secrets(inputs: ActionInputs) -> tuple[str, ...]:
     return (inputs.token,) if inputs.token else ()
 
 
-def _summary_preface(inputs: ActionInputs, failure: IssueplanError | None) -> str:
-    lines: list[str] = []
-    if inputs.dry_run_reason:
-        lines.append(f"> **Dry run:** {neutralise(inputs.dry_run_reason, Span.LINE)}")
-    if failure is not None:
-        lines.append(f"> **Not synced:** {neutralise(str(failure), Span.LINE)}")
-    return "\n>\n".join(lines) + "\n\n" if lines else ""
-
-
-def _outputs(result: JobResult, workspace: Path) -> dict[ActionOutput, str]:
+def _outputs(outcome: RunOutcome, workspace: Path) -> dict[ActionOutput, str]:
+    counts = outcome.sync.done  # outputs say what happened: a dry run created nothing
     return {
-        ActionOutput.OVERALL_STATUS: result.plan.overall_status.value,
-        ActionOutput.PLAN_JSON: _shown_path(result.plan_json_path, workspace),
-        ActionOutput.PLAN_MARKDOWN: _shown_path(result.plan_markdown_path, workspace),
-        ActionOutput.CREATED: str(result.created),
-        ActionOutput.UPDATED: str(result.updated),
-        ActionOutput.CLOSED: str(result.closed),
-        ActionOutput.REOPENED: str(result.reopened),
-        ActionOutput.UNCHANGED: str(result.unchanged),
-        ActionOutput.ISSUES: json.dumps(dict(sorted(result.issues.items())), separators=(",", ":")),
+        ActionOutput.OVERALL_STATUS: outcome.plan.overall_status.value,
+        ActionOutput.PLAN_JSON: _shown_path(outcome.plan_json_path, workspace),
+        ActionOutput.PLAN_MARKDOWN: _shown_path(outcome.plan_markdown_path, workspace),
+        ActionOutput.CREATED: str(counts.created),
+        ActionOutput.UPDATED: str(counts.updated),
+        ActionOutput.CLOSED: str(counts.closed),
+        ActionOutput.REOPENED: str(counts.reopened),
+        ActionOutput.UNCHANGED: str(counts.unchanged),
+        ActionOutput.FAILED: str(counts.failed),
+        ActionOutput.LEFT: str(counts.left),
+        ActionOutput.ISSUES: json.dumps(dict(sorted(outcome.issues.items())), separators=(",", ":")),
     }
 
 

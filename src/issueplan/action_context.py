@@ -35,6 +35,8 @@ class ActionInput(StrEnum):
     MAX_WRITES = "max-writes"
     WRITE_INTERVAL = "write-interval"
     ALLOW_MASS_CLOSE = "allow-mass-close"
+    MAX_NEW_ISSUES = "max-new-issues"
+    ALLOW_MASS_CREATE = "allow-mass-create"
     DASHBOARD = "dashboard"
     FAIL_ON = "fail-on"
     SUMMARY = "summary"
@@ -67,6 +69,8 @@ INPUT_DEFAULTS: dict[ActionInput, str] = {
     ActionInput.MAX_WRITES: "",
     ActionInput.WRITE_INTERVAL: "1",
     ActionInput.ALLOW_MASS_CLOSE: "false",
+    ActionInput.MAX_NEW_ISSUES: "50",
+    ActionInput.ALLOW_MASS_CREATE: "false",
     ActionInput.DASHBOARD: "false",
     ActionInput.FAIL_ON: "never",
     ActionInput.SUMMARY: "true",
@@ -84,6 +88,8 @@ class ActionOutput(StrEnum):
     CLOSED = "closed"
     REOPENED = "reopened"
     UNCHANGED = "unchanged"
+    FAILED = "failed"
+    LEFT = "left"
     ISSUES = "issues"
 
 

@@ -188,6 +188,12 @@ def sync(
     allow_mass_close: Annotated[
         bool, typer.Option(help="Allow closing more than half of the open managed issues in one run.")
     ] = False,
+    max_new_issues: Annotated[
+        int, typer.Option(help="Refuse a run that would open more new issues than this (a broken runner?).")
+    ] = 50,
+    allow_mass_create: Annotated[
+        bool, typer.Option(help="Allow a run to open more than --max-new-issues new issues.")
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option(help="Print the changes, one line each, and write nothing.")
     ] = False,
@@ -203,7 +209,8 @@ def sync(
     Creates, updates, closes and reopens issues so each item has exactly one; a re-run with the same
     results makes no write. Token from $GITHUB_TOKEN (or --token-env). Try it offline with --sandbox DIR.
     """
-    from issueplan.job import JobOptions, fails_threshold, run_job  # noqa: PLC0415 - fast --help
+    from issueplan.job import JobOptions, run_job  # noqa: PLC0415 - fast --help
+    from issueplan.outcome import change_lines, judge, stop_line, summary_line  # noqa: PLC0415
     from issueplan.render.report import render_plan_table  # noqa: PLC0415
 
     token = os.environ.get(token_env) or None
@@ -228,6 +235,8 @@ def sync(
         dry_run=dry_run,
         max_writes=max_writes,
         allow_mass_close=allow_mass_close,
+        max_new_issues=max_new_issues,
+        allow_mass_create=allow_mass_create,
         dashboard=dashboard,
         close_comment=close_comment,
         write_interval=write_interval if write_interval is not None else (0.0 if sandbox else 1.0),
@@ -235,19 +244,23 @@ def sync(
     )
     result = run_job(options, log=_log)
     typer.echo(render_plan_table(result.plan, result.issues) + "\n")
-    for line in result.changes_text:
-        typer.echo(("would: " if dry_run else "") + line)
-    typer.echo(
-        f"{result.plan.summary.total} items, status {result.plan.overall_status.value}: "
-        f"{result.created} created, {result.updated} updated, {result.closed} closed, "
-        f"{result.reopened} reopened, {result.unchanged} unchanged"
-    )
+    for line in change_lines(result):
+        typer.echo(line)
+    typer.echo(summary_line(result))
+    stopped = stop_line(result)
+    if stopped is not None:
+        typer.echo(stopped)
     for note in result.notes:
         typer.echo(note)
     if sandbox is not None:
         typer.echo(f"The sandbox's issues: {sandbox / 'issues.md'}; the plan: {sandbox / 'plan.md'}")
-    if fails_threshold(result.plan, fail_on):
-        raise typer.Exit(ExitCode.FAILED)
+    verdict = judge(result, fail_on)
+    for warning in verdict.warnings:
+        typer.echo(f"issueplan: warning: {warning}", err=True)
+    for error in verdict.errors:
+        typer.echo(f"issueplan: error: {error}", err=True)
+    if verdict.exit_code:
+        raise typer.Exit(verdict.exit_code)
 
 
 @app.command()

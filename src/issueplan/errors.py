@@ -1,11 +1,13 @@
 """The few exceptions a user may see. `str(error)` is the finished message: what, where, how to fix.
 
-Exit codes (documented in the README, mapped in one place by the CLI and the action):
-    0  success
-    1  the run worked but asks to fail (`--strict` problems, `--fail-on` threshold, a refused mass close)
+Exit codes (documented in the README; a sync's is derived from its outcome by outcome.judge, which both
+front ends call; errors raised before that are mapped by each front end's one boundary):
+    0  success, or stopped cleanly by the write budget
+    1  the run worked but asks to fail (`--strict` problems, `--fail-on` threshold, a refused guard)
     2  usage or configuration error
     3  a bug in issueplan (report it)
-    4  GitHub refused or failed (permissions, rate limits, server errors); nothing half-done is hidden
+    4  GitHub refused or failed (any failed change, a failed read, permissions, rate limits); nothing
+       half-done is hidden
   130  interrupted
 """
 

@@ -11,16 +11,19 @@ from pathlib import Path
 
 from pydantic import Field
 
-from issueplan.errors import UsageError, not_one_of
-from issueplan.model import Frozen, KnownItem, Plan, Priority, RunReport, StepOutcome
-from issueplan.modes import FailOn, MilestoneMode
+from issueplan.errors import GitHubError, IssueplanError, SafetyStopError, UsageError, not_one_of
+from issueplan.model import Frozen, KnownItem, Plan, RunReport, StepOutcome
+from issueplan.modes import MilestoneMode
+from issueplan.outcome import Failure, RunOutcome
 from issueplan.policy import Config, build_plan, load_config, read_workspace
 from issueplan.progress import report_progress
 from issueplan.render.json import render_json
 from issueplan.render.markdown import render_markdown
 from issueplan.render.summary import render_summary
 from issueplan.sources import load_results
-from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
+from issueplan.tracker import GitHubTarget, SyncOptions, connect, diff_tracker
+from issueplan.tracker.options import DEFAULT_MAX_NEW_ISSUES
+from issueplan.tracker.sync import apply_or_plan, read_tracker, remembered, summarise
 
 DEFAULT_CONFIG = Path(".github/issueplan.yml")
 SANDBOX_REPO = "sandbox/demo"
@@ -44,15 +47,6 @@ def parse_step_outcomes(raw: Mapping[str, object], *, source: str) -> dict[str, 
     return outcomes
 
 
-def fails_threshold(plan: Plan, fail_on: FailOn) -> bool:
-    if fail_on is FailOn.NEVER:
-        return False
-    if fail_on is FailOn.ANY:
-        return bool(plan.items)
-    threshold = Priority(fail_on.value)
-    return any(item.priority.rank <= threshold.rank for item in plan.items)
-
-
 class JobOptions(Frozen):
     results: tuple[str, ...]
     config: Path | None = None
@@ -71,27 +65,13 @@ class JobOptions(Frozen):
     dry_run_reason: str | None = None
     max_writes: int | None = None
     allow_mass_close: bool = False
+    max_new_issues: int = DEFAULT_MAX_NEW_ISSUES
+    allow_mass_create: bool = False
     dashboard: bool = False
     close_comment: bool = True
     write_interval: float = 1.0
     output_dir: Path | None = None
     run_url: str | None = None
-
-
-class JobResult(Frozen):
-    report: RunReport
-    plan: Plan
-    changes_text: tuple[str, ...] = ()
-    created: int = 0
-    updated: int = 0
-    closed: int = 0
-    reopened: int = 0
-    unchanged: int = 0
-    issues: Mapping[str, int] = Field(default_factory=dict)
-    plan_json_path: Path | None = None
-    plan_markdown_path: Path | None = None
-    summary_markdown: str = ""
-    notes: tuple[str, ...] = ()
 
 
 def _config_path(options: JobOptions) -> Path | None:
@@ -101,8 +81,13 @@ def _config_path(options: JobOptions) -> Path | None:
     return default if default.is_file() else None
 
 
-def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> JobResult:
-    """Read, plan, render and (unless told not to) sync. Raises IssueplanError subclasses only."""
+def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOutcome:
+    """Read, plan, render and (unless told not to) sync: read state -> plan -> diff -> apply.
+
+    Raises IssueplanError subclasses only for what is wrong before the sync (usage, config). Whatever GitHub
+    answers later is part of the outcome: a failed read or a refused guard is its `failure` (the plan is still
+    built), and every write's fate is in `sync`; nothing done is lost to an exception.
+    """
     config = load_config(_config_path(options))
     log(f"Reading results from {', '.join(options.results) or '(none)'}")
     report = load_results(
@@ -115,39 +100,24 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> JobRe
         return build_plan(report, config, now=now, known=known, workspace=workspace, scope=options.scope)
 
     notes: list[str] = []
-    sync_result: SyncResult | None = None
-    changes_text: tuple[str, ...] = ()
     if not options.sync:
-        plan = make_plan({})
+        outcome = RunOutcome(report=report, plan=make_plan({}))
     else:
-        plan, changes_text, sync_result = _sync(options, config, make_plan, log)
+        outcome = _sync(options, config, report, make_plan, log)
         if options.dry_run_reason:
             notes.append(options.dry_run_reason)
 
-    summary = render_summary(plan, report)
+    plan = outcome.plan
     # A sandbox run keeps its plan beside the sandbox's issues unless told otherwise.
     json_path, md_path = _write_outputs(
         plan, options.output_dir or (options.sandbox if options.sync else None)
     )
-    result = JobResult(
-        report=report,
-        plan=plan,
-        changes_text=changes_text,
-        summary_markdown=summary,
-        plan_json_path=json_path,
-        plan_markdown_path=md_path,
-        notes=tuple(notes),
-    )
-    if sync_result is None:
-        return result
-    return result.model_copy(
+    return outcome.model_copy(
         update={
-            "created": sync_result.created,
-            "updated": sync_result.updated,
-            "closed": sync_result.closed,
-            "reopened": sync_result.reopened,
-            "unchanged": sync_result.unchanged,
-            "issues": dict(sync_result.issues),
+            "summary_markdown": render_summary(plan, report),
+            "plan_json_path": json_path,
+            "plan_markdown_path": md_path,
+            "notes": tuple(notes),
         }
     )
 
@@ -165,6 +135,8 @@ def _sync_options(options: JobOptions, config: Config, *, write_interval: float)
         write_interval=write_interval,
         max_writes=options.max_writes,
         allow_mass_close=options.allow_mass_close,
+        max_new_issues=options.max_new_issues,
+        allow_mass_create=options.allow_mass_create,
         dry_run=options.dry_run or options.dry_run_reason is not None,
         run_url=options.run_url,
         secrets=(options.token,) if options.token else (),
@@ -174,45 +146,84 @@ def _sync_options(options: JobOptions, config: Config, *, write_interval: float)
 def _sync(
     options: JobOptions,
     config: Config,
+    report: RunReport,
     make_plan: Callable[[Mapping[str, KnownItem]], Plan],
     log: Callable[[str], None],
-) -> tuple[Plan, tuple[str, ...], SyncResult]:
-    if options.sandbox is not None:
-        from issueplan.tracker.sandbox import FakeGitHub  # noqa: PLC0415 - only the sandbox needs the server
-        from issueplan.tracker.sandbox.board import render_board  # noqa: PLC0415
-
-        options.sandbox.mkdir(parents=True, exist_ok=True)
-        with FakeGitHub(state_dir=options.sandbox, owner="sandbox", repo="demo") as hub:
-            log(f"Syncing to the sandbox GitHub in {options.sandbox} ({hub.base_url})")
-            target = GitHubTarget(api_url=hub.base_url, repo=SANDBOX_REPO, token=SANDBOX_TOKEN)
-            plan, changes, result = sync_plan(
-                make_plan,
-                target,
-                _sync_options(options, config, write_interval=0.0),
-                progress=report_progress(log),
-            )
-            # The sandbox has no web UI: this file is where a user watches the issues change across runs.
-            (options.sandbox / "issues.md").write_text(render_board(hub), encoding="utf-8")
-    else:
-        if not options.repo:
-            raise UsageError(
-                "no repository to sync to: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY), "
-                "or --sandbox DIR to try it offline, or use `issueplan plan` to only build the plan"
-            )
-        if not options.token:
-            raise UsageError(
-                "no GitHub token: set GITHUB_TOKEN (or name another variable with --token-env), "
-                "or pass --dry-run ... with --sandbox DIR to try it offline"
-            )
+) -> RunOutcome:
+    """The sync's stages against the sandbox or GitHub: they differ only in where the target comes from."""
+    forced = options.dry_run_reason is not None
+    if options.sandbox is None:
+        target = _github_target(options)
         log(f"Syncing to {options.repo} via {options.api_url}")
-        target = GitHubTarget(api_url=options.api_url, repo=options.repo, token=options.token)
-        plan, changes, result = sync_plan(
-            make_plan,
-            target,
-            _sync_options(options, config, write_interval=options.write_interval),
-            progress=report_progress(log),
+        settings = _sync_options(options, config, write_interval=options.write_interval)
+        return _sync_stages(target, settings, report, make_plan, log, forced_dry_run=forced)
+
+    from issueplan.tracker.sandbox import FakeGitHub  # noqa: PLC0415 - only the sandbox needs the server
+    from issueplan.tracker.sandbox.board import render_board  # noqa: PLC0415
+
+    options.sandbox.mkdir(parents=True, exist_ok=True)
+    with FakeGitHub(state_dir=options.sandbox, owner="sandbox", repo="demo") as hub:
+        log(f"Syncing to the sandbox GitHub in {options.sandbox} ({hub.base_url})")
+        target = GitHubTarget(api_url=hub.base_url, repo=SANDBOX_REPO, token=SANDBOX_TOKEN)
+        settings = _sync_options(options, config, write_interval=0.0)
+        outcome = _sync_stages(target, settings, report, make_plan, log, forced_dry_run=forced)
+        # The sandbox has no web UI: this file is where a user watches the issues change across runs.
+        (options.sandbox / "issues.md").write_text(render_board(hub), encoding="utf-8")
+    return outcome
+
+
+def _github_target(options: JobOptions) -> GitHubTarget:
+    if not options.repo:
+        raise UsageError(
+            "no repository to sync to: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY), "
+            "or --sandbox DIR to try it offline, or use `issueplan plan` to only build the plan"
         )
-    return plan, tuple(op.describe() for op in changes.operations), result
+    if not options.token:
+        raise UsageError(
+            "no GitHub token: set GITHUB_TOKEN (or name another variable with --token-env), "
+            "or pass --dry-run ... with --sandbox DIR to try it offline"
+        )
+    return GitHubTarget(api_url=options.api_url, repo=options.repo, token=options.token)
+
+
+def _sync_stages(
+    target: GitHubTarget,
+    settings: SyncOptions,
+    report: RunReport,
+    make_plan: Callable[[Mapping[str, KnownItem]], Plan],
+    log: Callable[[str], None],
+    *,
+    forced_dry_run: bool,
+) -> RunOutcome:
+    def outcome(plan: Plan, **fields: object) -> RunOutcome:
+        return RunOutcome.model_validate(
+            {"report": report, "plan": plan, "synced": True, "dry_run": settings.dry_run, **fields}
+        )
+
+    repo = connect(target, settings)
+    try:
+        state = read_tracker(repo, settings)
+    except GitHubError as error:
+        # Nothing is known of the tracker, so nothing is decided; the plan from the evidence alone is shown.
+        return outcome(make_plan({}), failure=_failure(error, forced_dry_run))
+    plan = make_plan(remembered(state, settings))
+    try:
+        changes = diff_tracker(plan, state, settings)
+    except SafetyStopError as error:
+        return outcome(plan, failure=_failure(error, forced_dry_run))
+    try:
+        result = apply_or_plan(changes, repo, settings, progress=report_progress(log))
+    except GitHubError as error:  # the repository's permissions could not be read: before any write
+        return outcome(plan, changes=changes, failure=_failure(error, forced_dry_run))
+    return outcome(plan, changes=changes, sync=summarise(plan, state, changes, result))
+
+
+def _failure(error: IssueplanError, forced_dry_run: bool) -> Failure:
+    """A failed read in a run that could not write anyway (a fork's dry run) is a warning, not a failure."""
+    if forced_dry_run and isinstance(error, GitHubError):
+        message = f"could not read the issues for the dry run: {error}"
+        return Failure(message=message, exit_code=error.exit_code, warning=True)
+    return Failure(message=str(error), exit_code=error.exit_code)
 
 
 def _write_outputs(plan: Plan, output_dir: Path | None) -> tuple[Path | None, Path | None]:

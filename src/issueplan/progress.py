@@ -49,7 +49,7 @@ class TerminalProgress:
 
 
 class LogProgress:
-    """`Wrote 50 of 1015 changes` every `every` changes and at the end, without the (untrusted) titles."""
+    """`Tried 50 of 1015 changes` every `every` changes and at the end, without the (untrusted) titles."""
 
     def __init__(self, log: Callable[[str], None], every: int = EVERY) -> None:
         self.log = log
@@ -57,4 +57,4 @@ class LogProgress:
 
     def __call__(self, done: int, total: int, text: str) -> None:
         if done % self.every == 0 or done >= total:
-            self.log(f"Wrote {done} of {total} changes")
+            self.log(f"Tried {done} of {total} changes")  # tried: whether each worked is told at the end

@@ -44,7 +44,7 @@ def item_numbers(fake: FakeGitHub) -> dict[str, int]:
 
 ITEMS = [
     make_item("suite-failed/api", "BUG-001", priority=Priority.CRITICAL, team="api_team"),
-    # No links between new issues: only the dashboard needs the extra pass after the creates.
+    # No links between new issues: only the dashboard needs a follow-up once the creates have answered.
     make_item("suite-failed/web", "BUG-002"),
     make_item("rule/SEC-002", "SEC-002", priority=Priority.LOW, depends_on=[("INF-001", False)]),
 ]

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from tracker_plans import make_item, remembering
 
-from issueplan.errors import GitHubError, PermissionDeniedError, SafetyStopError
+from issueplan.errors import GitHubError, SafetyStopError
 from issueplan.model import ActionItem, Plan, Priority
 from issueplan.modes import MilestoneMode
 from issueplan.render.issue import parse_issue_body, render_issue_body
-from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
+from issueplan.tracker import GitHubTarget, StopReason, SyncOptions, SyncResult, sync_plan
 from issueplan.tracker.changes import ChangeSet
 from issueplan.tracker.diff import diff_tracker
 from issueplan.tracker.github import apply_changes, connect
@@ -181,9 +181,12 @@ def test_s6_rate_limits_that_never_clear_stop_the_run_after_bounded_waits(fake_g
 
     _, _, result = sync(fake_github, items_for(3), sleep=sleeper)
 
+    assert result.stop is StopReason.RATE_LIMIT
     assert result.stopped is not None
     assert "rate-limiting" in result.stopped
-    assert len(result.left) == 3
+    [failed] = result.failed  # the create GitHub kept refusing; the other two were not tried
+    assert failed.status == 403
+    assert len(result.left) == 2
     assert 0 < len(sleeper.waits) <= 5
     assert sum(sleeper.waits) <= 5 * 15 * 60
 
@@ -194,9 +197,15 @@ def test_s6_resource_not_accessible_by_integration_is_a_permission_error_without
     sleeper = Sleeper()
     fake_github.inject(Fault.forbidden_integration(method="POST", path=r"/labels$", times=5))
 
-    with pytest.raises(PermissionDeniedError, match="issues: write"):
-        sync(fake_github, items_for(1), sleep=sleeper)
+    _, _, result = sync(fake_github, items_for(1), sleep=sleeper)
 
+    assert result.stop is StopReason.PERMISSION
+    assert "lack of permission" in (result.stopped or "")
+    assert "issues: write" in result.failed[0].message
+    assert [(failed.status, failed.operation.describe()) for failed in result.failed] == [
+        (403, "create label 'issueplan' (#1d76db)")
+    ]
+    assert result.left  # the rest is not tried
     assert len([e for e in fake_github.writes() if e.path.endswith("/labels")]) == 1
     assert sleeper.waits == []
 
@@ -266,8 +275,10 @@ def test_s10_a_suite_missing_this_run_leaves_its_issue_alone(fake_github: FakeGi
 def test_s11_a_read_only_token_writes_nothing_and_says_which_permission(
     fake_factory_read: FakeGitHub,
 ) -> None:
-    with pytest.raises(PermissionDeniedError, match="permissions: issues: write"):
-        sync(fake_factory_read, items_for(2))
+    _, changes, result = sync(fake_factory_read, items_for(2))
+    assert result.stop is StopReason.PERMISSION
+    assert "permissions: issues: write" in (result.stopped or "")
+    assert result.left == changes.operations
     assert fake_factory_read.writes() == []
 
 

@@ -7,11 +7,15 @@ issue refers to them, and closes come last, after everything that might fail has
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import IntEnum, StrEnum
-from typing import ClassVar, TypeAlias
+from typing import Annotated, ClassVar, Literal, TypeAlias
 
-from issueplan.model import Frozen
+from pydantic import Field
+
+from issueplan.model import ActionItem, Frozen
+
+SHOWN_IDS = 5  # a dashboard may wait on a thousand new issues; its one line names a few
 
 
 class Phase(IntEnum):
@@ -19,8 +23,9 @@ class Phase(IntEnum):
     MILESTONES = 1
     UPDATES = 2
     CREATES = 3
-    DEPENDENCIES = 4
-    CLOSES = 5
+    LINKS = 4
+    DEPENDENCIES = 5
+    CLOSES = 6
 
 
 class IssueState(StrEnum):
@@ -193,6 +198,54 @@ class AddDependency(Frozen):
         return f"link {self.blocked_id} as blocked by {self.blocker_id}"
 
 
+class ItemBodyDraft(Frozen):
+    """An item's body, to render again with the numbers of the issues created in this run."""
+
+    kind: Literal["item"] = "item"
+    item: ActionItem
+    links: dict[str, int]  # item id -> issue number, as known before this run's creates
+    previous: str  # the body as this run first writes it
+
+
+class DashboardBodyDraft(Frozen):
+    """The dashboard's body, to render again once the numbers of this run's new issues are known."""
+
+    kind: Literal["dashboard"] = "dashboard"
+    items: tuple[ActionItem, ...]
+    links: dict[str, int]
+    first_seen: datetime
+    now: datetime
+    previous: str
+
+
+BodyDraft: TypeAlias = Annotated[ItemBodyDraft | DashboardBodyDraft, Field(discriminator="kind")]
+
+
+class LinkNewIssues(Frozen):
+    """Write the `#N` links of an issue written in this run to issues created in this run.
+
+    Their numbers exist only once GitHub answered the creates, so the diff emits this follow-up with the
+    body's draft, and the applier renders it with those numbers (tracker/follow_up.py): no re-read, and a dry
+    run lists it like any write. `waits_for` maps the keys of those creates to their item ids; when one of
+    them did not happen the link is left for the next run. `number` is the issue's, unless it is created in
+    this run too (then the applier knows it by `key`).
+    """
+
+    key: str
+    id: str
+    number: int | None = None
+    waits_for: dict[str, str]
+    draft: BodyDraft
+
+    phase: ClassVar[Phase] = Phase.LINKS
+
+    def describe(self) -> str:
+        which = f"#{self.number} ({self.id})" if self.number is not None else f"{self.id} (new)"
+        ids = sorted(self.waits_for.values())
+        more = f" and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else ""
+        return f"update issue {which}: body, links to the new issues of {', '.join(ids[:SHOWN_IDS])}{more}"
+
+
 Operation: TypeAlias = (
     CreateLabel
     | UpdateLabel
@@ -204,6 +257,7 @@ Operation: TypeAlias = (
     | CloseIssue
     | CloseDuplicate
     | AddDependency
+    | LinkNewIssues
 )
 
 

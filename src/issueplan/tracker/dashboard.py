@@ -4,8 +4,8 @@ It is a managed issue like the others (the managed label, a marker with key `das
 found by the same listing, never duplicated (two are healed like any other key) and never closed by absence
 logic: its key is never in a plan's `healthy`. Its body holds no clock, only what the plan and the issue
 numbers say, so a no-op run leaves it alone. Numbers of issues created in this run are not known while
-diffing: the sync's extra pass after creates fills them in (tracker/sync.py), so the next identical run makes
-no write.
+diffing: a LinkNewIssues follow-up fills them in from the create responses (tracker/follow_up.py), so the
+next identical run makes no write.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from issueplan.render.markdown import render_dependency_graph, render_gantt, sor
 from issueplan.render.safety import BODY_MARGIN, Span, body_length, neutralise, redact, truncate_sections
 from issueplan.render.timestamp import as_utc
 from issueplan.tracker.catalog import is_overdue
-from issueplan.tracker.changes import CreateIssue, Operation, UpdateIssue
+from issueplan.tracker.changes import CreateIssue, DashboardBodyDraft, LinkNewIssues, Operation, UpdateIssue
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue, TrackerState
 
@@ -73,21 +73,30 @@ def diff_dashboard(
         previous=board.body if board is not None else None,
         secrets=options.secrets,
     )
+    ops: list[Operation] = []
     if board is None:
         spelling = {label.name.casefold(): label.name for label in state.labels}
         label = spelling.get(options.label.casefold(), options.label)
-        return [CreateIssue(key=key, id=DASHBOARD_ID, title=title, body=body, labels=(label,))]
-    if (title, body) == (board.title, board.body):
-        return []
-    return [
-        UpdateIssue(
-            number=board.number,
-            key=key,
-            id=DASHBOARD_ID,
-            title=title if title != board.title else None,
-            body=body if body != board.body else None,
+        ops.append(CreateIssue(key=key, id=DASHBOARD_ID, title=title, body=body, labels=(label,)))
+    elif (title, body) != (board.title, board.body):
+        ops.append(
+            UpdateIssue(
+                number=board.number,
+                key=key,
+                id=DASHBOARD_ID,
+                title=title if title != board.title else None,
+                body=body if body != board.body else None,
+            )
         )
-    ]
+    # Every open item without a number is created in this run: link it once GitHub has given it one.
+    new = {item.key: item.id for item in items if item.id not in links}
+    if new:
+        draft = DashboardBodyDraft(
+            items=tuple(items), links=dict(links), first_seen=first_seen, now=now, previous=body
+        )
+        number = board.number if board is not None else None
+        ops.append(LinkNewIssues(key=key, id=DASHBOARD_ID, number=number, waits_for=new, draft=draft))
+    return ops
 
 
 def render_dashboard_body(

@@ -41,6 +41,7 @@ from issueplan.tracker.changes import (
     order_changes,
 )
 from issueplan.tracker.dashboard import dashboard_key, diff_dashboard
+from issueplan.tracker.follow_up import plan_links
 from issueplan.tracker.milestones import diff_milestones
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue, TrackerState
@@ -65,6 +66,7 @@ def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> Chang
         issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at)
     close_ops = _close_changes(plan, kept, duplicates, options)
     _guard_mass_close(close_ops, kept, options)
+    _guard_mass_create(issue_ops, options)
     milestone_ops = diff_milestones(live, issues, [*issue_ops, *close_ops], state, options)
     return order_changes([*label_ops, *milestone_ops, *issue_ops, *close_ops])
 
@@ -139,6 +141,8 @@ def _issue_changes(
         update = _update(item, issue, state, options, plan, links)
         if update is not None:
             ops.append(update)
+    # New issues that depend on each other get their `#N` links once the creates have answered.
+    ops.extend(plan_links(items, [op for op in ops if isinstance(op, CreateIssue)], links))
     return ops
 
 
@@ -277,6 +281,20 @@ def _guard_mass_close(
         f"this sync would close {closing} of the {open_now} open issueplan issues (scope {options.scope!r}); "
         "that looks like a broken or partial run, so nothing was written. If it is right, re-run with "
         "--allow-mass-close (action input allow-mass-close: true)."
+    )
+
+
+def _guard_mass_create(issue_ops: list[Operation], options: SyncOptions) -> None:
+    """Refuse to open more than `max_new_issues` issues in one run (S23): 200 suites failing at once is
+    likelier a broken runner than 200 problems, and 200 issues are hard to take back."""
+    creating = sum(isinstance(op, CreateIssue) and op.key != dashboard_key(options.scope) for op in issue_ops)
+    if options.allow_mass_create or creating <= options.max_new_issues:
+        return
+    raise SafetyStopError(
+        f"this sync would create {creating} new issues (scope {options.scope!r}), more than the "
+        f"{options.max_new_issues} one run may open; that looks like a broken run, so nothing was written. "
+        "If it is right, re-run with --allow-mass-create (action input allow-mass-create: true) or raise "
+        "--max-new-issues (input max-new-issues)."
     )
 
 

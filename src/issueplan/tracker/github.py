@@ -8,16 +8,14 @@ An ambiguous create (5xx, connection error) is checked by re-listing before it i
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import requests
 from github import Auth, Github, GithubException
 from github.Repository import Repository
-from pydantic import Field
 
 from issueplan.errors import GitHubError, PermissionDeniedError
-from issueplan.model import Frozen
 from issueplan.tracker.changes import (
     AddDependency,
     ChangeSet,
@@ -26,21 +24,27 @@ from issueplan.tracker.changes import (
     CreateIssue,
     CreateLabel,
     CreateMilestone,
+    LinkNewIssues,
     Operation,
     ReopenIssue,
     UpdateIssue,
     UpdateLabel,
     UpdateMilestone,
 )
+from issueplan.tracker.follow_up import render_draft
 from issueplan.tracker.options import API_VERSION, GitHubTarget, SyncOptions
+from issueplan.tracker.results import Fate, OperationResult, StopReason, SyncResult
 from issueplan.tracker.retry import MAX_RETRIES, Clock, PacedRetry, Sleep, is_rate_limited, rate_limit_wait
 from issueplan.tracker.state import read_state
 from issueplan.tracker.writes import (
+    STOP_REASONS,
     WriteStop,
     check_write_access,
     due_on_text,
     error_message,
     github_message,
+    is_permission_refusal,
+    missing_creates,
     permission_error,
     writes_needed,
 )
@@ -49,22 +53,6 @@ TIMEOUT = 30
 
 # (done, total, what was just done): called after each change, so a long sync can show how far it got.
 Progress = Callable[[int, int, str], None]
-
-
-class SyncResult(Frozen):
-    """What a sync did. `issues` maps item ids to issue numbers; `left` is what the budget left undone."""
-
-    created: int = 0
-    updated: int = 0
-    closed: int = 0
-    reopened: int = 0
-    unchanged: int = 0
-    duplicates_closed: int = 0
-    issues: dict[str, int] = Field(default_factory=dict)
-    errors: tuple[str, ...] = ()
-    left: tuple[Operation, ...] = ()
-    writes: int = 0
-    stopped: str | None = None
 
 
 def connect(
@@ -95,19 +83,17 @@ class _Applier:
         self.sleep = sleep
         self.clock = clock
         self.writes = 0
-        self.counts: dict[str, int] = {}
-        self.errors: list[str] = []
         self.issues: dict[str, tuple[int, int]] = {}  # key -> (number, issue id), for this run's creates
         self.item_numbers: dict[str, int] = {}  # item id -> number
         self.milestones: dict[str, int] = {}  # title -> number, for this run's creates
         self.dependencies_supported = True
-
-    def count(self, what: str) -> None:
-        self.counts[what] = self.counts.get(what, 0) + 1
+        self.done = ""  # what an operation of two requests did before its second one failed
 
     def write(self, call: Callable[[], Any], *, post: bool = False) -> Any:
         """One write request. PacedRetry already retried idempotent ones; a POST is retried here only after
-        a rate-limit answer, which means nothing was done. Rate limits that do not clear stop the run."""
+        a rate-limit answer, which means nothing was done. Rate limits that do not clear stop the run, and so
+        does a 403 about the token's permissions; another 403 (a locked issue's comment) fails one operation.
+        """
         for attempt in range(1, MAX_RETRIES + 2):
             self.writes += 1
             try:
@@ -115,57 +101,87 @@ class _Applier:
             except GithubException as error:
                 headers = error.headers or {}
                 limited = is_rate_limited(error.status, headers, github_message(error))
-                if error.status == 403 and not limited:
+                if error.status == 403 and not limited and is_permission_refusal(error):
                     raise permission_error(error) from error
                 if not limited:
                     raise
                 if not post or attempt > MAX_RETRIES:
                     raise WriteStop(
-                        f"GitHub kept rate-limiting the writes ({error_message(error)}); stopped, "
-                        "the rest is left for the next run"
+                        f"GitHub kept rate-limiting the writes ({error_message(error)})"
                     ) from error
                 self.sleep(rate_limit_wait(headers, attempt=attempt, now=self.clock()))
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
     def apply(self, changes: ChangeSet) -> SyncResult:
-        operations = list(changes.operations)
-        stopped: str | None = None
+        operations = changes.operations
+        results: list[OperationResult] = []
         if operations:
             try:
                 check_write_access(self.repo)
+            except PermissionDeniedError as error:
+                return self.result(results, operations, StopReason.PERMISSION, str(error))
             except GithubException as error:
                 raise GitHubError(
                     f"could not read the repository's permissions: {error_message(error)}"
                 ) from error
         for index, operation in enumerate(operations):
-            needed = writes_needed(operation)
             budget = self.options.max_writes
-            if budget is not None and self.writes + needed > budget:
-                stopped = f"the write budget of {budget} is spent; {len(operations) - index} changes are left"
-                return self.result(tuple(operations[index:]), stopped)
-            try:
-                self.run(operation)
-            except PermissionDeniedError:
-                raise
-            except WriteStop as stop:
-                return self.result(tuple(operations[index:]), str(stop))
-            except (GithubException, requests.RequestException) as error:
-                self.errors.append(f"{operation.describe()}: {error_message(error)}")
+            if budget is not None and self.writes + writes_needed(operation) > budget:
+                return self.result(
+                    results, operations[index:], StopReason.BUDGET, f"the write budget of {budget} is spent"
+                )
+            result, stop = self.attempt(operation)
+            results.append(result)
             if self.progress is not None:
                 self.progress(index + 1, len(operations), operation.describe())
-        return self.result((), stopped)
+            if stop is not None:
+                return self.result(results, operations[index + 1 :], stop, STOP_REASONS[stop])
+        return self.result(results, (), None, None)
 
-    def result(self, left: tuple[Operation, ...], stopped: str | None) -> SyncResult:
+    def attempt(self, operation: Operation) -> tuple[OperationResult, StopReason | None]:
+        """Run one operation; its fate, and the reason to stop the run when GitHub refused in a way that
+        makes every further write pointless (a missing permission, rate limits that did not clear)."""
+        waiting = missing_creates(operation, self.issues)
+        if waiting:
+            message = f"left for the next run: it waits for {waiting}, which this run did not create"
+            return OperationResult(operation=operation, fate=Fate.LEFT, message=message), None
+        self.done = ""
+        try:
+            self.run(operation)
+        except PermissionDeniedError as error:
+            return self.failed(operation, error, 403), StopReason.PERMISSION
+        except WriteStop as stop:
+            status = stop.__cause__.status if isinstance(stop.__cause__, GithubException) else None
+            return self.failed(operation, stop, status), StopReason.RATE_LIMIT
+        except GithubException as error:
+            return self.failed(operation, error_message(error), error.status), None
+        except (requests.RequestException, GitHubError) as error:
+            text = error_message(error) if isinstance(error, requests.RequestException) else str(error)
+            return self.failed(operation, text, None), None
+        return OperationResult(operation=operation, fate=Fate.APPLIED), None
+
+    def failed(self, operation: Operation, error: object, status: int | None) -> OperationResult:
+        message = f"{error} ({self.done})" if self.done else str(error)
+        return OperationResult(operation=operation, fate=Fate.FAILED, status=status, message=message)
+
+    def result(
+        self,
+        results: list[OperationResult],
+        rest: Sequence[Operation],
+        stop: StopReason | None,
+        reason: str | None,
+    ) -> SyncResult:
+        left = [OperationResult(operation=operation, fate=Fate.LEFT) for operation in rest]
+        stopped = None
+        if stop is not None:
+            stopped = (
+                f"{reason}; stopped after {self.writes} writes, {len(rest)} changes left for the next run"
+            )
         return SyncResult(
-            created=self.counts.get("created", 0),
-            updated=self.counts.get("updated", 0),
-            closed=self.counts.get("closed", 0),
-            reopened=self.counts.get("reopened", 0),
-            duplicates_closed=self.counts.get("duplicates", 0),
+            operations=(*results, *left),
             issues=dict(sorted(self.item_numbers.items())),
-            errors=tuple(self.errors),
-            left=left,
             writes=self.writes,
+            stop=stop,
             stopped=stopped,
         )
 
@@ -184,24 +200,25 @@ class _Applier:
             self.create_issue(operation)
         elif isinstance(operation, UpdateIssue):
             self.update_issue(operation)
-            self.count("updated")
+        elif isinstance(operation, LinkNewIssues):
+            self.link_new_issues(operation)
         elif isinstance(operation, ReopenIssue):
             issue = repo.get_issue(operation.number)
             self.write(lambda: issue.edit(state="open"))
+            self.done = "the issue was reopened, the comment not posted"
             self.write(lambda: issue.create_comment(operation.comment), post=True)
             self.item_numbers[operation.id] = operation.number
-            self.count("reopened")
         elif isinstance(operation, CloseIssue):
             issue = repo.get_issue(operation.number)
             self.write(lambda: issue.edit(state="closed", state_reason=operation.state_reason.value))
             if operation.comment:
+                self.done = "the issue was closed, the comment not posted"
                 self.write(lambda: issue.create_comment(operation.comment), post=True)
-            self.count("closed")
         elif isinstance(operation, CloseDuplicate):
             issue = repo.get_issue(operation.number)
             self.write(lambda: issue.create_comment(operation.comment), post=True)
+            self.done = "the comment was posted, the issue is still open"
             self.write(lambda: issue.edit(state="closed", state_reason="duplicate"))
-            self.count("duplicates")
         else:
             self.add_dependency(operation)
 
@@ -265,7 +282,6 @@ class _Applier:
             data = self.find_or_create(operation, url, payload)
         self.issues[operation.key] = (int(data["number"]), int(data["id"]))
         self.item_numbers[operation.id] = int(data["number"])
-        self.count("created")
 
     def find_or_create(self, operation: CreateIssue, url: str, payload: dict[str, Any]) -> dict[str, Any]:
         """After an ambiguous create the issue may exist: look for its marker before trying again (S5)."""
@@ -295,15 +311,21 @@ class _Applier:
         self.write(lambda: self.repo.requester.requestJsonAndCheck("PATCH", url, input=payload))
         self.item_numbers[operation.id] = operation.number
 
+    def link_new_issues(self, operation: LinkNewIssues) -> None:
+        """Render the body again with the numbers the creates answered, and write it (no re-read)."""
+        numbers = {item_id: self.issues[key][0] for key, item_id in operation.waits_for.items()}
+        number = operation.number if operation.number is not None else self.issues[operation.key][0]
+        body = render_draft(operation.draft, numbers, scope=self.options.scope, secrets=self.options.secrets)
+        url = f"{self.repo.url}/issues/{number}"
+        self.write(lambda: self.repo.requester.requestJsonAndCheck("PATCH", url, input={"body": body}))
+
     def add_dependency(self, operation: AddDependency) -> None:
         """Link through the dependency API where the server has it; on 404 the body's links must do."""
         if not self.dependencies_supported:
             return
-        blocked = self.issues.get(operation.blocked_key)
+        blocked = self.issues[operation.blocked_key]
         blocker = self.issues.get(operation.blocker_key)
         blocker_id = blocker[1] if blocker else operation.blocker_issue_id
-        if blocked is None or blocker_id is None:
-            return
         url = f"{self.repo.url}/issues/{blocked[0]}/dependencies/blocked_by"
         try:
             self.write(
@@ -326,7 +348,9 @@ def apply_changes(
     clock: Clock = time.time,
     progress: Progress | None = None,
 ) -> SyncResult:
-    """Execute `changes` in order. Per-operation failures are reported, not raised; a missing permission
-    raises PermissionDeniedError; the write budget (`options.max_writes`) stops the run cleanly.
+    """Execute `changes` in order; every operation ends applied, failed (GitHub's status and message) or left.
+    Nothing is raised for a write: a missing permission or rate limits that do not clear stop the remaining
+    writes (left, with `stop` saying why), as the write budget (`options.max_writes`) does. Only a failed
+    read of the repository's permissions raises GitHubError, before any write.
     `progress`, when given, hears of each operation once it is done (or failed)."""
     return _Applier(repo, options, sleep, clock, progress).apply(changes)

@@ -10,17 +10,19 @@ from issueplan.naming import LabelNames, MilestoneNames
 
 DEFAULT_LABEL = "issueplan"
 API_VERSION = "2022-11-28"
+DEFAULT_MAX_NEW_ISSUES = 50
 
 
 class SyncOptions(Frozen):
     """Everything a sync needs to know besides the plan and the target.
 
     `write_interval` paces writes (GitHub asks for at least one second between them); `max_writes` is a
-    per-run budget after which the run stops cleanly and reports what is left. `dashboard` keeps one issue
-    listing the open items (tracker/dashboard.py). `login` is the tool's own login when the caller knows
-    it: then only its issues are managed (decision 2). It is never guessed nor looked up (`GET /user`): an
-    Actions token is refused that call, and a login learned from a personal token would disown every issue an
-    earlier token opened and recreate each of them after a token switch.
+    per-run budget after which the run stops cleanly and reports what is left. More than `max_new_issues`
+    new issues in one run are refused unless `allow_mass_create` (S23), as closing most is (S12).
+    `dashboard` keeps one issue listing the open items (tracker/dashboard.py). `login` is the tool's own
+    login when the caller knows it: then only its issues are managed (decision 2). It is never guessed nor
+    looked up (`GET /user`): an Actions token is refused that call, and a login learned from a personal token
+    would disown every issue an earlier token opened and recreate each of them after a token switch.
 
     `label` and `milestones` are this run's managed label and grouping; `label_names` and `milestone_names`
     (from the config) name the other labels and the milestones issueplan owns.
@@ -36,6 +38,8 @@ class SyncOptions(Frozen):
     write_interval: float = Field(default=1.0, ge=0)
     max_writes: int | None = Field(default=None, ge=0)
     allow_mass_close: bool = False
+    max_new_issues: int = Field(default=DEFAULT_MAX_NEW_ISSUES, ge=0)
+    allow_mass_create: bool = False
     dry_run: bool = False
     run_url: str | None = None
     secrets: tuple[str, ...] = ()

@@ -1,7 +1,8 @@
-"""The sync, as the CLI and the action run it: read state, plan with what it remembers, diff, apply.
+"""The sync's stages, as job.py runs them: read state, plan with what it remembers, diff, apply.
 
-A failed read aborts before any write (S4); `dry_run` stops after the diff, so `--dry-run` prints the very
-ChangeSet a real run would apply.
+A failed read aborts before any write (S4); `dry_run` stops after the diff, so `--dry-run` lists the very
+ChangeSet a real run would apply, each operation `planned`. There is no pass after the apply: the links
+between issues created in this run are follow-up operations of the ChangeSet (tracker/follow_up.py).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from issueplan.model import KnownItem, Plan
 from issueplan.tracker.changes import ChangeSet, CreateIssue, ReopenIssue, UpdateIssue
 from issueplan.tracker.dashboard import is_dashboard
 from issueplan.tracker.diff import diff_tracker
-from issueplan.tracker.github import Progress, SyncResult, apply_changes, connect
+from issueplan.tracker.github import Progress, apply_changes, connect
 from issueplan.tracker.options import GitHubTarget, SyncOptions
+from issueplan.tracker.results import SyncResult, planned
 from issueplan.tracker.retry import Clock, Sleep
 from issueplan.tracker.state import TrackerState, read_state
 
@@ -32,89 +34,44 @@ def sync_plan(
     clock: Clock = time.time,
     progress: Progress | None = None,
 ) -> tuple[Plan, ChangeSet, SyncResult]:
-    """Read, plan, diff and (unless `options.dry_run`) apply. Returns the plan, the changes and the result.
+    """Read, plan, diff and (unless `options.dry_run`) apply: the stages of job.run_job without the job.
 
-    `progress` is called after each change applied with (done, total, description); `done` only grows,
-    and `total` grows when the extra pass after creates adds changes.
-    """
+    Raises GitHubError when the state cannot be read and SafetyStopError when a guard refuses (nothing written
+    either way); every write's fate is in the result. `progress` is called after each change with (done,
+    total, description)."""
     repo = connect(target, options, sleep=sleep, clock=clock)
-    state = _read(repo, options)
-    known = {key: item for key, item in state.known_items(options.scope).items() if not is_dashboard(key)}
-    plan = make_plan(known)
+    state = read_tracker(repo, options)
+    plan = make_plan(remembered(state, options))
     changes = diff_tracker(plan, state, options)
-    if options.dry_run:
-        return plan, changes, _summarise(plan, state, changes, SyncResult())
-    result = apply_changes(changes, repo, options, sleep=sleep, clock=clock, progress=progress)
-    if _needs_links(plan, changes, result, options):
-        result = _settle(
-            plan, repo, options, result, done=len(changes), sleep=sleep, clock=clock, progress=progress
-        )
-    return plan, changes, _summarise(plan, state, changes, result)
+    result = apply_or_plan(changes, repo, options, sleep=sleep, clock=clock, progress=progress)
+    return plan, changes, summarise(plan, state, changes, result)
 
 
-def _read(repo: Repository, options: SyncOptions) -> TrackerState:
+def read_tracker(repo: Repository, options: SyncOptions) -> TrackerState:
     return read_state(repo, label=options.label, scope=options.scope, login=options.login)
 
 
-def _needs_links(plan: Plan, changes: ChangeSet, result: SyncResult, options: SyncOptions) -> bool:
-    """Items created in this run could not link to each other's numbers yet (they did not exist), nor could
-    the dashboard link to them."""
-    created = {
-        op.key for op in changes.operations if isinstance(op, CreateIssue) and not is_dashboard(op.key)
-    }
-    if not created or result.left or result.stopped:
-        return False
-    if options.dashboard:
-        return True
-    ids = {item.id for item in plan.items if item.key in created}
-    return any(dep.id in ids for item in plan.items if item.key in created for dep in item.dependencies)
+def remembered(state: TrackerState, options: SyncOptions) -> dict[str, KnownItem]:
+    """What the tracker remembers of this scope's items (ids, first seen), for the plan; not the dashboard."""
+    return {key: item for key, item in state.known_items(options.scope).items() if not is_dashboard(key)}
 
 
-def _settle(
-    plan: Plan,
+def apply_or_plan(
+    changes: ChangeSet,
     repo: Repository,
     options: SyncOptions,
-    first: SyncResult,
     *,
-    done: int,
-    sleep: Sleep,
-    clock: Clock,
-    progress: Progress | None,
+    sleep: Sleep = time.sleep,
+    clock: Clock = time.time,
+    progress: Progress | None = None,
 ) -> SyncResult:
-    """One more read and diff right after the creates: it writes the `#N` links between new issues (and on
-    the dashboard), so the next run is a no-op (S1) rather than a round of body edits."""
-    budget = None if options.max_writes is None else max(options.max_writes - first.writes, 0)
-    again = diff_tracker(plan, _read(repo, options), options.model_copy(update={"max_writes": budget}))
-    follow = None if progress is None else _continued(progress, done)
-    second = apply_changes(
-        again,
-        repo,
-        options.model_copy(update={"max_writes": budget}),
-        sleep=sleep,
-        clock=clock,
-        progress=follow,
-    )
-    return first.model_copy(
-        update={
-            "issues": {**first.issues, **second.issues},
-            "errors": first.errors + second.errors,
-            "left": second.left,
-            "writes": first.writes + second.writes,
-            "stopped": second.stopped,
-        }
-    )
+    """Apply the changes, or for a dry run record each as planned: one result shape for both."""
+    if options.dry_run:
+        return SyncResult(operations=planned(changes.operations))
+    return apply_changes(changes, repo, options, sleep=sleep, clock=clock, progress=progress)
 
 
-def _continued(progress: Progress, done: int) -> Progress:
-    """The extra pass's progress, counted on from the `done` changes of the first pass."""
-
-    def report(count: int, total: int, text: str) -> None:
-        progress(done + count, done + total, text)
-
-    return report
-
-
-def _summarise(plan: Plan, state: TrackerState, changes: ChangeSet, result: SyncResult) -> SyncResult:
+def summarise(plan: Plan, state: TrackerState, changes: ChangeSet, result: SyncResult) -> SyncResult:
     """Fill in what the applier cannot know: issue numbers of untouched items, and how many were untouched."""
     kept: dict[str, int] = {}
     for issue in sorted(state.issues, key=lambda issue: issue.number):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date
 
 import requests
@@ -9,7 +10,15 @@ from github import GithubException
 from github.Repository import Repository
 
 from issueplan.errors import PermissionDeniedError
-from issueplan.tracker.changes import CloseDuplicate, CloseIssue, Operation, ReopenIssue
+from issueplan.tracker.changes import (
+    AddDependency,
+    CloseDuplicate,
+    CloseIssue,
+    LinkNewIssues,
+    Operation,
+    ReopenIssue,
+)
+from issueplan.tracker.results import StopReason
 
 PERMISSION_HINT = (
     "grant the token write access to issues: in a workflow add `permissions: issues: write` to the job; "
@@ -28,6 +37,29 @@ def writes_needed(operation: Operation) -> int:
     if isinstance(operation, CloseIssue):
         return 2 if operation.comment else 1
     return 1
+
+
+def missing_creates(operation: Operation, created: Container[str]) -> str:
+    """The ids of the new issues `operation` needs whose creates (keys not in `created`) did not happen in
+    this run: a failed or left create leaves its links and dependencies for the next run too."""
+    if isinstance(operation, LinkNewIssues):
+        needed = {**operation.waits_for}
+        if operation.number is None:
+            needed[operation.key] = operation.id
+    elif isinstance(operation, AddDependency):
+        needed = {operation.blocked_key: operation.blocked_id}
+        if operation.blocker_issue_id is None:
+            needed[operation.blocker_key] = operation.blocker_id
+    else:
+        return ""
+    return ", ".join(item_id for key, item_id in sorted(needed.items()) if key not in created)
+
+
+# The failed change carries GitHub's whole answer; the stop says what it means for the rest.
+STOP_REASONS = {
+    StopReason.PERMISSION: "GitHub refused a write for lack of permission (see the failed change)",
+    StopReason.RATE_LIMIT: "GitHub kept rate-limiting the writes (see the failed change)",
+}
 
 
 def due_on_text(day: date) -> str:
@@ -49,11 +81,28 @@ def error_message(error: GithubException | requests.RequestException) -> str:
     return f"{error.status} {github_message(error)}".rstrip()
 
 
+# GitHub's words when a 403 is about the token (its permissions, an archived repository, a blocked app). Any
+# other 403 refuses one operation only, e.g. "Unable to create comment because issue is locked." (S18).
+_PERMISSION_WORDS = (
+    "not accessible",
+    "permission",
+    "must have",
+    "admin rights",
+    "read-only",
+    "access blocked",
+)
+
+
+def is_permission_refusal(error: GithubException) -> bool:
+    """A 403 that stops every further write; an unexplained one counts as such (the safe side)."""
+    message = github_message(error).casefold().strip()
+    return message in ("", "forbidden") or any(word in message for word in _PERMISSION_WORDS)
+
+
 def permission_error(error: GithubException) -> PermissionDeniedError:
     return PermissionDeniedError(
         f"GitHub refused a write ({error_message(error)}): the token cannot change issues here; "
-        f"{PERMISSION_HINT}. A run from a fork's pull request only gets a read-only token: the plan is "
-        "still rendered, nothing synced."
+        f"{PERMISSION_HINT}. A run from a fork's pull request only gets a read-only token."
     )
 
 

@@ -1,0 +1,57 @@
+"""The links between issues created in one run: planned by the diff, rendered by the applier once GitHub has
+answered the creates with their numbers.
+
+An issue created in this run cannot name the number of another new issue it depends on, nor can the
+dashboard name the new items': those numbers do not exist while diffing. Instead of re-reading and re-diffing
+everything after the creates, the diff adds one LinkNewIssues per such body, carrying the body's draft; the
+applier renders the draft with the numbers the create responses gave. The result is what the next run's diff
+renders, so that run is a no-op (S1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from issueplan.model import ActionItem
+from issueplan.render.issue import render_issue_body
+from issueplan.tracker.changes import BodyDraft, CreateIssue, ItemBodyDraft, LinkNewIssues
+from issueplan.tracker.dashboard import render_dashboard_body
+
+
+def plan_links(
+    items: Sequence[ActionItem], creates: Sequence[CreateIssue], links: Mapping[str, int]
+) -> list[LinkNewIssues]:
+    """A follow-up for each new item whose body links to another new item (an in-plan dependency).
+
+    `links` maps item ids to the numbers known before this run's creates."""
+    new = {create.id: create for create in creates}
+    follow_ups = []
+    for item in items:
+        create = new.get(item.id)
+        if create is None or create.key != item.key:
+            continue
+        waits = {new[dep.id].key: dep.id for dep in item.dependencies if dep.id in new and dep.id != item.id}
+        if waits:
+            # The body links only to the item's dependencies: the draft needs no other number.
+            known = {dep.id: links[dep.id] for dep in item.dependencies if dep.id in links}
+            draft = ItemBodyDraft(item=item, links=known, previous=create.body)
+            follow_ups.append(LinkNewIssues(key=item.key, id=item.id, waits_for=waits, draft=draft))
+    return follow_ups
+
+
+def render_draft(draft: BodyDraft, numbers: Mapping[str, int], *, scope: str, secrets: Sequence[str]) -> str:
+    """The body with every link filled in: `numbers` maps the ids of this run's new issues to theirs."""
+    links = {**draft.links, **numbers}
+    if isinstance(draft, ItemBodyDraft):
+        return render_issue_body(
+            draft.item, scope=scope, links=links, previous=draft.previous, secrets=secrets
+        )
+    return render_dashboard_body(
+        draft.items,
+        links,
+        scope=scope,
+        first_seen=draft.first_seen,
+        now=draft.now,
+        previous=draft.previous,
+        secrets=secrets,
+    )
