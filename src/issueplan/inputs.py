@@ -27,7 +27,7 @@ from issueplan.limits import (
 from issueplan.naming import label_problem
 
 _Model = TypeVar("_Model", bound=BaseModel)
-SHOWN_CHARS = 60
+SHOWN_CHARS = 200  # a path shown whole; a huge value (all input is untrusted) cut
 
 
 def _api_url(value: str) -> str:
