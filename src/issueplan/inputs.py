@@ -118,10 +118,10 @@ class FrontEnd(StrEnum):
         return _ACTION_NAMES.get(field, f"input `{field.replace('_', '-')}`")
 
 
-_CLI_NAMES = {"results": "RESULTS", "token": "the token"}
+_CLI_NAMES = {"results": "RESULTS", "token": "the token"}  # nosec B105 - how a message names it, no secret
 _ACTION_NAMES = {
     "repo": "input `repository`",
-    "token": "input `github-token`",
+    "token": "input `github-token`",  # nosec B105 - how a message names it, no secret
     "workspace": "$GITHUB_WORKSPACE",
     "output_dir": "the output directory (issueplan-output in the workspace)",
 }
