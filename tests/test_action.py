@@ -47,12 +47,12 @@ def test_inputs_read_the_same_with_dashes_or_underscores() -> None:
     assert (dashed.token, dashed.dry_run, dashed.fail_on) == ("t1", True, FailOn.HIGH)
 
 
-def test_absent_inputs_take_action_yml_defaults_and_the_context() -> None:
+def test_absent_inputs_take_action_yml_defaults_and_the_context(tmp_path: Path) -> None:
     inputs = ActionInputs.from_env(
         {
             "GITHUB_REPOSITORY": "octo/demo",
             "GITHUB_API_URL": "https://ghe.example.com/api/v3/",
-            "GITHUB_WORKSPACE": "/github/workspace",
+            "GITHUB_WORKSPACE": str(tmp_path),
             "GITHUB_SERVER_URL": "https://ghe.example.com",
             "GITHUB_RUN_ID": "42",
             "INPUT_GITHUB-TOKEN": "t1",
@@ -89,7 +89,7 @@ def test_results_and_outcomes_are_parsed() -> None:
         ("INPUT_DRY-RUN", "maybe", "input `dry-run`: 'maybe' is not a boolean; use true or false"),
         ("INPUT_MILESTONES", "weekly", "input `milestones`: 'weekly' is not one of priority, week, none"),
         ("INPUT_FAIL-ON", "critcal", "(did you mean 'critical'?)"),
-        ("INPUT_MAX-WRITES", "-3", "input `max-writes`: '-3' is not a whole number >= 0"),
+        ("INPUT_MAX-WRITES", "-3", "input `max-writes`: '-3' is not a whole number from 0 to 100000"),
         ("INPUT_WRITE-INTERVAL", "1000", "input `write-interval`: '1000' is not a number of seconds"),
         ("INPUT_OUTCOMES", "unit=failure", "input `outcomes`: not JSON"),
         ("INPUT_OUTCOMES", '["failure"]', "input `outcomes`: expected a JSON object of suite to outcome"),

@@ -27,6 +27,19 @@ from issueplan.action_context import (
     parse_outcomes,
 )
 from issueplan.errors import ExitCode, IssueplanError, UsageError
+from issueplan.inputs import (
+    ApiUrl,
+    ExistingDirectory,
+    ExistingFile,
+    FrontEnd,
+    LabelName,
+    NewIssueBudget,
+    Repository,
+    Scope,
+    WriteBudget,
+    WriteInterval,
+    validated,
+)
 from issueplan.job import JobOptions, run_job
 from issueplan.model import Frozen, StepOutcome
 from issueplan.modes import FailOn, MilestoneMode
@@ -43,33 +56,31 @@ from issueplan.render.annotations import annotate_report
 from issueplan.render.workflow import WorkflowCommand, WorkflowLog, format_output
 
 OUTPUT_DIR = "issueplan-output"
-MAX_WRITE_INTERVAL = 60.0
-_REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
 class ActionInputs(Frozen):
     """Everything the action was asked to do, validated: the inputs plus the context GitHub gives the step."""
 
     results: tuple[str, ...]
-    config: Path | None = None
+    config: ExistingFile | None = None
     outcomes: Mapping[str, StepOutcome] = Field(default_factory=dict)
     token: str | None = Field(default=None, repr=False)
-    repository: str | None = None
-    api_url: str = "https://api.github.com"
-    scope: str = "default"
-    label: str | None = None
+    repository: Repository | None = None
+    api_url: ApiUrl = "https://api.github.com"
+    scope: Scope = "default"
+    label: LabelName | None = None
     milestones: MilestoneMode | None = None
     dry_run: bool = False
     dry_run_reason: str | None = None
-    max_writes: int | None = None
-    write_interval: float = 1.0
+    max_writes: WriteBudget | None = None
+    write_interval: WriteInterval = 1.0
     allow_mass_close: bool = False
-    max_new_issues: int = 50
+    max_new_issues: NewIssueBudget = 50
     allow_mass_create: bool = False
     dashboard: bool = False
     fail_on: FailOn = FailOn.NEVER
     summary: bool = True
-    workspace: Path = Path()
+    workspace: ExistingDirectory = Path()
     run_url: str | None = None
     output_file: Path | None = None
     summary_file: Path | None = None
@@ -77,71 +88,65 @@ class ActionInputs(Frozen):
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ActionInputs:
         """Read INPUT_* (GitHub keeps the dashes: INPUT_GITHUB-TOKEN; underscores are accepted too) and the
-        GITHUB_* context. A bad value raises UsageError naming the input and the fix."""
-        workspace = Path(env.get("GITHUB_WORKSPACE") or Path.cwd())
+        GITHUB_* context. A bad value raises UsageError naming the input and the fix (inputs.validated)."""
         token = ActionInput.GITHUB_TOKEN.read(env) or env.get("GITHUB_TOKEN") or None
-        repository = ActionInput.REPOSITORY.read(env) or env.get("GITHUB_REPOSITORY") or None
-        if repository is not None and not _REPOSITORY.fullmatch(repository):
-            raise UsageError(f"input `repository`: {repository!r} is not OWNER/NAME, e.g. octo-org/octo-repo")
         config = ActionInput.CONFIG.read(env)
-        api_url = ActionInput.API_URL.read(env) or env.get("GITHUB_API_URL") or "https://api.github.com"
-        if not api_url.startswith(("https://", "http://")):
-            raise UsageError(
-                f"input `api-url`: {api_url!r} is not an http(s) URL; GitHub Enterprise Server: https://HOST/api/v3"
-            )
-        return cls(
-            results=_results(ActionInput.RESULTS.read(env) or ActionInput.RESULTS.default),
-            config=Path(config) if config else None,
-            outcomes=parse_outcomes(ActionInput.OUTCOMES.read(env)),
-            token=token,
-            repository=repository,
-            api_url=api_url.rstrip("/"),
-            scope=ActionInput.SCOPE.read(env) or ActionInput.SCOPE.default,
-            label=ActionInput.LABEL.read(env) or None,
-            milestones=parse_choice(ActionInput.MILESTONES, env, MilestoneMode)
+        values = {
+            "results": _results(ActionInput.RESULTS.read(env) or ActionInput.RESULTS.default),
+            "config": Path(config) if config else None,
+            "outcomes": parse_outcomes(ActionInput.OUTCOMES.read(env)),
+            "token": token,
+            "repository": ActionInput.REPOSITORY.read(env) or env.get("GITHUB_REPOSITORY") or None,
+            "api_url": ActionInput.API_URL.read(env) or env.get("GITHUB_API_URL") or "https://api.github.com",
+            # Given but empty is a mistake (an unset variable in `with:`), not the default scope.
+            "scope": _given(ActionInput.SCOPE, env, ActionInput.SCOPE.default),
+            "label": ActionInput.LABEL.read(env) or None,  # action.yml's default "" means the config's
+            "milestones": parse_choice(ActionInput.MILESTONES, env, MilestoneMode)
             if ActionInput.MILESTONES.read(env)
             else None,
-            dry_run=parse_bool(ActionInput.DRY_RUN, env),
-            dry_run_reason=dry_run_reason(env, has_token=token is not None),
-            max_writes=_max_writes(ActionInput.MAX_WRITES.read(env)),
-            write_interval=_write_interval(ActionInput.WRITE_INTERVAL.read(env)),
-            allow_mass_close=parse_bool(ActionInput.ALLOW_MASS_CLOSE, env),
-            max_new_issues=_max_new_issues(ActionInput.MAX_NEW_ISSUES.read(env)),
-            allow_mass_create=parse_bool(ActionInput.ALLOW_MASS_CREATE, env),
-            dashboard=parse_bool(ActionInput.DASHBOARD, env),
-            fail_on=parse_choice(ActionInput.FAIL_ON, env, FailOn),
-            summary=parse_bool(ActionInput.SUMMARY, env),
-            workspace=workspace,
-            run_url=_run_url(env),
-            output_file=Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
-            summary_file=Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
-        )
+            "dry_run": parse_bool(ActionInput.DRY_RUN, env),
+            "dry_run_reason": dry_run_reason(env, has_token=token is not None),
+            "max_writes": ActionInput.MAX_WRITES.read(env) or None,
+            "write_interval": ActionInput.WRITE_INTERVAL.read(env) or ActionInput.WRITE_INTERVAL.default,
+            "allow_mass_close": parse_bool(ActionInput.ALLOW_MASS_CLOSE, env),
+            "max_new_issues": ActionInput.MAX_NEW_ISSUES.read(env) or ActionInput.MAX_NEW_ISSUES.default,
+            "allow_mass_create": parse_bool(ActionInput.ALLOW_MASS_CREATE, env),
+            "dashboard": parse_bool(ActionInput.DASHBOARD, env),
+            "fail_on": parse_choice(ActionInput.FAIL_ON, env, FailOn),
+            "summary": parse_bool(ActionInput.SUMMARY, env),
+            "workspace": Path(env.get("GITHUB_WORKSPACE") or Path.cwd()),
+            "run_url": _run_url(env),
+            "output_file": Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
+            "summary_file": Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
+        }
+        return validated(cls, FrontEnd.ACTION, values)
 
     def job_options(self) -> JobOptions:
         """The same options the CLI's `sync` builds. Without a token there is nothing to read: plan only."""
-        return JobOptions(
-            results=self.results,
-            config=self.config,
-            outcomes=self.outcomes,
-            workspace=self.workspace,
-            sync=self.token is not None,
-            repo=self.repository,
-            token=self.token,
-            api_url=self.api_url,
-            scope=self.scope,
-            label=self.label,
-            milestones=self.milestones,
-            dry_run=self.dry_run,
-            dry_run_reason=self.dry_run_reason,
-            max_writes=self.max_writes,
-            write_interval=self.write_interval,
-            allow_mass_close=self.allow_mass_close,
-            max_new_issues=self.max_new_issues,
-            allow_mass_create=self.allow_mass_create,
-            dashboard=self.dashboard,
-            output_dir=self.workspace / OUTPUT_DIR,
-            run_url=self.run_url,
-        )
+        values = {
+            "results": self.results,
+            "config": self.config,
+            "outcomes": self.outcomes,
+            "workspace": self.workspace,
+            "sync": self.token is not None,
+            "repo": self.repository,
+            "token": self.token,
+            "api_url": self.api_url,
+            "scope": self.scope,
+            "label": self.label,
+            "milestones": self.milestones,
+            "dry_run": self.dry_run,
+            "dry_run_reason": self.dry_run_reason,
+            "max_writes": self.max_writes,
+            "write_interval": self.write_interval,
+            "allow_mass_close": self.allow_mass_close,
+            "max_new_issues": self.max_new_issues,
+            "allow_mass_create": self.allow_mass_create,
+            "dashboard": self.dashboard,
+            "output_dir": self.workspace / OUTPUT_DIR,
+            "run_url": self.run_url,
+        }
+        return validated(JobOptions, FrontEnd.ACTION, values)
 
 
 def _results(raw: str) -> tuple[str, ...]:
@@ -155,39 +160,10 @@ def _results(raw: str) -> tuple[str, ...]:
     return patterns
 
 
-def _max_writes(raw: str) -> int | None:
-    if not raw:
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise UsageError(
-            f"input `max-writes`: {raw!r} is not a whole number >= 0; leave it empty for no limit"
-        )
-    return value
-
-
-def _max_new_issues(raw: str) -> int:
-    try:
-        value = int(raw or ActionInput.MAX_NEW_ISSUES.default)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise UsageError(f"input `max-new-issues`: {raw!r} is not a whole number >= 0, e.g. 50")
-    return value
-
-
-def _write_interval(raw: str) -> float:
-    try:
-        value = float(raw or ActionInput.WRITE_INTERVAL.default)
-    except ValueError:
-        value = -1.0
-    # A minute between writes is far beyond any need; more is surely a typo (ms for s).
-    if not 0 <= value <= MAX_WRITE_INTERVAL:
-        raise UsageError(f"input `write-interval`: {raw!r} is not a number of seconds from 0 to 60, e.g. 1")
-    return value
+def _given(name: ActionInput, env: Mapping[str, str], default: str) -> str:
+    """The input's text when it was given (even empty), else `default`: an empty `scope:` is refused."""
+    given = any(key in env for key in (f"INPUT_{name.upper()}", f"INPUT_{name.upper().replace('-', '_')}"))
+    return name.read(env) if given else default
 
 
 def _run_url(env: Mapping[str, str]) -> str | None:

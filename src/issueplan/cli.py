@@ -17,15 +17,20 @@ from typer._click.exceptions import ClickException
 from issueplan import __version__
 from issueplan.cli_args import (
     ConfigOpt,
+    LabelOpt,
+    MaxWritesOpt,
     NowOpt,
     OutcomeOpt,
     OutcomesFileOpt,
     PlanFormat,
+    PlanOutputOpt,
     ReportFormat,
     ResultsArg,
     ScopeOpt,
     WorkspaceOpt,
+    WriteIntervalOpt,
     emit,
+    plan_format,
     read_now,
     read_outcomes,
     read_workspace_option,
@@ -99,29 +104,35 @@ def plan(
     scope: ScopeOpt = "default",
     output_format: Annotated[
         PlanFormat | None,
-        typer.Option("--format", help="markdown (default on a terminal), json, or summary (job summary)."),
+        typer.Option(
+            "--format",
+            help="markdown, json, or summary (job summary). Default: from the --output file's extension "
+            "(.json, .md), else markdown.",
+            show_default=False,
+        ),
     ] = None,
-    output: Annotated[Path | None, typer.Option(help="Write to FILE instead of standard output.")] = None,
+    output: PlanOutputOpt = None,
 ) -> None:
     """Build the prioritised action plan from CI results, without touching GitHub.
 
     Example: issueplan plan test-results/ --outcome e2e_tests=failure --now 2025-08-20T10:05:39Z
     """
-    from issueplan.job import JobOptions, run_job  # noqa: PLC0415 - keep --help and --version fast
+    from issueplan.inputs import FrontEnd, validated  # noqa: PLC0415 - keep --help and --version fast
+    from issueplan.job import JobOptions, run_job  # noqa: PLC0415
     from issueplan.render.json import render_json  # noqa: PLC0415
     from issueplan.render.markdown import render_markdown  # noqa: PLC0415
 
-    options = JobOptions(
-        results=tuple(results),
-        config=config,
-        outcomes=read_outcomes(outcome, outcomes),
-        workspace=read_workspace_option(workspace),
-        now=read_now(now),
-        sync=False,
-        scope=scope,
-    )
-    result = run_job(options, log=_log)
-    chosen = output_format or (PlanFormat.MARKDOWN if sys.stdout.isatty() or output else PlanFormat.JSON)
+    chosen = plan_format(output_format, output)
+    values = {
+        "results": tuple(results),
+        "config": config,
+        "outcomes": read_outcomes(outcome, outcomes),
+        "workspace": read_workspace_option(workspace),
+        "now": read_now(now),
+        "sync": False,
+        "scope": scope,
+    }
+    result = run_job(validated(JobOptions, FrontEnd.CLI, values), log=_log)
     if chosen is PlanFormat.JSON:
         text = render_json(result.plan)
     elif chosen is PlanFormat.SUMMARY:
@@ -153,23 +164,21 @@ def sync(
     api_url: Annotated[
         str | None,
         typer.Option(
-            help="REST API base URL (GitHub Enterprise Server: https://HOST/api/v3). "
-            "Default: $GITHUB_API_URL, else https://api.github.com."
+            help="REST API base URL, http(s) with a host (GitHub Enterprise Server: https://HOST/api/v3). "
+            "Default: $GITHUB_API_URL, else https://api.github.com.",
+            show_default=False,
         ),
     ] = None,
     sandbox: Annotated[
         Path | None,
         typer.Option(
-            help="Sync to an embedded local GitHub whose state lives in DIR: try a policy offline, "
-            "no token needed. Run again to watch issues being updated, closed and reopened."
+            metavar="DIR",
+            help="Sync to an embedded local GitHub whose state lives in DIR (a directory; a missing one is "
+            "created): try a policy offline, no token needed. Run again to watch issues being updated, "
+            "closed and reopened.",
         ),
     ] = None,
-    label: Annotated[
-        str | None,
-        typer.Option(
-            help="The managed label that marks issueplan's issues. Default: the config's (issueplan)."
-        ),
-    ] = None,
+    label: LabelOpt = None,
     milestones: Annotated[
         MilestoneMode | None,
         typer.Option(help="Milestones by priority, by due week, or none. Default: the config's (priority)."),
@@ -178,18 +187,19 @@ def sync(
         bool, typer.Option(help="Comment when closing an item, naming the run and what passed.")
     ] = True,
     dashboard: Annotated[bool, typer.Option(help="Keep one dashboard issue listing all open items.")] = False,
-    write_interval: Annotated[
-        float | None,
-        typer.Option(help="Seconds between writes (GitHub asks for >= 1). Default 1, 0 with --sandbox."),
-    ] = None,
-    max_writes: Annotated[
-        int | None, typer.Option(help="Stop cleanly after N writes; the next run finishes the job.")
-    ] = None,
+    write_interval: WriteIntervalOpt = None,
+    max_writes: MaxWritesOpt = None,
     allow_mass_close: Annotated[
         bool, typer.Option(help="Allow closing more than half of the open managed issues in one run.")
     ] = False,
     max_new_issues: Annotated[
-        int, typer.Option(help="Refuse a run that would open more new issues than this (a broken runner?).")
+        int,
+        typer.Option(
+            min=0,
+            max=100_000,
+            help="Refuse, without any write, a run that would open more new issues than this (0 to 100000; "
+            "a broken runner?).",
+        ),
     ] = 50,
     allow_mass_create: Annotated[
         bool, typer.Option(help="Allow a run to open more than --max-new-issues new issues.")
@@ -198,7 +208,8 @@ def sync(
         bool, typer.Option(help="Print the changes, one line each, and write nothing.")
     ] = False,
     output_dir: Annotated[
-        Path | None, typer.Option(help="Also write plan.md and plan.json into DIR.")
+        Path | None,
+        typer.Option(metavar="DIR", help="Also write plan.md and plan.json into DIR (created when missing)."),
     ] = None,
     fail_on: Annotated[
         FailOn, typer.Option(help="Exit 1 when the plan has items at or above this priority.")
@@ -209,7 +220,8 @@ def sync(
     Creates, updates, closes and reopens issues so each item has exactly one; a re-run with the same
     results makes no write. Token from $GITHUB_TOKEN (or --token-env). Try it offline with --sandbox DIR.
     """
-    from issueplan.job import JobOptions, run_job  # noqa: PLC0415 - fast --help
+    from issueplan.inputs import FrontEnd, validated  # noqa: PLC0415 - fast --help
+    from issueplan.job import JobOptions, run_job  # noqa: PLC0415
     from issueplan.outcome import change_lines, judge, stop_line, summary_line  # noqa: PLC0415
     from issueplan.render.report import render_plan_table  # noqa: PLC0415
 
@@ -219,29 +231,30 @@ def sync(
             f"${token_env} is not set: export a token with `issues: write` (or pass --token-env NAME), "
             "or try it offline with --sandbox DIR"
         )
-    options = JobOptions(
-        results=tuple(results),
-        config=config,
-        outcomes=read_outcomes(outcome, outcomes),
-        workspace=read_workspace_option(workspace),
-        now=read_now(now),
-        repo=repo or os.environ.get("GITHUB_REPOSITORY"),
-        token=token,
-        api_url=api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com",
-        sandbox=sandbox,
-        scope=scope,
-        label=label,
-        milestones=milestones,
-        dry_run=dry_run,
-        max_writes=max_writes,
-        allow_mass_close=allow_mass_close,
-        max_new_issues=max_new_issues,
-        allow_mass_create=allow_mass_create,
-        dashboard=dashboard,
-        close_comment=close_comment,
-        write_interval=write_interval if write_interval is not None else (0.0 if sandbox else 1.0),
-        output_dir=output_dir,
-    )
+    values = {
+        "results": tuple(results),
+        "config": config,
+        "outcomes": read_outcomes(outcome, outcomes),
+        "workspace": read_workspace_option(workspace),
+        "now": read_now(now),
+        "repo": repo or os.environ.get("GITHUB_REPOSITORY"),
+        "token": token,
+        "api_url": api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com",
+        "sandbox": sandbox,
+        "scope": scope,
+        "label": label,
+        "milestones": milestones,
+        "dry_run": dry_run,
+        "max_writes": max_writes,
+        "allow_mass_close": allow_mass_close,
+        "max_new_issues": max_new_issues,
+        "allow_mass_create": allow_mass_create,
+        "dashboard": dashboard,
+        "close_comment": close_comment,
+        "write_interval": write_interval if write_interval is not None else (0.0 if sandbox else 1.0),
+        "output_dir": output_dir,
+    }
+    options = validated(JobOptions, FrontEnd.CLI, values)
     result = run_job(options, log=_log)
     typer.echo(render_plan_table(result.plan, result.issues) + "\n")
     for line in change_lines(result):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from issueplan.errors import UsageError
+from issueplan.limits import LABEL_NAME_MAX, MAX_WRITES_MAX, SCOPE_CHARACTERS, SCOPE_MAX, WRITE_INTERVAL_MAX
 
 if TYPE_CHECKING:
     from issueplan.model import StepOutcome
@@ -50,14 +51,17 @@ OutcomeOpt = Annotated[
 OutcomesFileOpt = Annotated[
     Path | None,
     typer.Option(
-        "--outcomes", metavar="FILE", help="A JSON object of suite -> step outcome (like --outcome)."
+        "--outcomes",
+        metavar="FILE",
+        dir_okay=False,
+        help="A JSON object of suite -> step outcome (like --outcome).",
     ),
 ]
 WorkspaceOpt = Annotated[
     Path | None,
     typer.Option(
-        help="The checkout the workspace rules look at (CI config, monitoring, load tests). "
-        "Default: $GITHUB_WORKSPACE, else the current directory."
+        help="The checkout the workspace rules look at (CI config, monitoring, load tests): an existing "
+        "directory. Default: $GITHUB_WORKSPACE, else the current directory."
     ),
 ]
 ConfigOpt = Annotated[
@@ -69,8 +73,56 @@ NowOpt = Annotated[
     typer.Option(help="The clock, ISO 8601 (e.g. 2025-08-20T10:05:39Z), for reproducible plans."),
 ]
 ScopeOpt = Annotated[
-    str, typer.Option(help="Namespace of this run's items: one workflow never closes another's.")
+    str,
+    typer.Option(
+        help="Namespace of this run's items: one workflow never closes another's. "
+        f"1 to {SCOPE_MAX} {SCOPE_CHARACTERS}."
+    ),
 ]
+LabelOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="The managed label that marks issueplan's issues: "
+        f"at most {LABEL_NAME_MAX} characters, no comma. Default: the config's (issueplan).",
+        show_default=False,
+    ),
+]
+WriteIntervalOpt = Annotated[
+    float | None,
+    typer.Option(
+        min=0,
+        max=WRITE_INTERVAL_MAX,
+        help=f"Seconds between writes, 0 to {WRITE_INTERVAL_MAX:g} (GitHub asks for >= 1). "
+        "Default 1, 0 with --sandbox.",
+        show_default=False,
+    ),
+]
+MaxWritesOpt = Annotated[
+    int | None,
+    typer.Option(
+        min=0,
+        max=MAX_WRITES_MAX,
+        help=f"Stop cleanly after N writes, 0 to {MAX_WRITES_MAX}; the next run finishes the job. "
+        "Default: no limit.",
+        show_default=False,
+    ),
+]
+PlanOutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        dir_okay=False,
+        help="Write to FILE instead of standard output; its extension (.json, .md) picks the format.",
+    ),
+]
+
+
+def plan_format(chosen: PlanFormat | None, output: Path | None) -> PlanFormat:
+    """--format, else the --output file's extension, else markdown: never whether stdout is a terminal, so
+    `plan > plan.md` and `plan | less` read the same."""
+    if chosen is not None:
+        return chosen
+    suffix = output.suffix.lower() if output is not None else ""
+    return PlanFormat.JSON if suffix == ".json" else PlanFormat.MARKDOWN
 
 
 def read_outcomes(pairs: list[str] | None, file: Path | None) -> dict[str, StepOutcome]:

@@ -12,6 +12,18 @@ from pathlib import Path
 from pydantic import Field
 
 from issueplan.errors import GitHubError, IssueplanError, SafetyStopError, UsageError, not_one_of
+from issueplan.inputs import (
+    ApiUrl,
+    Directory,
+    ExistingDirectory,
+    ExistingFile,
+    LabelName,
+    NewIssueBudget,
+    Repository,
+    Scope,
+    WriteBudget,
+    WriteInterval,
+)
 from issueplan.model import Frozen, KnownItem, Plan, RunReport, StepOutcome
 from issueplan.modes import MilestoneMode
 from issueplan.outcome import Failure, RunOutcome
@@ -48,29 +60,31 @@ def parse_step_outcomes(raw: Mapping[str, object], *, source: str) -> dict[str, 
 
 
 class JobOptions(Frozen):
+    """What a run was asked to do, validated once for both front ends (inputs.validated names a bad one)."""
+
     results: tuple[str, ...]
-    config: Path | None = None
+    config: ExistingFile | None = None
     outcomes: Mapping[str, StepOutcome] = Field(default_factory=dict)
-    workspace: Path = Path()
+    workspace: ExistingDirectory = Path()
     now: datetime | None = None
     sync: bool = True
-    repo: str | None = None
+    repo: Repository | None = None
     token: str | None = None
-    api_url: str = "https://api.github.com"
-    sandbox: Path | None = None
-    scope: str = "default"
-    label: str | None = None  # None: the config's managed label (default `issueplan`)
+    api_url: ApiUrl = "https://api.github.com"
+    sandbox: Directory | None = None
+    scope: Scope = "default"
+    label: LabelName | None = None  # None: the config's managed label (default `issueplan`)
     milestones: MilestoneMode | None = None  # None: the config's grouping (default by priority)
     dry_run: bool = False
     dry_run_reason: str | None = None
-    max_writes: int | None = None
+    max_writes: WriteBudget | None = None
     allow_mass_close: bool = False
-    max_new_issues: int = DEFAULT_MAX_NEW_ISSUES
+    max_new_issues: NewIssueBudget = DEFAULT_MAX_NEW_ISSUES
     allow_mass_create: bool = False
     dashboard: bool = False
     close_comment: bool = True
-    write_interval: float = 1.0
-    output_dir: Path | None = None
+    write_interval: WriteInterval = 1.0
+    output_dir: Directory | None = None
     run_url: str | None = None
 
 

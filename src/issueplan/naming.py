@@ -15,8 +15,12 @@ from typing import Self
 from pydantic import model_validator
 
 from issueplan.errors import did_you_mean
-from issueplan.model import ActionItem, Frozen, Priority
+from issueplan.limits import LABEL_NAME_MAX, MILESTONE_SCOPE_ROOM, MILESTONE_TITLE_MAX
+from issueplan.model import ActionItem, Frozen, ItemType, Priority
 from issueplan.modes import MilestoneMode
+
+# Any Monday stands for the week: every `{week}` is an ISO date of the same length.
+_SAMPLE_WEEK = "2025-08-18"
 
 
 def placeholders(template: str) -> list[str]:
@@ -31,6 +35,30 @@ def check_template(template: str, allowed: tuple[str, ...], where: str) -> None:
             raise ValueError(
                 f"{where}: unknown placeholder {{{name}}}{did_you_mean(name, allowed)}; known: {known}"
             )
+
+
+def label_problem(name: str) -> str | None:
+    """Why GitHub would refuse (or mis-read) `name` as a label, as the end of "<value> …"; None when fine."""
+    if not name.strip():
+        return "is empty; GitHub needs a label name"
+    if len(name) > LABEL_NAME_MAX:
+        return f"is {len(name)} characters; GitHub allows at most {LABEL_NAME_MAX} in a label name"
+    if "," in name:
+        return "has a comma, which GitHub's label filter reads as two labels; choose a name without one"
+    return None
+
+
+def milestone_problem(title: str) -> str | None:
+    """Why `title` cannot be a milestone's title in every scope; None when fine."""
+    room = MILESTONE_TITLE_MAX - MILESTONE_SCOPE_ROOM
+    if not title.strip():
+        return "is empty; GitHub needs a milestone title"
+    if len(title) > room:
+        return (
+            f"is {len(title)} characters; at most {room} fit (GitHub's {MILESTONE_TITLE_MAX}, less room "
+            "for a scope's suffix like ' (nightly)')"
+        )
+    return None
 
 
 def template_pattern(template: str) -> re.Pattern[str]:
@@ -55,7 +83,17 @@ class LabelNames(Frozen):
             check_template(getattr(self, name), (name,), name)
         check_template(self.managed, (), "managed")
         check_template(self.overdue, (), "overdue")
+        made = [("managed", self.managed), ("overdue", self.overdue)]
+        made += [("priority", self.priority.format(priority=p.value)) for p in Priority]
+        made += [("type", self.type.format(type=t.value)) for t in ItemType]
+        for key, name in made:
+            problem = label_problem(name)
+            if problem is not None:
+                raise ValueError(f"{key}: the label {name!r} {problem}")
         return self
+
+    def team_label(self, team: str) -> str:
+        return self.team.format(team=team)
 
     def owns(self, name: str, *, managed: str) -> bool:
         """True for a label issueplan sets and may remove (`managed` is the run's managed label)."""
@@ -80,6 +118,11 @@ class MilestoneNames(Frozen):
         for priority in Priority:
             check_template(getattr(self, priority.value), (), priority.value)
         check_template(self.week, ("week",), "week")
+        made = [(p.value, str(getattr(self, p.value))) for p in Priority]
+        for key, title in [*made, ("week", self.week.format(week=_SAMPLE_WEEK))]:
+            problem = milestone_problem(title)
+            if problem is not None:
+                raise ValueError(f"{key}: the milestone title {title!r} {problem}")
         return self
 
     def title(self, item: ActionItem, *, mode: MilestoneMode, scope: str) -> str | None:

@@ -20,7 +20,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from issueplan.errors import ConfigError, did_you_mean
 from issueplan.model import Frozen, ItemType, Priority, Severity, SuiteSpec
-from issueplan.naming import LabelNames, MilestoneNames
+from issueplan.naming import LabelNames, MilestoneNames, label_problem
 from issueplan.policy.config_errors import explain
 from issueplan.policy.rule import Rule
 
@@ -114,11 +114,52 @@ def config_from_mapping(raw: object, *, source: str) -> Config:
     if extends == Extends.NONE.value:
         merged, origin = raw, list(range(len(raw.get("rules") or [])))
     else:
+        _check_overrides(raw, source=source)
         merged, origin = _merge(_default_raw(), raw)
     try:
-        return Config.model_validate(merged)
+        config = Config.model_validate(merged)
     except ValidationError as error:
         raise ConfigError(explain(error, source=source, root=Config, rule_origin=origin)) from None
+    _check_team_labels(config, source=source, origin=origin)
+    return config
+
+
+def _check_overrides(raw: dict[str, Any], *, source: str) -> None:
+    """A user's rule without a trigger can only override a default rule: its id must name one (S24)."""
+    rules = raw.get("rules")
+    if not isinstance(rules, list):
+        return
+    known = [rule["id"] for rule in _default_raw().get("rules", [])]
+    for index, rule in enumerate(rules):
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        if isinstance(rule_id, str) and rule_id not in known and "trigger" not in rule:
+            raise ConfigError(
+                f"{source}: rules[{index}].id: {rule_id!r} is no rule of the default policy"
+                f"{did_you_mean(rule_id, known)}, so there is nothing to override; use a default rule's id, "
+                "or give a new rule its trigger (and title, type, priority, team)"
+            )
+
+
+def _check_team_labels(config: Config, *, source: str, origin: list[int | None]) -> None:
+    """Every `team: <team>` label the config can make must be one GitHub accepts (S24)."""
+    teams: list[tuple[str, str]] = [
+        (f"suites[{index}].team", suite.team) for index, suite in enumerate(config.suites) if suite.team
+    ]
+    for index, rule in enumerate(config.rules):
+        user_index = origin[index] if index < len(origin) else None
+        rule_teams = [("team", rule.team)]
+        rule_teams += [(f"by_kind.{kind.value}.team", o.team) for kind, o in rule.by_kind.items() if o.team]
+        for key, team in rule_teams:
+            # A default rule's team only overflows through the user's labels.team template.
+            mine = user_index is not None
+            teams.append((f"rules[{user_index}].{key}" if mine else f"labels.team ({rule.id}.{key})", team))
+    for key, team in teams:
+        label = config.labels.team_label(team)
+        problem = label_problem(label)
+        if problem is not None:
+            raise ConfigError(
+                f"{source}: {key}: the label {label!r} {problem} (shorten the team, or labels.team)"
+            )
 
 
 def _read_yaml(path: Path) -> object:

@@ -11,11 +11,13 @@ success → passed, anything else or unknown → skipped); `has_report` says whe
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from issueplan.errors import UsageError
 from issueplan.model import (
     Case,
     Coverage,
@@ -49,6 +51,9 @@ _KIND_WORDS: tuple[tuple[SuiteKind, frozenset[str]], ...] = (
 )
 _SEGMENT = re.compile(r"[_\-./ ]+")
 _OUTCOME_STATUS = {StepOutcome.FAILURE: SuiteStatus.FAILED, StepOutcome.SUCCESS: SuiteStatus.PASSED}
+# How alike (difflib's ratio, case folded) an outcome's suite name and a suite of the run must be to call the
+# outcome's a typo: unit_test ~ unit_tests (0.95) is one; api_tests ~ ui_tests (0.82) are two suites.
+OUTCOME_TYPO_RATIO = 0.85
 
 
 def infer_kind(name: str) -> SuiteKind:
@@ -106,6 +111,9 @@ def load_results(
         entry.files.append(result.file)
         if result.totals is not None:
             entry.reports.append(result)
+    check_outcome_suites(
+        outcomes, {name for name in gathered if gathered[name].reports} | {s.name for s in suites}
+    )
     for name in list(gathered):
         if not gathered[name].reports and name not in outcomes and name not in {s.name for s in suites}:
             del gathered[name]  # a folder of scans or coverage alone is no test suite
@@ -120,6 +128,23 @@ def load_results(
         coverage=_merge_coverage([r.coverage for r in file_results if r.coverage is not None]),
         problems=tuple(sorted([*problems, *(p for r in file_results for p in r.problems)], key=_problem_key)),
     )
+
+
+def check_outcome_suites(outcomes: Mapping[str, StepOutcome], suites: Collection[str]) -> None:
+    """A step outcome naming no suite of the run stands for a step that wrote no report, unless its name is a
+    near miss of one of `suites` (a typo, which would silently leave the real suite's outcome unknown): then a
+    UsageError names the closest suite (RELIABILITY S24)."""
+    folded = {name.casefold(): name for name in sorted(suites)}
+    for name in sorted(outcomes):
+        if name in suites:
+            continue
+        close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=OUTCOME_TYPO_RATIO)
+        if close:
+            raise UsageError(
+                f"step outcome for {name!r} (--outcome, --outcomes or the action's `outcomes`): no suite of "
+                f"this run is named so (did you mean {folded[close[0]]!r}?); fix the name, or declare "
+                f"{name!r} under `suites:` in the config if its step writes no report"
+            )
 
 
 def _owner(candidate: _inputs.Candidate, specs: Sequence[SuiteSpec]) -> str | None:
