@@ -222,11 +222,11 @@ def test_the_lock_pins_every_runtime_dependency_the_image_installs() -> None:
     from packaging.requirements import Requirement  # noqa: PLC0415
 
     lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
-    pins = {
-        Requirement(line.strip()).name.lower().replace("_", "-"): Requirement(line.strip())
-        for line in lock.splitlines()
-        if line and not line.startswith((" ", "#"))
-    }
+    # A pin's line is `name==version \` (its --hash lines follow, indented).
+    requirements = [
+        Requirement(line.split()[0]) for line in lock.splitlines() if line and not line.startswith((" ", "#"))
+    ]
+    pins = {requirement.name.lower().replace("_", "-"): requirement for requirement in requirements}
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     for dependency in map(Requirement, project["dependencies"]):
         pinned = pins.get(dependency.name.lower().replace("_", "-"))
