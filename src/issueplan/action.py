@@ -33,6 +33,7 @@ from issueplan.modes import FailOn, MilestoneMode
 from issueplan.render.annotations import annotate_report
 from issueplan.render.safety import Span, neutralise
 from issueplan.render.workflow import WorkflowCommand, WorkflowLog, format_output
+from issueplan.workspace_files import hand_to_workspace_owner
 
 OUTPUT_DIR = "issueplan-output"
 MAX_WRITE_INTERVAL = 60.0
@@ -258,6 +259,7 @@ def _publish(
             delimiter = f"ghadelimiter_{uuid.uuid4()}"
             for name, value in _outputs(result, inputs.workspace).items():
                 outputs.write(format_output(name, value, delimiter))
+    hand_to_workspace_owner(inputs.workspace, inputs.summary_file, inputs.output_file)
 
 
 def _secrets(inputs: ActionInputs) -> tuple[str, ...]:

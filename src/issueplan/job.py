@@ -21,6 +21,7 @@ from issueplan.render.markdown import render_markdown
 from issueplan.render.summary import render_summary
 from issueplan.sources import load_results
 from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
+from issueplan.workspace_files import hand_to_workspace_owner
 
 DEFAULT_CONFIG = Path(".github/issueplan.yml")
 SANDBOX_REPO = "sandbox/demo"
@@ -129,6 +130,7 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> JobRe
     json_path, md_path = _write_outputs(
         plan, options.output_dir or (options.sandbox if options.sync else None)
     )
+    hand_to_workspace_owner(options.workspace, json_path, md_path)
     result = JobResult(
         report=report,
         plan=plan,
