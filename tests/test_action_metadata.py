@@ -80,9 +80,14 @@ def test_readme_documents_every_output() -> None:
     assert list(_readme_table("Action outputs")) == [o.value for o in ActionOutput]
 
 
-def test_action_runs_the_repository_dockerfile_and_is_branded() -> None:
+def test_action_runs_the_repository_dockerfile_or_a_released_image_by_digest_and_is_branded() -> None:
+    """`Dockerfile`, or on a release commit (release.yml) the pushed image pinned by digest."""
     action = _yaml(ROOT / "action.yml")
-    assert action["runs"] == {"using": "docker", "image": "Dockerfile"}
+    assert set(action["runs"]) == {"using", "image"}
+    assert action["runs"]["using"] == "docker"
+    assert re.fullmatch(
+        r"Dockerfile|docker://ghcr\.io/[a-z0-9_.-]+/issueplan@sha256:[0-9a-f]{64}", action["runs"]["image"]
+    )
     assert set(action["branding"]) == {"icon", "color"}
 
 
