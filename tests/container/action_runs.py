@@ -48,6 +48,7 @@ class Runner:
         return self.root / "workspace"
 
     def prepare(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)  # an earlier check's, in a reused --work
         for name in ("home", "workflow", "file_commands"):
             (self.root / name).mkdir(parents=True)
         shutil.copytree(EXAMPLES / "workspace", self.workspace)
