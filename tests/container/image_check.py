@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     work = args.work or Path(tempfile.mkdtemp(prefix="issueplan-image-check-"))
     work.mkdir(parents=True, exist_ok=True)
+    work.chmod(0o755)  # the runner's user (a later step) must reach the workspace below it
     checks = Checks()
     numbers: dict[str, object] = {"engine": engine.name}
     try:
