@@ -74,6 +74,9 @@ class Engine:
         return seconds
 
     def size(self, image: str) -> int:
+        if self("image", "inspect", image, check=False).returncode != 0:
+            # BuildKit keeps the FROM images it pulled in its own store, not among the engine's images.
+            self("pull", image)
         return int(self("image", "inspect", "--format", "{{.Size}}", image).stdout.strip())
 
     def layers(self, image: str) -> list[str]:
