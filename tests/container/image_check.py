@@ -55,8 +55,12 @@ print(json.dumps({
 
 def host_ulimits() -> list[str]:
     """Container limits no higher than the host's own hard limits (rootful podman cannot raise them)."""
-    nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-    nproc = min(resource.getrlimit(resource.RLIMIT_NPROC)[1], 32768)
+
+    def hard(limit: int, ceiling: int) -> int:  # podman also caps its own RLIMIT_NPROC at 32768
+        found = resource.getrlimit(limit)[1]
+        return ceiling if found == resource.RLIM_INFINITY else min(found, ceiling)
+
+    nofile, nproc = hard(resource.RLIMIT_NOFILE, 1 << 20), hard(resource.RLIMIT_NPROC, 32768)
     return ["--ulimit", f"nofile={nofile}:{nofile}", "--ulimit", f"nproc={nproc}:{nproc}"]
 
 
