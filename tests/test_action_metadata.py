@@ -80,9 +80,14 @@ def test_readme_documents_every_output() -> None:
     assert list(_readme_table("Action outputs")) == [o.value for o in ActionOutput]
 
 
-def test_action_runs_the_repository_dockerfile_and_is_branded() -> None:
+def test_action_runs_the_repository_dockerfile_or_a_released_image_by_digest_and_is_branded() -> None:
+    """`Dockerfile`, or on a release commit (release.yml) the pushed image pinned by digest."""
     action = _yaml(ROOT / "action.yml")
-    assert action["runs"] == {"using": "docker", "image": "Dockerfile"}
+    assert set(action["runs"]) == {"using", "image"}
+    assert action["runs"]["using"] == "docker"
+    assert re.fullmatch(
+        r"Dockerfile|docker://ghcr\.io/[a-z0-9_.-]+/issueplan@sha256:[0-9a-f]{64}", action["runs"]["image"]
+    )
     assert set(action["branding"]) == {"icon", "color"}
 
 
@@ -222,11 +227,11 @@ def test_the_lock_pins_every_runtime_dependency_the_image_installs() -> None:
     from packaging.requirements import Requirement  # noqa: PLC0415
 
     lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
-    pins = {
-        Requirement(line.strip()).name.lower().replace("_", "-"): Requirement(line.strip())
-        for line in lock.splitlines()
-        if line and not line.startswith((" ", "#"))
-    }
+    # A pin's line is `name==version \` (its --hash lines follow, indented).
+    requirements = [
+        Requirement(line.split()[0]) for line in lock.splitlines() if line and not line.startswith((" ", "#"))
+    ]
+    pins = {requirement.name.lower().replace("_", "-"): requirement for requirement in requirements}
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     for dependency in map(Requirement, project["dependencies"]):
         pinned = pins.get(dependency.name.lower().replace("_", "-"))

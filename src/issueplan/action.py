@@ -54,6 +54,7 @@ from issueplan.outcome import (
 )
 from issueplan.render.annotations import annotate_report
 from issueplan.render.workflow import WorkflowCommand, WorkflowLog, format_output
+from issueplan.workspace_files import hand_to_workspace_owner
 
 OUTPUT_DIR = "issueplan-output"
 
@@ -243,6 +244,7 @@ def _publish(outcome: RunOutcome, inputs: ActionInputs, log: WorkflowLog, verdic
             delimiter = f"ghadelimiter_{uuid.uuid4()}"
             for name, value in _outputs(outcome, inputs.workspace).items():
                 outputs.write(format_output(name, value, delimiter))
+    hand_to_workspace_owner(inputs.workspace, inputs.summary_file, inputs.output_file)
 
 
 def _secrets(inputs: ActionInputs) -> tuple[str, ...]:

@@ -36,6 +36,7 @@ from issueplan.sources import load_results
 from issueplan.tracker import GitHubTarget, SyncOptions, connect, diff_tracker
 from issueplan.tracker.options import DEFAULT_MAX_NEW_ISSUES
 from issueplan.tracker.sync import apply_or_plan, read_tracker, remembered, summarise
+from issueplan.workspace_files import hand_to_workspace_owner
 
 DEFAULT_CONFIG = Path(".github/issueplan.yml")
 SANDBOX_REPO = "sandbox/demo"
@@ -126,6 +127,7 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
     json_path, md_path = _write_outputs(
         plan, options.output_dir or (options.sandbox if options.sync else None)
     )
+    hand_to_workspace_owner(options.workspace, json_path, md_path)
     return outcome.model_copy(
         update={
             "summary_markdown": render_summary(plan, report),

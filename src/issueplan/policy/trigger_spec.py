@@ -14,7 +14,7 @@ from pydantic import Field
 
 from issueplan.model import Frozen, Severity, SuiteKind
 
-# DESIGN.md's data-protection weaknesses: exposure, weak or missing crypto, cleartext or hard-coded secrets.
+# The data-protection weaknesses (CWE ids): exposure, weak or missing crypto, cleartext or hard-coded secrets.
 DATA_PROTECTION_CWES: tuple[int, ...] = (
     200, 209, 256, 259, 260, 311, 312, 313, 315, 319, 321, 326, 327, 328, 359, 522, 532, 798, 916,
 )  # fmt: skip

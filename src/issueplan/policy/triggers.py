@@ -14,7 +14,7 @@ unless the config declares it `required: true`, in which case its absence counts
 | `suite_skipped_or_missing` | `kinds` | a suite was entirely skipped (or its step was), or it left no report | each such suite wrote a report that ran |
 | `suite_without_report` | `kinds` | a suite's step ran (any outcome but `skipped`) and left no report | each such suite wrote a report |
 | `findings_at_least` | `severity` (default: the config's `min_severity`) | a scanner reports a finding at or above `severity` | a scanner ran and reports none |
-| `findings_with_cwe` | `cwes` (default: DESIGN.md's data-protection CWEs), `what` | a finding at or above `min_severity` has one of `cwes` | a scanner ran and reports none |
+| `findings_with_cwe` | `cwes` (default: the data-protection CWEs, `DATA_PROTECTION_CWES`), `what` | a finding at or above `min_severity` has one of `cwes` | a scanner ran and reports none |
 | `no_suite_of_kind` | `kind` | the run has no suite of `kind` | it has one |
 | `no_scanner_output` | | no scanner (SARIF, audit JSON) ran | one did |
 | `workspace_lacks` | `globs`, `what` | no checkout path matches any glob | one does (unknown without a workspace) |
