@@ -23,3 +23,11 @@ class FailOn(StrEnum):
     CRITICAL = "critical"
     HIGH = "high"
     ANY = "any"
+
+
+class IfNoResults(StrEnum):
+    """`--if-no-results` / `if-no-results`: what a results argument that matches no file means."""
+
+    ERROR = "error"  # a usage error (exit 2) naming it, unless step outcomes were given
+    WARN = "warn"  # a warning (a Problem); the run goes on with what it observed
+    IGNORE = "ignore"  # nothing said; the run goes on
