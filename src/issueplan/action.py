@@ -29,7 +29,7 @@ from issueplan.action_context import (
 from issueplan.errors import ExitCode, GitHubError, IssueplanError, SafetyStopError, UsageError
 from issueplan.job import JobOptions, JobResult, fails_threshold, run_job
 from issueplan.model import Frozen, StepOutcome
-from issueplan.modes import FailOn, MilestoneMode
+from issueplan.modes import FailOn, IfNoResults, MilestoneMode
 from issueplan.render.annotations import annotate_report
 from issueplan.render.safety import Span, neutralise
 from issueplan.render.workflow import WorkflowCommand, WorkflowLog, format_output
@@ -45,6 +45,7 @@ class ActionInputs(Frozen):
     results: tuple[str, ...]
     config: Path | None = None
     outcomes: Mapping[str, StepOutcome] = Field(default_factory=dict)
+    if_no_results: IfNoResults = IfNoResults.ERROR
     token: str | None = Field(default=None, repr=False)
     repository: str | None = None
     api_url: str = "https://api.github.com"
@@ -83,6 +84,7 @@ class ActionInputs(Frozen):
             results=_results(ActionInput.RESULTS.read(env) or ActionInput.RESULTS.default),
             config=Path(config) if config else None,
             outcomes=parse_outcomes(ActionInput.OUTCOMES.read(env)),
+            if_no_results=parse_choice(ActionInput.IF_NO_RESULTS, env, IfNoResults),
             token=token,
             repository=repository,
             api_url=api_url.rstrip("/"),
@@ -111,6 +113,7 @@ class ActionInputs(Frozen):
             results=self.results,
             config=self.config,
             outcomes=self.outcomes,
+            if_no_results=self.if_no_results,
             workspace=self.workspace,
             sync=self.token is not None,
             repo=self.repository,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from issueplan.errors import UsageError
+from issueplan.modes import IfNoResults
 
 if TYPE_CHECKING:
     from issueplan.model import StepOutcome
@@ -51,6 +52,21 @@ OutcomesFileOpt = Annotated[
     Path | None,
     typer.Option(
         "--outcomes", metavar="FILE", help="A JSON object of suite -> step outcome (like --outcome)."
+    ),
+]
+IfNoResultsOpt = Annotated[
+    IfNoResults,
+    typer.Option(
+        help="A results argument that matches no file: error (exit 2, unless step outcomes were given), "
+        "warn, or ignore. A run that read nothing decides nothing either way.",
+    ),
+]
+MaxReadBytesOpt = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        metavar="BYTES",
+        help="Read at most this many bytes of result files per run; files beyond it are reported, not read.",
     ),
 ]
 WorkspaceOpt = Annotated[

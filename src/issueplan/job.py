@@ -13,7 +13,7 @@ from pydantic import Field
 
 from issueplan.errors import UsageError, not_one_of
 from issueplan.model import Frozen, KnownItem, Plan, Priority, RunReport, StepOutcome
-from issueplan.modes import FailOn, MilestoneMode
+from issueplan.modes import DEFAULT_MAX_READ_BYTES, FailOn, IfNoResults, MilestoneMode
 from issueplan.policy import Config, build_plan, load_config, read_workspace
 from issueplan.progress import report_progress
 from issueplan.render.json import render_json
@@ -57,6 +57,8 @@ class JobOptions(Frozen):
     results: tuple[str, ...]
     config: Path | None = None
     outcomes: Mapping[str, StepOutcome] = Field(default_factory=dict)
+    if_no_results: IfNoResults = IfNoResults.ERROR
+    max_read_bytes: int = DEFAULT_MAX_READ_BYTES
     workspace: Path = Path()
     now: datetime | None = None
     sync: bool = True
@@ -106,7 +108,12 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> JobRe
     config = load_config(_config_path(options))
     log(f"Reading results from {', '.join(options.results) or '(none)'}")
     report = load_results(
-        options.results, outcomes=options.outcomes, suites=config.suites, workspace=options.workspace
+        options.results,
+        outcomes=options.outcomes,
+        suites=config.suites,
+        workspace=options.workspace,
+        max_run_bytes=options.max_read_bytes,
+        if_no_results=options.if_no_results,
     )
     workspace = read_workspace(options.workspace)
     now = options.now or datetime.now(UTC)

@@ -25,6 +25,11 @@ class FailOn(StrEnum):
     ANY = "any"
 
 
+# `--max-read-bytes`: how much of the result files one run reads at most (RELIABILITY I14). Here, not in the
+# loader, so the CLI can show the default without importing it.
+DEFAULT_MAX_READ_BYTES = 2**30
+
+
 class IfNoResults(StrEnum):
     """`--if-no-results` / `if-no-results`: what a results argument that matches no file means."""
 

@@ -67,7 +67,7 @@ def test_marker_is_one_compact_sorted_json_line() -> None:
 
 
 def test_s22_the_marker_remembers_the_step_outcomes_an_item_rests_on() -> None:
-    """S22: a suite of the evidence whose step failed (not succeeded) is named in the marker, and read back."""
+    """S22: an evidence suite whose step failed (not succeeded) is named in the marker, and read back."""
     body = render_issue_body(make_item(), scope="default")
     assert '"scope":"default","step_outcomes":["unit_tests"],"v":1} -->' in body
     parsed = parse_issue_body(body)

@@ -39,11 +39,11 @@ from issueplan.model import (
     SuiteStatus,
     TestTotals,
 )
-from issueplan.modes import IfNoResults
+from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults
 from issueplan.sources import _inputs
 
 DEFAULT_MAX_FILE_BYTES = 256 * 2**20
-DEFAULT_MAX_RUN_BYTES = 2**30
+DEFAULT_MAX_RUN_BYTES = DEFAULT_MAX_READ_BYTES
 # Readers that stream their input hold little in memory, so a file over the cap may still be read.
 STREAMING_FORMATS = frozenset({"cobertura", "lcov", "go-test-json", "dart-json"})
 RESULT_SUFFIXES = frozenset({".xml", ".json", ".sarif", ".info", ".lcov", ".trx", ".jsonl", ".ndjson"})
