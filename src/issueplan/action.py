@@ -42,7 +42,7 @@ from issueplan.inputs import (
 )
 from issueplan.job import JobOptions, run_job
 from issueplan.model import Frozen, StepOutcome
-from issueplan.modes import FailOn, MilestoneMode
+from issueplan.modes import FailOn, IfNoResults, MilestoneMode
 from issueplan.outcome import (
     RunOutcome,
     Verdict,
@@ -65,6 +65,7 @@ class ActionInputs(Frozen):
     results: tuple[str, ...]
     config: ExistingFile | None = None
     outcomes: Mapping[str, StepOutcome] = Field(default_factory=dict)
+    if_no_results: IfNoResults = IfNoResults.ERROR
     token: str | None = Field(default=None, repr=False)
     repository: Repository | None = None
     api_url: ApiUrl = "https://api.github.com"
@@ -96,6 +97,7 @@ class ActionInputs(Frozen):
             "results": _results(ActionInput.RESULTS.read(env) or ActionInput.RESULTS.default),
             "config": Path(config) if config else None,
             "outcomes": parse_outcomes(ActionInput.OUTCOMES.read(env)),
+            "if_no_results": parse_choice(ActionInput.IF_NO_RESULTS, env, IfNoResults),
             "token": token,
             "repository": ActionInput.REPOSITORY.read(env) or env.get("GITHUB_REPOSITORY") or None,
             "api_url": ActionInput.API_URL.read(env) or env.get("GITHUB_API_URL") or "https://api.github.com",
@@ -128,6 +130,7 @@ class ActionInputs(Frozen):
             "results": self.results,
             "config": self.config,
             "outcomes": self.outcomes,
+            "if_no_results": self.if_no_results,
             "workspace": self.workspace,
             "sync": self.token is not None,
             "repo": self.repository,

@@ -25,6 +25,7 @@ class ActionInput(StrEnum):
     RESULTS = "results"
     CONFIG = "config"
     OUTCOMES = "outcomes"
+    IF_NO_RESULTS = "if-no-results"
     GITHUB_TOKEN = "github-token"  # noqa: S105 - the input's name, not a secret
     REPOSITORY = "repository"
     API_URL = "api-url"
@@ -59,6 +60,7 @@ INPUT_DEFAULTS: dict[ActionInput, str] = {
     ActionInput.RESULTS: "test-results/**",
     ActionInput.CONFIG: "",
     ActionInput.OUTCOMES: "",
+    ActionInput.IF_NO_RESULTS: "error",
     ActionInput.GITHUB_TOKEN: "${{ github.token }}",
     ActionInput.REPOSITORY: "${{ github.repository }}",
     ActionInput.API_URL: "${{ github.api_url }}",

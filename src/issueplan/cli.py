@@ -17,7 +17,9 @@ from typer._click.exceptions import ClickException
 from issueplan import __version__
 from issueplan.cli_args import (
     ConfigOpt,
+    IfNoResultsOpt,
     LabelOpt,
+    MaxReadBytesOpt,
     MaxWritesOpt,
     NowOpt,
     OutcomeOpt,
@@ -36,7 +38,7 @@ from issueplan.cli_args import (
     read_workspace_option,
 )
 from issueplan.errors import ExitCode, IssueplanError, UsageError
-from issueplan.modes import FailOn, MilestoneMode
+from issueplan.modes import DEFAULT_MAX_READ_BYTES, FailOn, IfNoResults, MilestoneMode
 
 if TYPE_CHECKING:
     pass
@@ -76,6 +78,8 @@ def parse(
     ] = ReportFormat.TABLE,
     strict: Annotated[bool, typer.Option(help="Exit 1 when any file could not be read cleanly.")] = False,
     workspace: WorkspaceOpt = None,
+    if_no_results: IfNoResultsOpt = IfNoResults.ERROR,
+    max_read_bytes: MaxReadBytesOpt = DEFAULT_MAX_READ_BYTES,
 ) -> None:
     """Read result files and show what they say: suites, findings, coverage, problems.
 
@@ -85,7 +89,11 @@ def parse(
     from issueplan.sources import load_results  # noqa: PLC0415
 
     report = load_results(
-        results, outcomes=read_outcomes(outcome, outcomes), workspace=read_workspace_option(workspace)
+        results,
+        outcomes=read_outcomes(outcome, outcomes),
+        workspace=read_workspace_option(workspace),
+        max_run_bytes=max_read_bytes,
+        if_no_results=if_no_results,
     )
     text = render_report_json(report) if output_format is ReportFormat.JSON else render_report_table(report)
     emit(text, None)
@@ -102,6 +110,8 @@ def plan(
     workspace: WorkspaceOpt = None,
     now: NowOpt = None,
     scope: ScopeOpt = "default",
+    if_no_results: IfNoResultsOpt = IfNoResults.ERROR,
+    max_read_bytes: MaxReadBytesOpt = DEFAULT_MAX_READ_BYTES,
     output_format: Annotated[
         PlanFormat | None,
         typer.Option(
@@ -127,6 +137,8 @@ def plan(
         "results": tuple(results),
         "config": config,
         "outcomes": read_outcomes(outcome, outcomes),
+        "if_no_results": if_no_results,
+        "max_read_bytes": max_read_bytes,
         "workspace": read_workspace_option(workspace),
         "now": read_now(now),
         "sync": False,
@@ -155,6 +167,8 @@ def sync(
     workspace: WorkspaceOpt = None,
     now: NowOpt = None,
     scope: ScopeOpt = "default",
+    if_no_results: IfNoResultsOpt = IfNoResults.ERROR,
+    max_read_bytes: MaxReadBytesOpt = DEFAULT_MAX_READ_BYTES,
     repo: Annotated[
         str | None, typer.Option(help="OWNER/NAME. Default: $GITHUB_REPOSITORY.", show_default=False)
     ] = None,
@@ -235,6 +249,8 @@ def sync(
         "results": tuple(results),
         "config": config,
         "outcomes": read_outcomes(outcome, outcomes),
+        "if_no_results": if_no_results,
+        "max_read_bytes": max_read_bytes,
         "workspace": read_workspace_option(workspace),
         "now": read_now(now),
         "repo": repo or os.environ.get("GITHUB_REPOSITORY"),

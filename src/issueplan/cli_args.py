@@ -15,6 +15,7 @@ import typer
 
 from issueplan.errors import UsageError
 from issueplan.limits import LABEL_NAME_MAX, MAX_WRITES_MAX, SCOPE_CHARACTERS, SCOPE_MAX, WRITE_INTERVAL_MAX
+from issueplan.modes import IfNoResults
 
 if TYPE_CHECKING:
     from issueplan.model import StepOutcome
@@ -55,6 +56,21 @@ OutcomesFileOpt = Annotated[
         metavar="FILE",
         dir_okay=False,
         help="A JSON object of suite -> step outcome (like --outcome).",
+    ),
+]
+IfNoResultsOpt = Annotated[
+    IfNoResults,
+    typer.Option(
+        help="A results argument that matches no file: error (exit 2, unless step outcomes were given), "
+        "warn, or ignore. A run that read nothing decides nothing either way.",
+    ),
+]
+MaxReadBytesOpt = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        metavar="BYTES",
+        help="Read at most this many bytes of result files per run; files beyond it are reported, not read.",
     ),
 ]
 WorkspaceOpt = Annotated[

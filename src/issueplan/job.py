@@ -25,7 +25,7 @@ from issueplan.inputs import (
     WriteInterval,
 )
 from issueplan.model import Frozen, KnownItem, Plan, RunReport, StepOutcome
-from issueplan.modes import MilestoneMode
+from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults, MilestoneMode
 from issueplan.outcome import Failure, RunOutcome
 from issueplan.policy import Config, build_plan, load_config, read_workspace
 from issueplan.progress import report_progress
@@ -66,6 +66,8 @@ class JobOptions(Frozen):
     results: tuple[str, ...]
     config: ExistingFile | None = None
     outcomes: Mapping[str, StepOutcome] = Field(default_factory=dict)
+    if_no_results: IfNoResults = IfNoResults.ERROR
+    max_read_bytes: int = Field(default=DEFAULT_MAX_READ_BYTES, ge=1)
     workspace: ExistingDirectory = Path()
     now: datetime | None = None
     sync: bool = True
@@ -106,7 +108,12 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
     config = load_config(_config_path(options))
     log(f"Reading results from {', '.join(options.results) or '(none)'}")
     report = load_results(
-        options.results, outcomes=options.outcomes, suites=config.suites, workspace=options.workspace
+        options.results,
+        outcomes=options.outcomes,
+        suites=config.suites,
+        workspace=options.workspace,
+        max_run_bytes=options.max_read_bytes,
+        if_no_results=options.if_no_results,
     )
     workspace = read_workspace(options.workspace)
     now = options.now or datetime.now(UTC)

@@ -311,10 +311,13 @@ class Workspace(Frozen):
 
 
 class KnownItem(Frozen):
-    """What the tracker remembers of an item: its display id and when it was first seen. Never changes."""
+    """What the tracker remembers of an item: its display id and when it was first seen (both never change),
+    and the suites whose CI step outcome it rested on when last written (S22: such an item is left alone by a
+    run that was not told those outcomes)."""
 
     id: str
     first_seen: datetime
+    step_outcomes: tuple[str, ...] = ()
 
 
 class Dependency(Frozen):

@@ -23,3 +23,16 @@ class FailOn(StrEnum):
     CRITICAL = "critical"
     HIGH = "high"
     ANY = "any"
+
+
+# `--max-read-bytes`: how much of the result files one run reads at most (RELIABILITY I14). Here, not in the
+# loader, so the CLI can show the default without importing it.
+DEFAULT_MAX_READ_BYTES = 2**30
+
+
+class IfNoResults(StrEnum):
+    """`--if-no-results` / `if-no-results`: what a results argument that matches no file means."""
+
+    ERROR = "error"  # a usage error (exit 2) naming it, unless step outcomes were given
+    WARN = "warn"  # a warning (a Problem); the run goes on with what it observed
+    IGNORE = "ignore"  # nothing said; the run goes on

@@ -410,6 +410,7 @@ def test_a_suite_that_did_not_run_makes_nothing_healthy() -> None:
 def test_a_required_suite_that_did_not_run_counts_as_missing() -> None:
     report = RunReport(
         suites=(
+            Suite(name="unit", kind=SuiteKind.UNIT, status=SuiteStatus.PASSED, has_report=True, tests=1),
             Suite(
                 name="security_tests", kind=SuiteKind.SECURITY, status=SuiteStatus.SKIPPED, has_report=False
             ),

@@ -113,13 +113,20 @@ def test_suite_skipped_or_missing(suites: tuple[Suite, ...], verdict: Verdict, f
 
 
 def test_a_required_suite_that_did_not_run_left_no_report() -> None:
-    report = RunReport(suites=(NOT_RUN_SEC,))
+    report = RunReport(suites=(PASSED_UNIT, NOT_RUN_SEC))
     assert run({"type": "suite_skipped_or_missing"}, report).verdict is Verdict.UNKNOWN
     required = run({"type": "suite_without_report"}, report, required_suites=frozenset({"sec"}))
     assert required.verdict is Verdict.FIRED
     assert required.facts == (
         "sec: no result files and no CI step outcome were found, so it did not run this run",
     )
+
+
+def test_i13_a_required_suite_is_unknown_on_a_run_that_saw_no_suite() -> None:
+    """I13: a run that read nothing cannot tell that a required suite is missing."""
+    report = RunReport(suites=(NOT_RUN_SEC,))
+    required = run({"type": "suite_without_report"}, report, required_suites=frozenset({"sec"}))
+    assert required.verdict is Verdict.UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -174,8 +181,32 @@ def test_no_suite_of_kind() -> None:
 
 
 def test_no_scanner_output() -> None:
-    assert run({"type": "no_scanner_output"}, RunReport()).verdict is Verdict.FIRED
+    assert run({"type": "no_scanner_output"}, RunReport(suites=(PASSED_UNIT,))).verdict is Verdict.FIRED
     assert run({"type": "no_scanner_output"}, scanned()).verdict is Verdict.FINE
+
+
+@pytest.mark.parametrize(
+    ("spec", "report"),
+    [
+        ({"type": "no_scanner_output"}, RunReport()),
+        ({"type": "no_scanner_output"}, RunReport(suites=(CRASHED_UI,))),  # an outcome shows no files
+        ({"type": "no_suite_of_kind", "kind": "performance"}, RunReport()),
+        ({"type": "no_suite_of_kind", "kind": "performance"}, RunReport(suites=(NOT_RUN_SEC,))),
+        ({"type": "security_framework"}, RunReport()),
+        ({"type": "security_framework"}, RunReport(suites=(CRASHED_UI,))),
+    ],
+)
+def test_i13_absence_is_unknown_on_a_run_that_did_not_observe_its_world(
+    spec: dict[str, Any], report: RunReport
+) -> None:
+    """I13: "no scanner", "no suite of a kind" and ENH-001's "no security suite and no scanner" neither fire
+    nor turn fine on a run that read nothing of their world."""
+    assert run(spec, report).verdict is Verdict.UNKNOWN
+
+
+def test_i13_a_step_outcome_is_an_observation_of_suites() -> None:
+    spec = {"type": "no_suite_of_kind", "kind": "performance"}
+    assert run(spec, RunReport(suites=(CRASHED_UI,))).verdict is Verdict.FIRED
 
 
 def test_workspace_lacks() -> None:
@@ -193,6 +224,8 @@ def test_workspace_lacks() -> None:
     deep = Workspace(root=".", paths=("deploy/monitoring/Prometheus.yml",))
     assert run(spec, RunReport(), workspace=deep).verdict is Verdict.FINE
     assert run(spec, RunReport()).verdict is Verdict.UNKNOWN
+    empty = Workspace(root=".", paths=())  # an empty or absent folder is no checkout (I13)
+    assert run(spec, RunReport(), workspace=empty).verdict is Verdict.UNKNOWN
 
 
 def test_coverage_below() -> None:

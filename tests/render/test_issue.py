@@ -34,6 +34,11 @@ def marker_of(item_id: str = "BUG-001", key: str = "suite-failed/unit_tests") ->
     return Marker(key=key, id=item_id, scope="default", first_seen=CLOCK)
 
 
+def made_marker() -> Marker:
+    """make_item()'s marker: its unit_tests suite failed with step outcome `failure`, which it rests on."""
+    return marker_of().model_copy(update={"step_outcomes": ("unit_tests",)})
+
+
 def test_issue_body_golden(golden: Callable[[str, str], None]) -> None:
     """The body a human sees, byte for byte (regenerate with ISSUEPLAN_REGEN_GOLDEN=1)."""
     body = render_issue_body(make_item(), scope="default", links={"SEC-001": 17}, secrets=[RUN_TOKEN])
@@ -61,6 +66,15 @@ def test_marker_is_one_compact_sorted_json_line() -> None:
     )
 
 
+def test_s22_the_marker_remembers_the_step_outcomes_an_item_rests_on() -> None:
+    """S22: an evidence suite whose step failed (not succeeded) is named in the marker, and read back."""
+    body = render_issue_body(make_item(), scope="default")
+    assert '"scope":"default","step_outcomes":["unit_tests"],"v":1} -->' in body
+    parsed = parse_issue_body(body)
+    assert parsed is not None
+    assert parsed.marker.step_outcomes == ("unit_tests",)
+
+
 def test_a_key_holding_comment_delimiters_cannot_end_the_marker_early() -> None:
     marker = marker_of(key="suite-failed/x --> <!-- y\n")
     line = marker.render()
@@ -76,7 +90,11 @@ def test_render_then_parse_gives_the_items_marker_back() -> None:
     parsed = parse_issue_body(body)
     assert parsed is not None
     assert parsed.marker == Marker(
-        key="suite-failed/unit_tests", id="BUG-001", scope="nightly", first_seen=CLOCK
+        key="suite-failed/unit_tests",
+        id="BUG-001",
+        scope="nightly",
+        first_seen=CLOCK,
+        step_outcomes=("unit_tests",),
     )
     assert (parsed.before, parsed.after) == ("", "")
     assert parsed.checked == frozenset()
@@ -152,7 +170,7 @@ def test_r4_a_forged_marker_in_a_message_does_not_change_which_item_the_body_is(
     assert body.count(END) == 1
     parsed = parse_issue_body(body)
     assert parsed is not None
-    assert parsed.marker == marker_of()
+    assert parsed.marker == made_marker()
     assert parsed.after == ""
 
 
@@ -169,7 +187,7 @@ def test_r4_parse_returns_the_items_marker_whatever_the_message_and_name(message
     )
     parsed = parse_issue_body(render_issue_body(item, scope="default"))
     assert parsed is not None
-    assert parsed.marker == marker_of()
+    assert parsed.marker == made_marker()
 
 
 @pytest.mark.parametrize(
@@ -197,7 +215,7 @@ def test_a_marker_inside_a_code_fence_is_not_the_marker() -> None:
     quoted = marker_of("BUG-777", "suite-failed/other").render()
     parsed = parse_issue_body(f"{body}\n\n~~~\n{quoted}\n~~~\n")
     assert parsed is not None
-    assert parsed.marker == marker_of()
+    assert parsed.marker == made_marker()
     assert parsed.after == f"\n\n~~~\n{quoted}\n~~~\n"
     assert parse_issue_body(f"```md\n{quoted}\n```\n") is None
 
@@ -250,7 +268,7 @@ def test_r7_ten_thousand_failures_with_multibyte_text_fit_with_marker_and_a_more
     assert "9950 more failing tests" in body or "more sections of evidence not shown" in body
     parsed = parse_issue_body(body)
     assert parsed is not None
-    assert parsed.marker == marker_of()
+    assert parsed.marker == made_marker()
     assert body.endswith(END)
 
 
@@ -325,7 +343,7 @@ def test_a_marker_pasted_below_the_block_does_not_move_the_block() -> None:
     pasted = f"\n\nCopied from elsewhere:\n{marker_of('BUG-777', 'other').render()}\n"
     parsed = parse_issue_body(body + pasted)
     assert parsed is not None
-    assert parsed.marker == marker_of()
+    assert parsed.marker == made_marker()
     assert parsed.after == pasted
 
 
@@ -333,7 +351,7 @@ def test_a_block_whose_end_line_was_deleted_runs_to_the_end_of_the_body() -> Non
     body = render_issue_body(make_item(), scope="default").removesuffix(END) + "tail"
     parsed = parse_issue_body(body)
     assert parsed is not None
-    assert parsed.marker == marker_of()
+    assert parsed.marker == made_marker()
     assert parsed.after == ""
     assert parsed.managed.endswith("tail")
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from issueplan import model
 from issueplan.model import FileResult, StepOutcome, SuiteKind, SuiteSpec, SuiteStatus
+from issueplan.modes import IfNoResults
 from issueplan.sources import READERS, infer_kind, load_results
 
 BANDIT_LIKE = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "Scanner"}}, "results": []}]}
@@ -133,7 +134,9 @@ def test_direct_files_are_named_after_their_folder_or_stem(
 def test_globs_and_missing_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _tree(tmp_path, TREE)
     monkeypatch.chdir(tmp_path)
-    report = load_results(["**/*.sarif", "unit_tests/**/*.xml", "nothing/*.xml", "absent.xml"])
+    report = load_results(
+        ["**/*.sarif", "unit_tests/**/*.xml", "nothing/*.xml", "absent.xml"], if_no_results=IfNoResults.WARN
+    )
     assert [(s.name, s.tests) for s in report.suites] == [("deep", 5), ("unit_tests", 10)]
     assert len(report.scans) == 1
     assert [(p.file, p.message) for p in report.problems] == [

@@ -69,6 +69,7 @@ def build_plan(
             result = evaluate(rule.trigger, run)
             drafts.extend(_drafts(rule, result))
             healthy.update(_healthy_keys(rule, result))
+    healthy -= _resting_on_untold_outcomes(healthy, report, known)
     ids = _assign_ids(drafts, config, known)
     teams = {suite.name: suite.team for suite in config.suites if suite.team}
     items = [_item(draft, ids[draft.key], config, known, now, teams) for draft in drafts]
@@ -117,6 +118,18 @@ def _healthy_keys(rule: Rule, result: TriggerResult) -> Iterable[str]:
         yield from (f"{rule.id}/{j.suite.name}" for j in result.per_suite if j.verdict is Verdict.FINE)
     elif result.verdict is Verdict.FINE and rule.item_key is not None:
         yield rule.item_key
+
+
+def _resting_on_untold_outcomes(
+    keys: Iterable[str], report: RunReport, known: Mapping[str, KnownItem]
+) -> set[str]:
+    """Keys found fine whose item rested on a step outcome this run was not told (S22): unknown, not fine.
+
+    A suite with a green report but no outcome cannot tell whether its step still fails; an item filed from
+    the report alone (no step outcome in its marker) still closes on the report, so report-only runs work.
+    """
+    told = {suite.name for suite in report.suites if suite.outcome is not None}
+    return {key for key in keys if key in known and not set(known[key].step_outcomes) <= told}
 
 
 def _trimmed(suite: Suite) -> Suite:

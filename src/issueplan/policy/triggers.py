@@ -6,7 +6,22 @@ observed: absent is not fixed, so the item is left alone). Per-suite triggers al
 own, so a rule with an `id_prefix` makes one item per suite.
 
 A suite *did not run* when it has no result files and no CI step outcome; every trigger treats it as unknown
-unless the config declares it `required: true`, in which case its absence counts as "left no report".
+unless the config declares it `required: true`, in which case its absence counts as "left no report" (on a
+run that saw suites at all: see below).
+
+**Absence needs an observation** (RELIABILITY I13). A trigger that fires because something is *missing* fires
+only when the run observed the world that thing would live in; on a run that did not, it is unknown (neither
+fired nor fine), so a mistyped results path can neither invent an item nor close one:
+
+- *saw suites*: at least one result file yielded something (a test report, a scan, a finding, coverage) or
+  a CI step outcome was given. `no_suite_of_kind`, a required suite's absence, and `security_framework`'s
+  "no such suite" part need it.
+- *read results*: at least one result file yielded something (step outcomes alone do not show which files
+  a CI run produced). `no_scanner_output` and `security_framework`'s "no scanner output" part need it.
+- *read a workspace*: a checkout was listed and held at least one file (`workspace_lacks`: CI config,
+  monitoring, load-test scripts). An empty or absent folder is no checkout.
+
+A file that could not be read (a Problem) yields nothing and is no observation.
 
 | type | parameters | fires when | fine when |
 | --- | --- | --- | --- |
@@ -15,12 +30,12 @@ unless the config declares it `required: true`, in which case its absence counts
 | `suite_without_report` | `kinds` | a suite's step ran (any outcome but `skipped`) and left no report | each such suite wrote a report |
 | `findings_at_least` | `severity` (default: the config's `min_severity`) | a scanner reports a finding at or above `severity` | a scanner ran and reports none |
 | `findings_with_cwe` | `cwes` (default: the data-protection CWEs, `DATA_PROTECTION_CWES`), `what` | a finding at or above `min_severity` has one of `cwes` | a scanner ran and reports none |
-| `no_suite_of_kind` | `kind` | the run has no suite of `kind` | it has one |
-| `no_scanner_output` | | no scanner (SARIF, audit JSON) ran | one did |
-| `workspace_lacks` | `globs`, `what` | no checkout path matches any glob | one does (unknown without a workspace) |
+| `no_suite_of_kind` | `kind` | the run saw suites and none of `kind` | it has one (unknown when it saw no suites) |
+| `no_scanner_output` | | the run read results and no scanner (SARIF, audit JSON) ran | one did (unknown when it read no results) |
+| `workspace_lacks` | `globs`, `what` | a workspace was read and no path matches any glob | one does (unknown when no workspace was read) |
 | `coverage_below` | `line_rate` (0.0-1.0) | the line rate is below `line_rate` | it is not (unknown without coverage) |
 | `security_program` | `kinds` (security), `severity` (high) | any of: a suite of `kinds` failed or left no report; a finding at or above `severity` | all of those are fine |
-| `security_framework` | `kinds` (security) | any of: a suite of `kinds` failed, was skipped or left no report; the run has no such suite and no scanner output | all of those are fine |
+| `security_framework` | `kinds` (security) | any of: a suite of `kinds` failed, was skipped or left no report; the run saw suites, read results, and has no such suite and no scanner output | all of those are fine |
 | `any_of` | `triggers` | any listed trigger fires | every one is fine |
 | `all_of` | `triggers` | every listed trigger fires | any one is fine (so it cannot fire) |
 
@@ -106,12 +121,10 @@ def evaluate(spec: TriggerSpec, run: Observation) -> TriggerResult:  # noqa: PLR
 
 
 def _did_not_run(suite: Suite, run: Observation) -> bool:
-    return (
-        not suite.has_report
-        and suite.outcome is None
-        and suite.status is not SuiteStatus.FAILED
-        and suite.name not in run.required_suites
-    )
+    # A required suite's absence is evidence only on a run that saw suites at all (I13).
+    required = suite.name in run.required_suites and run.saw_suites
+    ran = suite.has_report or suite.outcome is not None or suite.status is SuiteStatus.FAILED
+    return not ran and not required
 
 
 def _left_no_report(suite: Suite, run: Observation) -> bool:
@@ -229,24 +242,30 @@ def _fact(fired: bool, fact: str) -> TriggerResult:
 
 
 def _no_suite_of(run: Observation, kinds: tuple[SuiteKind, ...]) -> TriggerResult:
+    if not run.saw_suites:
+        return TriggerResult(Verdict.UNKNOWN)
     present = any(suite.kind in kinds for suite in run.report.suites)
     return _fact(not present, f"this run has no {' or '.join(kind.value for kind in kinds)} suite")
 
 
 def no_suite_of_kind(run: Observation, params: NoSuiteOfKind) -> TriggerResult:
-    """Fires when no suite of the kind is in the run (observed: the run's suite list is a fact of the run)."""
+    """Fires when the run saw suites and none of the kind; unknown on a run that saw no suite at all."""
     return _no_suite_of(run, (params.kind,))
 
 
 def no_scanner_output(run: Observation, params: NoScannerOutput) -> TriggerResult:
-    """Fires when no scanner ran at all this run."""
+    """Fires when the run read result files and none was a scanner's; unknown when it read none."""
     del params  # no parameters; the signature matches every other trigger
-    return _fact(not _scanned(run.report), "this run has no scanner output (no SARIF or audit JSON)")
+    if _scanned(run.report):
+        return TriggerResult(Verdict.FINE)
+    if not run.read_results:
+        return TriggerResult(Verdict.UNKNOWN)
+    return _fact(True, "this run has no scanner output (no SARIF or audit JSON)")
 
 
 def workspace_lacks(run: Observation, params: WorkspaceLacks) -> TriggerResult:
-    """Fires when no checkout path matches any glob; unknown when no workspace was read."""
-    if run.workspace is None:
+    """Fires when a read workspace has no path matching any glob; unknown when no workspace was read."""
+    if run.workspace is None or not run.read_workspace:
         return TriggerResult(Verdict.UNKNOWN)
     lacking = not matches_any(run.workspace.paths, params.globs)
     patterns = plural(len(params.globs), "pattern")

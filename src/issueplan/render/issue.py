@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, ValidationError
 
-from issueplan.model import ActionItem, Frozen
+from issueplan.model import ActionItem, Frozen, StepOutcome
 from issueplan.render.evidence import count, render_evidence
 from issueplan.render.safety import (
     BODY_MARGIN,
@@ -56,15 +56,19 @@ class Marker(Frozen):
     id: str
     scope: str
     first_seen: AwareDatetime
+    # The suites whose CI step outcome (failure, skipped, cancelled) the item rested on; absent when none.
+    step_outcomes: tuple[str, ...] = ()
 
     def render(self) -> str:
-        payload = {
+        payload: dict[str, object] = {
             "first_seen": format_timestamp(self.first_seen),
             "id": self.id,
             "key": self.key,
             "scope": self.scope,
             "v": self.v,
         }
+        if self.step_outcomes:  # written only when set, so the markers of other items never change
+            payload["step_outcomes"] = list(self.step_outcomes)
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
         # A key built from a suite name could hold `-->`; escaped, nothing can end the comment early.
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -82,7 +86,12 @@ class ParsedBody(Frozen):
 
 
 def item_marker(item: ActionItem, scope: str) -> Marker:
-    return Marker(key=item.key, id=item.id, scope=scope, first_seen=as_utc(item.first_seen))
+    # An item rests on a step outcome when a suite of its evidence had one other than success: a run that
+    # is not told that outcome cannot know the step passed, whatever the suite's report says (S22).
+    steps = sorted({s.name for s in item.evidence.suites if s.outcome not in {None, StepOutcome.SUCCESS}})
+    return Marker(
+        key=item.key, id=item.id, scope=scope, first_seen=as_utc(item.first_seen), step_outcomes=tuple(steps)
+    )
 
 
 def render_issue_title(item: ActionItem) -> str:

@@ -4,13 +4,14 @@ suite it would belong to; and the safe first look at a file (RELIABILITY I8).
 A directory argument is a results root: each immediate subdirectory is one suite named after it, a
 file directly in the root is a suite named after its stem. A file given directly (or matched by a glob)
 belongs to a suite named after its parent directory, or after its stem when it has none ("junit.xml" given
-from the current directory). A symlink is followed only when it resolves inside its root or the workspace;
-a FIFO, socket or device is never opened, so it cannot block the run.
+from the current directory). Folders and globs are walked by `_walk`: nothing is entered or read that
+resolves outside the root given or the workspace, a folder is entered once, and a file reached twice (a
+symlink, a hard link, two arguments) is read once. A FIFO, socket or device is never opened, so it cannot
+block the run. An argument that yields no file is reported in `Discovery.unmatched`, for the caller to judge.
 """
 
 from __future__ import annotations
 
-import glob
 import os
 import stat
 from collections.abc import Iterator, Sequence
@@ -18,8 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from issueplan.model import Problem
-
-_GLOB_CHARS = frozenset("*?[")
+from issueplan.sources._walk import (
+    LEADS_OUT,
+    Walker,
+    glob_paths,
+    inside,
+    is_glob,
+    outside_message,
+    trusted_root,
+    walk_files,
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -42,33 +51,59 @@ class Head:
     size: int
 
 
-def discover(inputs: Sequence[str | Path], workspace: Path | None) -> tuple[list[Candidate], list[Problem]]:
-    """Every candidate file under `inputs`, one per real file (the same file reached twice is read once)."""
+@dataclass(frozen=True)
+class Discovery:
+    """The candidate files of a run, the problems met finding them, and the arguments that matched no file."""
+
+    candidates: tuple[Candidate, ...]
+    problems: tuple[Problem, ...]
+    unmatched: tuple[Problem, ...]
+
+
+def discover(inputs: Sequence[str | Path], workspace: Path | None) -> Discovery:
+    """Every candidate file under `inputs`, one per real file: the same file reached twice (a symlink, a hard
+    link, an overlapping glob) is read once, by device and inode."""
     extra = (workspace.resolve(),) if workspace is not None else ()
     found: list[Candidate] = []
     problems: list[Problem] = []
+    unmatched: list[Problem] = []
     for given in inputs:
         text = str(given)
-        if isinstance(given, str) and _GLOB_CHARS & set(text):
-            # glob.glob, not Path.glob: a user's pattern may be absolute
-            matches = sorted(glob.glob(text, recursive=True))  # noqa: PTH207 - see above
-            if not matches:
-                problems.append(Problem(file=text, message="no file matches this pattern"))
-            for match in matches:
-                found.extend(_expand(Path(match), extra, problems))
+        before = (len(found), len(problems))
+        if isinstance(given, str) and is_glob(text):
+            for match in glob_paths(text, workspace, problems):
+                found.extend(_expand(match, workspace, extra, problems))
+            reason = "no file matches this pattern"
         elif not os.path.lexists(text):
-            problems.append(Problem(file=text, message="not found"))
+            reason = "not found"
         else:
-            found.extend(_expand(Path(text), extra, problems))
-    unique: dict[str, Candidate] = {}
+            found.extend(_expand(Path(text), workspace, extra, problems))
+            reason = "no file in this folder"
+        if (len(found), len(problems)) == before:  # a file refused (a symlink out) matched: it is reported
+            unmatched.append(Problem(file=text, message=reason))
+    unique: dict[object, Candidate] = {}
     for candidate in sorted(found, key=lambda c: (not c.in_root, c.display)):
-        unique.setdefault(os.path.realpath(candidate.path), candidate)
-    return sorted(unique.values()), problems
+        unique.setdefault(_identity(candidate.path), candidate)
+    return Discovery(tuple(sorted(unique.values())), tuple(problems), tuple(unmatched))
 
 
-def _expand(path: Path, extra: tuple[Path, ...], problems: list[Problem]) -> Iterator[Candidate]:
-    if path.is_dir() and not path.is_symlink():
-        yield from _walk_root(path, extra, problems)
+def _identity(path: Path) -> object:
+    try:
+        info = path.stat()
+    except OSError:  # unreadable: first_look reports it; the path is its identity
+        return os.path.realpath(path)
+    return (info.st_dev, info.st_ino)
+
+
+def _expand(
+    path: Path, workspace: Path | None, extra: tuple[Path, ...], problems: list[Problem]
+) -> Iterator[Candidate]:
+    if path.is_dir():
+        root = trusted_root(path, workspace)
+        if root is None:
+            problems.append(Problem(file=path.as_posix(), message=LEADS_OUT))
+            return
+        yield from _walk_root(path, (root, *extra), problems)
         return
     parent = path.parent.name
     suite = parent if parent not in {"", ".", ".."} else path.stem
@@ -82,27 +117,18 @@ def _expand(path: Path, extra: tuple[Path, ...], problems: list[Problem]) -> Ite
     )
 
 
-def _walk_root(root: Path, extra: tuple[Path, ...], problems: list[Problem]) -> Iterator[Candidate]:
-    bases = (root.resolve(), *extra)
-    for directory, subdirectories, files in os.walk(root, followlinks=False):
-        here = Path(directory)
-        subdirectories.sort()
-        for name in subdirectories:
-            linked = here / name
-            if linked.is_symlink() and not _inside(linked, bases):
-                problems.append(Problem(file=linked.as_posix(), message=_outside_message(root)))
-        for name in sorted(files):
-            path = here / name
-            rel = path.relative_to(root)
-            suite = rel.parts[0] if len(rel.parts) > 1 else path.stem
-            yield Candidate(
-                display=path.as_posix(),
-                rel=rel.as_posix(),
-                suite=suite,
-                in_root=True,
-                bases=bases,
-                path=path,
-            )
+def _walk_root(root: Path, bases: tuple[Path, ...], problems: list[Problem]) -> Iterator[Candidate]:
+    walker = Walker(allowed=bases, problems=problems, report_root=root)
+    for path, parts in walk_files(root, walker):
+        suite = parts[0] if len(parts) > 1 else path.stem
+        yield Candidate(
+            display=path.as_posix(),
+            rel="/".join(parts),
+            suite=suite,
+            in_root=True,
+            bases=bases,
+            path=path,
+        )
 
 
 def first_look(candidate: Candidate, size: int) -> Head | Problem:
@@ -110,8 +136,8 @@ def first_look(candidate: Candidate, size: int) -> Head | Problem:
     path = candidate.path
     try:
         link = path.lstat()
-        if stat.S_ISLNK(link.st_mode) and not _inside(path, candidate.bases):
-            return Problem(file=candidate.display, message=_outside_message(candidate.bases[0]))
+        if stat.S_ISLNK(link.st_mode) and not inside(path, candidate.bases):
+            return Problem(file=candidate.display, message=outside_message(candidate.bases[0]))
         target = path.stat()
         if not stat.S_ISREG(target.st_mode):
             return Problem(
@@ -126,15 +152,3 @@ def first_look(candidate: Candidate, size: int) -> Head | Problem:
         if not stat.S_ISREG(opened.st_mode):
             return Problem(file=candidate.display, message="not read: not a regular file")
         return Head(data=stream.read(size), size=opened.st_size)
-
-
-def _inside(path: Path, bases: tuple[Path, ...]) -> bool:
-    try:
-        target = path.resolve()
-    except (OSError, RuntimeError):  # a symlink loop leads nowhere readable
-        return False
-    return any(target.is_relative_to(base) for base in bases)
-
-
-def _outside_message(root: Path) -> str:
-    return f"not read: symlink out of {root.as_posix()} (a result must stay inside its root or the workspace)"

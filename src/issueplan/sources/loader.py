@@ -7,6 +7,12 @@ and coverage are collected wherever they lie.
 
 A suite's status comes from its test reports when it has any, else from its step outcome (failure → failed,
 success → passed, anything else or unknown → skipped); `has_report` says whether any result file was found.
+
+Evidence, or not at all (RELIABILITY I13): an argument that matches no file is a UsageError naming it, unless
+step outcomes were given (they are then the run's evidence, and the empty argument a warning) or the caller
+chose `IfNoResults.WARN` (a Problem) or `IGNORE`. A run reads at most `max_run_bytes` (default 1 GiB) of
+result files (RELIABILITY I14): a file that would exceed it is not opened and becomes a Problem, so memory
+and time stay bounded however many files (or hard links to one) a glob yields.
 """
 
 from __future__ import annotations
@@ -34,9 +40,11 @@ from issueplan.model import (
     SuiteStatus,
     TestTotals,
 )
+from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults
 from issueplan.sources import _inputs
 
 DEFAULT_MAX_FILE_BYTES = 256 * 2**20
+DEFAULT_MAX_RUN_BYTES = DEFAULT_MAX_READ_BYTES
 # Readers that stream their input hold little in memory, so a file over the cap may still be read.
 STREAMING_FORMATS = frozenset({"cobertura", "lcov", "go-test-json", "dart-json"})
 RESULT_SUFFIXES = frozenset({".xml", ".json", ".sarif", ".info", ".lcov", ".trx", ".jsonl", ".ndjson"})
@@ -80,13 +88,20 @@ def load_results(
     suites: Sequence[SuiteSpec] = (),
     workspace: Path | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    max_run_bytes: int = DEFAULT_MAX_RUN_BYTES,
+    if_no_results: IfNoResults = IfNoResults.ERROR,
 ) -> RunReport:
-    """Read every result file under `inputs` into one RunReport; a bad file is a Problem, not an error."""
+    """Read every result file under `inputs` into one RunReport; a bad file is a Problem, not an error.
+
+    Raises UsageError when an argument matches no file and `if_no_results` is ERROR with no step outcome.
+    """
     from issueplan.sources import HEAD_BYTES, READERS  # noqa: PLC0415 - the registry imports this module
 
-    candidates, problems = _inputs.discover(inputs, workspace)
+    found = _inputs.discover(inputs, workspace)
+    problems = [*found.problems, *_unmatched(found.unmatched, if_no_results, outcomes)]
     results: list[tuple[_inputs.Candidate, FileResult]] = []
-    for candidate in candidates:
+    spent = 0
+    for candidate in found.candidates:
         head = _inputs.first_look(candidate, HEAD_BYTES)
         if isinstance(head, Problem):
             problems.append(head)
@@ -100,6 +115,10 @@ def load_results(
             limit = f"{max_file_bytes / 2**20:g} MiB"
             problems.append(Problem(file=candidate.display, message=f"not read: larger than {limit}"))
             continue
+        if spent + head.size > max_run_bytes:
+            problems.append(Problem(file=candidate.display, message=_over_budget(max_run_bytes, spent)))
+            continue
+        spent += head.size
         results.append((candidate, READERS[name].read(candidate.path)))
 
     gathered: dict[str, _Gathered] = {}
@@ -145,6 +164,36 @@ def check_outcome_suites(outcomes: Mapping[str, StepOutcome], suites: Collection
                 f"this run is named so (did you mean {folded[close[0]]!r}?); fix the name, or declare "
                 f"{name!r} under `suites:` in the config if its step writes no report"
             )
+
+
+def _unmatched(
+    unmatched: Sequence[Problem], mode: IfNoResults, outcomes: Mapping[str, StepOutcome]
+) -> list[Problem]:
+    """What the arguments that matched no file mean for this run (see the module docstring)."""
+    if not unmatched or mode is IfNoResults.IGNORE:
+        return []
+    if mode is IfNoResults.WARN:
+        return list(unmatched)
+    if outcomes:
+        evidence = "; the step outcomes given are this run's evidence"
+        return [problem.model_copy(update={"message": problem.message + evidence}) for problem in unmatched]
+    named = ", ".join(f"{problem.file!r} ({problem.message})" for problem in unmatched)
+    raise UsageError(
+        f"results: {named}: no result file to read, so nothing can be decided. Check the path (relative to "
+        "the working directory), give the steps' outcomes (--outcome/--outcomes, input `outcomes`), or "
+        "run without results with --if-no-results warn or ignore (input `if-no-results`)"
+    )
+
+
+def _over_budget(limit: int, spent: int) -> str:
+    return (
+        f"not read: the run's read limit of {_size(limit)} is reached ({_size(spent)} read already); "
+        "raise it with --max-read-bytes, or give fewer result files"
+    )
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:.4g} MiB" if count >= 2**20 else f"{count} bytes"
 
 
 def _owner(candidate: _inputs.Candidate, specs: Sequence[SuiteSpec]) -> str | None:

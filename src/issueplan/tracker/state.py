@@ -41,6 +41,7 @@ class TrackedIssue(Frozen):
     item_id: str
     scope: str
     first_seen: datetime
+    step_outcomes: tuple[str, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -77,7 +78,9 @@ class TrackerState(Frozen):
         known: dict[str, KnownItem] = {}
         for issue in sorted(self.issues, key=lambda issue: issue.number):
             if issue.scope == scope and issue.key not in known:
-                known[issue.key] = KnownItem(id=issue.item_id, first_seen=issue.first_seen)
+                known[issue.key] = KnownItem(
+                    id=issue.item_id, first_seen=issue.first_seen, step_outcomes=issue.step_outcomes
+                )
         return known
 
 
@@ -185,6 +188,7 @@ def _tracked_issue(
         item_id=marker.id,
         scope=marker.scope,
         first_seen=marker.first_seen,
+        step_outcomes=marker.step_outcomes,
     )
 
 

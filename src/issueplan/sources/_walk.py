@@ -1,0 +1,213 @@
+"""Walking a results folder or a glob without leaving where it may look (RELIABILITY I8, I12).
+
+Every folder entered and every path yielded is resolved and must lie inside one of the allowed roots (the
+results root given, or the workspace): a symlink that points elsewhere is reported as a Problem and not
+followed. A folder is entered once however it is reached (its device and inode are remembered), so two
+symlinks forming a loop end the walk instead of hanging it; a link that loops on itself is a Problem.
+
+Globs follow `glob.glob(recursive=True)` on POSIX: `*`, `?` and `[...]` match within one path segment and
+never a hidden name (one starting with `.`) unless the segment itself starts with `.`; `**` spans zero or
+more folders (not hidden ones); matching is case-sensitive; a trailing `/` matches folders only.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from issueplan.model import Problem
+
+GLOB_CHARS = frozenset("*?[")
+_State = frozenset[int]
+
+
+LOOP = "not read: a symlink loop"
+LEADS_OUT = "not read: a symlink leads this path out of the workspace"
+
+
+def is_glob(text: str) -> bool:
+    return bool(GLOB_CHARS & set(text))
+
+
+def outside_message(root: Path) -> str:
+    return f"not read: symlink out of {root.as_posix()} (a result must stay inside its root or the workspace)"
+
+
+def inside(path: Path, allowed: tuple[Path, ...]) -> bool:
+    """Whether `path`, all symlinks resolved, lies inside one of the allowed (resolved) roots."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a symlink loop or a dangling link leads nowhere readable
+        return False
+    return any(target.is_relative_to(base) for base in allowed)
+
+
+def trusted_root(path: Path, workspace: Path | None) -> Path | None:
+    """The resolved root a path given by the user may be walked as; None when a symlink leads it out.
+
+    A path the user typed outside the workspace (`/tmp/results`) is trusted as typed; one that lies in the
+    workspace (where the code under test can plant symlinks) must still resolve inside it.
+    """
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if workspace is None:
+        return resolved if not path.is_symlink() else None
+    spelled = Path(os.path.abspath(path))  # noqa: PTH100 - lexical on purpose: symlinks are what is checked
+    homes = {Path(os.path.abspath(workspace)), workspace.resolve()}  # noqa: PTH100 - as above
+    in_workspace = any(spelled.is_relative_to(home) for home in homes)
+    if in_workspace and not resolved.is_relative_to(workspace.resolve()):
+        return None
+    return resolved
+
+
+@dataclass
+class Walker:
+    """One walk's allowed roots, the folders already entered, and the problems met on the way."""
+
+    allowed: tuple[Path, ...]
+    problems: list[Problem]
+    report_root: Path
+    entered: set[tuple[int, int]] = field(default_factory=set)
+
+    def folders(self, top: Path) -> Iterator[tuple[Path, tuple[str, ...], list[os.DirEntry[str]]]]:
+        """(folder, its parts below `top`, its entries sorted by name) for `top` and every safe subfolder."""
+        yield from self._visit(top, ())
+
+    def _visit(
+        self, folder: Path, parts: tuple[str, ...]
+    ) -> Iterator[tuple[Path, tuple[str, ...], list[os.DirEntry[str]]]]:
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in self.entered:
+                return
+            self.entered.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            self.problems.append(Problem(file=folder.as_posix(), message=f"cannot read: {error.strerror}"))
+            return
+        yield folder, parts, entries
+
+    def enter(
+        self, entry: os.DirEntry[str], parts: tuple[str, ...]
+    ) -> Iterator[tuple[Path, tuple[str, ...], list[os.DirEntry[str]]]]:
+        """Walk into `entry` when it is a folder that stays inside the allowed roots."""
+        path = Path(entry.path)
+        if not self.safe(entry):
+            return
+        if _is_dir(entry):
+            yield from self._visit(path, (*parts, entry.name))
+
+    def safe(self, entry: os.DirEntry[str]) -> bool:
+        """False, with a Problem, for a symlink that leads out of the allowed roots or nowhere."""
+        if not entry.is_symlink():
+            return True
+        path = Path(entry.path)
+        if inside(path, self.allowed):
+            return True
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:
+            message = LOOP
+        except OSError as error:
+            message = LOOP if error.errno == errno.ELOOP else "not read: a dangling symlink"
+        else:
+            message = outside_message(self.report_root)
+        self.problems.append(Problem(file=path.as_posix(), message=message))
+        return False
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def walk_files(root: Path, walker: Walker) -> Iterator[tuple[Path, tuple[str, ...]]]:
+    """Every file below `root` (hidden ones too) with its parts below the root, in sorted order."""
+    pending = list(walker.folders(root))
+    while pending:
+        _, parts, entries = pending.pop()
+        for entry in entries:
+            if _is_dir(entry):
+                pending.extend(walker.enter(entry, parts))
+            elif walker.safe(entry):
+                yield Path(entry.path), (*parts, entry.name)
+
+
+def glob_paths(pattern: str, workspace: Path | None, problems: list[Problem]) -> list[Path]:
+    """The files and folders `pattern` matches, sorted like glob.glob's, without leaving the allowed roots."""
+    absolute = pattern.startswith("/")
+    segments = [part for part in pattern.split("/") if part]
+    folders_only = pattern.endswith("/")
+    split = next((i for i, part in enumerate(segments) if is_glob(part)), len(segments))
+    literal, rest = segments[:split], _collapse(segments[split:])
+    base = Path(("/" if absolute else "") + "/".join(literal)) if literal or absolute else Path()
+    root = trusted_root(base, workspace)
+    if root is None:
+        if base.is_symlink() or base.exists():
+            problems.append(Problem(file=base.as_posix(), message=LEADS_OUT))
+        return []
+    extra = (workspace.resolve(),) if workspace is not None else ()
+    walker = Walker(allowed=(root, *extra), problems=problems, report_root=base)
+    matches: list[Path] = []
+    start = _closure(frozenset({0}), rest)
+    if literal and len(rest) in start:
+        matches.append(base)
+    pending = [(node, start) for node in walker.folders(base)]
+    while pending:
+        (_, parts, entries), state = pending.pop()
+        for entry in entries:
+            is_dir = _is_dir(entry)
+            after = _closure(_step(state, rest, entry.name), rest)
+            if not after:
+                continue
+            if len(rest) in after and (is_dir or not folders_only) and walker.safe(entry):
+                matches.append(Path(entry.path))  # as glob.glob spells it: no "./" when none was typed
+            if is_dir and any(i < len(rest) for i in after):
+                pending.extend((node, after) for node in walker.enter(entry, parts))
+    return sorted(set(matches), key=lambda path: path.as_posix())
+
+
+def _collapse(segments: list[str]) -> list[str]:
+    collapsed: list[str] = []
+    for part in segments:
+        if not (part == "**" and collapsed and collapsed[-1] == "**"):
+            collapsed.append(part)
+    return collapsed
+
+
+def _closure(state: _State, rest: list[str]) -> _State:
+    """A `**` may match no folder at all: from it, the next segment is reachable too."""
+    found = set(state)
+    for start in sorted(state):
+        index = start
+        while index < len(rest) and rest[index] == "**":
+            index += 1
+            found.add(index)
+    return frozenset(found)
+
+
+def _step(state: _State, rest: list[str], name: str) -> _State:
+    hidden = name.startswith(".")
+    after: set[int] = set()
+    for index in state:
+        if index >= len(rest):
+            continue
+        segment = rest[index]
+        if segment == "**":
+            if not hidden:
+                after.add(index)  # consumed by `**`: still inside it (files only end a trailing `**`)
+            continue
+        if hidden and is_glob(segment) and not segment.startswith("."):
+            continue
+        if fnmatchcase(name, segment):
+            after.add(index + 1)
+    return frozenset(after)
