@@ -189,7 +189,10 @@ def sync(
         bool, typer.Option(help="Allow closing more than half of the open managed issues in one run.")
     ] = False,
     max_new_issues: Annotated[
-        int, typer.Option(help="Refuse a run that would open more new issues than this (a broken runner?).")
+        int,
+        typer.Option(
+            min=0, help="Refuse a run that would open more new issues than this (a broken runner?)."
+        ),
     ] = 50,
     allow_mass_create: Annotated[
         bool, typer.Option(help="Allow a run to open more than --max-new-issues new issues.")
