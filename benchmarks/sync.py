@@ -58,7 +58,7 @@ def plan_of(chosen: list[ActionItem]) -> Plan:
 def main(count: int) -> None:
     with FakeGitHub() as hub:
         target = GitHubTarget(api_url=hub.base_url, repo="octo/demo", token="bench")  # noqa: S106 - the fake accepts any token
-        options = SyncOptions(write_interval=0)
+        options = SyncOptions(write_interval=0, allow_mass_create=True)  # a benchmark opens 1000 at once
         phases = [
             ("first sync", items(count)),
             ("no-op re-sync", items(count)),

@@ -441,3 +441,16 @@ def test_a_github_failure_outranks_fail_on_and_both_are_reported(
     assert "2 failed" in out
     assert "GitHub refused or failed 2 changes" in err
     assert f"fail-on any: {ITEMS} items reached it" in err
+
+
+def test_a_negative_max_new_issues_is_a_usage_error_before_any_write(
+    fake: FakeGitHub, sync_cli: Callable[..., tuple[int, str, str]], run_action: Callable[..., ActionRun]
+) -> None:
+    code, _, err = sync_cli("--max-new-issues", "-1")
+    assert code == ExitCode.USAGE
+    assert "--max-new-issues" in err
+
+    run = run_action(fake, max_new_issues="-1")
+    assert run.code == ExitCode.USAGE
+    assert any("input `max-new-issues`: '-1'" in error for error in run.errors)
+    assert fake.exchanges == []

@@ -18,6 +18,8 @@ from issueplan.render.safety import Span, neutralise
 from issueplan.tracker.changes import ChangeSet
 from issueplan.tracker.results import Counts, Fate, OperationResult, StopReason, SyncResult
 
+NAMED = 10  # failed changes or fail-on items named in one error message
+
 
 class Failure(Frozen):
     """What kept the run from syncing at all (nothing was written): a failed read of the state, a refused
@@ -108,11 +110,8 @@ def judge(outcome: RunOutcome, fail_on: FailOn = FailOn.NEVER) -> Verdict:
             codes.append(failure.exit_code)
     failed = outcome.sync.failed
     if failed:
-        noun = "change" if len(failed) == 1 else "changes"
-        errors.append(
-            f"GitHub refused or failed {len(failed)} {noun}: "
-            + "; ".join(result.describe() for result in failed)
-        )
+        shown = _first([result.describe() for result in failed], sep="; ")
+        errors.append(f"GitHub refused or failed {_count(len(failed), 'change')}: {shown}")
         codes.append(ExitCode.GITHUB)
     stop = outcome.sync.stop
     if stop in (StopReason.PERMISSION, StopReason.RATE_LIMIT):
@@ -120,12 +119,22 @@ def judge(outcome: RunOutcome, fail_on: FailOn = FailOn.NEVER) -> Verdict:
         codes.append(ExitCode.GITHUB)
     reached = items_at_or_above(outcome.plan, fail_on)
     if reached:
-        shown = ", ".join(f"{item.id} ({item.priority.value})" for item in reached)
-        errors.append(f"fail-on {fail_on.value}: {len(reached)} items reached it: {shown}")
+        shown = _first([f"{item.id} ({item.priority.value})" for item in reached], sep=", ")
+        errors.append(f"fail-on {fail_on.value}: {_count(len(reached), 'item')} reached it: {shown}")
         codes.append(ExitCode.FAILED)
     order = (ExitCode.GITHUB, ExitCode.USAGE, ExitCode.FAILED)
     code = next((each for each in order if each in codes), ExitCode.OK)
     return Verdict(exit_code=code, errors=tuple(errors), warnings=tuple(warnings))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _first(texts: list[str], *, sep: str) -> str:
+    """A few of many, so one error line stays readable; the full list is in the log's change lines."""
+    more = f"{sep}and {len(texts) - NAMED} more" if len(texts) > NAMED else ""
+    return sep.join(texts[:NAMED]) + more
 
 
 def change_lines(outcome: RunOutcome) -> tuple[str, ...]:
