@@ -8,11 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tracker_plans import make_item, make_plan
 
 from issueplan import cli
-from issueplan.errors import ExitCode
-from issueplan.render.issue import BEGIN, END, parse_issue_body
-from issueplan.tracker.sandbox import FakeGitHub, Fault
+from issueplan.errors import ExitCode, GitHubError
+from issueplan.model import ActionItem
+from issueplan.render.issue import BEGIN, END, parse_issue_body, render_issue_body
+from issueplan.tracker import listing
+from issueplan.tracker.changes import CloseDuplicate, CloseIssue
+from issueplan.tracker.diff import diff_tracker
+from issueplan.tracker.github import connect
+from issueplan.tracker.options import GitHubTarget, SyncOptions
+from issueplan.tracker.sandbox import Exchange, FakeGitHub, Fault
+from issueplan.tracker.sandbox.replies import Reply
+from issueplan.tracker.state import TrackerState, read_state
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TOKEN = "ghs_listingTestToken0123456789abcdefABCD"
@@ -297,3 +306,84 @@ def test_r10_notes_around_a_block_that_lost_a_marker_line_are_kept(
     code, out = run_sync(fake_github)
     assert code == 0, out
     assert fake_github.writes() == [], "and it stays so"
+
+
+# --- more than one page: the read itself, at the HTTP boundary ----------------------------------------------
+
+
+def seed_managed(fake: FakeGitHub, count: int) -> list[ActionItem]:
+    """`count` managed issues, as an earlier run left them (label, marker, the bot as author)."""
+    items = [make_item(f"suite-failed/s{n:03d}", f"BUG-{n + 1:03d}") for n in range(count)]
+    for item in items:
+        fake.human_create_issue(
+            title=f"{item.id}: {item.title}",
+            body=render_issue_body(item, scope="default"),
+            labels=["issueplan"],
+            user=fake.login,
+        )
+    fake.clear_log()
+    return items
+
+
+def read(fake: FakeGitHub) -> TrackerState:
+    target = GitHubTarget(api_url=fake.base_url, repo="octo/demo", token=TOKEN)
+    return read_state(connect(target, SyncOptions(write_interval=0)), label="issueplan", scope="default")
+
+
+def listing_requests(fake: FakeGitHub) -> list[Exchange]:
+    return [e for e in fake.exchanges if e.method == "GET" and e.path.endswith("/issues")]
+
+
+def test_s19_offset_pagination_shifting_between_pages_closes_nothing(fake_github: FakeGitHub) -> None:
+    """Page 2 starts with page 1's last issue again (an issue was created while the listing was read)."""
+    items = seed_managed(fake_github, 101)
+    fake_github.inject(Fault.offset_shift())
+
+    state = read(fake_github)
+    changes = diff_tracker(make_plan(items), state, SyncOptions(write_interval=0))
+
+    assert len(listing_requests(fake_github)) == 2
+    assert len(state.issues) == 101, "each issue once"
+    closes = [op for op in changes.operations if isinstance(op, CloseDuplicate | CloseIssue)]
+    assert closes == []
+
+
+def test_s21_a_full_last_page_without_a_next_link_is_asked_past_once_and_refused(
+    fake_github: FakeGitHub,
+) -> None:
+    """A `Link` header lost on page 1 of 2: on main the 101st issue went unseen and was opened again."""
+    seed_managed(fake_github, 101)
+    fake_github.inject(Fault.link_header(""))
+
+    with pytest.raises(GitHubError, match=r"ended on a full page without a next link, yet page 2 holds more"):
+        read(fake_github)
+    assert fake_github.writes() == []
+
+
+def test_a_full_last_page_costs_one_more_request_and_nothing_else(fake_github: FakeGitHub) -> None:
+    """Exactly 100 managed issues: page 2 is asked for once, found empty, and the read goes on."""
+    seed_managed(fake_github, 100)
+
+    state = read(fake_github)
+
+    assert len(state.issues) == 100
+    assert len(listing_requests(fake_github)) == 2
+    assert len(fake_github.exchanges) == 4, "two pages of issues, one of labels, one of milestones"
+
+
+def test_s21_pagination_stops_after_max_pages(
+    fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that always offers one more page (each link new) is read to the documented bound, no more."""
+    seed_managed(fake_github, 1)
+    monkeypatch.setattr(listing, "MAX_PAGES", 4)
+    pages = iter(range(2, 1000))
+
+    def onwards(own_url: str, reply: Reply) -> None:
+        reply.headers["link"] = f'<{own_url.partition("?")[0]}?page={next(pages)}>; rel="next"'
+
+    fake_github.inject(Fault(method="GET", path=r"/issues$", times=1000, rewrite=onwards))
+
+    with pytest.raises(GitHubError, match=r"more than 4 pages"):
+        read(fake_github)
+    assert len(listing_requests(fake_github)) == 4

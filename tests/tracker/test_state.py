@@ -127,3 +127,30 @@ def test_s4_a_failed_page_is_a_github_error_that_says_nothing_was_written() -> N
         rsps.get(url("issues"), status=500, json={"message": "Server Error"})
         with pytest.raises(GitHubError, match=r"500 \(Server Error\); nothing was written"):
             read_state(repo(), label="issueplan", scope="default")
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [
+        "https://uploads.github.com/repos/octo/demo/issues?page=2",  # PyGithub would send the token here
+        "http://api.github.com/repos/octo/demo/issues?page=2",  # the same host in clear text
+        "https://api.github.com:8443/repos/octo/demo/issues?page=2",
+        "https://user:pw@api.github.com/repos/octo/demo/issues?page=2",
+    ],
+)
+def test_s21_a_next_link_off_the_api_origin_is_never_requested(foreign: str) -> None:
+    """S21: PyGithub itself follows a link to any host of the API's domain, with the token."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.get(
+            url("issues"),
+            json=[issue_json(n, marker_body(f"k{n}", f"BUG-{n:03d}")) for n in range(1, 101)],
+            headers={"link": f'<{foreign}>; rel="next"'},
+        )
+        trap = rsps.get(
+            re.compile(r"https?://(uploads\.github\.com|api\.github\.com:8443|api\.github\.com/)")
+        )
+        add_catalog(rsps)
+        with pytest.raises(GitHubError, match=r"points to another host .*the token was not sent there"):
+            read_state(repo(), label="issueplan", scope="default")
+        assert trap.call_count == 0
+        assert len(rsps.calls) == 1
