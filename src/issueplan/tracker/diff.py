@@ -63,8 +63,8 @@ def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> Chang
     if options.dashboard:
         links = {item.id: kept[item.key].number for item in live if item.key in kept}
         issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at)
-    close_ops = _close_changes(plan, kept, duplicates, options)
     _guard_orphans(issue_ops, state, options)
+    close_ops = _close_changes(plan, kept, duplicates, options)
     _guard_mass_close(close_ops, kept, options)
     milestone_ops = diff_milestones(live, issues, [*issue_ops, *close_ops], state, options)
     return order_changes([*label_ops, *milestone_ops, *issue_ops, *close_ops])
@@ -92,6 +92,23 @@ def _keep_oldest(
             (issue, keep.number) for issue in group if issue.is_open and issue.number != keep.number
         )
     return kept, duplicates
+
+
+def _guard_orphans(issue_ops: list[Operation], state: TrackerState, options: SyncOptions) -> None:
+    """Refuse to open issues while a managed issue has lost its marker (S20): it is one of the items, and
+    which one cannot be told, so any create may duplicate it — and a stripped marker on every issue would
+    duplicate them all."""
+    creates = [op for op in issue_ops if isinstance(op, CreateIssue)]
+    if not state.orphans or not creates:
+        return
+    numbers = ", ".join(f"#{number}" for number in state.orphans)
+    raise SafetyStopError(
+        f"issue {numbers} has the managed label {options.label!r} and issueplan's managed block but no valid "
+        "marker line (`<!-- issueplan {…} -->`), so issueplan cannot tell which item it tracks; opening the "
+        f"{len(creates)} new issue(s) this run plans could duplicate it, so nothing was written. Restore the "
+        'marker line from the issue\'s edit history (the "edited" menu above its body), or remove the label '
+        f"{options.label!r} from it to let issueplan open a new issue."
+    )
 
 
 def _declined(issue: TrackedIssue | None) -> bool:
@@ -285,24 +302,6 @@ def _guard_mass_close(
         f"this sync would close {closing} of the {open_now} open issueplan issues (scope {options.scope!r}); "
         "that looks like a broken or partial run, so nothing was written. If it is right, re-run with "
         "--allow-mass-close (action input allow-mass-close: true)."
-    )
-
-
-def _guard_orphans(issue_ops: list[Operation], state: TrackerState, options: SyncOptions) -> None:
-    """Refuse to open issues while a managed issue has lost its marker (S20): it is one of the items, and
-    which one cannot be told, so any create may duplicate it — and a stripped marker on every issue would
-    duplicate them all."""
-    creates = [op for op in issue_ops if isinstance(op, CreateIssue)]
-    if not state.orphans or not creates:
-        return
-    numbers = ", ".join(f"#{number}" for number in state.orphans)
-    raise SafetyStopError(
-        f"{numbers} carr{'y' if len(state.orphans) > 1 else 'ies'} the managed label {options.label!r} and "
-        "issueplan's managed block but no valid marker line (`<!-- issueplan {…} -->`), so issueplan cannot "
-        f"tell which item {'they track' if len(state.orphans) > 1 else 'it tracks'}; opening the "
-        f"{len(creates)} new issue(s) this run plans could duplicate it, so nothing was written. Restore the "
-        'marker line from the issue\'s edit history (the "edited" menu above its body), or remove the label '
-        f"{options.label!r} from it to let issueplan open a new issue."
     )
 
 
