@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import requests
 from github import GithubException
@@ -22,15 +22,16 @@ from issueplan.errors import GitHubError
 
 PER_PAGE = 100
 MAX_PAGES = 500
-# One `<url>; param; param` entry of RFC 8288, as GitHub writes them; anything else is a malformed header.
-_LINK_ENTRY = re.compile(r'\s*<([^<>\s]*)>((?:\s*;\s*[A-Za-z*-]+\s*=\s*(?:"[^"]*"|[^\s;,"]+))*)\s*')
-_LINK_PARAM = re.compile(r'\s*;\s*([A-Za-z*-]+)\s*=\s*(?:"([^"]*)"|([^\s;,"]+))')
+# One parameter of a `Link` entry (`rel="next"`): name and value hold no space, so matching stays linear.
+_LINK_PARAM = re.compile(r'\s*([A-Za-z*-]+)\s*=\s*(?:"([^"]*)"|([^\s;,"]+))\s*')
 _SHOWN = 200  # characters of a bad header or URL quoted in a message
+
+Page = tuple[str, frozenset[tuple[str, str]]]  # a page's identity: its path and its query pairs
 
 
 def read_pages(repo: Repository, path: str, parameters: dict[str, Any], what: str) -> list[dict[str, Any]]:
     """Every page of `repo.url/path`; one failed page fails the whole read (S4), and so does a `Link` that
-    leaves the listing, loops, or cannot be read (S21).
+    leaves the listing, loops, cannot be read or goes past MAX_PAGES (S21).
 
     Raw pages rather than PyGithub's PaginatedList: its items complete themselves with one GET each as soon
     as an attribute is absent from the listing (e.g. `pull_request` on a plain issue), which would turn a
@@ -38,47 +39,17 @@ def read_pages(repo: Repository, path: str, parameters: dict[str, Any], what: st
 
     A last page that is full is a hint that the `Link` header lost the next page (GitHub sends `rel="next"`
     on every page but the last): only then one more page is asked for by number, and if it holds anything
-    the listing cannot be trusted.
+    new the listing cannot be trusted.
     """
     start = f"{repo.url}/{path}"
     # A lazy repository's url is relative to the API root (`/repos/OWNER/NAME`): links are checked against
     # the absolute URL PyGithub sends.
     own = start if urlsplit(start).scheme else repo.requester.base_url.rstrip("/") + start
-    url: str | None = start
-    query: dict[str, Any] | None = {**parameters, "per_page": PER_PAGE}
-    seen = {_page_identity(start, query)}
-    found: list[dict[str, Any]] = []
-    pages = 0
-    full = False
+    query = {**parameters, "per_page": PER_PAGE}
     try:
-        while url is not None:
-            if pages == MAX_PAGES:
-                raise GitHubError(
-                    f"could not {what}: GitHub offered more than {MAX_PAGES} pages of {PER_PAGE}; issueplan "
-                    "stops there rather than page without end, and nothing was written. If the repository "
-                    "really holds that many, split the items with --scope."
-                )
-            headers, data = repo.requester.requestJsonAndCheck("GET", url, parameters=query)
-            pages += 1
-            if not isinstance(data, list):
-                raise GitHubError(f"could not {what}: GitHub answered with something other than a list")
-            found.extend(item for item in data if isinstance(item, dict))
-            full = len(data) >= PER_PAGE
-            url = next_link(headers, what)
-            if url is not None:
-                _check_next(url, own, what)
-                identity = _page_identity(url, None)
-                if identity in seen:
-                    raise GitHubError(
-                        f"could not {what}: GitHub's Link header points back to a page already read "
-                        f"({_shown(url)}); following it would never end, so nothing was written. "
-                        "Re-run the sync; if it persists, the server (or a proxy before it) rewrites Link "
-                        "headers."
-                    )
-                seen.add(identity)
-            query = None  # the next link carries the query already
+        found, pages, full = _follow(repo, start, own, query, what)
         if full and pages < MAX_PAGES:
-            _probe_after(repo, start, {**parameters, "per_page": PER_PAGE, "page": pages + 1}, what)
+            _probe_after(repo, start, {**query, "page": pages + 1}, found, what)
     except GithubException as error:
         raise GitHubError(
             f"could not {what}: GitHub answered {error.status} ({_message(error)}); nothing was written. "
@@ -91,9 +62,51 @@ def read_pages(repo: Repository, path: str, parameters: dict[str, Any], what: st
     return found
 
 
-def _probe_after(repo: Repository, start: str, query: dict[str, Any], what: str) -> None:
+def _follow(
+    repo: Repository, start: str, own: str, query: dict[str, Any], what: str
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """(entries, pages read, whether the last page was full), following checked next links."""
+    url, base = start, own
+    sent: dict[str, Any] | None = query
+    seen = {_page_identity(own, query)}
+    found: list[dict[str, Any]] = []
+    pages = 0
+    while True:
+        headers, data = repo.requester.requestJsonAndCheck("GET", url, parameters=sent)
+        pages += 1
+        if not isinstance(data, list):
+            raise GitHubError(f"could not {what}: GitHub answered with something other than a list")
+        found.extend(item for item in data if isinstance(item, dict))
+        link = next_link(headers, what)
+        if link is None:
+            return found, pages, len(data) >= PER_PAGE
+        # The next link carries the query already; a relative one is relative to the page it came with.
+        url, sent = urljoin(base, link), None
+        base = url
+        _check_next(url, own, what)
+        identity = _page_identity(url, None)
+        if identity in seen:
+            raise GitHubError(
+                f"could not {what}: GitHub's Link header points back to a page already read ({_shown(url)}); "
+                "following it would never end, so nothing was written. Re-run the sync; if it persists, the "
+                "server (or a proxy before it) rewrites Link headers."
+            )
+        seen.add(identity)
+        if pages == MAX_PAGES:
+            raise GitHubError(
+                f"could not {what}: GitHub offered more than {MAX_PAGES} pages of {PER_PAGE}; issueplan "
+                "stops there rather than page without end, and nothing was written. If the repository really "
+                "holds that many, split the items with --scope."
+            )
+
+
+def _probe_after(
+    repo: Repository, start: str, query: dict[str, Any], found: list[dict[str, Any]], what: str
+) -> None:
+    """Ask for the page after a full last one: anything new there means the `Link` header lost it."""
     _, data = repo.requester.requestJsonAndCheck("GET", start, parameters=query)
-    if isinstance(data, list) and data:
+    known = {entry.get("id") for entry in found}
+    if isinstance(data, list) and any(isinstance(e, dict) and e.get("id") not in known for e in data):
         raise GitHubError(
             f"could not {what}: GitHub's pages ended on a full page without a next link, yet page "
             f"{query['page']} holds more; the listing cannot be trusted (issues missing from it would be "
@@ -105,33 +118,48 @@ def _probe_after(repo: Repository, start: str, query: dict[str, Any], what: str)
 def next_link(headers: Mapping[str, Any], what: str) -> str | None:
     """The `rel="next"` URL of a `Link` header, None when there is none; a header that is not a list of
     `<url>; rel="…"` entries is a GitHubError (ending the listing there would hide the pages after it)."""
-    values = [str(value) for name, value in headers.items() if name.lower() == "link"]
-    text = ", ".join(values)
+    text = ", ".join(str(value) for name, value in headers.items() if name.lower() == "link")
     if not text.strip():
         return None
     next_url: str | None = None
     for entry in _split_entries(text):
-        match = _LINK_ENTRY.fullmatch(entry)
-        if match is None or not match.group(1):
+        parsed = _link_entry(entry)
+        if parsed is None:
             raise GitHubError(
                 f"could not {what}: GitHub's Link header is malformed ({_shown(text)!r}); issueplan cannot "
                 "tell whether more pages follow, so nothing was written. Re-run the sync; if it persists, "
                 "the server (or a proxy before it) rewrites Link headers."
             )
-        rels = {
-            rel.lower()
-            for name, quoted, bare in _LINK_PARAM.findall(match.group(2))
-            if name.lower() == "rel"
-            for rel in (quoted or bare).split()
-        }
+        target, rels = parsed
         if "next" in rels:
-            if next_url is not None and next_url != match.group(1):
+            if next_url is not None and next_url != target:
                 raise GitHubError(
                     f"could not {what}: GitHub's Link header names two different next pages "
                     f"({_shown(text)!r}); nothing was written. Re-run the sync."
                 )
-            next_url = match.group(1)
+            next_url = target
     return next_url
+
+
+def _link_entry(entry: str) -> tuple[str, set[str]] | None:
+    """`<url>; rel="next"; …` as (url, rels), or None when it is not of that shape (RFC 8288, as GitHub
+    writes it: no `;` inside a quoted value)."""
+    text = entry.strip()
+    close = text.find(">")
+    target = text[1:close]
+    if not text.startswith("<") or close < 2 or any(c in target for c in "<> \t"):
+        return None
+    first, *params = text[close + 1 :].split(";")
+    if first.strip():
+        return None
+    rels: set[str] = set()
+    for param in params:
+        match = _LINK_PARAM.fullmatch(param)
+        if match is None:
+            return None
+        if match.group(1).lower() == "rel":
+            rels.update(rel.lower() for rel in (match.group(2) or match.group(3) or "").split())
+    return target, rels
 
 
 def _split_entries(text: str) -> list[str]:
