@@ -134,7 +134,7 @@ def read_state(repo: Repository, *, label: str, scope: str, login: str | None = 
     }
     orphans = tuple(number for number, raw in entries.items() if _orphan(raw, login=login))
     if _label_lost(label, labels, milestones):
-        for route, raw in _recovery_listings(repo, labels, milestones).items():
+        for route, raw in _recovery_listings(repo, labels, milestones):
             issue = _tracked_issue(raw, label=None, scope=scope, login=login, what=route)
             if issue is not None:
                 issues.setdefault(issue.number, issue)
@@ -176,9 +176,10 @@ def _label_lost(
 
 def _recovery_listings(
     repo: Repository, labels: tuple[TrackedLabel, ...], milestones: tuple[TrackedMilestone, ...]
-) -> dict[str, dict[str, Any]]:
-    """Issues of issueplan's milestones and priority labels (state=all), each once: the other routes to
-    the managed issues when the label that lists them is gone. Never the Search API (S3)."""
+) -> list[tuple[str, dict[str, Any]]]:
+    """(how it was found, issue) for the issues of issueplan's milestones and priority labels (state=all),
+    each once: the other routes to the managed issues when the label that lists them is gone. Never the
+    Search API (S3)."""
     routes: list[tuple[dict[str, Any], str]] = [
         ({"state": "all", "milestone": str(mil.number)}, f"list the issues of milestone {mil.title!r}")
         for mil in milestones
@@ -193,7 +194,7 @@ def _recovery_listings(
     for parameters, what in routes:
         for number, raw in _by_number(read_pages(repo, "issues", parameters, what), what).items():
             found.setdefault(number, (what, raw))
-    return {f"{what} (#{number})": raw for number, (what, raw) in sorted(found.items())}
+    return [found[number] for number in sorted(found)]
 
 
 def _orphan(raw: Mapping[str, Any], *, login: str | None) -> bool:
