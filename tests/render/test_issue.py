@@ -17,6 +17,7 @@ from issueplan.model import CaseOutcome, Evidence
 from issueplan.render.issue import (
     BEGIN,
     END,
+    NOTICE,
     Marker,
     parse_issue_body,
     render_close_comment,
@@ -347,13 +348,36 @@ def test_a_marker_pasted_below_the_block_does_not_move_the_block() -> None:
     assert parsed.after == pasted
 
 
-def test_a_block_whose_end_line_was_deleted_runs_to_the_end_of_the_body() -> None:
+def test_r10_a_block_whose_end_line_was_deleted_ends_with_its_marker_and_keeps_the_text_after() -> None:
     body = render_issue_body(make_item(), scope="default").removesuffix(END) + "tail"
     parsed = parse_issue_body(body)
     assert parsed is not None
     assert parsed.marker == made_marker()
-    assert parsed.after == ""
-    assert parsed.managed.endswith("tail")
+    assert parsed.after == "\ntail"
+    assert "tail" not in parsed.managed
+    again = render_issue_body(make_item(), scope="default", previous=body)
+    assert again.endswith(f"{made_marker().render()}\n{END}\ntail")
+    assert render_issue_body(make_item(), scope="default", previous=again) == again
+
+
+@pytest.mark.parametrize("notice", [True, False])
+def test_r10_a_block_whose_begin_line_was_deleted_keeps_the_text_before_it(notice: bool) -> None:
+    """Without the begin line the block starts at its notice (which follows the begin line), or, when the
+    notice is gone too, at the marker: what comes before is the human's and is kept."""
+    rendered = render_issue_body(make_item(), scope="default").replace(f"{BEGIN}\n", "")
+    if not notice:
+        rendered = rendered.replace(NOTICE, "")
+    body = "My notes\n\n" + rendered + "\n\nbelow"
+    parsed = parse_issue_body(body)
+    assert parsed is not None
+    assert parsed.marker == made_marker()
+    assert parsed.before.startswith("My notes\n\n")
+    assert parsed.after == "\n\nbelow"
+    again = render_issue_body(make_item(), scope="default", previous=body)
+    assert again.startswith("My notes\n\n")
+    assert again.count(BEGIN) == 1
+    assert again.endswith(f"{END}\n\nbelow")
+    assert render_issue_body(make_item(), scope="default", previous=again) == again
 
 
 def test_unicode_line_separators_are_not_line_breaks() -> None:

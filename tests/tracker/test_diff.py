@@ -177,6 +177,22 @@ def test_two_issues_for_one_key_keep_the_oldest_and_close_the_other_as_duplicate
     assert (duplicate.number, duplicate.of_number) == (12, 7)
 
 
+def test_s19_an_issue_listed_twice_is_one_issue_and_never_a_duplicate_of_itself() -> None:
+    item, other = make_item("a", "BUG-001"), make_item("b", "BUG-002")
+    state = in_sync(tracked(item, 7), tracked(other, 8), tracked(item, 7))
+
+    assert diff_tracker(make_plan([item, other]), state, OPTIONS).operations == ()
+
+
+def test_s20_an_issue_that_lost_its_marker_blocks_creates_only() -> None:
+    item, new = make_item("a", "BUG-001"), make_item("b", "BUG-002")
+    state = in_sync(tracked(item, 7)).model_copy(update={"orphans": (9,)})
+
+    assert diff_tracker(make_plan([item]), state, OPTIONS).operations == (), "nothing to create: no refusal"
+    with pytest.raises(SafetyStopError, match=r"issue #9 has the managed label 'issueplan'.*edit history"):
+        diff_tracker(make_plan([item, new]), state, OPTIONS)
+
+
 def test_closing_more_than_half_of_the_open_issues_raises_unless_allowed() -> None:
     items = [make_item(key, f"BUG-00{n}") for n, key in enumerate("abcd")]
     state = in_sync(*(tracked(item, 10 + n) for n, item in enumerate(items)))

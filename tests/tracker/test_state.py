@@ -127,3 +127,56 @@ def test_s4_a_failed_page_is_a_github_error_that_says_nothing_was_written() -> N
         rsps.get(url("issues"), status=500, json={"message": "Server Error"})
         with pytest.raises(GitHubError, match=r"500 \(Server Error\); nothing was written"):
             read_state(repo(), label="issueplan", scope="default")
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [
+        "https://uploads.github.com/repos/octo/demo/issues?page=2",  # PyGithub would send the token here
+        "http://api.github.com/repos/octo/demo/issues?page=2",  # the same host in clear text
+        "https://api.github.com:8443/repos/octo/demo/issues?page=2",
+        "https://user:pw@api.github.com/repos/octo/demo/issues?page=2",
+    ],
+)
+def test_s21_a_next_link_off_the_api_origin_is_never_requested(foreign: str) -> None:
+    """S21: PyGithub itself follows a link to any host of the API's domain, with the token."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.get(
+            url("issues"),
+            json=[issue_json(n, marker_body(f"k{n}", f"BUG-{n:03d}")) for n in range(1, 101)],
+            headers={"link": f'<{foreign}>; rel="next"'},
+        )
+        trap = rsps.get(
+            re.compile(r"https?://(uploads\.github\.com|api\.github\.com:8443|api\.github\.com/)")
+        )
+        add_catalog(rsps)
+        with pytest.raises(GitHubError, match=r"points to another host .*the token was not sent there"):
+            read_state(repo(), label="issueplan", scope="default")
+        assert trap.call_count == 0
+        assert len(rsps.calls) == 1
+
+
+def test_s21_a_relative_next_link_and_a_comma_in_its_query_are_followed_on_the_api_host() -> None:
+    page = [issue_json(n, marker_body(f"k{n}", f"BUG-{n:03d}")) for n in range(1, 101)]
+    relative = "/repositories/1/issues?labels=issueplan,extra&page=2"
+    with responses.RequestsMock() as rsps:
+        link = f'<{relative}>; rel="next"; foo=bar, <x>; rel=last'
+        rsps.get(url("issues"), json=page, headers={"link": link})
+        second = rsps.get(
+            re.compile(re.escape(API) + r"(?::443)?/repositories/1/issues"),
+            json=[issue_json(101, marker_body("k101", "BUG-101"))],
+        )
+        add_catalog(rsps)
+        state = read_state(repo(), label="issueplan", scope="default")
+        assert second.call_count == 1
+    assert len(state.issues) == 101
+
+
+def test_s21_a_megabyte_link_header_is_refused_as_malformed() -> None:
+    """The header comes from the server: reading it stays linear (a backtracking parser would never end)."""
+    hostile = "<" + API + "/x>" + " " * 1_000_000 + "!"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.get(url("issues"), json=[], headers={"link": hostile})
+        add_catalog(rsps)
+        with pytest.raises(GitHubError, match=r"Link header is malformed"):
+            read_state(repo(), label="issueplan", scope="default")

@@ -36,6 +36,9 @@ END = "<!-- issueplan:end -->"
 _MARKER_LINE = re.compile(r"<!-- issueplan (\{.*\}) -->")
 _FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 _TASK = re.compile(r"\s*[-*+] \[([ xX])\] (.*?)\s*")
+# The first line of a managed block's notice (issues and the dashboard): proof of where a block began when a
+# human deleted its begin line.
+_NOTICE_LINE = re.compile(r"_This (?:issue|dashboard) is maintained by issueplan[ .].*_")
 # An issue body carries many failing tests, unlike the plan; truncation by section keeps it under the limit.
 CASE_LIMIT = 50
 FINDING_LIMIT = 200
@@ -182,6 +185,10 @@ def parse_issue_body(body: str) -> ParsedBody | None:
     Only marker lines outside code fences count, and only with strict JSON of a known version, so text
     quoted inside a message or a fence can never pass for the real marker (R4). The block is the last one
     that is closed by the end marker; a marker a human pasted below it does not move it.
+
+    A human may delete the begin or the end line (R10). The block then spans only what issueplan can prove
+    it wrote: from its notice line (which follows the begin line), else from the marker line; and up to the
+    marker line, which the end line follows. Everything else is the human's and is kept.
     """
     # Lines end at LF only, as in Markdown: U+2028 and friends are not line breaks to GitHub.
     lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
@@ -189,45 +196,72 @@ def parse_issue_body(body: str) -> ParsedBody | None:
     found = _find_block(lines, outside)
     if found is None:
         return None
-    begin_at, end_at, marker = found
-    before = "".join(lines[: max(begin_at, 0)])
-    managed = "".join(lines[begin_at + 1 : end_at])
-    after = ""
-    if end_at < len(lines):
-        end_line = lines[end_at]
-        after = end_line[len(end_line.rstrip("\r\n")) :] + "".join(lines[end_at + 1 :])
+    head, tail, marker = found
+    before = "".join(lines[:head])
+    inner_from = head + 1 if _is(lines[head], BEGIN) else head
+    closed = _is(lines[tail - 1], END)
+    managed = "".join(lines[inner_from : tail - 1 if closed else tail])
+    after = "".join(lines[tail:])
+    if closed:
+        end_line = lines[tail - 1]
+        after = end_line[len(end_line.rstrip("\r\n")) :] + after
+    elif after:
+        # The end line is gone: the fresh block ends with one again, on its own line before the human's text.
+        after = "\n" + after
     # Only boxes outside fences: a `- [x] …` line quoted in a failure message is text, not a human's tick.
     checked = frozenset(
         match.group(2)
         for index in outside
-        if begin_at < index < end_at
+        if inner_from <= index < tail
         and (match := _TASK.fullmatch(lines[index].rstrip("\r\n")))
         and match.group(1) in "xX"
     )
     return ParsedBody(marker=marker, before=before, managed=managed, after=after, checked=checked)
 
 
+def carries_managed_block(body: str) -> bool:
+    """Whether the body holds a line of issueplan's managed block (begin, end or notice) outside fences: an
+    issue issueplan wrote, even when its marker line is gone."""
+    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
+    return any(
+        _is(lines[index], BEGIN) or _is(lines[index], END) or _is_notice(lines[index])
+        for index in _lines_outside_fences(lines)
+    )
+
+
 def _find_block(lines: Sequence[str], outside: Sequence[int]) -> tuple[int, int, Marker] | None:
-    """(begin index or -1, end index or len(lines), marker) of the managed block, if any."""
+    """(first line, one past the last line, marker) of the managed block, if any.
 
-    def begin_before(index: int) -> int:
-        return next((i for i in reversed(outside) if i < index and _is(lines[i], BEGIN)), -1)
+    The first line is the begin line, else the notice line, else the marker line; the last is the end line,
+    else the marker line.
+    """
 
-    def last_marker(low: int, high: int) -> Marker | None:
+    def head_before(index: int) -> int:
+        begin = next((i for i in reversed(outside) if i < index and _is(lines[i], BEGIN)), None)
+        if begin is not None:
+            return begin
+        return next((i for i in reversed(outside) if i < index and _is_notice(lines[i])), index)
+
+    def last_marker(low: int, high: int) -> tuple[int, Marker] | None:
         for index in reversed(outside):
             if low < index < high and (marker := _parse_marker(lines[index].rstrip("\r\n"))):
-                return marker
+                return index, marker
         return None
 
     for end_at in reversed([i for i in outside if _is(lines[i], END)]):
-        begin_at = begin_before(end_at)
-        if marker := last_marker(begin_at, end_at):
-            return begin_at, end_at, marker
-    # No closed block (a human removed the end line): the last marker, its block running to the end.
-    for index in reversed(outside):
-        if marker := _parse_marker(lines[index].rstrip("\r\n")):
-            return begin_before(index), len(lines), marker
+        begin = next((i for i in reversed(outside) if i < end_at and _is(lines[i], BEGIN)), -1)
+        if found := last_marker(begin, end_at):
+            at, marker = found
+            return head_before(at), end_at + 1, marker
+    # No closed block (a human removed the end line): the last marker, its block ending with it.
+    if found := last_marker(-1, len(lines)):
+        at, marker = found
+        return head_before(at), at + 1, marker
     return None
+
+
+def _is_notice(line: str) -> bool:
+    return _NOTICE_LINE.fullmatch(line.strip()) is not None
 
 
 def _is(line: str, expected: str) -> bool:

@@ -29,6 +29,10 @@ TEAM_COLOR = "c5def5"
 OVERDUE_COLOR = "e11d21"
 
 DESCRIPTION_CAP = 100
+# The descriptions issueplan gives its milestones and priority labels: how a read recognises them without the
+# config (when the managed label is gone, they are the other routes to its issues; tracker/state.py).
+MILESTONE_DESCRIPTION = "issueplan action items"
+_PRIORITY_DESCRIPTIONS = frozenset(f"issueplan: {priority.value} priority" for priority in Priority)
 
 
 class LabelSpec(Frozen):
@@ -52,7 +56,7 @@ def item_label_specs(item: ActionItem, options: SyncOptions, *, now: datetime) -
         LabelSpec(
             name=names.priority.format(priority=item.priority.value),
             color=PRIORITY_COLORS[item.priority],
-            description=f"issueplan: {item.priority.value} priority",
+            description=f"issueplan: {item.priority.value} priority",  # see _PRIORITY_DESCRIPTIONS
         ),
         LabelSpec(
             name=names.team.format(team=item.team),
@@ -92,7 +96,15 @@ def owns_milestone(title: str, options: SyncOptions) -> bool:
 
 
 def milestone_description(options: SyncOptions) -> str:
-    return f"issueplan action items (scope {options.scope}); the due date is the latest of its open items."
+    return f"{MILESTONE_DESCRIPTION} (scope {options.scope}); the due date is the latest of its open items."
+
+
+def is_own_milestone(description: str) -> bool:
+    return description.startswith(MILESTONE_DESCRIPTION)
+
+
+def is_priority_label(description: str) -> bool:
+    return description in _PRIORITY_DESCRIPTIONS
 
 
 def due_date(item: ActionItem) -> date:

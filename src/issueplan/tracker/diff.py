@@ -64,6 +64,7 @@ def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> Chang
     if options.dashboard:
         links = {item.id: kept[item.key].number for item in live if item.key in kept}
         issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at)
+    _guard_orphans(issue_ops, state, options)
     close_ops = _close_changes(plan, kept, duplicates, options)
     _guard_mass_close(close_ops, kept, options)
     _guard_mass_create(issue_ops, options)
@@ -74,18 +75,42 @@ def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> Chang
 def _keep_oldest(
     issues: list[TrackedIssue],
 ) -> tuple[dict[str, TrackedIssue], list[tuple[TrackedIssue, int]]]:
-    """One issue per key: the oldest, preferring an open one; other open ones are duplicates of it (S8)."""
+    """One issue per key: the oldest, preferring an open one; other open ones are duplicates of it (S8).
+
+    An issue listed twice (offset pagination shifting while it was read) is one issue, never a duplicate of
+    itself (S19).
+    """
+    unique = {issue.number: issue for issue in reversed(issues)}
     by_key: dict[str, list[TrackedIssue]] = {}
-    for issue in sorted(issues, key=lambda issue: issue.number):
-        by_key.setdefault(issue.key, []).append(issue)
+    for number in sorted(unique):
+        by_key.setdefault(unique[number].key, []).append(unique[number])
     kept: dict[str, TrackedIssue] = {}
     duplicates: list[tuple[TrackedIssue, int]] = []
     for key, group in sorted(by_key.items()):
         candidates = [issue for issue in group if issue.state_reason is not StateReason.DUPLICATE] or group
         keep = next((issue for issue in candidates if issue.is_open), candidates[0])
         kept[key] = keep
-        duplicates.extend((issue, keep.number) for issue in group if issue.is_open and issue is not keep)
+        duplicates.extend(
+            (issue, keep.number) for issue in group if issue.is_open and issue.number != keep.number
+        )
     return kept, duplicates
+
+
+def _guard_orphans(issue_ops: list[Operation], state: TrackerState, options: SyncOptions) -> None:
+    """Refuse to open issues while a managed issue has lost its marker (S20): it is one of the items, and
+    which one cannot be told, so any create may duplicate it — and a stripped marker on every issue would
+    duplicate them all."""
+    creates = [op for op in issue_ops if isinstance(op, CreateIssue)]
+    if not state.orphans or not creates:
+        return
+    numbers = ", ".join(f"#{number}" for number in state.orphans)
+    raise SafetyStopError(
+        f"issue {numbers} has the managed label {options.label!r} and issueplan's managed block but no valid "
+        "marker line (`<!-- issueplan {…} -->`), so issueplan cannot tell which item it tracks; opening the "
+        f"{len(creates)} new issue(s) this run plans could duplicate it, so nothing was written. Restore the "
+        'marker line from the issue\'s edit history (the "edited" menu above its body), or remove the label '
+        f"{options.label!r} from it to let issueplan open a new issue."
+    )
 
 
 def _declined(issue: TrackedIssue | None) -> bool:

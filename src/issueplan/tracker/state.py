@@ -2,32 +2,34 @@
 
 The tracker is the only state (DESIGN decision 2). Reading costs ceil(managed issues / 100)
 requests plus one page each of labels and milestones; never the Search API (S3), whose index lags
-and causes duplicates. Any failure raises GitHubError before anything is written (S4).
+and causes duplicates. Any failure, and any value GitHub sends that issueplan does not know, raises
+GitHubError before anything is written (S4). Pages are read by `listing.read_pages` (bounded, S21).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-import requests
-from github import GithubException
 from github.Repository import Repository
+from pydantic import StrictInt, ValidationError
 
-from issueplan.errors import GitHubError
+from issueplan.errors import GitHubError, UsageError
 from issueplan.model import Frozen, KnownItem
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.issue import carries_managed_block, parse_issue_body
+from issueplan.tracker.catalog import is_own_milestone, is_priority_label
 from issueplan.tracker.changes import IssueState, StateReason
+from issueplan.tracker.listing import read_pages
 
-PER_PAGE = 100
+SHOWN = 80  # characters of an unknown value quoted in a message
 
 
 class TrackedIssue(Frozen):
     """A managed issue as GitHub has it, with what its hidden marker says."""
 
-    number: int
-    id: int
+    number: StrictInt
+    id: StrictInt
     title: str
     body: str
     state: IssueState
@@ -55,20 +57,26 @@ class TrackedLabel(Frozen):
 
 
 class TrackedMilestone(Frozen):
-    number: int
+    number: StrictInt
     title: str
     state: IssueState
     due_on: date | None = None
     description: str = ""
     open_issues: int = 0
+    closed_issues: int = 0
 
 
 class TrackerState(Frozen):
-    """Managed issues of one scope (sorted by number), every label and every milestone of the repository."""
+    """Managed issues of one scope (sorted by number), every label and every milestone of the repository.
+
+    `orphans` are the numbers of issues with the managed label and issueplan's block but no valid marker
+    (a human deleted or broke the marker line): some item's issue, which one cannot be told (S20).
+    """
 
     issues: tuple[TrackedIssue, ...] = ()
     labels: tuple[TrackedLabel, ...] = ()
     milestones: tuple[TrackedMilestone, ...] = ()
+    orphans: tuple[int, ...] = ()
 
     def known_items(self, scope: str) -> dict[str, KnownItem]:
         """Ids and first_seen per key, closed issues included, so ids and due dates never change.
@@ -84,125 +92,224 @@ class TrackerState(Frozen):
         return known
 
 
+_Tracked = TypeVar("_Tracked", TrackedIssue, TrackedLabel, TrackedMilestone)
+
+
 def read_state(repo: Repository, *, label: str, scope: str, login: str | None = None) -> TrackerState:
-    """List the managed label's issues (state=all), the labels and the milestones. Raises GitHubError."""
-    issues = _read_pages(
-        repo, "issues", {"state": "all", "labels": label}, f"list the issues labelled {label!r}"
+    """List the managed label's issues (state=all), the labels and the milestones. Raises GitHubError.
+
+    A listing may repeat an entry (offset pagination shifts when an issue is created while it is read):
+    issues are counted once by number (S19). When the managed label is gone (deleted or renamed) while
+    issueplan's milestones or priority labels still exist, its issues are found again through those (S20);
+    only then are more requests made.
+    """
+    if "," in label:
+        raise UsageError(
+            f"the managed label {label!r} holds a comma, which GitHub's issue listing reads as two labels: "
+            "no issue would be found and every item would be opened again. Choose a label without a comma "
+            "(--label, action input label, or the config's labels)."
+        )
+    what = f"list the issues labelled {label!r}"
+    listed = read_pages(repo, "issues", {"state": "all", "labels": label}, what)
+    labels = tuple(
+        sorted(
+            (
+                _tracked_label(raw, "list the labels")
+                for raw in read_pages(repo, "labels", {}, "list the labels")
+            ),
+            key=lambda lab: lab.name.casefold(),
+        )
     )
-    labels = _read_pages(repo, "labels", {}, "list the labels")
-    milestones = _read_pages(repo, "milestones", {"state": "all"}, "list the milestones")
-    tracked = (_tracked_issue(raw, label=label, scope=scope, login=login) for raw in issues)
+    milestones = tuple(
+        sorted(
+            (
+                _tracked_milestone(raw, "list the milestones")
+                for raw in read_pages(repo, "milestones", {"state": "all"}, "list the milestones")
+            ),
+            key=lambda mil: mil.number,
+        )
+    )
+    entries = _by_number(listed, what)
+    issues = {
+        issue.number: issue
+        for raw in entries.values()
+        if (issue := _tracked_issue(raw, label=label, scope=scope, login=login, what=what)) is not None
+    }
+    orphans = tuple(number for number, raw in entries.items() if _orphan(raw, login=login))
+    if _label_lost(label, labels, milestones):
+        for route, raw in _recovery_listings(repo, labels, milestones):
+            issue = _tracked_issue(raw, label=None, scope=scope, login=login, what=route)
+            if issue is not None:
+                issues.setdefault(issue.number, issue)
     return TrackerState(
-        issues=tuple(
-            sorted((issue for issue in tracked if issue is not None), key=lambda issue: issue.number)
-        ),
-        labels=tuple(sorted(map(_tracked_label, labels), key=lambda lab: lab.name.casefold())),
-        milestones=tuple(sorted(map(_tracked_milestone, milestones), key=lambda mil: mil.number)),
+        issues=tuple(issues[number] for number in sorted(issues)),
+        labels=labels,
+        milestones=milestones,
+        orphans=orphans,
     )
+
+
+def _by_number(entries: list[dict[str, Any]], what: str) -> dict[int, dict[str, Any]]:
+    """Each issue once (the first time it was listed), pull requests left out, in number order."""
+    found: dict[int, dict[str, Any]] = {}
+    for raw in entries:
+        number = raw.get("number")
+        if type(number) is not int or number < 1:
+            raise GitHubError(
+                f"could not {what}: GitHub listed an issue whose number is {_shown(number)}, not a positive "
+                "integer; issueplan cannot tell which issue it is, so nothing was written."
+            )
+        if raw.get("pull_request") is None:
+            found.setdefault(number, raw)
+    return dict(sorted(found.items()))
+
+
+def _label_lost(
+    label: str, labels: tuple[TrackedLabel, ...], milestones: tuple[TrackedMilestone, ...]
+) -> bool:
+    """The managed label is not in the repository, yet issueplan has been here: its milestones hold issues
+    or its priority labels exist. Then the label was deleted or renamed, and the listing by label is blind."""
+    if label.casefold() in {lab.name.casefold() for lab in labels}:
+        return False
+    ours = [mil for mil in milestones if is_own_milestone(mil.description)]
+    return any(mil.open_issues + mil.closed_issues for mil in ours) or any(
+        is_priority_label(lab.description) for lab in labels
+    )
+
+
+def _recovery_listings(
+    repo: Repository, labels: tuple[TrackedLabel, ...], milestones: tuple[TrackedMilestone, ...]
+) -> list[tuple[str, dict[str, Any]]]:
+    """(how it was found, issue) for the issues of issueplan's milestones and priority labels (state=all),
+    each once: the other routes to the managed issues when the label that lists them is gone. Never the
+    Search API (S3)."""
+    routes: list[tuple[dict[str, Any], str]] = [
+        ({"state": "all", "milestone": str(mil.number)}, f"list the issues of milestone {mil.title!r}")
+        for mil in milestones
+        if is_own_milestone(mil.description) and mil.open_issues + mil.closed_issues
+    ]
+    routes += [
+        ({"state": "all", "labels": lab.name}, f"list the issues labelled {lab.name!r}")
+        for lab in labels
+        if is_priority_label(lab.description) and "," not in lab.name
+    ]
+    found: dict[int, tuple[str, dict[str, Any]]] = {}
+    for parameters, what in routes:
+        for number, raw in _by_number(read_pages(repo, "issues", parameters, what), what).items():
+            found.setdefault(number, (what, raw))
+    return [found[number] for number in sorted(found)]
+
+
+def _orphan(raw: Mapping[str, Any], *, login: str | None) -> bool:
+    """A labelled issue with issueplan's managed block but no valid marker: a human removed or broke the
+    marker line. It is some item's issue, but which one cannot be told (S20)."""
+    if login is not None and not _same_login(_login(raw.get("user")), login):
+        return False
+    body = raw.get("body")
+    return isinstance(body, str) and parse_issue_body(body) is None and carries_managed_block(body)
 
 
 def _same_login(author: str | None, login: str) -> bool:
     return author is not None and author.casefold() == login.casefold()
 
 
-def _read_pages(repo: Repository, path: str, parameters: dict[str, Any], what: str) -> list[dict[str, Any]]:
-    """Every page of one listing, following `Link: rel="next"` verbatim; one failed page fails the whole read.
-
-    Raw pages rather than PyGithub's PaginatedList: its items complete themselves with one GET each as soon
-    as an attribute is absent from the listing (e.g. `pull_request` on a plain issue), which would
-    turn a read of ceil(n/100) requests into n.
-    """
-    url: str | None = f"{repo.url}/{path}"
-    query: dict[str, Any] | None = {**parameters, "per_page": PER_PAGE}
-    found: list[dict[str, Any]] = []
-    try:
-        while url is not None:
-            headers, data = repo.requester.requestJsonAndCheck("GET", url, parameters=query)
-            if not isinstance(data, list):
-                raise GitHubError(f"could not {what}: GitHub answered with something other than a list")
-            found.extend(item for item in data if isinstance(item, dict))
-            url = _next_page(headers)
-            query = None  # the next link carries the query already
-    except GithubException as error:
-        raise GitHubError(
-            f"could not {what}: GitHub answered {error.status} ({_message(error)}); nothing was written. "
-            "Re-run the sync; if it persists, check https://www.githubstatus.com and the token's access."
-        ) from error
-    except requests.RequestException as error:
-        raise GitHubError(
-            f"could not {what}: {type(error).__name__}; nothing was written. Re-run the sync."
-        ) from error
-    return found
-
-
-def _next_page(headers: Mapping[str, Any]) -> str | None:
-    link = next((str(value) for name, value in headers.items() if name.lower() == "link"), "")
-    for entry in requests.utils.parse_header_links(link):
-        if entry.get("rel") == "next" and entry.get("url"):
-            return entry["url"]
-    return None
-
-
-def _message(error: GithubException) -> str:
-    data = error.data
-    if isinstance(data, dict) and isinstance(data.get("message"), str):
-        return str(data["message"])
-    return str(data) if data else "no message"
-
-
 def _login(user: Any) -> str | None:
-    return str(user["login"]) if isinstance(user, dict) and "login" in user else None
+    return str(user["login"]) if isinstance(user, dict) and isinstance(user.get("login"), str) else None
 
 
 def _tracked_issue(
-    raw: Mapping[str, Any], *, label: str, scope: str, login: str | None
+    raw: Mapping[str, Any], *, label: str | None, scope: str, login: str | None, what: str
 ) -> TrackedIssue | None:
-    """The issue if it is ours and of this scope, else None (R5: a marker alone is not enough)."""
-    if raw.get("pull_request") is not None:
-        return None
-    labels = tuple(sorted((str(lab["name"]) for lab in raw.get("labels") or ()), key=str.casefold))
-    if label.casefold() not in {name.casefold() for name in labels}:
+    """The issue if it is ours and of this scope, else None (R5: a marker alone is not enough).
+
+    `label` None: the issue was found by another route than the managed label (its milestone or priority
+    label, which only people with triage rights can set) and is recognised by marker and author alone.
+    """
+    labels = tuple(sorted(_label_names(raw, what), key=str.casefold))
+    if label is not None and label.casefold() not in {name.casefold() for name in labels}:
         return None
     author = _login(raw.get("user"))
     if login is not None and not _same_login(author, login):
         return None
-    body = str(raw.get("body") or "")
-    parsed = parse_issue_body(body)
+    body = raw.get("body")
+    parsed = parse_issue_body(body) if isinstance(body, str) else None
     if parsed is None or parsed.marker.scope != scope:
         return None
     marker = parsed.marker
     milestone = raw.get("milestone")
-    return TrackedIssue(
-        number=raw["number"],
-        id=raw["id"],
-        title=str(raw.get("title") or ""),
-        body=body,
-        state=IssueState(raw["state"]),
-        state_reason=StateReason(raw["state_reason"]) if raw.get("state_reason") else None,
-        labels=labels,
-        milestone=milestone["number"] if isinstance(milestone, dict) else None,
-        assignees=tuple(sorted(filter(None, map(_login, raw.get("assignees") or ())))),
-        author=author,
-        created_at=raw["created_at"],
-        key=marker.key,
-        item_id=marker.id,
-        scope=marker.scope,
-        first_seen=marker.first_seen,
-        step_outcomes=marker.step_outcomes,
-    )
+    fields = {
+        "number": raw.get("number"),
+        "id": raw.get("id"),
+        "title": raw.get("title") or "",
+        "body": body,
+        "state": raw.get("state"),
+        "state_reason": raw.get("state_reason") or None,
+        "labels": labels,
+        "milestone": milestone.get("number") if isinstance(milestone, dict) else None,
+        "assignees": tuple(sorted(filter(None, map(_login, raw.get("assignees") or ())))),
+        "author": author,
+        "created_at": raw.get("created_at"),
+        "key": marker.key,
+        "item_id": marker.id,
+        "scope": marker.scope,
+        "first_seen": marker.first_seen,
+        "step_outcomes": marker.step_outcomes,
+    }
+    return _validated(TrackedIssue, fields, f"issue #{raw.get('number')}", what)
 
 
-def _tracked_label(raw: Mapping[str, Any]) -> TrackedLabel:
-    return TrackedLabel(name=raw["name"], color=raw["color"], description=raw.get("description") or "")
+def _label_names(raw: Mapping[str, Any], what: str) -> list[str]:
+    names = []
+    for entry in raw.get("labels") or ():
+        name = entry.get("name") if isinstance(entry, dict) else entry
+        if not isinstance(name, str):
+            raise GitHubError(
+                f"could not {what}: GitHub listed issue #{raw.get('number')} with a label that has no name "
+                f"({_shown(entry)}); nothing was written."
+            )
+        names.append(name)
+    return names
 
 
-def _tracked_milestone(raw: Mapping[str, Any]) -> TrackedMilestone:
+def _tracked_label(raw: Mapping[str, Any], what: str) -> TrackedLabel:
+    fields = {"name": raw.get("name"), "color": raw.get("color"), "description": raw.get("description") or ""}
+    return _validated(TrackedLabel, fields, f"label {raw.get('name')!r}", what)
+
+
+def _tracked_milestone(raw: Mapping[str, Any], what: str) -> TrackedMilestone:
     due_on = raw.get("due_on")
-    return TrackedMilestone(
-        number=raw["number"],
-        title=raw["title"],
-        state=IssueState(raw["state"]),
-        due_on=datetime.fromisoformat(due_on).date() if due_on else None,
-        description=raw.get("description") or "",
-        open_issues=raw.get("open_issues") or 0,
-    )
+    try:
+        due = datetime.fromisoformat(due_on).date() if isinstance(due_on, str) and due_on else due_on
+    except ValueError:
+        due = due_on
+    fields = {
+        "number": raw.get("number"),
+        "title": raw.get("title"),
+        "state": raw.get("state"),
+        "due_on": due or None,
+        "description": raw.get("description") or "",
+        "open_issues": raw.get("open_issues") or 0,
+        "closed_issues": raw.get("closed_issues") or 0,
+    }
+    return _validated(TrackedMilestone, fields, f"milestone {raw.get('title')!r}", what)
+
+
+def _validated(model: type[_Tracked], fields: dict[str, Any], subject: str, what: str) -> _Tracked:
+    """The model, or a GitHubError naming the field and the value GitHub sent that issueplan does not know
+    (an issue state outside open/closed, a number that is not an integer): deciding on a value it cannot
+    read would be guessing."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise GitHubError(
+            f"could not {what}: GitHub sent {subject} with {field} = {_shown(first.get('input'))}, which "
+            f"issueplan does not know ({first['msg']}); nothing was written. If GitHub's API changed, "
+            "update issueplan; otherwise re-run the sync."
+        ) from error
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[:SHOWN] + "…"

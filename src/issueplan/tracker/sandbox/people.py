@@ -100,6 +100,27 @@ class HumanActions:
             label.color, label.description = color, description
             self.persist()
 
+    def human_delete_label(self, name: str) -> None:
+        """Delete a label in the web UI: GitHub removes it from every issue too."""
+        with self.lock:
+            label = self.state.label(name)
+            if label is None:
+                raise KeyError(f"no label {name!r} in the fake repository")
+            self.state.labels.remove(label)
+            for issue in self.state.issues:
+                if label.id in issue.label_ids:
+                    issue.label_ids.remove(label.id)
+            self.persist()
+
+    def human_rename_label(self, name: str, new_name: str) -> None:
+        """Rename a label in the web UI: its issues keep it under the new name."""
+        with self.lock:
+            label = self.state.label(name)
+            if label is None:
+                raise KeyError(f"no label {name!r} in the fake repository")
+            label.name = new_name
+            self.persist()
+
     def human_create_issue(
         self,
         *,

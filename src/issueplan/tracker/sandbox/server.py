@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from issueplan.tracker.sandbox import people
 from issueplan.tracker.sandbox.dispatch import WRITE_METHODS, Permission, Request, Settings, dispatch
@@ -146,12 +146,15 @@ class FakeGitHub(people.HumanActions):
             if fault is not None:
                 fault.times -= 1
             reply: Reply | None
-            if fault is None or fault.apply_first:
+            if fault is None or fault.apply_first or fault.rewrite is not None:
                 settings = Settings(self.site, self.login, self.token, self.permission)
                 reply = dispatch(request, settings, self.state, self.now())
                 if request.method in WRITE_METHODS and reply.status < 400:
                     self.persist()
-            if fault is not None:
+            if fault is not None and fault.rewrite is not None and reply is not None:
+                own_url = f"{self.site.origin}{request.path}"
+                fault.rewrite(f"{own_url}?{urlencode(request.query)}" if request.query else own_url, reply)
+            elif fault is not None:
                 reply = (
                     None
                     if fault.drop_connection
