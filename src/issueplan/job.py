@@ -14,10 +14,12 @@ from pydantic import Field
 from issueplan.errors import UsageError, not_one_of
 from issueplan.model import Frozen, KnownItem, Plan, Priority, RunReport, StepOutcome
 from issueplan.modes import FailOn, MilestoneMode
-from issueplan.policy import Config, build_plan, load_config, read_workspace
+from issueplan.policy import Config, build_plan, content_probes, load_config, read_workspace
 from issueplan.progress import report_progress
 from issueplan.render.json import render_json
 from issueplan.render.markdown import render_markdown
+from issueplan.render.report import unrecognised_note
+from issueplan.render.safety import redact
 from issueplan.render.summary import render_summary
 from issueplan.sources import load_results
 from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
@@ -108,7 +110,10 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> JobRe
     report = load_results(
         options.results, outcomes=options.outcomes, suites=config.suites, workspace=options.workspace
     )
-    workspace = read_workspace(options.workspace)
+    note = unrecognised_note(report)
+    if note:
+        log(redact(note, (options.token,) if options.token else ()))
+    workspace = read_workspace(options.workspace, probes=content_probes(config.rules))
     now = options.now or datetime.now(UTC)
 
     def make_plan(known: Mapping[str, KnownItem]) -> Plan:

@@ -15,6 +15,7 @@ from issueplan.policy.config import DEFAULT_CONFIG_PATH, Extends
 DEFAULT_RULES = [
     ("suite-failed", None),
     ("security-findings", None),
+    ("code-quality", None),
     ("security-program", "SEC-001"),
     ("security-framework", "ENH-001"),
     ("data-protection", "SEC-002"),
@@ -23,6 +24,7 @@ DEFAULT_RULES = [
     ("monitoring", "INF-002"),
     ("performance-failures", "PERF-001"),
     ("load-testing", "PERF-002"),
+    ("coverage", "QA-001"),
 ]
 
 

@@ -178,7 +178,10 @@ def test_bad_logs_give_a_problem_not_a_crash(tmp_path: Path, text: str, needle: 
 
 def test_wrong_types_inside_a_run_are_read_as_absent(tmp_path: Path) -> None:
     """I7: wrong types are absent data, not a crash."""
-    log = {"runs": [{"tool": "x", "results": [1, "a", {"ruleId": 5, "locations": "no", "message": 3}]}, 7]}
+    log = {
+        "version": "2.1.0",
+        "runs": [{"tool": "x", "results": [1, "a", {"ruleId": 5, "locations": "no", "message": 3}]}, 7],
+    }
     result = _read(tmp_path, log)
     assert [f.rule_id for f in result.findings] == ["(no rule id)"]
     assert [p.message for p in result.problems] == ["SARIF run 2 is not an object; skipped"]

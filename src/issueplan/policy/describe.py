@@ -8,9 +8,22 @@ quoted as is; rendering neutralises it in one place.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from issueplan.model import Case, CaseOutcome, Finding, Severity, StepOutcome, Suite, SuiteStatus
+from issueplan.model import (
+    Case,
+    CaseOutcome,
+    ContentMatch,
+    Coverage,
+    FileCoverage,
+    Finding,
+    PlanCoverage,
+    Severity,
+    StepOutcome,
+    Suite,
+    SuiteStatus,
+)
+from issueplan.policy.trigger_spec import WorkspaceLacks
 
 CASES_LISTED = 3
 FINDINGS_LISTED = 3
@@ -183,3 +196,33 @@ def list_findings(findings: tuple[Finding, ...]) -> str:
     if len(ordered) > FINDINGS_LISTED:
         listed.append(f"and {len(ordered) - FINDINGS_LISTED} more")
     return "; ".join(listed)
+
+
+def describe_search(params: WorkspaceLacks, found: Sequence[ContentMatch | None]) -> str:
+    """What a workspace rule looked for and did not find: every glob and every string, never a bare count."""
+    text = f"the workspace has no {params.what}: no file matches {', '.join(params.globs)}"
+    if params.contents:
+        signals = "; ".join(f"{signal.what} ({', '.join(signal.contains)})" for signal in params.contents)
+        text += f"; and no file's content shows {signals}"
+        unread = max((match.unread for match in found if match is not None), default=0)
+        if unread:
+            skipped = plural(unread, "candidate file")
+            text += f" ({skipped} not looked into: too large or beyond the read budget)"
+    return text
+
+
+def rate_of(rate: float | None, part: int, whole: int, noun: str) -> str | None:
+    """`72.5% (725 of 1000 lines)`, or the rate alone when the report gave no counts; None when unmeasured."""
+    if rate is None:
+        return None
+    counts = f" ({part} of {plural(whole, noun)})" if whole else ""
+    return f"{rate:.1%}{counts}"
+
+
+def describe_coverage(coverage: Coverage | PlanCoverage | FileCoverage) -> str:
+    """`line coverage is 72.5% (725 of 1000 lines), branch coverage 60.0% (30 of 50 branches)`; no branch
+    rate where the reports hold no branch data."""
+    lines = rate_of(coverage.line_rate, coverage.lines_covered, coverage.lines_valid, "line") or "unknown"
+    text = f"line coverage is {lines}"
+    branches = rate_of(coverage.branch_rate, coverage.branches_covered, coverage.branches_valid, "branch")
+    return f"{text}, branch coverage {branches}" if branches else text

@@ -1,15 +1,28 @@
-"""The checkout as a sorted list of relative paths, read once so the workspace triggers stay pure."""
+"""The checkout as a sorted list of relative paths, and what content probes find in its small files, read
+once so the workspace triggers stay pure.
+
+A content probe (a rule's `ContentSignal`) recognises a tool by what its files say where their names do not
+tell: a k6 script imports `k6/http`, a locustfile imports `locust`. Reading is bounded: only regular files
+of at most PROBE_FILE_BYTES are opened (never through a symlink, never a FIFO), at most PROBE_FILES of them
+per run, each once, in the probe's order (its globs in order, then path), stopping at the first match.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+import stat
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
 from issueplan.errors import UsageError
-from issueplan.model import Workspace
+from issueplan.model import ContentMatch, Workspace
+from issueplan.policy.rule import Rule
+from issueplan.policy.trigger_spec import AllOf, AnyOf, ContentSignal, TriggerSpec, WorkspaceLacks
+
+PROBE_FILE_BYTES = 128 * 1024
+PROBE_FILES = 1_000
 
 # Folders that are never evidence of CI, monitoring or load tests, and can hold a huge number of files.
 SKIPPED_DIRS = frozenset(
@@ -21,13 +34,94 @@ SKIPPED_DIRS = frozenset(
 )  # fmt: skip
 
 
-def read_workspace(root: Path, max_files: int = 20_000) -> Workspace:
-    """List the checkout's files as relative POSIX paths, sorted.
+def read_workspace(root: Path, max_files: int = 20_000, *, probes: Iterable[ContentSignal] = ()) -> Workspace:
+    """List the checkout's files as relative POSIX paths, sorted, and run the content `probes` over them.
 
     Heavy folders (SKIPPED_DIRS) are not entered; symlinks are neither followed nor listed, so nothing outside
     the checkout is looked at. The walk is in sorted order and stops after `max_files` paths, so a capped
     listing is still the same on every run.
     """
+    listed = _list_paths(root, max_files)
+    unique = dict(sorted({probe.key: probe for probe in probes}.items()))
+    reader = _ContentReader(root, {needle for probe in unique.values() for needle in probe.contains})
+    contents = tuple(reader.probe(probe, listed.paths) for probe in unique.values())
+    return listed.model_copy(update={"contents": contents})
+
+
+def content_probes(rules: Iterable[Rule]) -> tuple[ContentSignal, ...]:
+    """Every content signal of the enabled rules' workspace triggers: what read_workspace must look for."""
+    return tuple(signal for rule in rules if rule.enabled for signal in _signals(rule.trigger))
+
+
+def _signals(spec: TriggerSpec) -> Iterator[ContentSignal]:
+    if isinstance(spec, WorkspaceLacks):
+        yield from spec.contents
+    elif isinstance(spec, AnyOf | AllOf):
+        for child in spec.triggers:
+            yield from _signals(child)
+
+
+class _ContentReader:
+    """Reads each small regular file at most once, within the run's budget of PROBE_FILES files, and keeps
+    only which of the probes' strings it contains (never the bytes: memory stays small)."""
+
+    def __init__(self, root: Path, needles: set[str]) -> None:
+        self.root = root
+        self.needles = sorted(needles)
+        self.seen: dict[str, frozenset[str] | None] = {}
+        self.opened = 0
+
+    def probe(self, signal: ContentSignal, paths: tuple[str, ...]) -> ContentMatch:
+        looked_into = unread = 0
+        for path in _candidates(signal.globs, paths):
+            contained = self._contained(path)
+            if contained is None:
+                unread += 1
+                continue
+            looked_into += 1
+            hit = next((needle for needle in signal.contains if needle in contained), None)
+            if hit is not None:
+                return ContentMatch(probe=signal.key, path=path, needle=hit, looked_into=looked_into)
+        return ContentMatch(probe=signal.key, looked_into=looked_into, unread=unread)
+
+    def _contained(self, path: str) -> frozenset[str] | None:
+        if path in self.seen:
+            return self.seen[path]
+        if self.opened >= PROBE_FILES:
+            return None  # not remembered: the budget is spent for every later probe too
+        self.opened += 1
+        data = _small_file(self.root / path)
+        self.seen[path] = None if data is None else frozenset(n for n in self.needles if n.encode() in data)
+        return self.seen[path]
+
+
+def _candidates(globs: tuple[str, ...], paths: tuple[str, ...]) -> Iterator[str]:
+    """The paths matching `globs`, those of the first glob first (the most telling files), each once."""
+    seen: set[str] = set()
+    for glob in globs:
+        pattern = compile_glob(glob)
+        for path in paths:
+            if path not in seen and pattern.fullmatch(path):
+                seen.add(path)
+                yield path
+
+
+def _small_file(path: Path) -> bytes | None:
+    """The file's bytes when it is a regular file of at most PROBE_FILE_BYTES; None otherwise. O_NOFOLLOW
+    and O_NONBLOCK: a path swapped for a symlink or a FIFO since the walk is not followed nor waited on."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > PROBE_FILE_BYTES:
+            return None
+        return stream.read(PROBE_FILE_BYTES + 1)[:PROBE_FILE_BYTES]
+
+
+def _list_paths(root: Path, max_files: int) -> Workspace:
     if not root.is_dir():
         raise UsageError(f"{root}: the workspace is not a directory; pass the repository checkout")
     paths: list[str] = []

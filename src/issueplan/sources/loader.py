@@ -81,6 +81,8 @@ def load_results(
 
     candidates, problems = _inputs.discover(inputs, workspace)
     results: list[tuple[_inputs.Candidate, FileResult]] = []
+    # Files that are no result file are not broken ones: they are noted once, not warned about one by one.
+    unrecognised: list[str] = []
     for candidate in candidates:
         head = _inputs.first_look(candidate, HEAD_BYTES)
         if isinstance(head, Problem):
@@ -89,13 +91,17 @@ def load_results(
         name = next((name for name, reader in READERS.items() if reader.detect(head.data)), None)
         if name is None:
             if not candidate.in_root or candidate.path.suffix.lower() in RESULT_SUFFIXES:
-                problems.append(Problem(file=candidate.display, message="not a recognised result format"))
+                unrecognised.append(candidate.display)
             continue
         if head.size > max_file_bytes and name not in STREAMING_FORMATS:
             limit = f"{max_file_bytes / 2**20:g} MiB"
             problems.append(Problem(file=candidate.display, message=f"not read: larger than {limit}"))
             continue
-        results.append((candidate, READERS[name].read(candidate.path)))
+        result = READERS[name].read(candidate.path)
+        if result.recognised:
+            results.append((candidate, result))
+        else:
+            unrecognised.append(candidate.display)
 
     gathered: dict[str, _Gathered] = {}
     for candidate, result in results:
@@ -119,6 +125,7 @@ def load_results(
         ),
         coverage=_merge_coverage([r.coverage for r in file_results if r.coverage is not None]),
         problems=tuple(sorted([*problems, *(p for r in file_results for p in r.problems)], key=_problem_key)),
+        unrecognised=tuple(sorted(unrecognised)),
     )
 
 
