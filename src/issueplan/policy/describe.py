@@ -27,6 +27,7 @@ from issueplan.policy.trigger_spec import WorkspaceLacks
 
 CASES_LISTED = 3
 FINDINGS_LISTED = 3
+FILES_LISTED = 5
 MESSAGE_CHARS = 120
 
 _CASE_RANK = {CaseOutcome.FAILED: 0, CaseOutcome.ERROR: 0, CaseOutcome.FLAKY: 1, CaseOutcome.SKIPPED: 2}
@@ -217,6 +218,19 @@ def rate_of(rate: float | None, part: int, whole: int, noun: str) -> str | None:
         return None
     counts = f" ({part} of {plural(whole, noun)})" if whole else ""
     return f"{rate:.1%}{counts}"
+
+
+def describe_least_covered(files: Iterable[FileCoverage], shown: int = FILES_LISTED) -> str:
+    """`least covered: app/a.py 10.0% (1 of 10 lines), …`; empty when no file has a line rate."""
+    measured = sorted(
+        (entry for entry in files if entry.line_rate is not None),
+        key=lambda entry: (entry.line_rate or 0.0, entry.path),
+    )
+    listed = [
+        f"{entry.path} {rate_of(entry.line_rate, entry.lines_covered, entry.lines_valid, 'line')}"
+        for entry in measured[:shown]
+    ]
+    return f"least covered: {'; '.join(listed)}" if listed else ""
 
 
 def describe_coverage(coverage: Coverage | PlanCoverage | FileCoverage) -> str:

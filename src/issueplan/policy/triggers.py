@@ -53,6 +53,7 @@ from issueplan.model import (
 from issueplan.policy.describe import (
     describe_coverage,
     describe_findings,
+    describe_least_covered,
     describe_search,
     describe_suite,
     finding_sort_key,
@@ -311,7 +312,9 @@ def coverage_below(run: Observation, params: CoverageBelow) -> TriggerResult:
     if params.line_rate is None or coverage is None or coverage.line_rate is None:
         return TriggerResult(Verdict.UNKNOWN)
     fact = f"{describe_coverage(coverage)}, below the {params.line_rate:.1%} threshold"
-    return _fact(coverage.line_rate < params.line_rate, fact, Reason.COVERAGE_BELOW)
+    result = _fact(coverage.line_rate < params.line_rate, fact, Reason.COVERAGE_BELOW)
+    least = describe_least_covered(coverage.files)
+    return replace(result, facts=(*result.facts, least)) if result.fired and least else result
 
 
 # --- composites --------------------------------------------------------------------------------------------
