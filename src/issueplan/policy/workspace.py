@@ -34,7 +34,13 @@ SKIPPED_DIRS = frozenset(
 )  # fmt: skip
 
 
-def read_workspace(root: Path, max_files: int = 20_000, *, probes: Iterable[ContentSignal] = ()) -> Workspace:
+def read_workspace(
+    root: Path,
+    max_files: int = 20_000,
+    *,
+    probes: Iterable[ContentSignal] = (),
+    probe_files: int = PROBE_FILES,
+) -> Workspace:
     """List the checkout's files as relative POSIX paths, sorted, and run the content `probes` over them.
 
     Heavy folders (SKIPPED_DIRS) are not entered; symlinks are neither followed nor listed, so nothing outside
@@ -43,7 +49,8 @@ def read_workspace(root: Path, max_files: int = 20_000, *, probes: Iterable[Cont
     """
     listed = _list_paths(root, max_files)
     unique = dict(sorted({probe.key: probe for probe in probes}.items()))
-    reader = _ContentReader(root, {needle for probe in unique.values() for needle in probe.contains})
+    needles = {needle for probe in unique.values() for needle in probe.contains}
+    reader = _ContentReader(root, needles, budget=probe_files)
     contents = tuple(reader.probe(probe, listed.paths) for probe in unique.values())
     return listed.model_copy(update={"contents": contents})
 
@@ -62,11 +69,12 @@ def _signals(spec: TriggerSpec) -> Iterator[ContentSignal]:
 
 
 class _ContentReader:
-    """Reads each small regular file at most once, within the run's budget of PROBE_FILES files, and keeps
+    """Reads each small regular file at most once, within the run's budget of files, and keeps
     only which of the probes' strings it contains (never the bytes: memory stays small)."""
 
-    def __init__(self, root: Path, needles: set[str]) -> None:
+    def __init__(self, root: Path, needles: set[str], *, budget: int) -> None:
         self.root = root
+        self.budget = budget
         self.needles = sorted(needles)
         self.seen: dict[str, frozenset[str] | None] = {}
         self.opened = 0
@@ -87,7 +95,7 @@ class _ContentReader:
     def _contained(self, path: str) -> frozenset[str] | None:
         if path in self.seen:
             return self.seen[path]
-        if self.opened >= PROBE_FILES:
+        if self.opened >= self.budget:
             return None  # not remembered: the budget is spent for every later probe too
         self.opened += 1
         data = _small_file(self.root / path)
