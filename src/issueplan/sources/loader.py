@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from issueplan.model import (
     Case,
@@ -33,6 +35,9 @@ from issueplan.model import (
     TestTotals,
 )
 from issueplan.sources import _inputs
+
+if TYPE_CHECKING:
+    from issueplan.sources import Reader
 
 DEFAULT_MAX_FILE_BYTES = 256 * 2**20
 # Readers that stream their input hold little in memory, so a file over the cap may still be read.
@@ -85,22 +90,12 @@ def load_results(
     unrecognised: list[str] = []
     for candidate in candidates:
         head = _inputs.first_look(candidate, HEAD_BYTES)
-        if isinstance(head, Problem):
-            problems.append(head)
-            continue
-        name = next((name for name, reader in READERS.items() if reader.detect(head.data)), None)
-        if name is None:
-            if not candidate.in_root or candidate.path.suffix.lower() in RESULT_SUFFIXES:
-                unrecognised.append(candidate.display)
-            continue
-        if head.size > max_file_bytes and name not in STREAMING_FORMATS:
-            limit = f"{max_file_bytes / 2**20:g} MiB"
-            problems.append(Problem(file=candidate.display, message=f"not read: larger than {limit}"))
-            continue
-        result = READERS[name].read(candidate.path)
-        if result.recognised:
-            results.append((candidate, result))
-        else:
+        read = head if isinstance(head, Problem) else _read(candidate, head, READERS, max_file_bytes)
+        if isinstance(read, Problem):
+            problems.append(read)
+        elif isinstance(read, FileResult):
+            results.append((candidate, read))
+        elif read is _Skipped.NOT_A_RESULT:
             unrecognised.append(candidate.display)
 
     gathered: dict[str, _Gathered] = {}
@@ -127,6 +122,32 @@ def load_results(
         problems=tuple(sorted([*problems, *(p for r in file_results for p in r.problems)], key=_problem_key)),
         unrecognised=tuple(sorted(unrecognised)),
     )
+
+
+class _Skipped(Enum):
+    NOT_A_RESULT = "not a result file"  # noted once with the others
+    IGNORED = "ignored"  # under a root, with a suffix no result file has: not even noted
+
+
+
+def _read(
+    candidate: _inputs.Candidate, head: _inputs.Head, readers: Mapping[str, Reader], max_file_bytes: int
+) -> FileResult | Problem | _Skipped:
+    """The first detecting reader's result; when a full read shows the file is not that reader's format
+    after all, the next detecting reader's."""
+    detected = (name for name, reader in readers.items() if reader.detect(head.data))
+    name = next(detected, None)
+    if name is None:
+        if not candidate.in_root or candidate.path.suffix.lower() in RESULT_SUFFIXES:
+            return _Skipped.NOT_A_RESULT
+        return _Skipped.IGNORED
+    if head.size > max_file_bytes and name not in STREAMING_FORMATS:
+        limit = f"{max_file_bytes / 2**20:g} MiB"
+        return Problem(file=candidate.display, message=f"not read: larger than {limit}")
+    result = readers[name].read(candidate.path)
+    while not result.recognised and (name := next(detected, None)) is not None:
+        result = readers[name].read(candidate.path)
+    return result if result.recognised else _Skipped.NOT_A_RESULT
 
 
 def _owner(candidate: _inputs.Candidate, specs: Sequence[SuiteSpec]) -> str | None:
