@@ -129,7 +129,6 @@ class _Skipped(Enum):
     IGNORED = "ignored"  # under a root, with a suffix no result file has: not even noted
 
 
-
 def _read(
     candidate: _inputs.Candidate, head: _inputs.Head, readers: Mapping[str, Reader], max_file_bytes: int
 ) -> FileResult | Problem | _Skipped:
