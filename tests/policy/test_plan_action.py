@@ -65,7 +65,7 @@ def test_the_job_summary_shows_coverage_without_a_branch_rate_where_there_is_no_
 ) -> None:
     code, log, summary, _ = run_action("coverage")
     assert code == 0, log
-    assert "### Coverage\n\nCoverage: lines 60.0% (6 of 10) · 2 files measured\n" in summary
+    assert "### Coverage\n\nLines 60.0% (6 of 10) · 2 files measured\n" in summary
     assert "| `shop/orders.py` | 25.0% (1 of 4) | — |" in summary
 
 

@@ -201,11 +201,12 @@ def test_coverage_is_in_the_markdown_plan_and_the_job_summary(
 ) -> None:
     results = SCENARIOS / "coverage" / "results"
     markdown, _ = plan_cli(capsys, results, healthy_workspace, fmt="markdown")
-    assert "## Coverage\n\nCoverage: lines 60.0% (6 of 10) · 2 files measured\n" in markdown
+    assert "## Coverage\n\nLines 60.0% (6 of 10) · 2 files measured\n" in markdown
     assert "| `shop/orders.py` | 25.0% (1 of 4) | — |" in markdown
-    assert "branches" not in markdown.split("## Action Items")[0].lower().replace("| branches |", "")
+    coverage_section = markdown.split("## Coverage")[1].split("## Action Items")[0]
+    assert "branches" not in coverage_section.lower().replace("| branches |", "")  # no branch data, no rate
     summary, _ = plan_cli(capsys, results, healthy_workspace, fmt="summary")
-    assert "### Coverage\n\nCoverage: lines 60.0% (6 of 10) · 2 files measured\n" in summary
+    assert "### Coverage\n\nLines 60.0% (6 of 10) · 2 files measured\n" in summary
     assert "| `shop/cart.py` | 83.3% (5 of 6) | — |" in summary
 
 
@@ -252,3 +253,14 @@ def test_parse_shows_the_note_and_strict_does_not_fail_on_it(capsys: pytest.Capt
     assert exited.value.code in {0, None}
     assert "Note: 2 files are not recognised result files" in out
     assert "Problems" not in out
+
+
+def test_branch_rates_show_where_the_reports_have_branch_data(
+    capsys: pytest.CaptureFixture[str], healthy_workspace: Path
+) -> None:
+    """The bundled example's Cobertura (no branch data for its Python files), LCOV (branches in cart.ts)."""
+    examples = Path(__file__).resolve().parent.parent.parent / "examples" / "results" / "coverage"
+    markdown, _ = plan_cli(capsys, examples, healthy_workspace, fmt="markdown")
+    assert "Lines 74.4% (93 of 125) · branches 59.4% (19 of 32) · 4 files measured\n" in markdown
+    assert "| `web/src/cart.ts` | 66.7% (2 of 3) | 50.0% (1 of 2) |" in markdown
+    assert "| `shop/cart.py` | 66.7% (2 of 3) | — |" in markdown

@@ -125,12 +125,12 @@ def _branch_rate(coverage: PlanCoverage | FileCoverage) -> str:
 
 def render_coverage(coverage: PlanCoverage) -> str:
     """The coverage totals in a line, then the least covered files; no branch rate without branch data."""
-    parts = [f"lines {_line_rate(coverage)}"]
+    parts = [f"Lines {_line_rate(coverage)}"]
     if coverage.branch_rate is not None:
         parts.append(f"branches {_branch_rate(coverage)}")
     if coverage.files:
         parts.append(f"{coverage.files} {'file' if coverage.files == 1 else 'files'} measured")
-    text = f"Coverage: {' · '.join(parts)}\n\n"
+    text = f"{' · '.join(parts)}\n\n"
     if coverage.least_covered:
         rows = "".join(
             f"| {code_span(redact(e.path), in_table=True)} | {_line_rate(e)} | {_branch_rate(e)} |\n"
