@@ -27,10 +27,12 @@ from issueplan.inputs import (
 from issueplan.model import Frozen, KnownItem, Plan, RunReport, StepOutcome
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults, MilestoneMode
 from issueplan.outcome import Failure, RunOutcome
-from issueplan.policy import Config, build_plan, load_config, read_workspace
+from issueplan.policy import Config, build_plan, content_probes, load_config, read_workspace
 from issueplan.progress import report_progress
 from issueplan.render.json import render_json
 from issueplan.render.markdown import render_markdown
+from issueplan.render.report import unrecognised_note
+from issueplan.render.safety import redact
 from issueplan.render.summary import render_summary
 from issueplan.sources import load_results
 from issueplan.tracker import GitHubTarget, SyncOptions, connect, diff_tracker
@@ -115,7 +117,10 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
         max_run_bytes=options.max_read_bytes,
         if_no_results=options.if_no_results,
     )
-    workspace = read_workspace(options.workspace)
+    note = unrecognised_note(report)
+    if note:
+        log(redact(note, (options.token,) if options.token else ()))
+    workspace = read_workspace(options.workspace, probes=content_probes(config.rules))
     now = options.now or datetime.now(UTC)
 
     def make_plan(known: Mapping[str, KnownItem]) -> Plan:

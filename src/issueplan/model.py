@@ -97,6 +97,17 @@ class ItemType(StrEnum):
         return list(ItemType).index(self)
 
 
+class FindingCategory(StrEnum):
+    """What a finding is evidence of: a security weakness, or a code-quality remark (a linter's rule).
+
+    The readers decide (`sources/_security.py` holds the rules of that decision, as data); a finding built
+    without saying is security, which is what every audit reports.
+    """
+
+    SECURITY = "security"
+    QUALITY = "quality"
+
+
 class OverallStatus(StrEnum):
     CRITICAL_FAILURE = "critical_failure"
     FAILING = "failing"
@@ -198,6 +209,7 @@ class Finding(Frozen):
     advisory: str | None = None
     aliases: tuple[str, ...] = ()
     fixed_versions: tuple[str, ...] = ()
+    category: FindingCategory = FindingCategory.SECURITY
 
 
 class CoverageCounts(Frozen):
@@ -262,11 +274,16 @@ class Coverage(CoverageCounts):
 
 
 class Scan(Frozen):
-    """A scanner that ran (even when it found nothing): 'absent is not fixed' needs to know."""
+    """A scanner that ran (even when it found nothing): 'absent is not fixed' needs to know.
+
+    `categories` are the kinds of finding this scan looks for: a clean linter run says nothing about security,
+    so it must not close a security item (and a clean audit says nothing about code quality).
+    """
 
     tool: str
     file: str
     findings: int
+    categories: tuple[FindingCategory, ...] = (FindingCategory.SECURITY,)
 
 
 class FileResult(Frozen):
@@ -280,14 +297,23 @@ class FileResult(Frozen):
     scans: tuple[Scan, ...] = ()
     coverage: Coverage | None = None
     problems: tuple[Problem, ...] = ()
+    recognised: bool = Field(
+        default=True,
+        description="False when a full read showed the file is no result file after all (a JSON file with "
+        "`runs` but no SARIF `version` or `$schema`): the loader notes it, it is no broken report.",
+    )
 
 
 class RunReport(Frozen):
+    """Everything one run's result files say. `unrecognised` lists files under a results root that are not
+    result files: they are noted once, never reported as broken (Problems are for files that are)."""
+
     suites: tuple[Suite, ...] = ()
     findings: tuple[Finding, ...] = ()
     scans: tuple[Scan, ...] = ()
     coverage: Coverage | None = None
     problems: tuple[Problem, ...] = ()
+    unrecognised: tuple[str, ...] = ()
 
 
 class SuiteSpec(Frozen):
@@ -300,11 +326,25 @@ class SuiteSpec(Frozen):
     required: bool = False
 
 
+class ContentMatch(Frozen):
+    """What one content probe of the workspace found: the first file, in the probe's order, that contains one
+    of its strings (None: none of the files looked into does). `unread` counts the probe's candidate files
+    not looked into: larger than the size cap, not regular files, or beyond the read budget."""
+
+    probe: str
+    path: str | None = None
+    needle: str | None = None
+    looked_into: int = 0
+    unread: int = 0
+
+
 class Workspace(Frozen):
-    """The checkout's relevant file paths (relative, POSIX) for workspace triggers; read once."""
+    """The checkout's relevant file paths (relative, POSIX) for workspace triggers, and what the content
+    probes found in its small files; read once, so the triggers stay pure."""
 
     root: str
     paths: tuple[str, ...] = ()
+    contents: tuple[ContentMatch, ...] = ()
 
 
 # --- plan ------------------------------------------------------------------------------------------------
@@ -357,6 +397,16 @@ class PlanSummary(Frozen):
     estimated_completion: datetime | None = None
 
 
+class PlanCoverage(CoverageCounts):
+    """The run's coverage as the plan shows it: the totals and the least covered files (rates None when a
+    report measured nothing of that kind, e.g. no branch data)."""
+
+    line_rate: float | None = None
+    branch_rate: float | None = None
+    files: int = Field(default=0, description="How many source files the coverage reports measured.")
+    least_covered: tuple[FileCoverage, ...] = ()
+
+
 class Plan(Frozen):
     """The action plan. `healthy` lists keys whose evidence was observed this run and found fine:
     only those may be closed by a sync ("absent is not fixed")."""
@@ -369,3 +419,4 @@ class Plan(Frozen):
     items: tuple[ActionItem, ...] = ()
     healthy: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+    coverage: PlanCoverage | None = None

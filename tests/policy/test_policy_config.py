@@ -15,6 +15,7 @@ from issueplan.policy.config import DEFAULT_CONFIG_PATH, Extends
 DEFAULT_RULES = [
     ("suite-failed", None),
     ("security-findings", None),
+    ("code-quality", None),
     ("security-program", "SEC-001"),
     ("security-framework", "ENH-001"),
     ("data-protection", "SEC-002"),
@@ -23,6 +24,7 @@ DEFAULT_RULES = [
     ("monitoring", "INF-002"),
     ("performance-failures", "PERF-001"),
     ("load-testing", "PERF-002"),
+    ("coverage", "QA-001"),
 ]
 
 
@@ -252,3 +254,45 @@ def test_sla_by_type_overrides_some_pairs(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, "sla:\n  by_type:\n    security: {critical: 1}\n"))
     assert config.sla.days(Priority.CRITICAL, ItemType.SECURITY) == 1
     assert config.sla.days(Priority.CRITICAL, ItemType.BUG_FIX) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "rules:\n  - id: security-findings\n    priority_by_reason: { finding_meduim: high }\n",
+            (
+                "issueplan.yml: rules[0].priority_by_reason.finding_meduim: 'finding_meduim' is not one of "
+                "suite_failed, suite_skipped, suite_without_report, no_suite_of_kind, no_scanner_output, "
+                "no_security_testing, workspace_lacks, coverage_below, finding_critical, finding_high, "
+                "finding_medium, finding_low, finding_info (did you mean 'finding_medium'?)"
+            ),
+        ),
+        (
+            "rules:\n  - id: security-findings\n    priority_by_reason: { finding_medium: hihg }\n",
+            (
+                "issueplan.yml: rules[0].priority_by_reason.finding_medium: 'hihg' is not one of critical, "
+                "high, medium, low (did you mean 'high'?)"
+            ),
+        ),
+        (
+            "rules:\n  - id: suite-failed\n    priority_by_reason: { suite_failed: high }\n",
+            (
+                "issueplan.yml: rules[0]: priority_by_reason sets the priority of one-item rules; vary a "
+                "per-suite rule with by_kind"
+            ),
+        ),
+    ],
+)
+def test_priority_by_reason_errors_name_the_reason_and_the_fix(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    assert error_of(tmp_path, text) == expected
+
+
+def test_a_users_priority_by_reason_replaces_the_defaults_map(tmp_path: Path) -> None:
+    config = load_config(
+        write(tmp_path, "rules:\n  - id: security-findings\n    priority_by_reason: { finding_low: low }\n")
+    )
+    findings = next(rule for rule in config.rules if rule.id == "security-findings")
+    assert findings.priority_by_reason == {"finding_low": Priority.LOW}

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from issueplan.errors import UsageError
-from issueplan.policy import read_workspace
-from issueplan.policy.workspace import compile_glob, matches_any
+from issueplan.model import ContentMatch, Workspace
+from issueplan.policy import content_probes, load_config, read_workspace
+from issueplan.policy.trigger_spec import ContentSignal
+from issueplan.policy.workspace import PROBE_FILE_BYTES, compile_glob, matches_any
 
 
 def touch(root: Path, *paths: str) -> None:
@@ -76,3 +79,61 @@ def test_a_missing_workspace_is_a_usage_error(tmp_path: Path) -> None:
 def test_globs(glob: str, path: str, matches: bool) -> None:
     assert bool(compile_glob(glob).fullmatch(path)) is matches
     assert matches_any([path], [glob]) is matches
+
+
+# --- content probes: tools recognised by what their files say ----------------------------------------------
+
+K6 = ContentSignal(what="a k6 script", globs=("**/*.js",), contains=("k6/http",))
+SENTRY = ContentSignal(
+    what="Sentry setup", globs=("**/requirements*.txt", "**/*.py"), contains=("sentry_sdk", "sentry-sdk")
+)
+
+
+def write(root: Path, relative: str, text: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def found(workspace: Workspace, signal: ContentSignal) -> ContentMatch:
+    return next(match for match in workspace.contents if match.probe == signal.key)
+
+
+def test_a_probe_finds_the_first_file_in_its_globs_order_that_contains_a_string(tmp_path: Path) -> None:
+    write(tmp_path, "app/a.py", "import sentry_sdk\n")
+    write(tmp_path, "requirements.txt", "flask\nsentry-sdk==2.0\n")
+    write(tmp_path, "scripts/smoke.js", "import http from 'k6/http';\n")
+    write(tmp_path, "web/app.js", "console.log(1)\n")
+    workspace = read_workspace(tmp_path, probes=(K6, SENTRY, K6))
+    assert len(workspace.contents) == 2  # the same probe twice is probed once
+    sentry = found(workspace, SENTRY)
+    assert (sentry.path, sentry.needle) == ("requirements.txt", "sentry-sdk")  # manifests first
+    assert (found(workspace, K6).path, found(workspace, K6).looked_into) == ("scripts/smoke.js", 1)
+
+
+def test_large_files_symlinks_and_fifos_are_never_read(tmp_path: Path) -> None:
+    outside = write(tmp_path / "outside", "k6.js", "import 'k6/http'\n")
+    checkout = tmp_path / "checkout"
+    write(checkout, "big.js", "x" * (PROBE_FILE_BYTES + 1) + "k6/http")
+    (checkout / "linked.js").symlink_to(outside)
+    os.mkfifo(checkout / "pipe.js")  # opening it for reading would block the run
+    match = found(read_workspace(checkout, probes=(K6,)), K6)
+    assert (match.path, match.looked_into, match.unread) == (None, 0, 2)
+
+
+def test_the_read_budget_bounds_how_many_files_are_opened(tmp_path: Path) -> None:
+    for index in range(5):
+        write(tmp_path, f"src/m{index}.js", "module.exports = 1\n")
+    write(tmp_path, "src/z.js", "import 'k6/http'\n")
+    match = found(read_workspace(tmp_path, probes=(K6,), probe_files=3), K6)
+    assert (match.path, match.looked_into, match.unread) == (None, 3, 3)
+
+
+def test_content_probes_collects_the_signals_of_enabled_rules() -> None:
+    rules = load_config(None).rules
+    whats = [signal.what for signal in content_probes(rules)]
+    assert "a k6 script" in whats
+    assert "Sentry setup" in whats
+    disabled = [rule.model_copy(update={"enabled": False}) for rule in rules]
+    assert content_probes(disabled) == ()

@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 from issueplan.model import (
     Coverage,
     Finding,
+    FindingCategory,
     RunReport,
     Scan,
     Severity,
@@ -21,7 +22,7 @@ from issueplan.model import (
 )
 from issueplan.policy.trigger_spec import TriggerSpec
 from issueplan.policy.triggers import evaluate
-from issueplan.policy.verdict import Observation, TriggerResult, Verdict
+from issueplan.policy.verdict import Observation, Reason, TriggerResult, Verdict
 
 SPEC: TypeAdapter[TriggerSpec] = TypeAdapter(TriggerSpec)
 
@@ -218,7 +219,9 @@ def test_workspace_lacks() -> None:
     bare = Workspace(root=".", paths=("README.md", "src/app.py"))
     result = run(spec, RunReport(), workspace=bare)
     assert result.verdict is Verdict.FIRED
-    assert result.facts == ("the workspace has no CI: no file matches the rule's 2 patterns",)
+    assert result.facts == (
+        "the workspace has no CI: no file matches .github/workflows/*.yml, **/prometheus*.yml",
+    )
     with_ci = Workspace(root=".", paths=(".github/workflows/ci.yml",))
     assert run(spec, RunReport(), workspace=with_ci).verdict is Verdict.FINE
     deep = Workspace(root=".", paths=("deploy/monitoring/Prometheus.yml",))
@@ -285,3 +288,74 @@ def test_any_of_and_all_of_are_three_valued() -> None:
     assert verdict("all_of", fine, unknown) is Verdict.FINE
     merged = run({"type": "any_of", "triggers": [fires, fires]}, report)
     assert merged.facts == ("this run has no scanner output (no SARIF or audit JSON)",)
+
+
+# --- why a trigger fired (Reason), and findings by category ------------------------------------------------
+
+LINT = Finding(
+    tool="ESLint",
+    rule_id="no-unreachable",
+    severity=Severity.HIGH,
+    cwe=(561,),
+    fingerprint="q",
+    category=FindingCategory.QUALITY,
+)
+LINT_SCAN = Scan(tool="ESLint", file="eslint.sarif", findings=1, categories=(FindingCategory.QUALITY,))
+
+
+def test_findings_triggers_give_one_reason_per_severity_and_count_their_category_only() -> None:
+    report = RunReport(findings=(HIGH, LOW, LINT), scans=(SCAN, LINT_SCAN))
+    security = run({"type": "findings_at_least"}, report)
+    assert security.reasons == (Reason.FINDING_HIGH, Reason.FINDING_LOW)
+    assert [finding.rule_id for finding in security.findings] == ["B324", "B105"]
+    quality = run({"type": "findings_at_least", "category": "quality"}, report)
+    assert ([f.rule_id for f in quality.findings], quality.reasons) == (
+        ["no-unreachable"],
+        (Reason.FINDING_HIGH,),
+    )
+    assert quality.facts[0] == "1 finding of code quality from 1 scanner: ESLint 1 (1 high)"
+
+
+def test_a_quality_finding_with_a_quality_cwe_is_no_data_protection_finding() -> None:
+    report = RunReport(findings=(LINT,), scans=(LINT_SCAN,))
+    assert run({"type": "findings_with_cwe", "cwes": [561]}, report).verdict is Verdict.UNKNOWN
+
+
+def test_a_clean_run_of_one_category_is_fine_for_that_category_only() -> None:
+    linter_only = RunReport(scans=(LINT_SCAN.model_copy(update={"findings": 0}),))
+    assert run({"type": "findings_at_least", "category": "quality"}, linter_only).verdict is Verdict.FINE
+    assert run({"type": "findings_at_least"}, linter_only).verdict is Verdict.UNKNOWN
+    audit_only = RunReport(scans=(SCAN,))
+    assert run({"type": "findings_at_least", "category": "quality"}, audit_only).verdict is Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("report", "reasons"),
+    [
+        (RunReport(suites=(PASSED_UNIT,)), (Reason.NO_SECURITY_TESTING,)),
+        (RunReport(suites=(FAILED_SEC,)), (Reason.SUITE_FAILED,)),
+        (RunReport(suites=(SKIPPED_SEC,)), (Reason.SUITE_SKIPPED,)),
+        (RunReport(suites=(suite("sec", SuiteKind.SECURITY, SuiteStatus.FAILED, report=False,
+                                  outcome=StepOutcome.FAILURE),)),
+         (Reason.SUITE_FAILED, Reason.SUITE_WITHOUT_REPORT)),
+    ],
+)  # fmt: skip
+def test_security_framework_says_why_it_fired(report: RunReport, reasons: tuple[Reason, ...]) -> None:
+    assert run({"type": "security_framework"}, report).reasons == reasons
+
+
+def test_composites_fire_for_the_reasons_of_their_fired_parts() -> None:
+    spec = {
+        "type": "any_of",
+        "triggers": [{"type": "no_suite_of_kind", "kind": "performance"}, {"type": "suite_failed"}],
+    }
+    assert run(spec, RunReport(suites=(FAILED_UNIT,))).reasons == (
+        Reason.SUITE_FAILED,
+        Reason.NO_SUITE_OF_KIND,
+    )
+    assert run(spec, RunReport(suites=(PASSED_UNIT, PERF_FAILED))).reasons == (Reason.SUITE_FAILED,)
+
+
+def test_coverage_below_without_a_threshold_never_judges() -> None:
+    report = RunReport(coverage=Coverage(line_rate=0.1))
+    assert run({"type": "coverage_below"}, report).verdict is Verdict.UNKNOWN

@@ -20,6 +20,7 @@ def test_json_is_sorted_indented_and_ends_with_a_newline() -> None:
     data = json.loads(text)
     assert text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     assert list(data) == [
+        "coverage",
         "generated_at",
         "healthy",
         "items",

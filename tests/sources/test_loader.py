@@ -84,10 +84,9 @@ def test_zero_config_root_gives_one_suite_per_subdirectory(tmp_path: Path) -> No
     assert suites["api_tests"].status is SuiteStatus.PASSED
     assert suites["smoke"].status is SuiteStatus.SKIPPED  # every test skipped
     assert [(s.tool, s.findings) for s in report.scans] == [("Scanner", 0)]
-    # an unknown .json in a results root is worth a warning; a .txt is not
-    assert [(Path(p.file).name, p.message) for p in report.problems] == [
-        ("odd.json", "not a recognised result format")
-    ]
+    # an unknown .json in a results root is noted (not warned about: it is no broken report); a .txt is not
+    assert report.problems == ()
+    assert [Path(file).name for file in report.unrecognised] == ["odd.json"]
 
 
 @pytest.mark.parametrize(
@@ -260,3 +259,16 @@ def test_seed_scenario(seed_dir: Path, tmp_path: Path) -> None:
     ]
     assert sorted((s.tool, s.findings) for s in report.scans) == [("Bandit", 3), ("pip-audit", 2)]
     assert report.problems == ()
+
+
+def test_a_file_the_sarif_reader_disowns_on_a_full_read_goes_to_the_next_reader(tmp_path: Path) -> None:
+    """`runs` is any JSON's key: a mocha report that happens to count runs is still a mocha report."""
+    mocha = (Path(__file__).resolve().parent.parent / "data" / "mocha-json" / "lists-only.json").read_text()
+    counted = mocha.replace('{"stats":{', '{"stats":{"runs":2,', 1)
+    root = _tree(
+        tmp_path / "results", {"web_tests/mocha.json": counted, "data/runs.json": '{"runs": [1, 2]}'}
+    )
+    report = load_results([root])
+    assert [(suite.name, suite.tests, suite.failures) for suite in report.suites] == [("web_tests", 3, 1)]
+    assert report.problems == ()
+    assert [Path(file).name for file in report.unrecognised] == ["runs.json"]

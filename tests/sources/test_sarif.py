@@ -178,7 +178,10 @@ def test_bad_logs_give_a_problem_not_a_crash(tmp_path: Path, text: str, needle: 
 
 def test_wrong_types_inside_a_run_are_read_as_absent(tmp_path: Path) -> None:
     """I7: wrong types are absent data, not a crash."""
-    log = {"runs": [{"tool": "x", "results": [1, "a", {"ruleId": 5, "locations": "no", "message": 3}]}, 7]}
+    log = {
+        "version": "2.1.0",
+        "runs": [{"tool": "x", "results": [1, "a", {"ruleId": 5, "locations": "no", "message": 3}]}, 7],
+    }
     result = _read(tmp_path, log)
     assert [f.rule_id for f in result.findings] == ["(no rule id)"]
     assert [p.message for p in result.problems] == ["SARIF run 2 is not an object; skipped"]
@@ -234,3 +237,75 @@ def test_corpus_counts_agree_with_the_manifest(corpus_dir: Path) -> None:
         read = sarif.read(corpus_dir / "sarif" / name)
         assert len(read.scans) == int(runs), name
         assert sum(s.findings for s in read.scans) == len(read.findings) <= int(results), name
+
+
+# --- security or code quality (sources/_security.py) -------------------------------------------------------
+
+
+def _classified(tmp_path: Path, tool: str, rule: dict[str, Any], **result: Any) -> tuple[str, list[str]]:
+    driver = {"name": tool, "rules": [{"id": "R1", **rule}]}
+    log = {"version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": [_result(**result)]}]}
+    read = _read(tmp_path, log)
+    return read.findings[0].category.value, [category.value for category in read.scans[0].categories]
+
+
+@pytest.mark.parametrize(
+    ("tool", "rule", "result", "category"),
+    [
+        ("ESLint", {}, {}, "quality"),  # no tag, no CWE, no security-severity
+        ("ESLint", {"properties": {"tags": ["maintainability", "external/cwe/cwe-561"]}}, {}, "quality"),
+        ("ESLint", {"properties": {"tags": ["external/cwe/cwe-79"]}}, {}, "security"),
+        ("Semgrep OSS", {"properties": {"tags": ["security", "OWASP-A03:2021 - Injection"]}}, {}, "security"),
+        ("Semgrep OSS", {"properties": {"tags": ["OWASP-A01"]}}, {}, "security"),
+        ("Semgrep OSS", {"properties": {"tags": ["correctness"]}}, {}, "quality"),
+        ("CodeQL", {"properties": {"security-severity": "7.5"}}, {}, "security"),
+        ("CodeQL", {}, {"properties": {"security-severity": "4.0"}}, "security"),
+        ("Bandit", {}, {}, "security"),  # a scanner whose every rule is security
+        ("gosec", {}, {}, "security"),
+        ("owasp zap", {}, {}, "security"),
+        ("Pylint", {"helpUri": "https://cwe.mitre.org/data/definitions/563.html"}, {}, "quality"),
+    ],
+)
+def test_a_finding_is_security_when_its_tool_tag_cwe_or_security_severity_says_so(
+    tmp_path: Path, tool: str, rule: dict[str, Any], result: dict[str, Any], category: str
+) -> None:
+    assert _classified(tmp_path, tool, rule, **result)[0] == category
+
+
+def test_a_scan_says_which_categories_it_looks_for(tmp_path: Path) -> None:
+    rules = [{"id": "R1"}, {"id": "S1", "properties": {"tags": ["security"]}}]
+    log = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "CodeQL", "rules": rules}}}]}
+    assert [c.value for c in _read(tmp_path, log).scans[0].categories] == ["security", "quality"]
+    linter = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "ESLint"}}, "results": []}]}
+    assert [c.value for c in _read(tmp_path, linter).scans[0].categories] == ["quality"]
+    clean = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "Bandit"}}, "results": []}]}
+    assert [c.value for c in _read(tmp_path, clean).scans[0].categories] == ["security"]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"ruleId": "a"}]}]},
+        {"version": "3.4", "runs": []},
+        {"runs": {"passed": 1}},
+    ],
+)
+def test_json_with_runs_but_no_sarif_version_or_schema_is_not_recognised(
+    tmp_path: Path, document: dict[str, Any]
+) -> None:
+    result = _read(tmp_path, document, name="benchmark.json")
+    assert (result.recognised, result.findings, result.scans, result.problems) == (False, (), (), ())
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "runs": []},
+        {"version": "2.1.0", "runs": []},
+        {"runs": [], "version": "1.0.0"},
+    ],
+)
+def test_a_sarif_version_or_schema_anywhere_in_the_log_makes_it_sarif(
+    tmp_path: Path, document: dict[str, Any]
+) -> None:
+    assert _read(tmp_path, document).recognised

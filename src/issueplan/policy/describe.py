@@ -8,12 +8,26 @@ quoted as is; rendering neutralises it in one place.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from issueplan.model import Case, CaseOutcome, Finding, Severity, StepOutcome, Suite, SuiteStatus
+from issueplan.model import (
+    Case,
+    CaseOutcome,
+    ContentMatch,
+    Coverage,
+    FileCoverage,
+    Finding,
+    PlanCoverage,
+    Severity,
+    StepOutcome,
+    Suite,
+    SuiteStatus,
+)
+from issueplan.policy.trigger_spec import WorkspaceLacks
 
 CASES_LISTED = 3
 FINDINGS_LISTED = 3
+FILES_LISTED = 5
 MESSAGE_CHARS = 120
 
 _CASE_RANK = {CaseOutcome.FAILED: 0, CaseOutcome.ERROR: 0, CaseOutcome.FLAKY: 1, CaseOutcome.SKIPPED: 2}
@@ -183,3 +197,46 @@ def list_findings(findings: tuple[Finding, ...]) -> str:
     if len(ordered) > FINDINGS_LISTED:
         listed.append(f"and {len(ordered) - FINDINGS_LISTED} more")
     return "; ".join(listed)
+
+
+def describe_search(params: WorkspaceLacks, found: Sequence[ContentMatch | None]) -> str:
+    """What a workspace rule looked for and did not find: every glob and every string, never a bare count."""
+    text = f"the workspace has no {params.what}: no file matches {', '.join(params.globs)}"
+    if params.contents:
+        signals = "; ".join(f"{signal.what} ({', '.join(signal.contains)})" for signal in params.contents)
+        text += f"; and no file's content shows {signals}"
+        unread = max((match.unread for match in found if match is not None), default=0)
+        if unread:
+            skipped = plural(unread, "candidate file")
+            text += f" ({skipped} not looked into: too large or beyond the read budget)"
+    return text
+
+
+def rate_of(rate: float | None, part: int, whole: int, noun: str) -> str | None:
+    """`72.5% (725 of 1000 lines)`, or the rate alone when the report gave no counts; None when unmeasured."""
+    if rate is None:
+        return None
+    counts = f" ({part} of {plural(whole, noun)})" if whole else ""
+    return f"{rate:.1%}{counts}"
+
+
+def describe_least_covered(files: Iterable[FileCoverage], shown: int = FILES_LISTED) -> str:
+    """`least covered: app/a.py 10.0% (1 of 10 lines), …`; empty when no file has a line rate."""
+    measured = sorted(
+        (entry for entry in files if entry.line_rate is not None),
+        key=lambda entry: (entry.line_rate or 0.0, entry.path),
+    )
+    listed = [
+        f"{entry.path} {rate_of(entry.line_rate, entry.lines_covered, entry.lines_valid, 'line')}"
+        for entry in measured[:shown]
+    ]
+    return f"least covered: {'; '.join(listed)}" if listed else ""
+
+
+def describe_coverage(coverage: Coverage | PlanCoverage | FileCoverage) -> str:
+    """`line coverage is 72.5% (725 of 1000 lines), branch coverage 60.0% (30 of 50 branches)`; no branch
+    rate where the reports hold no branch data."""
+    lines = rate_of(coverage.line_rate, coverage.lines_covered, coverage.lines_valid, "line") or "unknown"
+    text = f"line coverage is {lines}"
+    branches = rate_of(coverage.branch_rate, coverage.branches_covered, coverage.branches_valid, "branch")
+    return f"{text}, branch coverage {branches}" if branches else text

@@ -9,11 +9,13 @@ from types import MappingProxyType
 
 from issueplan.model import (
     ActionItem,
+    Coverage,
     Dependency,
     Evidence,
     KnownItem,
     OverallStatus,
     Plan,
+    PlanCoverage,
     PlanSummary,
     Priority,
     RunReport,
@@ -24,9 +26,11 @@ from issueplan.policy.config import Config
 from issueplan.policy.describe import case_sort_key, describe_suite, suite_title
 from issueplan.policy.rule import Rule
 from issueplan.policy.triggers import evaluate
-from issueplan.policy.verdict import Observation, TriggerResult, Verdict
+from issueplan.policy.verdict import Observation, Reason, TriggerResult, Verdict
 
 EVIDENCE_CASES = 10
+# The plan shows the least covered files; plan.json is no place for every file of a large repository.
+COVERAGE_FILES = 10
 NOTHING_KNOWN: Mapping[str, KnownItem] = MappingProxyType({})
 
 
@@ -38,6 +42,7 @@ class _Draft:
     rule: Rule
     suite: Suite | None
     evidence: Evidence
+    reasons: tuple[Reason, ...] = ()
 
 
 def build_plan(
@@ -97,6 +102,25 @@ def build_plan(
         problems=tuple(
             sorted(report.problems, key=lambda p: (p.file, p.line or 0, p.column or 0, p.message))
         ),
+        coverage=summarise_coverage(report.coverage),
+    )
+
+
+def summarise_coverage(coverage: Coverage | None, shown: int = COVERAGE_FILES) -> PlanCoverage | None:
+    """The run's coverage totals and its `shown` least covered files (by line rate, then path)."""
+    if coverage is None:
+        return None
+    measured = [entry for entry in coverage.files if entry.line_rate is not None]
+    least = sorted(measured, key=lambda entry: (entry.line_rate or 0.0, entry.path))[:shown]
+    return PlanCoverage(
+        lines_valid=coverage.lines_valid,
+        lines_covered=coverage.lines_covered,
+        branches_valid=coverage.branches_valid,
+        branches_covered=coverage.branches_covered,
+        line_rate=coverage.line_rate,
+        branch_rate=coverage.branch_rate,
+        files=len(coverage.files),
+        least_covered=tuple(least),
     )
 
 
@@ -110,7 +134,7 @@ def _drafts(rule: Rule, result: TriggerResult) -> Iterable[_Draft]:
     elif result.fired and rule.item_key is not None:
         suites = tuple(_trimmed(suite) for suite in result.suites)
         evidence = Evidence(suites=suites, findings=result.findings, facts=result.facts)
-        yield _Draft(rule.item_key, rule, None, evidence)
+        yield _Draft(rule.item_key, rule, None, evidence, result.reasons)
 
 
 def _healthy_keys(rule: Rule, result: TriggerResult) -> Iterable[str]:
@@ -181,9 +205,11 @@ def _item(
         if suite
         else {}
     )
-    days = rule.due_offset_days
+    priority = rule.priority_for(draft.reasons)
+    # A rule's own offset is for its own priority; a priority the evidence chose takes that priority's SLA.
+    days = rule.due_offset_days if priority is rule.priority else None
     if days is None:
-        days = config.sla.days(rule.priority, rule.type)
+        days = config.sla.days(priority, rule.type)
     first_seen = known[draft.key].first_seen if draft.key in known else now
     return ActionItem(
         id=item_id,
@@ -192,7 +218,7 @@ def _item(
         title=rule.title.format(**names),
         description=_description(rule, draft.evidence.facts, names),
         type=rule.type,
-        priority=rule.priority,
+        priority=priority,
         team=teams.get(suite.name, rule.team) if suite else rule.team,
         effort=rule.effort,
         first_seen=first_seen,

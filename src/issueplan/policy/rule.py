@@ -7,6 +7,7 @@ names ({suite}, {suite_title}, {kind}, per-suite rules only): no attribute acces
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Self
 
 from pydantic import Field, field_validator, model_validator
@@ -14,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 from issueplan.model import Frozen, ItemType, Priority, SuiteKind
 from issueplan.naming import check_template
 from issueplan.policy.trigger_spec import PER_SUITE, TriggerSpec
+from issueplan.policy.verdict import Reason
 
 SUITE_PLACEHOLDERS = ("suite", "suite_title", "kind")
 RULE_ID_SHAPE = r"^[a-z0-9][a-z0-9-]*$"
@@ -37,7 +39,11 @@ class KindOverride(Frozen):
 
 class Rule(Frozen):
     """A trigger and the item it makes. `item_id` makes one fixed item (key `rule/<ID>`); `id_prefix` makes
-    numbered items: one per suite for per-suite triggers (key `<rule id>/<suite>`), or one with `key`."""
+    numbered items: one per suite for per-suite triggers (key `<rule id>/<suite>`), or one with `key`.
+
+    `priority_by_reason` lets the evidence set a one-item rule's priority: each reason the trigger fired for
+    (`issueplan.policy.verdict.Reason`) maps to a priority, unmapped ones to `priority`, and the most urgent
+    wins. `due_offset_days` is the due offset at `priority`; another priority takes its SLA."""
 
     id: str = Field(json_schema_extra={"pattern": RULE_ID_SHAPE})
     trigger: TriggerSpec
@@ -50,6 +56,11 @@ class Rule(Frozen):
     description: str = ""
     type: ItemType
     priority: Priority
+    priority_by_reason: dict[Reason, Priority] = Field(
+        default_factory=dict,
+        description="The item's priority by why the trigger fired (e.g. finding_medium: high); the most "
+        "urgent of the fired reasons wins, an unmapped reason counts as `priority`. One-item rules only.",
+    )
     team: str = Field(min_length=1)
     effort: str = ""
     due_offset_days: int | None = Field(
@@ -96,6 +107,11 @@ class Rule(Frozen):
             return self
         return self.model_copy(update=override.model_dump(exclude_none=True))
 
+    def priority_for(self, reasons: Iterable[Reason]) -> Priority:
+        """The item's priority given why the trigger fired: the most urgent mapped one, else `priority`."""
+        chosen = [self.priority_by_reason.get(reason, self.priority) for reason in reasons]
+        return min(chosen, key=lambda priority: priority.rank, default=self.priority)
+
     @property
     def item_key(self) -> str | None:
         """The key of this rule's single item; None for per-suite rules, whose keys name the suite."""
@@ -116,6 +132,10 @@ class Rule(Frozen):
             )
         if self.by_kind and not self.per_suite:
             raise ValueError("by_kind varies per-suite items only; this rule makes one item")
+        if self.priority_by_reason and self.per_suite:
+            raise ValueError(
+                "priority_by_reason sets the priority of one-item rules; vary a per-suite rule with by_kind"
+            )
         allowed = SUITE_PLACEHOLDERS if self.per_suite else ()
         texts = [("title", self.title), ("description", self.description)]
         texts += [(f"steps[{i}]", step) for i, step in enumerate(self.steps)]

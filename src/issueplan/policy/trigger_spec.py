@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from issueplan.model import Frozen, Severity, SuiteKind
+from issueplan.model import FindingCategory, Frozen, Severity, SuiteKind
 
 # The data-protection weaknesses (CWE ids): exposure, weak or missing crypto, cleartext or hard-coded secrets.
 DATA_PROTECTION_CWES: tuple[int, ...] = (
@@ -61,6 +61,10 @@ class FindingsAtLeast(Frozen):
     severity: Severity | None = Field(
         default=None, description="Threshold; unset means the config's min_severity."
     )
+    category: FindingCategory = Field(
+        default=FindingCategory.SECURITY,
+        description="Which findings count: security ones (default) or code-quality ones (linters).",
+    )
 
 
 class FindingsWithCwe(Frozen):
@@ -78,17 +82,44 @@ class NoScannerOutput(Frozen):
     type: Literal[TriggerType.NO_SCANNER_OUTPUT]
 
 
+class ContentSignal(Frozen):
+    """A tool recognised by what its files say where their names do not tell, e.g. a k6 script is any
+    `.js` file that imports `k6/http`. Only small files are read, and a bounded number of them
+    (`issueplan.policy.workspace`); strings are matched as written (case matters), no expression."""
+
+    what: str = Field(min_length=1, description="How facts name the tool, e.g. `k6 script`.")
+    globs: tuple[str, ...] = Field(
+        min_length=1, description="The files to look into, most telling first (manifests before code)."
+    )
+    contains: tuple[str, ...] = Field(
+        min_length=1, description="The file shows the tool when it contains any of these strings."
+    )
+
+    @property
+    def key(self) -> str:
+        """The probe's identity in Workspace.contents: the same files and strings are the same probe."""
+        return "\0".join(("globs", *self.globs, "contains", *self.contains))
+
+
 class WorkspaceLacks(Frozen):
     type: Literal[TriggerType.WORKSPACE_LACKS]
     globs: tuple[str, ...] = Field(
         min_length=1, description="Patterns over checkout paths; `**/` spans folders."
     )
     what: str = Field(default="matching file", description="How facts name what is missing.")
+    contents: tuple[ContentSignal, ...] = Field(
+        default=(), description="Tools recognised by their files' content where their names do not tell."
+    )
 
 
 class CoverageBelow(Frozen):
     type: Literal[TriggerType.COVERAGE_BELOW]
-    line_rate: float = Field(ge=0.0, le=1.0, description="Fires when the line rate is below this (0.0-1.0).")
+    line_rate: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Fires when the line rate is below this (0.0-1.0); unset, the trigger never judges.",
+    )
 
 
 class SecurityProgram(Frozen):

@@ -28,12 +28,12 @@ A file that could not be read (a Problem) yields nothing and is no observation.
 | `suite_failed` | `kinds` | a suite's status is `failed` (a failing or erroring test, or step outcome `failure`) | each such suite wrote a report and passed |
 | `suite_skipped_or_missing` | `kinds` | a suite was entirely skipped (or its step was), or it left no report | each such suite wrote a report that ran |
 | `suite_without_report` | `kinds` | a suite's step ran (any outcome but `skipped`) and left no report | each such suite wrote a report |
-| `findings_at_least` | `severity` (default: the config's `min_severity`) | a scanner reports a finding at or above `severity` | a scanner ran and reports none |
-| `findings_with_cwe` | `cwes` (default: the data-protection CWEs, `DATA_PROTECTION_CWES`), `what` | a finding at or above `min_severity` has one of `cwes` | a scanner ran and reports none |
+| `findings_at_least` | `severity` (default: the config's `min_severity`), `category` (`security`, or `quality` for linters) | a scanner reports a finding of `category` at or above `severity` | a scanner looking for `category` ran and reports none |
+| `findings_with_cwe` | `cwes` (default: the data-protection CWEs, `DATA_PROTECTION_CWES`), `what` | a security finding at or above `min_severity` has one of `cwes` | a security scanner ran and reports none |
 | `no_suite_of_kind` | `kind` | the run saw suites and none of `kind` | it has one (unknown when it saw no suites) |
 | `no_scanner_output` | | the run read results and no scanner (SARIF, audit JSON) ran | one did (unknown when it read no results) |
-| `workspace_lacks` | `globs`, `what` | a workspace was read and no path matches any glob | one does (unknown when no workspace was read) |
-| `coverage_below` | `line_rate` (0.0-1.0) | the line rate is below `line_rate` | it is not (unknown without coverage) |
+| `workspace_lacks` | `globs`, `what`, `contents` (each: `what`, `globs`, `contains`) | a workspace was read, no checkout path matches any glob, and no file of a content signal's globs contains one of its strings | one does (unknown when no workspace was read) |
+| `coverage_below` | `line_rate` (0.0-1.0; unset: never judges) | the line rate is below `line_rate` | it is not (unknown without coverage or threshold) |
 | `security_program` | `kinds` (security), `severity` (high) | any of: a suite of `kinds` failed or left no report; a finding at or above `severity` | all of those are fine |
 | `security_framework` | `kinds` (security) | any of: a suite of `kinds` failed, was skipped or left no report; the run saw suites, read results, and has no such suite and no scanner output | all of those are fine |
 | `any_of` | `triggers` | any listed trigger fires | every one is fine |
@@ -41,14 +41,23 @@ A file that could not be read (a Problem) yields nothing and is no observation.
 
 A per-suite trigger over no suite of its kinds is unknown: a suite that did not run may still exist. Globs
 match relative POSIX paths, ignoring case: `*` and `?` stay within a folder, `**/` spans any number of them.
+
+A fired result also says *why* (`Reason`): `suite_failed`, `suite_skipped`, `suite_without_report`,
+`no_suite_of_kind`, `no_scanner_output`, `workspace_lacks`, `coverage_below`, one `finding_<severity>` per
+severity among the matched findings, and `no_security_testing` for `security_framework`'s "no security suite
+and no scanner output". Composites fire for the reasons of their parts that fired. A rule's
+`priority_by_reason` maps reasons to priorities (README, Configuration).
 """  # noqa: E501 - a Markdown table's rows cannot wrap
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import assert_never
 
 from issueplan.model import (
     Finding,
+    FindingCategory,
     RunReport,
     Severity,
     StepOutcome,
@@ -57,7 +66,10 @@ from issueplan.model import (
     SuiteStatus,
 )
 from issueplan.policy.describe import (
+    describe_coverage,
     describe_findings,
+    describe_least_covered,
+    describe_search,
     describe_suite,
     finding_sort_key,
     list_findings,
@@ -80,7 +92,7 @@ from issueplan.policy.trigger_spec import (
     TriggerType,
     WorkspaceLacks,
 )
-from issueplan.policy.verdict import Observation, SuiteVerdict, TriggerResult, Verdict
+from issueplan.policy.verdict import Observation, Reason, SuiteVerdict, TriggerResult, Verdict
 from issueplan.policy.workspace import matches_any
 
 
@@ -135,7 +147,16 @@ def _was_skipped(suite: Suite) -> bool:
     return suite.status is SuiteStatus.SKIPPED or suite.outcome is StepOutcome.SKIPPED
 
 
-def _per_suite(kinds: tuple[SuiteKind, ...], verdicts: tuple[SuiteVerdict, ...]) -> TriggerResult:
+def _ordered(reasons: Iterable[Reason]) -> tuple[Reason, ...]:
+    wanted = set(reasons)
+    return tuple(reason for reason in Reason if reason in wanted)
+
+
+def _per_suite(
+    kinds: tuple[SuiteKind, ...],
+    verdicts: tuple[SuiteVerdict, ...],
+    reason_of: Callable[[Suite], Reason] = lambda _suite: Reason.SUITE_FAILED,
+) -> TriggerResult:
     relevant = tuple(judged for judged in verdicts if not kinds or judged.suite.kind in kinds)
     # Evidence by name: reordering declared suites must not rewrite an item's text (no needless issue edit).
     fired = tuple(
@@ -147,7 +168,13 @@ def _per_suite(kinds: tuple[SuiteKind, ...], verdicts: tuple[SuiteVerdict, ...])
         verdict = Verdict.FINE
     else:
         verdict = Verdict.UNKNOWN
-    return TriggerResult(verdict, relevant, fired, facts=tuple(describe_suite(suite) for suite in fired))
+    return TriggerResult(
+        verdict,
+        relevant,
+        fired,
+        facts=tuple(describe_suite(suite) for suite in fired),
+        reasons=_ordered(reason_of(suite) for suite in fired),
+    )
 
 
 def suite_failed(run: Observation, params: SuiteFailed) -> TriggerResult:
@@ -174,8 +201,11 @@ def suite_skipped_or_missing(run: Observation, params: SuiteSkippedOrMissing) ->
             return Verdict.FIRED
         return Verdict.FINE
 
+    def reason_of(suite: Suite) -> Reason:
+        return Reason.SUITE_SKIPPED if _was_skipped(suite) else Reason.SUITE_WITHOUT_REPORT
+
     judged = tuple(SuiteVerdict(suite, judge(suite)) for suite in run.report.suites)
-    return _per_suite(params.kinds, judged)
+    return _per_suite(params.kinds, judged, reason_of)
 
 
 def suite_without_report(run: Observation, params: SuiteWithoutReport) -> TriggerResult:
@@ -187,7 +217,7 @@ def suite_without_report(run: Observation, params: SuiteWithoutReport) -> Trigge
         return Verdict.FIRED if _left_no_report(suite, run) else Verdict.UNKNOWN
 
     judged = tuple(SuiteVerdict(suite, judge(suite)) for suite in run.report.suites)
-    return _per_suite(params.kinds, judged)
+    return _per_suite(params.kinds, judged, lambda _suite: Reason.SUITE_WITHOUT_REPORT)
 
 
 # --- findings ----------------------------------------------------------------------------------------------
@@ -197,55 +227,73 @@ def _scanned(report: RunReport) -> bool:
     return bool(report.scans or report.findings)
 
 
-def _findings_result(run: Observation, matched: list[Finding], facts: list[str]) -> TriggerResult:
+def _scanned_for(report: RunReport, category: FindingCategory) -> bool:
+    """Whether a scanner that looks for `category` ran: a clean linter run says nothing about security."""
+    return any(category in scan.categories for scan in report.scans) or any(
+        finding.category is category for finding in report.findings
+    )
+
+
+def _findings_result(
+    run: Observation, matched: list[Finding], facts: list[str], category: FindingCategory
+) -> TriggerResult:
     ordered = tuple(sorted(matched, key=finding_sort_key))
     if ordered:
-        return TriggerResult(Verdict.FIRED, findings=ordered, facts=tuple(facts))
-    return TriggerResult(Verdict.FINE if _scanned(run.report) else Verdict.UNKNOWN)
+        reasons = _ordered(Reason.of_severity(finding.severity) for finding in ordered)
+        return TriggerResult(Verdict.FIRED, findings=ordered, facts=tuple(facts), reasons=reasons)
+    return TriggerResult(Verdict.FINE if _scanned_for(run.report, category) else Verdict.UNKNOWN)
 
 
 def findings_at_least(run: Observation, params: FindingsAtLeast) -> TriggerResult:
-    """Fires when any finding is at or above the threshold; one item for all of them."""
+    """Fires when any finding of the category is at or above the threshold; one item for all of them."""
     threshold = params.severity or run.min_severity
-    matched = [finding for finding in run.report.findings if finding.severity.at_least(threshold)]
+    counted = [finding for finding in run.report.findings if finding.category is params.category]
+    matched = [finding for finding in counted if finding.severity.at_least(threshold)]
     qualifier = (
         "" if threshold in {Severity.LOW, Severity.INFO} else f" of {threshold.value} severity or above"
     )
+    if params.category is FindingCategory.QUALITY:
+        qualifier = f" of code quality{qualifier}"
     facts = [describe_findings(tuple(matched), qualifier), f"most severe: {list_findings(tuple(matched))}"]
-    below = len(run.report.findings) - len(matched)
+    below = len(counted) - len(matched)
     if below and qualifier == "":
         facts.append(f"{below} more below the minimum severity ({threshold.value}) are not counted")
-    return _findings_result(run, matched, facts)
+    return _findings_result(run, matched, facts, params.category)
 
 
 def findings_with_cwe(run: Observation, params: FindingsWithCwe) -> TriggerResult:
-    """Fires when a finding at or above the config's min_severity carries one of the listed CWEs."""
+    """Fires when a security finding at or above the config's min_severity carries one of the listed CWEs."""
     wanted = set(params.cwes)
     matched = [
         finding
         for finding in run.report.findings
-        if finding.severity.at_least(run.min_severity) and wanted.intersection(finding.cwe)
+        if finding.category is FindingCategory.SECURITY
+        and finding.severity.at_least(run.min_severity)
+        and wanted.intersection(finding.cwe)
     ]
     cwes = sorted({cwe for finding in matched for cwe in finding.cwe if cwe in wanted})
     names = ", ".join(f"CWE-{cwe}" for cwe in cwes)
     facts = [
         f"{plural(len(matched), 'finding')} with a {params.what} ({names}): {list_findings(tuple(matched))}"
     ]
-    return _findings_result(run, matched, facts)
+    return _findings_result(run, matched, facts, FindingCategory.SECURITY)
 
 
 # --- the run and the workspace -----------------------------------------------------------------------------
 
 
-def _fact(fired: bool, fact: str) -> TriggerResult:
-    return TriggerResult(Verdict.FIRED, facts=(fact,)) if fired else TriggerResult(Verdict.FINE)
+def _fact(fired: bool, fact: str, reason: Reason) -> TriggerResult:
+    if fired:
+        return TriggerResult(Verdict.FIRED, facts=(fact,), reasons=(reason,))
+    return TriggerResult(Verdict.FINE)
 
 
 def _no_suite_of(run: Observation, kinds: tuple[SuiteKind, ...]) -> TriggerResult:
     if not run.saw_suites:
         return TriggerResult(Verdict.UNKNOWN)
     present = any(suite.kind in kinds for suite in run.report.suites)
-    return _fact(not present, f"this run has no {' or '.join(kind.value for kind in kinds)} suite")
+    fact = f"this run has no {' or '.join(kind.value for kind in kinds)} suite"
+    return _fact(not present, fact, Reason.NO_SUITE_OF_KIND)
 
 
 def no_suite_of_kind(run: Observation, params: NoSuiteOfKind) -> TriggerResult:
@@ -260,25 +308,31 @@ def no_scanner_output(run: Observation, params: NoScannerOutput) -> TriggerResul
         return TriggerResult(Verdict.FINE)
     if not run.read_results:
         return TriggerResult(Verdict.UNKNOWN)
-    return _fact(True, "this run has no scanner output (no SARIF or audit JSON)")
+    return _fact(True, "this run has no scanner output (no SARIF or audit JSON)", Reason.NO_SCANNER_OUTPUT)
 
 
 def workspace_lacks(run: Observation, params: WorkspaceLacks) -> TriggerResult:
-    """Fires when a read workspace has no path matching any glob; unknown when no workspace was read."""
+    """Fires when a read workspace has no path matching any glob and no content signal is found; unknown
+    when no workspace was read. The fact lists every pattern and string looked for."""
     if run.workspace is None or not run.read_workspace:
         return TriggerResult(Verdict.UNKNOWN)
-    lacking = not matches_any(run.workspace.paths, params.globs)
-    patterns = plural(len(params.globs), "pattern")
-    return _fact(lacking, f"the workspace has no {params.what}: no file matches the rule's {patterns}")
+    found = {match.probe: match for match in run.workspace.contents}
+    by_content = [found.get(signal.key) for signal in params.contents]
+    lacking = not matches_any(run.workspace.paths, params.globs) and not any(
+        match is not None and match.path is not None for match in by_content
+    )
+    return _fact(lacking, describe_search(params, by_content), Reason.WORKSPACE_LACKS)
 
 
 def coverage_below(run: Observation, params: CoverageBelow) -> TriggerResult:
-    """Fires when the line rate is below the threshold; unknown without a coverage report."""
+    """Fires when the line rate is below the threshold; unknown without a coverage report or a threshold."""
     coverage = run.report.coverage
-    if coverage is None or coverage.line_rate is None:
+    if params.line_rate is None or coverage is None or coverage.line_rate is None:
         return TriggerResult(Verdict.UNKNOWN)
-    fact = f"line coverage is {coverage.line_rate:.1%}, below the {params.line_rate:.1%} threshold"
-    return _fact(coverage.line_rate < params.line_rate, fact)
+    fact = f"{describe_coverage(coverage)}, below the {params.line_rate:.1%} threshold"
+    result = _fact(coverage.line_rate < params.line_rate, fact, Reason.COVERAGE_BELOW)
+    least = describe_least_covered(coverage.files)
+    return replace(result, facts=(*result.facts, least)) if result.fired and least else result
 
 
 # --- composites --------------------------------------------------------------------------------------------
@@ -295,6 +349,7 @@ def _merge(verdict: Verdict, parts: tuple[TriggerResult, ...]) -> TriggerResult:
         suites=tuple(suites.values()),
         findings=tuple(sorted(findings.values(), key=finding_sort_key)),
         facts=tuple(dict.fromkeys(fact for part in fired for fact in part.facts)),
+        reasons=_ordered(reason for part in fired for reason in part.reasons),
     )
 
 
@@ -331,10 +386,13 @@ def security_framework(run: Observation, params: SecurityFramework) -> TriggerRe
     """A security suite failed, was skipped or left no report; or no such suite and no scanner output."""
     missing = SuiteSkippedOrMissing(type=TriggerType.SUITE_SKIPPED_OR_MISSING, kinds=params.kinds)
     no_scans = NoScannerOutput(type=TriggerType.NO_SCANNER_OUTPUT)
+    untested = all_of((_no_suite_of(run, params.kinds), no_scanner_output(run, no_scans)))
+    if untested.fired:  # one reason for the whole case, so a rule can rank it apart from a failing suite
+        untested = replace(untested, reasons=(Reason.NO_SECURITY_TESTING,))
     return any_of(
         (
             suite_failed(run, SuiteFailed(type=TriggerType.SUITE_FAILED, kinds=params.kinds)),
             suite_skipped_or_missing(run, missing),
-            all_of((_no_suite_of(run, params.kinds), no_scanner_output(run, no_scans))),
+            untested,
         )
     )

@@ -18,6 +18,31 @@ class Verdict(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Reason(StrEnum):
+    """Why a trigger fired. A rule's `priority_by_reason` may set its item's priority from the reasons
+    (the most urgent one wins), e.g. a medium finding makes a high item, no security testing at all a high
+    one while a failing security suite stays critical."""
+
+    SUITE_FAILED = "suite_failed"
+    SUITE_SKIPPED = "suite_skipped"
+    SUITE_WITHOUT_REPORT = "suite_without_report"
+    NO_SUITE_OF_KIND = "no_suite_of_kind"
+    NO_SCANNER_OUTPUT = "no_scanner_output"
+    NO_SECURITY_TESTING = "no_security_testing"
+    WORKSPACE_LACKS = "workspace_lacks"
+    COVERAGE_BELOW = "coverage_below"
+    FINDING_CRITICAL = "finding_critical"
+    FINDING_HIGH = "finding_high"
+    FINDING_MEDIUM = "finding_medium"
+    FINDING_LOW = "finding_low"
+    FINDING_INFO = "finding_info"
+
+    @classmethod
+    def of_severity(cls, severity: Severity) -> Reason:
+        """The reason a finding of `severity` gives."""
+        return cls(f"finding_{severity.value}")
+
+
 @dataclass(frozen=True)
 class Observation:
     """What one run observed, plus the two settings triggers need besides their own parameters."""
@@ -56,13 +81,15 @@ class SuiteVerdict:
 
 @dataclass(frozen=True)
 class TriggerResult:
-    """A verdict with its evidence: the suites and findings it fired for, and true sentences about them."""
+    """A verdict with its evidence: the suites and findings it fired for, true sentences about them, and
+    the reasons it fired for (in Reason's order, no repeats)."""
 
     verdict: Verdict
     per_suite: tuple[SuiteVerdict, ...] = ()
     suites: tuple[Suite, ...] = ()
     findings: tuple[Finding, ...] = ()
     facts: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
 
     @property
     def fired(self) -> bool:

@@ -1,15 +1,30 @@
-"""The checkout as a sorted list of relative paths, read once so the workspace triggers stay pure."""
+"""The checkout as a sorted list of relative paths, and what content probes find in its small files, read
+once so the workspace triggers stay pure.
+
+A content probe (a rule's `ContentSignal`) recognises a tool by what its files say where their names do not
+tell: a k6 script imports `k6/http`, a locustfile imports `locust`. Reading is bounded: only regular files
+of at most PROBE_FILE_BYTES are opened (never through a symlink, never a FIFO), each at most once per run,
+in the probe's order (its globs in order, then path), stopping at the first match; each probe opens at most
+PROBE_FILES files of its own (one whose globs are broad cannot starve the others), so a run opens at most
+PROBE_FILES times the number of probes.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+import stat
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
 from issueplan.errors import UsageError
-from issueplan.model import Workspace
+from issueplan.model import ContentMatch, Workspace
+from issueplan.policy.rule import Rule
+from issueplan.policy.trigger_spec import AllOf, AnyOf, ContentSignal, TriggerSpec, WorkspaceLacks
+
+PROBE_FILE_BYTES = 64 * 1024
+PROBE_FILES = 200
 
 # Folders that are never evidence of CI, monitoring or load tests, and can hold a huge number of files.
 SKIPPED_DIRS = frozenset(
@@ -21,13 +36,107 @@ SKIPPED_DIRS = frozenset(
 )  # fmt: skip
 
 
-def read_workspace(root: Path, max_files: int = 20_000) -> Workspace:
-    """List the checkout's files as relative POSIX paths, sorted.
+def read_workspace(
+    root: Path,
+    max_files: int = 20_000,
+    *,
+    probes: Iterable[ContentSignal] = (),
+    probe_files: int = PROBE_FILES,
+) -> Workspace:
+    """List the checkout's files as relative POSIX paths, sorted, and run the content `probes` over them.
 
     Heavy folders (SKIPPED_DIRS) are not entered; symlinks are neither followed nor listed, so nothing outside
     the checkout is looked at. The walk is in sorted order and stops after `max_files` paths, so a capped
     listing is still the same on every run.
     """
+    listed = _list_paths(root, max_files)
+    unique = dict(sorted({probe.key: probe for probe in probes}.items()))
+    needles = {needle for probe in unique.values() for needle in probe.contains}
+    reader = _ContentReader(root, needles, budget=probe_files)
+    contents = tuple(reader.probe(probe, listed.paths) for probe in unique.values())
+    return listed.model_copy(update={"contents": contents})
+
+
+def content_probes(rules: Iterable[Rule]) -> tuple[ContentSignal, ...]:
+    """Every content signal of the enabled rules' workspace triggers: what read_workspace must look for."""
+    return tuple(signal for rule in rules if rule.enabled for signal in _signals(rule.trigger))
+
+
+def _signals(spec: TriggerSpec) -> Iterator[ContentSignal]:
+    if isinstance(spec, WorkspaceLacks):
+        yield from spec.contents
+    elif isinstance(spec, AnyOf | AllOf):
+        for child in spec.triggers:
+            yield from _signals(child)
+
+
+class _ContentReader:
+    """Reads each small regular file at most once, each probe within its budget of newly opened files, and
+    keeps only which of the probes' strings a file contains (never the bytes: memory stays small)."""
+
+    def __init__(self, root: Path, needles: set[str], *, budget: int) -> None:
+        self.root = root
+        self.budget = budget
+        self.needles = sorted(needles)
+        self.seen: dict[str, frozenset[str] | None] = {}
+
+    def probe(self, signal: ContentSignal, paths: tuple[str, ...]) -> ContentMatch:
+        looked_into = unread = opened = 0
+        for path in _candidates(signal.globs, paths):
+            if path not in self.seen:
+                if opened >= self.budget:
+                    unread += 1
+                    continue
+                opened += 1
+                self.seen[path] = self._contained(path)
+            contained = self.seen[path]
+            if contained is None:
+                unread += 1
+                continue
+            looked_into += 1
+            hit = next((needle for needle in signal.contains if needle in contained), None)
+            if hit is not None:
+                return ContentMatch(probe=signal.key, path=path, needle=hit, looked_into=looked_into)
+        return ContentMatch(probe=signal.key, looked_into=looked_into, unread=unread)
+
+    def _contained(self, path: str) -> frozenset[str] | None:
+        data = _small_file(self.root / path)
+        return None if data is None else frozenset(n for n in self.needles if n.encode() in data)
+
+
+def _candidates(globs: tuple[str, ...], paths: tuple[str, ...]) -> list[str]:
+    """The paths matching `globs`, those of the first glob first (the most telling files), then by path.
+
+    One alternation tried in glob order finds each path's first matching glob in a single match, so a
+    checkout of 20,000 paths costs one regex match per path and signal, not one per glob."""
+    combined = re.compile(
+        "|".join(f"(?P<g{index}>{compile_glob(glob).pattern})" for index, glob in enumerate(globs)),
+        re.IGNORECASE,
+    )
+    ranked = []
+    for path in paths:
+        found = combined.fullmatch(path)
+        if found is not None and found.lastgroup is not None:
+            ranked.append((int(found.lastgroup[1:]), path))
+    return [path for _, path in sorted(ranked)]
+
+
+def _small_file(path: Path) -> bytes | None:
+    """The file's bytes when it is a regular file of at most PROBE_FILE_BYTES; None otherwise. O_NOFOLLOW
+    and O_NONBLOCK: a path swapped for a symlink or a FIFO since the walk is not followed nor waited on."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > PROBE_FILE_BYTES:
+            return None
+        return stream.read(PROBE_FILE_BYTES + 1)[:PROBE_FILE_BYTES]
+
+
+def _list_paths(root: Path, max_files: int) -> Workspace:
     if not root.is_dir():
         raise UsageError(f"{root}: the workspace is not a directory; pass the repository checkout")
     paths: list[str] = []

@@ -1,7 +1,7 @@
 """The plan as one Markdown document, in the shape users know from the seed report.
 
-Title, summary, the items by priority (each with its fields, steps, criteria and evidence), then a Mermaid
-Gantt chart of the due dates and a Mermaid graph of the dependencies. Same plan, same bytes.
+Title, summary, coverage, the items by priority (each with its fields, steps, criteria and evidence), then a
+Mermaid Gantt chart of the due dates and a Mermaid graph of the dependencies. Same plan, same bytes.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from issueplan.model import ActionItem, Dependency, Plan, Priority
+from issueplan.model import ActionItem, Dependency, FileCoverage, Plan, PlanCoverage, Priority
 from issueplan.render.evidence import render_evidence
 from issueplan.render.safety import Span, code_span, neutralise, redact
 from issueplan.render.timestamp import as_utc, format_timestamp
@@ -22,7 +22,10 @@ HARD_BREAK = "\\"
 
 
 def render_markdown(plan: Plan) -> str:
-    parts = [_render_head(plan), "## Action Items\n\n"]
+    parts = [_render_head(plan)]
+    if plan.coverage is not None:
+        parts.append(f"## Coverage\n\n{render_coverage(plan.coverage)}")
+    parts.append("## Action Items\n\n")
     items = sorted_items(plan.items)
     for priority in Priority:
         chosen = [item for item in items if item.priority is priority]
@@ -103,6 +106,38 @@ def _render_item(item: ActionItem) -> str:
         parts.append("**Evidence**:\n\n" + "".join(evidence))
     parts.append("---\n\n")
     return "".join(parts)
+
+
+def _rate(rate: float | None, part: int, whole: int) -> str:
+    """`72.5% (725 of 1000)`, the rate alone without counts, `—` where nothing of the kind was measured."""
+    if rate is None:
+        return "—"
+    return f"{rate:.1%} ({part} of {whole})" if whole else f"{rate:.1%}"
+
+
+def _line_rate(coverage: PlanCoverage | FileCoverage) -> str:
+    return _rate(coverage.line_rate, coverage.lines_covered, coverage.lines_valid)
+
+
+def _branch_rate(coverage: PlanCoverage | FileCoverage) -> str:
+    return _rate(coverage.branch_rate, coverage.branches_covered, coverage.branches_valid)
+
+
+def render_coverage(coverage: PlanCoverage) -> str:
+    """The coverage totals in a line, then the least covered files; no branch rate without branch data."""
+    parts = [f"Lines {_line_rate(coverage)}"]
+    if coverage.branch_rate is not None:
+        parts.append(f"branches {_branch_rate(coverage)}")
+    if coverage.files:
+        parts.append(f"{coverage.files} {'file' if coverage.files == 1 else 'files'} measured")
+    text = f"{' · '.join(parts)}\n\n"
+    if coverage.least_covered:
+        rows = "".join(
+            f"| {code_span(redact(e.path), in_table=True)} | {_line_rate(e)} | {_branch_rate(e)} |\n"
+            for e in coverage.least_covered
+        )
+        text += f"Least covered files:\n\n| File | Lines | Branches |\n| --- | ---: | ---: |\n{rows}\n"
+    return text
 
 
 def render_dependency(dependency: Dependency) -> str:

@@ -30,6 +30,18 @@ def _clean(text: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
+def unrecognised_note(report: RunReport, shown: int = 10) -> str | None:
+    """One line naming the files that are not recognised result files (not broken ones: no warning each),
+    or None when there are none."""
+    files = report.unrecognised
+    if not files:
+        return None
+    listed = ", ".join(files[:shown]) + (f" and {len(files) - shown} more" if len(files) > shown else "")
+    if len(files) == 1:
+        return f"Note: 1 file is not a recognised result file, not read: {listed}"
+    return f"Note: {len(files)} files are not recognised result files, not read: {listed}"
+
+
 def render_report_table(report: RunReport) -> str:
     lines: list[str] = []
     if report.suites:
@@ -63,6 +75,9 @@ def render_report_table(report: RunReport) -> str:
         branch = report.coverage.branch_rate
         branch_text = f", branches {branch:.1%}" if branch is not None else ""
         lines += [f"Coverage: lines {report.coverage.line_rate:.1%}{branch_text}", ""]
+    note = unrecognised_note(report)
+    if note:
+        lines += [_clean(note), ""]
     if report.problems:
         lines.append(f"Problems ({len(report.problems)}):")
         for problem in report.problems:

@@ -1,4 +1,5 @@
-"""The compact Markdown written to GITHUB_STEP_SUMMARY: status, items, suites, findings, unreadable files.
+"""The compact Markdown written to GITHUB_STEP_SUMMARY: status, items, suites, findings, coverage,
+unreadable files.
 
 GitHub refuses a step summary over 1 MiB; this one is cut by whole table rows well below that, saying how
 many rows were left out. Everything from the run is redacted and neutralised like any other output.
@@ -21,7 +22,7 @@ from issueplan.model import (
     Suite,
     SuiteStatus,
 )
-from issueplan.render.markdown import sorted_items
+from issueplan.render.markdown import render_coverage, sorted_items
 from issueplan.render.safety import Span, code_span, neutralise, redact, truncate_sections
 from issueplan.render.timestamp import format_timestamp
 
@@ -88,6 +89,8 @@ def render_summary(plan: Plan, report: RunReport | None = None, *, limit: int = 
             [f"| {severity} | {by_severity[severity]} |\n" for severity in Severity if by_severity[severity]],
             "severities",
         )
+    if plan.coverage is not None:
+        sections.append(f"### Coverage\n\n{render_coverage(plan.coverage)}")
     problems = report.problems if report else plan.problems
     if problems:
         sections.append("### Files that could not be read\n\n")

@@ -93,6 +93,8 @@ def _coverage(root: dict[str, str], files: dict[str, _Lines]) -> Coverage:
         )
     measured = Coverage.measured(total, per_file)
     line_rate, branch_rate = _rate(root.get("line-rate")), _rate(root.get("branch-rate"))
+    if declared_branches == 0:  # coverage.py without --branch writes branch-rate="0": no data, not 0 %
+        branch_rate = None
     return measured.model_copy(
         update={
             "line_rate": measured.line_rate if line_rate is None else line_rate,

@@ -21,7 +21,9 @@ import difflib
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from issueplan.errors import UsageError
 from issueplan.model import (
@@ -42,6 +44,9 @@ from issueplan.model import (
 )
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults
 from issueplan.sources import _inputs
+
+if TYPE_CHECKING:
+    from issueplan.sources import Reader
 
 DEFAULT_MAX_FILE_BYTES = 256 * 2**20
 DEFAULT_MAX_RUN_BYTES = DEFAULT_MAX_READ_BYTES
@@ -101,25 +106,24 @@ def load_results(
     problems = [*found.problems, *_unmatched(found.unmatched, if_no_results, outcomes)]
     results: list[tuple[_inputs.Candidate, FileResult]] = []
     spent = 0
+    # Files that are no result file are not broken ones: they are noted once, not warned about one by one.
+    unrecognised: list[str] = []
     for candidate in found.candidates:
         head = _inputs.first_look(candidate, HEAD_BYTES)
         if isinstance(head, Problem):
             problems.append(head)
             continue
-        name = next((name for name, reader in READERS.items() if reader.detect(head.data)), None)
-        if name is None:
-            if not candidate.in_root or candidate.path.suffix.lower() in RESULT_SUFFIXES:
-                problems.append(Problem(file=candidate.display, message="not a recognised result format"))
-            continue
-        if head.size > max_file_bytes and name not in STREAMING_FORMATS:
-            limit = f"{max_file_bytes / 2**20:g} MiB"
-            problems.append(Problem(file=candidate.display, message=f"not read: larger than {limit}"))
-            continue
         if spent + head.size > max_run_bytes:
             problems.append(Problem(file=candidate.display, message=_over_budget(max_run_bytes, spent)))
             continue
-        spent += head.size
-        results.append((candidate, READERS[name].read(candidate.path)))
+        read = _read(candidate, head, READERS, max_file_bytes)
+        if isinstance(read, Problem):
+            problems.append(read)
+        elif isinstance(read, FileResult):
+            spent += head.size
+            results.append((candidate, read))
+        elif read is _Skipped.NOT_A_RESULT:
+            unrecognised.append(candidate.display)
 
     gathered: dict[str, _Gathered] = {}
     for candidate, result in results:
@@ -146,6 +150,7 @@ def load_results(
         ),
         coverage=_merge_coverage([r.coverage for r in file_results if r.coverage is not None]),
         problems=tuple(sorted([*problems, *(p for r in file_results for p in r.problems)], key=_problem_key)),
+        unrecognised=tuple(sorted(unrecognised)),
     )
 
 
@@ -194,6 +199,31 @@ def _over_budget(limit: int, spent: int) -> str:
 
 def _size(count: int) -> str:
     return f"{count / 2**20:.4g} MiB" if count >= 2**20 else f"{count} bytes"
+
+
+class _Skipped(Enum):
+    NOT_A_RESULT = "not a result file"  # noted once with the others
+    IGNORED = "ignored"  # under a root, with a suffix no result file has: not even noted
+
+
+def _read(
+    candidate: _inputs.Candidate, head: _inputs.Head, readers: Mapping[str, Reader], max_file_bytes: int
+) -> FileResult | Problem | _Skipped:
+    """The first detecting reader's result; when a full read shows the file is not that reader's format
+    after all, the next detecting reader's."""
+    detected = (name for name, reader in readers.items() if reader.detect(head.data))
+    name = next(detected, None)
+    if name is None:
+        if not candidate.in_root or candidate.path.suffix.lower() in RESULT_SUFFIXES:
+            return _Skipped.NOT_A_RESULT
+        return _Skipped.IGNORED
+    if head.size > max_file_bytes and name not in STREAMING_FORMATS:
+        limit = f"{max_file_bytes / 2**20:g} MiB"
+        return Problem(file=candidate.display, message=f"not read: larger than {limit}")
+    result = readers[name].read(candidate.path)
+    while not result.recognised and (name := next(detected, None)) is not None:
+        result = readers[name].read(candidate.path)
+    return result if result.recognised else _Skipped.NOT_A_RESULT
 
 
 def _owner(candidate: _inputs.Candidate, specs: Sequence[SuiteSpec]) -> str | None:

@@ -2,6 +2,11 @@
 
 Severity, in order of trust: a numeric `security-severity` (result, then rule), a tool's own severity word
 (Bandit's `issue_severity`, a generic `severity`), then the SARIF level (result, then the rule's default).
+Each finding is security or code quality by `_security.classify`; each Scan says which of the two its
+run looks for (its rules' categories, or its tool's), so a clean linter run never closes a security item.
+
+A JSON file with `runs` but neither a SARIF `version` nor a SARIF `$schema` is no SARIF log: it comes back
+`recognised=False`, for the loader's note, not as a broken file.
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from issueplan.model import FileResult, Finding, Problem, Scan, Severity
+from issueplan.model import FileResult, Finding, FindingCategory, Problem, Scan, Severity
 from issueplan.sources._finding import cwe_ids, fingerprint, severity_from_score, severity_from_word
 from issueplan.sources._json import JsonValue, as_dict, as_int, as_list, as_number, as_str, load_json
+from issueplan.sources._security import classify
 
 FORMAT = "sarif"
 
@@ -29,6 +35,7 @@ _TOOL_SEVERITY_KEYS = ("issue_severity", "severity", "Severity")
 _SPACE = re.compile(r"\s+")
 _DRIVE = re.compile(r"^/[A-Za-z]:/")
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
+_VERSION = re.compile(r"^(?:2\.1\.0|2\.0\.0|1\.0\.0)")
 
 Rule = dict[str, JsonValue]
 
@@ -44,6 +51,8 @@ def read(path: Path) -> FileResult:
     if isinstance(document, Problem):
         return FileResult(file=file, format=FORMAT, problems=(document,))
     log = as_dict(document)
+    if not _is_sarif(log):
+        return FileResult(file=file, format=FORMAT, recognised=False)
     runs = log.get("runs")
     if not isinstance(runs, list):
         problem = Problem(file=file, message="not a SARIF log: no `runs` array")
@@ -56,9 +65,9 @@ def read(path: Path) -> FileResult:
             problems.append(Problem(file=file, message=f"SARIF run {number} is not an object; skipped"))
             continue
         tool, version = _tool(run)
-        run_findings = _run_findings(run, tool, version)
+        run_findings, categories = _run_findings(run, tool, version)
         findings.extend(run_findings)
-        scans.append(Scan(tool=tool, file=file, findings=len(run_findings)))
+        scans.append(Scan(tool=tool, file=file, findings=len(run_findings), categories=categories))
     if not runs:
         problems.append(Problem(file=file, message="SARIF log has no runs: no scanner result to use"))
     findings.sort(key=lambda f: (f.tool, f.path or "", f.line or 0, f.rule_id, f.fingerprint))
@@ -69,6 +78,13 @@ def read(path: Path) -> FileResult:
         scans=tuple(sorted(scans, key=lambda s: (s.tool, s.findings))),
         problems=tuple(problems),
     )
+
+
+def _is_sarif(log: dict[str, JsonValue]) -> bool:
+    """A SARIF `version` (1.0.0, 2.0.0, 2.1.0) or a `$schema` naming SARIF: `runs` alone is any JSON's key."""
+    version = as_str(log.get("version")) or ""
+    schema = as_str(log.get("$schema")) or ""
+    return bool(_VERSION.match(version)) or "sarif" in schema.casefold()
 
 
 def _tool(run: dict[str, JsonValue]) -> tuple[str, str | None]:
@@ -93,7 +109,11 @@ def _rules(component: dict[str, JsonValue]) -> list[Rule]:
     return [as_dict(rule) for rule in as_list(rules)]
 
 
-def _run_findings(run: dict[str, JsonValue], tool: str, version: str | None) -> list[Finding]:
+def _run_findings(
+    run: dict[str, JsonValue], tool: str, version: str | None
+) -> tuple[list[Finding], tuple[FindingCategory, ...]]:
+    """The run's live findings, and the categories it looks for: its rules', its findings', else its
+    tool's."""
     components = _components(run)
     rule_lists = [_rules(component) for component in components]
     legacy = as_dict(as_dict(run.get("resources")).get("rules")) or as_dict(as_dict(run.get("rules")))
@@ -106,7 +126,10 @@ def _run_findings(run: dict[str, JsonValue], tool: str, version: str | None) -> 
         if isinstance(result, dict) and _is_live(result):
             rule = _rule_of(result, rule_lists, by_id)
             findings.append(_finding(result, rule, tool, version))
-    return findings
+    looked_for = {_category(tool, {}, rule) for rules in rule_lists for rule in rules}
+    looked_for |= {finding.category for finding in findings}
+    looked_for = looked_for or {_category(tool, {}, {})}
+    return findings, tuple(category for category in FindingCategory if category in looked_for)
 
 
 def _is_live(result: dict[str, JsonValue]) -> bool:
@@ -155,6 +178,7 @@ def _finding(result: dict[str, JsonValue], rule: Rule, tool: str, version: str |
         rule_name=_text(rule.get("name")) or None,
         severity=_severity(result, rule),
         cwe=cwe_ids(_cwe_texts(result, rule)),
+        category=_category(tool, result, rule),
         message=message,
         path=path,
         line=line,
@@ -182,6 +206,16 @@ def _severity(result: dict[str, JsonValue], rule: Rule) -> Severity:
         or "warning"  # SARIF's own default level
     )
     return _LEVELS.get(level, Severity.MEDIUM)
+
+
+def _category(tool: str, result: dict[str, JsonValue], rule: Rule) -> FindingCategory:
+    props = [as_dict(result.get("properties")), as_dict(rule.get("properties"))]
+    return classify(
+        tool=tool,
+        tags=[tag for p in props for tag in as_list(p.get("tags")) if isinstance(tag, str)],
+        cwes=cwe_ids(_cwe_texts(result, rule)),
+        security_severity=any(p.get("security-severity") is not None for p in props),
+    )
 
 
 def _cwe_texts(result: dict[str, JsonValue], rule: Rule) -> list[str]:
