@@ -7,6 +7,7 @@ scope, a label GitHub would refuse, an `ftp://` API URL, a file where a director
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path, PurePath
@@ -27,21 +28,33 @@ from issueplan.limits import (
 from issueplan.naming import label_problem
 
 _Model = TypeVar("_Model", bound=BaseModel)
+_CREDENTIALS = re.compile(r"://[^/@\s]*@")
 SHOWN_CHARS = 200  # a path shown whole; a huge value (all input is untrusted) cut
 
 
 def _api_url(value: str) -> str:
     parts = urlsplit(value)
-    try:
-        parts.port  # noqa: B018 - reading it raises ValueError for a port that is no number
-    except ValueError:
-        parts = parts._replace(netloc="")
-    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.username or parts.query:
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or not _has_valid_port(value)
+        or parts.username  # credentials belong in the token, never in a URL that is logged
+        or parts.query
+        or any(character.isspace() for character in value)
+    ):
         raise ValueError(
             "is not an http(s) URL with a host, e.g. https://api.github.com "
             "(GitHub Enterprise Server: https://HOST/api/v3)"
         )
     return value.rstrip("/")
+
+
+def _has_valid_port(url: str) -> bool:
+    try:
+        urlsplit(url).port  # noqa: B018 - reading it is the check: ValueError for a port that is no number
+    except ValueError:
+        return False
+    return True
 
 
 def _repository(value: str) -> str:
@@ -118,7 +131,13 @@ class FrontEnd(StrEnum):
         return _ACTION_NAMES.get(field, f"input `{field.replace('_', '-')}`")
 
 
-_CLI_NAMES = {"results": "RESULTS", "token": "the token"}  # nosec B105 - how a message names it, no secret
+_CLI_NAMES = {  # a value that may come from the environment says so
+    "results": "RESULTS",
+    "token": "the token",  # nosec B105 - how a message names it, no secret
+    "repo": "--repo (or $GITHUB_REPOSITORY)",
+    "api_url": "--api-url (or $GITHUB_API_URL)",
+    "workspace": "--workspace (or $GITHUB_WORKSPACE)",
+}
 _ACTION_NAMES = {
     "repo": "input `repository`",
     "token": "input `github-token`",  # nosec B105 - how a message names it, no secret
@@ -152,4 +171,5 @@ def explain_options(error: ValidationError, front_end: FrontEnd) -> str:
 
 def _shown(value: object) -> str:
     text = repr(str(value) if isinstance(value, PurePath) else value)
+    text = _CREDENTIALS.sub("://…@", text)  # a URL's user:password is never echoed into a log
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
