@@ -8,7 +8,6 @@ scope, a label GitHub would refuse, an `ftp://` API URL, a file where a director
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path, PurePath
 from typing import Annotated, TypeVar
@@ -146,7 +145,7 @@ _ACTION_NAMES = {
 }
 
 
-def validated(model: type[_Model], front_end: FrontEnd, values: Mapping[str, object]) -> _Model:
+def validated(model: type[_Model], front_end: FrontEnd, /, **values: object) -> _Model:
     """`model` built from `values`; a bad value is a UsageError naming the option as `front_end` spells it."""
     try:
         return model.model_validate(values)
