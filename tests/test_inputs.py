@@ -346,3 +346,37 @@ def test_s24_a_refused_action_input_writes_nothing_to_github(
     code, errors = _run_action(_action_env(tmp_path, api_url=fake.base_url, **inputs))
     assert (code, len(errors)) == (ExitCode.USAGE, 1)
     assert fake.exchanges == []
+
+
+def test_s24_action_config_rule_override_and_milestone_title_are_checked(tmp_path: Path) -> None:
+    config = _config(tmp_path, "rules:\n  - id: load-test\n    priority: low\n")
+    code, [error] = _run_action(_action_env(tmp_path, config=str(config)))
+    assert code == ExitCode.USAGE
+    assert (
+        f"{config}: rules[0].id: 'load-test' is no rule of the default policy (did you mean 'load-testing'?)"
+        in error
+    )
+    config = _config(tmp_path, f"milestones:\n  low: '{'L' * 300}'\n")
+    code, [error] = _run_action(_action_env(tmp_path, config=str(config)))
+    assert (code, f"{config}: milestones: low: the milestone title" in error, "300 characters" in error) == (
+        2,
+        True,
+        True,
+    )
+
+
+def test_the_defaults_github_sets_for_every_input_are_accepted(tmp_path: Path) -> None:
+    """GitHub sets INPUT_<NAME> for every input action.yml declares, empty ones too: `label: ''` is the
+    config's label, not an empty one; only `scope`, whose default is not empty, refuses ''."""
+    from issueplan.action_context import INPUT_DEFAULTS  # noqa: PLC0415 - only this test needs the table
+
+    declared = {
+        f"INPUT_{name.upper()}": value for name, value in INPUT_DEFAULTS.items() if "${{" not in value
+    }
+    inputs = action.ActionInputs.from_env({**_action_env(tmp_path), **declared})
+    assert (inputs.label, inputs.scope, inputs.max_writes, inputs.write_interval) == (
+        None,
+        "default",
+        None,
+        1.0,
+    )
