@@ -51,11 +51,22 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
         (["--max-writes", "many"], ["--max-writes", "valid integer"]),
         (["--write-interval", "-1"], ["--write-interval", "greater than or equal to 0"]),
         (["--write-interval", "nan"], ["--write-interval", "less than or equal to 60"]),
-        (["--api-url", "ftp://x"], ["--api-url: 'ftp://x' is not an http(s) URL", "https://HOST/api/v3"]),
-        (["--api-url", "not-a-url"], ["--api-url: 'not-a-url' is not an http(s) URL with a host"]),
-        (["--api-url", "https://"], ["--api-url: 'https://' is not an http(s) URL with a host"]),
-        (["--repo", "notaslug"], ["--repo: 'notaslug' is not OWNER/NAME, e.g. octo-org/octo-repo"]),
-        (["--repo", "octo/../x"], ["--repo: 'octo/../x' is not OWNER/NAME"]),
+        (
+            ["--api-url", "ftp://x"],
+            ["--api-url (or $GITHUB_API_URL): 'ftp://x' is not an http(s) URL", "https://HOST/api/v3"],
+        ),
+        (
+            ["--api-url", "not-a-url"],
+            ["--api-url (or $GITHUB_API_URL): 'not-a-url' is not an http(s) URL with a host"],
+        ),
+        (["--api-url", "https://"], ["--api-url (or $GITHUB_API_URL): 'https://' is not an http(s) URL"]),
+        (["--api-url", "https://ghe:99999"], ["'https://ghe:99999' is not an http(s) URL with a host"]),
+        (["--api-url", "https://me:pw@ghe"], ["'https://…@ghe' is not an http(s) URL with a host"]),
+        (
+            ["--repo", "notaslug"],
+            ["--repo (or $GITHUB_REPOSITORY): 'notaslug' is not OWNER/NAME, e.g. octo-org/octo-repo"],
+        ),
+        (["--repo", "octo/../x"], ["--repo (or $GITHUB_REPOSITORY): 'octo/../x' is not OWNER/NAME"]),
         (["--scope", ""], ["--scope: '' is not a scope: 1 to 40 letters, digits, '.', '_' and '-'"]),
         (["--scope", "x -->"], ["--scope: 'x -->' is not a scope", "e.g. nightly"]),
         (["--scope", "a(b)"], ["--scope: 'a(b)' is not a scope"]),
@@ -89,7 +100,10 @@ def test_s24_files_and_directories_in_the_wrong_place_exit_2(
             ["sync", RESULTS, "--repo", "o/r", "--dry-run", "--output-dir", str(a_file)],
             f"--output-dir: '{a_file}' is a file, not a directory",
         ),
-        (["plan", RESULTS, "--workspace", str(a_file)], f"--workspace: '{a_file}' is a file"),
+        (
+            ["plan", RESULTS, "--workspace", str(a_file)],
+            f"--workspace (or $GITHUB_WORKSPACE): '{a_file}' is a file",
+        ),
         (["plan", RESULTS, "--workspace", str(tmp_path / "nope")], "does not exist"),
         (["plan", RESULTS, "--config", str(tmp_path)], f"--config: '{tmp_path}' is a directory, not a file"),
         (["plan", RESULTS, "--config", str(tmp_path / "x.yml")], "is not found; check the path"),
@@ -332,3 +346,37 @@ def test_s24_a_refused_action_input_writes_nothing_to_github(
     code, errors = _run_action(_action_env(tmp_path, api_url=fake.base_url, **inputs))
     assert (code, len(errors)) == (ExitCode.USAGE, 1)
     assert fake.exchanges == []
+
+
+def test_s24_action_config_rule_override_and_milestone_title_are_checked(tmp_path: Path) -> None:
+    config = _config(tmp_path, "rules:\n  - id: load-test\n    priority: low\n")
+    code, [error] = _run_action(_action_env(tmp_path, config=str(config)))
+    assert code == ExitCode.USAGE
+    assert (
+        f"{config}: rules[0].id: 'load-test' is no rule of the default policy (did you mean 'load-testing'?)"
+        in error
+    )
+    config = _config(tmp_path, f"milestones:\n  low: '{'L' * 300}'\n")
+    code, [error] = _run_action(_action_env(tmp_path, config=str(config)))
+    assert (code, f"{config}: milestones: low: the milestone title" in error, "300 characters" in error) == (
+        2,
+        True,
+        True,
+    )
+
+
+def test_the_defaults_github_sets_for_every_input_are_accepted(tmp_path: Path) -> None:
+    """GitHub sets INPUT_<NAME> for every input action.yml declares, empty ones too: `label: ''` is the
+    config's label, not an empty one; only `scope`, whose default is not empty, refuses ''."""
+    from issueplan.action_context import INPUT_DEFAULTS  # noqa: PLC0415 - only this test needs the table
+
+    declared = {
+        f"INPUT_{name.upper()}": value for name, value in INPUT_DEFAULTS.items() if "${{" not in value
+    }
+    inputs = action.ActionInputs.from_env({**_action_env(tmp_path), **declared})
+    assert (inputs.label, inputs.scope, inputs.max_writes, inputs.write_interval) == (
+        None,
+        "default",
+        None,
+        1.0,
+    )

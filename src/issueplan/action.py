@@ -91,66 +91,71 @@ class ActionInputs(Frozen):
     def from_env(cls, env: Mapping[str, str]) -> ActionInputs:
         """Read INPUT_* (GitHub keeps the dashes: INPUT_GITHUB-TOKEN; underscores are accepted too) and the
         GITHUB_* context. A bad value raises UsageError naming the input and the fix (inputs.validated)."""
+        workspace = Path(env.get("GITHUB_WORKSPACE") or Path.cwd())
         token = ActionInput.GITHUB_TOKEN.read(env) or env.get("GITHUB_TOKEN") or None
+        repository = ActionInput.REPOSITORY.read(env) or env.get("GITHUB_REPOSITORY") or None
         config = ActionInput.CONFIG.read(env)
-        values = {
-            "results": _results(ActionInput.RESULTS.read(env) or ActionInput.RESULTS.default),
-            "config": Path(config) if config else None,
-            "outcomes": parse_outcomes(ActionInput.OUTCOMES.read(env)),
-            "if_no_results": parse_choice(ActionInput.IF_NO_RESULTS, env, IfNoResults),
-            "token": token,
-            "repository": ActionInput.REPOSITORY.read(env) or env.get("GITHUB_REPOSITORY") or None,
-            "api_url": ActionInput.API_URL.read(env) or env.get("GITHUB_API_URL") or "https://api.github.com",
+        api_url = ActionInput.API_URL.read(env) or env.get("GITHUB_API_URL") or "https://api.github.com"
+        return validated(
+            cls,
+            FrontEnd.ACTION,
+            results=_results(ActionInput.RESULTS.read(env) or ActionInput.RESULTS.default),
+            config=Path(config) if config else None,
+            outcomes=parse_outcomes(ActionInput.OUTCOMES.read(env)),
+            if_no_results=parse_choice(ActionInput.IF_NO_RESULTS, env, IfNoResults),
+            token=token,
+            repository=repository,
+            api_url=api_url,
             # Given but empty is a mistake (an unset variable in `with:`), not the default scope.
-            "scope": _given(ActionInput.SCOPE, env, ActionInput.SCOPE.default),
-            "label": ActionInput.LABEL.read(env) or None,  # action.yml's default "" means the config's
-            "milestones": parse_choice(ActionInput.MILESTONES, env, MilestoneMode)
+            scope=_given(ActionInput.SCOPE, env, ActionInput.SCOPE.default),
+            label=ActionInput.LABEL.read(env) or None,
+            milestones=parse_choice(ActionInput.MILESTONES, env, MilestoneMode)
             if ActionInput.MILESTONES.read(env)
             else None,
-            "dry_run": parse_bool(ActionInput.DRY_RUN, env),
-            "dry_run_reason": dry_run_reason(env, has_token=token is not None),
-            "max_writes": ActionInput.MAX_WRITES.read(env) or None,
-            "write_interval": ActionInput.WRITE_INTERVAL.read(env) or ActionInput.WRITE_INTERVAL.default,
-            "allow_mass_close": parse_bool(ActionInput.ALLOW_MASS_CLOSE, env),
-            "max_new_issues": ActionInput.MAX_NEW_ISSUES.read(env) or ActionInput.MAX_NEW_ISSUES.default,
-            "allow_mass_create": parse_bool(ActionInput.ALLOW_MASS_CREATE, env),
-            "dashboard": parse_bool(ActionInput.DASHBOARD, env),
-            "fail_on": parse_choice(ActionInput.FAIL_ON, env, FailOn),
-            "summary": parse_bool(ActionInput.SUMMARY, env),
-            "workspace": Path(env.get("GITHUB_WORKSPACE") or Path.cwd()),
-            "run_url": _run_url(env),
-            "output_file": Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
-            "summary_file": Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
-        }
-        return validated(cls, FrontEnd.ACTION, values)
+            dry_run=parse_bool(ActionInput.DRY_RUN, env),
+            dry_run_reason=dry_run_reason(env, has_token=token is not None),
+            max_writes=ActionInput.MAX_WRITES.read(env) or None,
+            write_interval=ActionInput.WRITE_INTERVAL.read(env) or ActionInput.WRITE_INTERVAL.default,
+            allow_mass_close=parse_bool(ActionInput.ALLOW_MASS_CLOSE, env),
+            max_new_issues=ActionInput.MAX_NEW_ISSUES.read(env) or ActionInput.MAX_NEW_ISSUES.default,
+            allow_mass_create=parse_bool(ActionInput.ALLOW_MASS_CREATE, env),
+            dashboard=parse_bool(ActionInput.DASHBOARD, env),
+            fail_on=parse_choice(ActionInput.FAIL_ON, env, FailOn),
+            summary=parse_bool(ActionInput.SUMMARY, env),
+            workspace=workspace,
+            run_url=_run_url(env),
+            output_file=Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
+            summary_file=Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
+        )
 
     def job_options(self) -> JobOptions:
         """The same options the CLI's `sync` builds. Without a token there is nothing to read: plan only."""
-        values = {
-            "results": self.results,
-            "config": self.config,
-            "outcomes": self.outcomes,
-            "if_no_results": self.if_no_results,
-            "workspace": self.workspace,
-            "sync": self.token is not None,
-            "repo": self.repository,
-            "token": self.token,
-            "api_url": self.api_url,
-            "scope": self.scope,
-            "label": self.label,
-            "milestones": self.milestones,
-            "dry_run": self.dry_run,
-            "dry_run_reason": self.dry_run_reason,
-            "max_writes": self.max_writes,
-            "write_interval": self.write_interval,
-            "allow_mass_close": self.allow_mass_close,
-            "max_new_issues": self.max_new_issues,
-            "allow_mass_create": self.allow_mass_create,
-            "dashboard": self.dashboard,
-            "output_dir": self.workspace / OUTPUT_DIR,
-            "run_url": self.run_url,
-        }
-        return validated(JobOptions, FrontEnd.ACTION, values)
+        return validated(
+            JobOptions,
+            FrontEnd.ACTION,
+            results=self.results,
+            config=self.config,
+            outcomes=self.outcomes,
+            if_no_results=self.if_no_results,
+            workspace=self.workspace,
+            sync=self.token is not None,
+            repo=self.repository,
+            token=self.token,
+            api_url=self.api_url,
+            scope=self.scope,
+            label=self.label,
+            milestones=self.milestones,
+            dry_run=self.dry_run,
+            dry_run_reason=self.dry_run_reason,
+            max_writes=self.max_writes,
+            write_interval=self.write_interval,
+            allow_mass_close=self.allow_mass_close,
+            max_new_issues=self.max_new_issues,
+            allow_mass_create=self.allow_mass_create,
+            dashboard=self.dashboard,
+            output_dir=self.workspace / OUTPUT_DIR,
+            run_url=self.run_url,
+        )
 
 
 def _results(raw: str) -> tuple[str, ...]:

@@ -133,18 +133,20 @@ def plan(
     from issueplan.render.markdown import render_markdown  # noqa: PLC0415
 
     chosen = plan_format(output_format, output)
-    values = {
-        "results": tuple(results),
-        "config": config,
-        "outcomes": read_outcomes(outcome, outcomes),
-        "if_no_results": if_no_results,
-        "max_read_bytes": max_read_bytes,
-        "workspace": read_workspace_option(workspace),
-        "now": read_now(now),
-        "sync": False,
-        "scope": scope,
-    }
-    result = run_job(validated(JobOptions, FrontEnd.CLI, values), log=_log)
+    options = validated(
+        JobOptions,
+        FrontEnd.CLI,
+        results=tuple(results),
+        config=config,
+        outcomes=read_outcomes(outcome, outcomes),
+        if_no_results=if_no_results,
+        max_read_bytes=max_read_bytes,
+        workspace=read_workspace_option(workspace),
+        now=read_now(now),
+        sync=False,
+        scope=scope,
+    )
+    result = run_job(options, log=_log)
     if chosen is PlanFormat.JSON:
         text = render_json(result.plan)
     elif chosen is PlanFormat.SUMMARY:
@@ -245,32 +247,33 @@ def sync(
             f"${token_env} is not set: export a token with `issues: write` (or pass --token-env NAME), "
             "or try it offline with --sandbox DIR"
         )
-    values = {
-        "results": tuple(results),
-        "config": config,
-        "outcomes": read_outcomes(outcome, outcomes),
-        "if_no_results": if_no_results,
-        "max_read_bytes": max_read_bytes,
-        "workspace": read_workspace_option(workspace),
-        "now": read_now(now),
-        "repo": repo or os.environ.get("GITHUB_REPOSITORY"),
-        "token": token,
-        "api_url": api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com",
-        "sandbox": sandbox,
-        "scope": scope,
-        "label": label,
-        "milestones": milestones,
-        "dry_run": dry_run,
-        "max_writes": max_writes,
-        "allow_mass_close": allow_mass_close,
-        "max_new_issues": max_new_issues,
-        "allow_mass_create": allow_mass_create,
-        "dashboard": dashboard,
-        "close_comment": close_comment,
-        "write_interval": write_interval if write_interval is not None else (0.0 if sandbox else 1.0),
-        "output_dir": output_dir,
-    }
-    options = validated(JobOptions, FrontEnd.CLI, values)
+    options = validated(
+        JobOptions,
+        FrontEnd.CLI,
+        results=tuple(results),
+        config=config,
+        outcomes=read_outcomes(outcome, outcomes),
+        if_no_results=if_no_results,
+        max_read_bytes=max_read_bytes,
+        workspace=read_workspace_option(workspace),
+        now=read_now(now),
+        repo=repo or os.environ.get("GITHUB_REPOSITORY"),
+        token=token,
+        api_url=api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com",
+        sandbox=sandbox,
+        scope=scope,
+        label=label,
+        milestones=milestones,
+        dry_run=dry_run,
+        max_writes=max_writes,
+        allow_mass_close=allow_mass_close,
+        max_new_issues=max_new_issues,
+        allow_mass_create=allow_mass_create,
+        dashboard=dashboard,
+        close_comment=close_comment,
+        write_interval=write_interval if write_interval is not None else (0.0 if sandbox else 1.0),
+        output_dir=output_dir,
+    )
     result = run_job(options, log=_log)
     typer.echo(render_plan_table(result.plan, result.issues) + "\n")
     for line in change_lines(result):

@@ -7,7 +7,7 @@ scope, a label GitHub would refuse, an `ftp://` API URL, a file where a director
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
 from enum import StrEnum
 from pathlib import Path, PurePath
 from typing import Annotated, TypeVar
@@ -27,21 +27,33 @@ from issueplan.limits import (
 from issueplan.naming import label_problem
 
 _Model = TypeVar("_Model", bound=BaseModel)
+_CREDENTIALS = re.compile(r"://[^/@\s]*@")
 SHOWN_CHARS = 200  # a path shown whole; a huge value (all input is untrusted) cut
 
 
 def _api_url(value: str) -> str:
     parts = urlsplit(value)
-    try:
-        parts.port  # noqa: B018 - reading it raises ValueError for a port that is no number
-    except ValueError:
-        parts = parts._replace(netloc="")
-    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.username or parts.query:
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or not _has_valid_port(value)
+        or parts.username  # credentials belong in the token, never in a URL that is logged
+        or parts.query
+        or any(character.isspace() for character in value)
+    ):
         raise ValueError(
             "is not an http(s) URL with a host, e.g. https://api.github.com "
             "(GitHub Enterprise Server: https://HOST/api/v3)"
         )
     return value.rstrip("/")
+
+
+def _has_valid_port(url: str) -> bool:
+    try:
+        urlsplit(url).port  # noqa: B018 - reading it is the check: ValueError for a port that is no number
+    except ValueError:
+        return False
+    return True
 
 
 def _repository(value: str) -> str:
@@ -120,7 +132,13 @@ class FrontEnd(StrEnum):
         return _ACTION_NAMES.get(field, f"input `{field.replace('_', '-')}`")
 
 
-_CLI_NAMES = {"results": "RESULTS", "token": "the token"}  # nosec B105 - how a message names it, no secret
+_CLI_NAMES = {  # a value that may come from the environment says so
+    "results": "RESULTS",
+    "token": "the token",  # nosec B105 - how a message names it, no secret
+    "repo": "--repo (or $GITHUB_REPOSITORY)",
+    "api_url": "--api-url (or $GITHUB_API_URL)",
+    "workspace": "--workspace (or $GITHUB_WORKSPACE)",
+}
 _ACTION_NAMES = {
     "repo": "input `repository`",
     "token": "input `github-token`",  # nosec B105 - how a message names it, no secret
@@ -129,7 +147,7 @@ _ACTION_NAMES = {
 }
 
 
-def validated(model: type[_Model], front_end: FrontEnd, values: Mapping[str, object]) -> _Model:
+def validated(model: type[_Model], front_end: FrontEnd, /, **values: object) -> _Model:
     """`model` built from `values`; a bad value is a UsageError naming the option as `front_end` spells it."""
     try:
         return model.model_validate(values)
@@ -154,4 +172,5 @@ def explain_options(error: ValidationError, front_end: FrontEnd) -> str:
 
 def _shown(value: object) -> str:
     text = repr(str(value) if isinstance(value, PurePath) else value)
+    text = _CREDENTIALS.sub("://…@", text)  # a URL's user:password is never echoed into a log
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
