@@ -29,8 +29,19 @@ NOT_REPORTS = {
     "publish-unit-test-result-action_non-junit.xml": "an XML root that is not JUnit's",
     "audit-ci_yarn-4-workspace-empty_output.json": "yarn 4 prints nothing for a clean project",
 }
-# Formats whose samples have their golden here (the other formats' goldens belong to their own test modules).
-GOLDEN_HERE = ("junit", "nunit", "trx", "xunit", "cobertura", "lcov")
+# Formats whose samples' goldens are check_golden's (tests/data/<format>/corpus/<name>.expected.json, shared
+# with the corpus tests of their modules); the findings readers' goldens, another digest, are their modules'.
+GOLDEN_HERE = (
+    "junit",
+    "nunit",
+    "trx",
+    "xunit",
+    "cobertura",
+    "lcov",
+    "dart-json",
+    "go-test-json",
+    "mocha-json",
+)
 
 
 def _samples() -> list[Path]:
@@ -126,7 +137,7 @@ def test_coverage_reports_total_what_the_corpus_observed(path: Path) -> None:
 def test_some_samples_of_every_test_and_coverage_format_are_counted() -> None:
     """The count checks above are not vacuous: each of these formats has at least one counted sample."""
     counted = {_folder(path) for path in [*COUNTED, *OBSERVED]}
-    assert counted >= set(GOLDEN_HERE)
+    assert counted >= {"junit", "nunit", "trx", "xunit", "cobertura", "lcov", "dart-json", "mocha-json"}
 
 
 GOLDEN_SAMPLES = [path for path in SAMPLE_FILES if _folder(path) in GOLDEN_HERE]
