@@ -1,6 +1,6 @@
 """The main job, shared by the CLI's `sync`/`plan` and the action: read results, build the plan, render, sync.
 
-Both front ends build a JobOptions and call run_job(); neither makes a decision of its own (STYLE.md 7).
+Both front ends build a JobOptions and call run_job(); neither makes a decision of its own (thin twins).
 """
 
 from __future__ import annotations

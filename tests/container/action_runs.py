@@ -117,8 +117,8 @@ def run_action(engine: Engine, image: str, runner: Runner, api: str, name: str, 
         "home": "/github/home",
         "workflow": "/github/workflow",
         "file_commands": "/github/file_commands",
+        "workspace": "/github/workspace",
     }
-    mounts["workspace"] = "/github/workspace"
     args = ["run", "--rm", "--workdir", "/github/workspace", "--network", "host", *engine.run_options]
     for key, value in env.items():
         args += ["--env", f"{key}={value}"]

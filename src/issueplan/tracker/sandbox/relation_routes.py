@@ -1,4 +1,4 @@
-"""Sub-issues and issue dependencies. Their bodies name issues by *id*, never by number (FACTS.md §1)."""
+"""Sub-issues and issue dependencies. Their bodies name issues by *id*, never by number, as on GitHub."""
 
 from __future__ import annotations
 
