@@ -7,6 +7,7 @@ reason.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
@@ -352,12 +353,18 @@ class Workspace(Frozen):
 
 class KnownItem(Frozen):
     """What the tracker remembers of an item: its display id and when it was first seen (both never change),
-    and the suites whose CI step outcome it rested on when last written (S22: such an item is left alone by a
-    run that was not told those outcomes)."""
+    and the suites whose CI step outcome it rested on when last written, as `suite_digest`s (S22: such an
+    item is left alone by a run that was not told those outcomes)."""
 
     id: str
     first_seen: datetime
     step_outcomes: tuple[str, ...] = ()
+
+
+def suite_digest(name: str) -> str:
+    """How a marker names a suite: 16 hex digits of its SHA-256, never the name itself, which comes from the
+    code under test and may hold a secret or markup; short and fixed in length whatever the name."""
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 class Dependency(Frozen):

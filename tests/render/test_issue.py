@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from inert_check import live_text, prose_of
 from render_factory import CLOCK, RUN_TOKEN, make_case, make_item, make_suite
 
-from issueplan.model import CaseOutcome, Evidence
+from issueplan.model import CaseOutcome, Evidence, suite_digest
 from issueplan.render.issue import (
     BEGIN,
     END,
@@ -37,7 +38,7 @@ def marker_of(item_id: str = "BUG-001", key: str = "suite-failed/unit_tests") ->
 
 def made_marker() -> Marker:
     """make_item()'s marker: its unit_tests suite failed with step outcome `failure`, which it rests on."""
-    return marker_of().model_copy(update={"step_outcomes": ("unit_tests",)})
+    return marker_of().model_copy(update={"step_outcomes": (suite_digest("unit_tests"),)})
 
 
 def test_issue_body_golden(golden: Callable[[str, str], None]) -> None:
@@ -68,12 +69,15 @@ def test_marker_is_one_compact_sorted_json_line() -> None:
 
 
 def test_s22_the_marker_remembers_the_step_outcomes_an_item_rests_on() -> None:
-    """S22: an evidence suite whose step failed (not succeeded) is named in the marker, and read back."""
+    """S22: an evidence suite whose step failed (not succeeded) is named in the marker by a digest (a suite's
+    name is untrusted: it may hold a secret or markup), and read back."""
     body = render_issue_body(make_item(), scope="default")
-    assert '"scope":"default","step_outcomes":["unit_tests"],"v":1} -->' in body
+    digest = suite_digest("unit_tests")
+    assert f'"scope":"default","step_outcomes":["{digest}"],"v":1}} -->' in body
+    assert re.fullmatch("[0-9a-f]{16}", digest)
     parsed = parse_issue_body(body)
     assert parsed is not None
-    assert parsed.marker.step_outcomes == ("unit_tests",)
+    assert parsed.marker.step_outcomes == (digest,)
 
 
 def test_a_key_holding_comment_delimiters_cannot_end_the_marker_early() -> None:
@@ -95,7 +99,7 @@ def test_render_then_parse_gives_the_items_marker_back() -> None:
         id="BUG-001",
         scope="nightly",
         first_seen=CLOCK,
-        step_outcomes=("unit_tests",),
+        step_outcomes=(suite_digest("unit_tests"),),
     )
     assert (parsed.before, parsed.after) == ("", "")
     assert parsed.checked == frozenset()

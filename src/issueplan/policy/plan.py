@@ -21,6 +21,7 @@ from issueplan.model import (
     RunReport,
     Suite,
     Workspace,
+    suite_digest,
 )
 from issueplan.policy.config import Config
 from issueplan.policy.describe import case_sort_key, describe_suite, suite_title
@@ -152,7 +153,7 @@ def _resting_on_untold_outcomes(
     A suite with a green report but no outcome cannot tell whether its step still fails; an item filed from
     the report alone (no step outcome in its marker) still closes on the report, so report-only runs work.
     """
-    told = {suite.name for suite in report.suites if suite.outcome is not None}
+    told = {suite_digest(suite.name) for suite in report.suites if suite.outcome is not None}
     return {key for key in keys if key in known and not set(known[key].step_outcomes) <= told}
 
 

@@ -23,6 +23,13 @@ fired nor fine), so a mistyped results path can neither invent an item nor close
 
 A file that could not be read (a Problem) yields nothing and is no observation.
 
+**Unknown step outcomes are not success** (RELIABILITY S22). An item whose evidence rested on a CI step
+outcome other than `success` (a suite failed because its step did, or was skipped or cancelled) records
+those suites in its marker (`step_outcomes`, as `suite_digest`s); `build_plan` then counts the item as unknown, never fine, on
+a run that was not told the outcome of each of them, whatever their reports say: a green report cannot tell
+that the step itself now passes. An item filed from a report alone records nothing and closes on the report,
+so runs without `--outcome` keep working.
+
 | type | parameters | fires when | fine when |
 | --- | --- | --- | --- |
 | `suite_failed` | `kinds` | a suite's status is `failed` (a failing or erroring test, or step outcome `failure`) | each such suite wrote a report and passed |

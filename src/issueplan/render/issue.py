@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, ValidationError
 
-from issueplan.model import ActionItem, Frozen, StepOutcome
+from issueplan.model import ActionItem, Frozen, StepOutcome, suite_digest
 from issueplan.render.evidence import count, render_evidence
 from issueplan.render.safety import (
     BODY_MARGIN,
@@ -59,7 +59,8 @@ class Marker(Frozen):
     id: str
     scope: str
     first_seen: AwareDatetime
-    # The suites whose CI step outcome (failure, skipped, cancelled) the item rested on; absent when none.
+    # The suites whose CI step outcome (failure, skipped, cancelled) the item rested on, as suite_digest()s
+    # (a suite's name is untrusted text); absent when none.
     step_outcomes: tuple[str, ...] = ()
 
     def render(self) -> str:
@@ -91,7 +92,8 @@ class ParsedBody(Frozen):
 def item_marker(item: ActionItem, scope: str) -> Marker:
     # An item rests on a step outcome when a suite of its evidence had one other than success: a run that
     # is not told that outcome cannot know the step passed, whatever the suite's report says (S22).
-    steps = sorted({s.name for s in item.evidence.suites if s.outcome not in {None, StepOutcome.SUCCESS}})
+    rests = (s.name for s in item.evidence.suites if s.outcome not in {None, StepOutcome.SUCCESS})
+    steps = sorted({suite_digest(name) for name in rests})
     return Marker(
         key=item.key, id=item.id, scope=scope, first_seen=as_utc(item.first_seen), step_outcomes=tuple(steps)
     )
