@@ -139,6 +139,29 @@ def test_s20_a_renamed_managed_label_finds_the_issues_again_and_keeps_the_new_na
     )
 
 
+def test_s20_the_managed_label_taken_off_issues_finds_them_again_through_their_milestone(
+    fake_github: FakeGitHub, run_sync: Run
+) -> None:
+    """The label still exists, but a human's bulk edit took it off three issues: their milestone holds more
+    issues than the listing by label saw, and that milestone is read too."""
+    before = first_sync(fake_github, run_sync)
+    stripped = [issue for issue in before if issue["milestone"]][:3]
+    for issue in stripped:
+        kept = [name for name in label_names(issue) if name != "issueplan"]
+        fake_github.human_edit(issue["number"], labels=kept)
+
+    code, out = run_sync(fake_github)
+
+    assert code == 0, out
+    posts = [e.path for e in fake_github.writes() if e.method == "POST" and e.path.endswith("/issues")]
+    assert posts == [], "no issue is opened again"
+    after = {issue["number"]: issue for issue in managed(fake_github)}
+    assert all("issueplan" in label_names(after[issue["number"]]) for issue in stripped)
+    fake_github.clear_log()
+    run_sync(fake_github)
+    assert len(fake_github.exchanges) == 3, "healed: no extra read any more"
+
+
 def test_r5_a_stranger_is_not_adopted_when_the_label_is_gone(fake_github: FakeGitHub, run_sync: Run) -> None:
     """R5 on the route S20 adds: a marker without issueplan's milestone or priority label is
     not enough."""
