@@ -253,6 +253,8 @@ def test_s21_a_link_to_another_host_is_exit_4_and_the_token_goes_nowhere(
         "page=2",
         '; rel="next"',
         '<>; rel="next"',
+        '<http://[::1/repos/octo/demo/issues?page=2>; rel="next"',  # a broken IPv6 host
+        '<http://127.0.0.1:port/repos/octo/demo/issues?page=2>; rel="next"',
     ],
 )
 def test_s21_a_malformed_link_is_exit_4_with_a_clear_message(
