@@ -3,6 +3,8 @@ through the real CLI against the fake GitHub over loopback, with the listing's f
 
 from __future__ import annotations
 
+import io
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,7 @@ from typing import Any
 import pytest
 from tracker_plans import make_item, make_plan
 
-from issueplan import cli
+from issueplan import action, cli
 from issueplan.errors import ExitCode, GitHubError
 from issueplan.model import ActionItem
 from issueplan.render.issue import BEGIN, END, parse_issue_body, render_issue_body
@@ -139,6 +141,29 @@ def test_s20_a_renamed_managed_label_finds_the_issues_again_and_keeps_the_new_na
     )
 
 
+def test_s20_the_managed_label_taken_off_issues_finds_them_again_through_their_milestone(
+    fake_github: FakeGitHub, run_sync: Run
+) -> None:
+    """The label still exists, but a human's bulk edit took it off three issues: their milestone holds more
+    issues than the listing by label saw, and that milestone is read too."""
+    before = first_sync(fake_github, run_sync)
+    stripped = [issue for issue in before if issue["milestone"]][:3]
+    for issue in stripped:
+        kept = [name for name in label_names(issue) if name != "issueplan"]
+        fake_github.human_edit(issue["number"], labels=kept)
+
+    code, out = run_sync(fake_github)
+
+    assert code == 0, out
+    posts = [e.path for e in fake_github.writes() if e.method == "POST" and e.path.endswith("/issues")]
+    assert posts == [], "no issue is opened again"
+    after = {issue["number"]: issue for issue in managed(fake_github)}
+    assert all("issueplan" in label_names(after[issue["number"]]) for issue in stripped)
+    fake_github.clear_log()
+    run_sync(fake_github)
+    assert len(fake_github.exchanges) == 3, "healed: no extra read any more"
+
+
 def test_r5_a_stranger_is_not_adopted_when_the_label_is_gone(fake_github: FakeGitHub, run_sync: Run) -> None:
     """R5 on the route S20 adds: a marker without issueplan's milestone or priority label is
     not enough."""
@@ -228,6 +253,8 @@ def test_s21_a_link_to_another_host_is_exit_4_and_the_token_goes_nowhere(
         "page=2",
         '; rel="next"',
         '<>; rel="next"',
+        '<http://[::1/repos/octo/demo/issues?page=2>; rel="next"',  # a broken IPv6 host
+        '<http://127.0.0.1:port/repos/octo/demo/issues?page=2>; rel="next"',
     ],
 )
 def test_s21_a_malformed_link_is_exit_4_with_a_clear_message(
@@ -387,3 +414,50 @@ def test_s21_pagination_stops_after_max_pages(
     with pytest.raises(GitHubError, match=r"more than 4 pages"):
         read(fake_github)
     assert len(listing_requests(fake_github)) == 4
+
+
+# --- the action entrypoint: the same read, the same refusals ----------------------------------------------
+
+
+def action_env(tmp_path: Path, fake: FakeGitHub) -> dict[str, str]:
+    workspace = tmp_path / "workspace"
+    if not workspace.exists():
+        shutil.copytree(EXAMPLES / "workspace", workspace)
+        shutil.copytree(EXAMPLES / "results", workspace / "test-results")
+    runner = tmp_path / "runner"
+    runner.mkdir(exist_ok=True)
+    return {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_REPOSITORY": "octo/demo",
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_OUTPUT": str(runner / "output"),
+        "GITHUB_STEP_SUMMARY": str(runner / "summary.md"),
+        "INPUT_RESULTS": str(workspace / "test-results"),
+        "INPUT_OUTCOMES": (EXAMPLES / "outcomes.json").read_text(encoding="utf-8"),
+        "INPUT_GITHUB-TOKEN": TOKEN,
+        "INPUT_WRITE-INTERVAL": "0",
+        "INPUT_API-URL": fake.base_url,
+    }
+
+
+def test_s20_s21_the_action_finds_a_deleted_label_again_and_stops_on_a_foreign_link(
+    fake_github_factory: Callable[..., FakeGitHub], tmp_path: Path
+) -> None:
+    fake = fake_github_factory(token=TOKEN)
+    foreign = fake_github_factory()
+    env = action_env(tmp_path, fake)
+    assert action.main(env, stdout=io.StringIO()) == 0
+    created = len(managed(fake))
+    fake.human_delete_label("issueplan")
+
+    assert action.main(env, stdout=io.StringIO()) == 0
+    assert len(managed(fake)) == created, "no issue is opened again"
+
+    fake.clear_log()
+    fake.inject(Fault.link_header(f'<{foreign.base_url}/repos/octo/demo/issues?page=2>; rel="next"'))
+    log = io.StringIO()
+    assert action.main(env, stdout=log) == ExitCode.GITHUB
+    assert "points to another host" in log.getvalue()
+    assert foreign.exchanges == []
+    assert fake.writes() == []

@@ -155,3 +155,41 @@ def test_a_fault_with_a_custom_body_and_headers(fake_github: FakeGitHub) -> None
     status, headers, answer = send(fake_github, "POST", "/repos/octo/demo/issues", {"title": "t"})
 
     assert (status, headers["x-why"], answer) == (410, "test", body)
+
+
+def test_a_rewritten_listing_keeps_the_real_entries_under_another_link(fake_github: FakeGitHub) -> None:
+    fake_github.inject(Fault.link_header('<{self}>; rel="next"', path=r"/labels$"))
+    fake_github.human_create_label("bug")
+
+    status, headers, body = send(fake_github, "GET", "/repos/octo/demo/labels?per_page=5")
+
+    assert status == 200
+    assert [label["name"] for label in body] == ["bug"]
+    assert headers["link"] == f'<{fake_github.site.origin}/repos/octo/demo/labels?per_page=5>; rel="next"'
+    assert fake_github.exchanges[-1].injected
+    _, headers, _ = send(fake_github, "GET", "/repos/octo/demo/labels?per_page=5")
+    assert "link" not in headers, "`times` defaults to one"
+
+
+def test_a_repeated_entry_and_an_odd_value_change_only_the_first_entry(fake_github: FakeGitHub) -> None:
+    fake_github.human_create_label("bug")
+    fake_github.human_create_label("docs")
+    fake_github.inject(Fault.repeated_entry(path=r"/labels$"))
+    fake_github.inject(Fault.odd_value("color", 7, path=r"/labels$"))
+
+    _, _, repeated = send(fake_github, "GET", "/repos/octo/demo/labels")
+    _, _, odd = send(fake_github, "GET", "/repos/octo/demo/labels")
+
+    assert [label["name"] for label in repeated] == ["bug", "docs", "bug"]
+    assert odd[0]["color"] == 7
+    assert odd[1]["color"] != 7
+
+
+def test_human_label_deletion_and_renaming(fake_github: FakeGitHub) -> None:
+    number = fake_github.human_create_issue(title="t", body="b", labels=["bug", "docs"])
+    fake_github.human_delete_label("bug")
+    fake_github.human_rename_label("docs", "documentation")
+
+    issue = next(i for i in fake_github.issues() if i["number"] == number)
+    assert [label["name"] for label in issue["labels"]] == ["documentation"]
+    assert "bug" not in {label["name"] for label in fake_github.labels()}

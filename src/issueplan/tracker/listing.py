@@ -81,9 +81,8 @@ def _follow(
         if link is None:
             return found, pages, len(data) >= PER_PAGE
         # The next link carries the query already; a relative one is relative to the page it came with.
-        url, sent = urljoin(base, link), None
+        url, sent = _checked_next(link, base, own, what), None
         base = url
-        _check_next(url, own, what)
         identity = _page_identity(url, None)
         if identity in seen:
             raise GitHubError(
@@ -183,30 +182,38 @@ def _split_entries(text: str) -> list[str]:
     return entries
 
 
-def _check_next(url: str, start: str, what: str) -> None:
-    """The next page must be the same listing on the same API origin: the token goes nowhere else."""
-    given, own = urlsplit(url), urlsplit(start)
+def _checked_next(link: str, base: str, own: str, what: str) -> str:
+    """The absolute next URL, which must be the same listing on the same API origin: the token goes nowhere
+    else. `base` is the page the link came with (a relative link is relative to it)."""
+    own_parts = urlsplit(own)
     try:
+        url = urljoin(base, link)
+        given = urlsplit(url)
         same_origin = (
-            given.scheme.lower() == own.scheme.lower()
-            and (given.hostname or "") == (own.hostname or "")
-            and _port(given.scheme, given.port) == _port(own.scheme, own.port)
+            given.scheme.lower() == own_parts.scheme.lower()
+            and (given.hostname or "") == (own_parts.hostname or "")
+            and _port(given.scheme, given.port) == _port(own_parts.scheme, own_parts.port)
             and not given.username
             and not given.password
         )
-    except ValueError:  # a port that is not a number
-        same_origin = False
+    except ValueError as error:  # a port that is not a number, a broken IPv6 host
+        raise GitHubError(
+            f"could not {what}: GitHub's Link header is malformed ({_shown(link)!r}: {error}); issueplan "
+            "cannot tell whether more pages follow, so nothing was written. Re-run the sync; if it persists, "
+            "the server (or a proxy before it) rewrites Link headers."
+        ) from error
     if not same_origin:
         raise GitHubError(
             f"could not {what}: GitHub's Link header points to another host ({_shown(url)}); issueplan only "
-            f"follows links on {own.scheme}://{own.netloc}, so the token was not sent there and nothing was "
-            "written. Check --api-url, or the proxy before the server."
+            f"follows links on {own_parts.scheme}://{own_parts.netloc}, so the token was not sent there and "
+            "nothing was written. Check --api-url, or the proxy before the server."
         )
-    if not _same_listing(given.path, own.path):
+    if not _same_listing(given.path, own_parts.path):
         raise GitHubError(
             f"could not {what}: GitHub's Link header points to another resource ({_shown(url)}) than the "
-            f"listing it continues ({own.path}); nothing was written. Re-run the sync."
+            f"listing it continues ({own_parts.path}); nothing was written. Re-run the sync."
         )
+    return url
 
 
 def _same_listing(path: str, own: str) -> bool:

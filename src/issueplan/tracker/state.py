@@ -18,9 +18,9 @@ from pydantic import StrictInt, ValidationError
 from issueplan.errors import GitHubError, UsageError
 from issueplan.model import Frozen, KnownItem
 from issueplan.render.issue import carries_managed_block, parse_issue_body
-from issueplan.tracker.catalog import is_own_milestone, is_priority_label
 from issueplan.tracker.changes import IssueState, StateReason
 from issueplan.tracker.listing import read_pages
+from issueplan.tracker.recovery import Route, recovery_routes
 
 SHOWN = 80  # characters of an unknown value quoted in a message
 
@@ -99,9 +99,10 @@ def read_state(repo: Repository, *, label: str, scope: str, login: str | None = 
     """List the managed label's issues (state=all), the labels and the milestones. Raises GitHubError.
 
     A listing may repeat an entry (offset pagination shifts when an issue is created while it is read):
-    issues are counted once by number (S19). When the managed label is gone (deleted or renamed) while
-    issueplan's milestones or priority labels still exist, its issues are found again through those (S20);
-    only then are more requests made.
+    issues are counted once by number (S19). When the listing by label cannot have found every managed issue
+    (tracker/recovery.py: the label deleted or renamed, or taken off issues of issueplan's milestones), they
+    are found again through issueplan's milestones and priority labels (S20); only then are more requests
+    made.
     """
     if "," in label:
         raise UsageError(
@@ -136,11 +137,9 @@ def read_state(repo: Repository, *, label: str, scope: str, login: str | None = 
         if (issue := _tracked_issue(raw, label=label, scope=scope, login=login, what=what)) is not None
     }
     orphans = tuple(number for number, raw in entries.items() if _orphan(raw, login=login))
-    if _label_lost(label, labels, milestones):
-        for route, raw in _recovery_listings(repo, labels, milestones):
-            issue = _tracked_issue(raw, label=None, scope=scope, login=login, what=route)
-            if issue is not None:
-                issues.setdefault(issue.number, issue)
+    routes = recovery_routes(label, labels, milestones, listed)
+    for issue in _recovered(repo, routes, scope=scope, login=login):
+        issues.setdefault(issue.number, issue)
     return TrackerState(
         issues=tuple(issues[number] for number in sorted(issues)),
         labels=labels,
@@ -164,39 +163,15 @@ def _by_number(entries: list[dict[str, Any]], what: str) -> dict[int, dict[str, 
     return dict(sorted(found.items()))
 
 
-def _label_lost(
-    label: str, labels: tuple[TrackedLabel, ...], milestones: tuple[TrackedMilestone, ...]
-) -> bool:
-    """The managed label is not in the repository, yet issueplan has been here: its milestones hold issues
-    or its priority labels exist. Then the label was deleted or renamed, and the listing by label is blind."""
-    if label.casefold() in {lab.name.casefold() for lab in labels}:
-        return False
-    ours = [mil for mil in milestones if is_own_milestone(mil.description)]
-    return any(mil.open_issues + mil.closed_issues for mil in ours) or any(
-        is_priority_label(lab.description) for lab in labels
-    )
-
-
-def _recovery_listings(
-    repo: Repository, labels: tuple[TrackedLabel, ...], milestones: tuple[TrackedMilestone, ...]
-) -> list[tuple[str, dict[str, Any]]]:
-    """(how it was found, issue) for the issues of issueplan's milestones and priority labels (state=all),
-    each once: the other routes to the managed issues when the label that lists them is gone. Never the
-    Search API (S3)."""
-    routes: list[tuple[dict[str, Any], str]] = [
-        ({"state": "all", "milestone": str(mil.number)}, f"list the issues of milestone {mil.title!r}")
-        for mil in milestones
-        if is_own_milestone(mil.description) and mil.open_issues + mil.closed_issues
-    ]
-    routes += [
-        ({"state": "all", "labels": lab.name}, f"list the issues labelled {lab.name!r}")
-        for lab in labels
-        if is_priority_label(lab.description) and "," not in lab.name
-    ]
-    found: dict[int, tuple[str, dict[str, Any]]] = {}
+def _recovered(repo: Repository, routes: list[Route], *, scope: str, login: str | None) -> list[TrackedIssue]:
+    """Managed issues found by the other routes, recognised by marker and author alone (the route's milestone
+    or priority label can only be set by people with triage rights)."""
+    found: dict[int, TrackedIssue] = {}
     for parameters, what in routes:
         for number, raw in _by_number(read_pages(repo, "issues", parameters, what), what).items():
-            found.setdefault(number, (what, raw))
+            issue = _tracked_issue(raw, label=None, scope=scope, login=login, what=what)
+            if issue is not None:
+                found.setdefault(number, issue)
     return [found[number] for number in sorted(found)]
 
 
