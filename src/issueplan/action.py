@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from issueplan.action_context import (
     ActionInput,
@@ -45,7 +45,9 @@ class ActionInputs(Frozen):
     results: tuple[str, ...]
     config: Path | None = None
     outcomes: Mapping[str, StepOutcome] = Field(default_factory=dict)
-    token: str | None = Field(default=None, repr=False)
+    token: SecretStr | None = None
+    # Tokens the step's environment holds besides the one it uses ($GITHUB_TOKEN): cleaned from the report.
+    secrets: tuple[SecretStr, ...] = ()
     repository: str | None = None
     api_url: str = "https://api.github.com"
     scope: str = "default"
@@ -83,7 +85,8 @@ class ActionInputs(Frozen):
             results=_results(ActionInput.RESULTS.read(env) or ActionInput.RESULTS.default),
             config=Path(config) if config else None,
             outcomes=parse_outcomes(ActionInput.OUTCOMES.read(env)),
-            token=token,
+            token=SecretStr(token) if token is not None else None,
+            secrets=_other_secrets(env, token),
             repository=repository,
             api_url=api_url.rstrip("/"),
             scope=ActionInput.SCOPE.read(env) or ActionInput.SCOPE.default,
@@ -115,6 +118,7 @@ class ActionInputs(Frozen):
             sync=self.token is not None,
             repo=self.repository,
             token=self.token,
+            secrets=self.secrets,
             api_url=self.api_url,
             scope=self.scope,
             label=self.label,
@@ -128,6 +132,12 @@ class ActionInputs(Frozen):
             output_dir=self.workspace / OUTPUT_DIR,
             run_url=self.run_url,
         )
+
+
+def _other_secrets(env: Mapping[str, str], token: str | None) -> tuple[SecretStr, ...]:
+    """$GITHUB_TOKEN when the step was given another token: the run holds it all the same."""
+    other = env.get("GITHUB_TOKEN")
+    return (SecretStr(other),) if other and other != token else ()
 
 
 def _results(raw: str) -> tuple[str, ...]:
@@ -240,7 +250,7 @@ def _publish(
                 log.line(change)
     for note in result.notes:
         log.line(note)
-    annotations = annotate_report(result.report, workspace=inputs.workspace, secrets=_secrets(inputs))
+    annotations = annotate_report(result.report, workspace=inputs.workspace)
     for annotation in annotations.shown:
         log.raw(annotation.command())
     if annotations.omitted:
@@ -258,10 +268,6 @@ def _publish(
             delimiter = f"ghadelimiter_{uuid.uuid4()}"
             for name, value in _outputs(result, inputs.workspace).items():
                 outputs.write(format_output(name, value, delimiter))
-
-
-def _secrets(inputs: ActionInputs) -> tuple[str, ...]:
-    return (inputs.token,) if inputs.token else ()
 
 
 def _summary_preface(inputs: ActionInputs, failure: IssueplanError | None) -> str:

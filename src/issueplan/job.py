@@ -9,13 +9,14 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from issueplan.errors import UsageError, not_one_of
 from issueplan.model import Frozen, KnownItem, Plan, Priority, RunReport, StepOutcome
 from issueplan.modes import FailOn, MilestoneMode
 from issueplan.policy import Config, build_plan, load_config, read_workspace
 from issueplan.progress import report_progress
+from issueplan.render.clean import clean_report
 from issueplan.render.json import render_json
 from issueplan.render.markdown import render_markdown
 from issueplan.render.summary import render_summary
@@ -61,7 +62,9 @@ class JobOptions(Frozen):
     now: datetime | None = None
     sync: bool = True
     repo: str | None = None
-    token: str | None = None
+    token: SecretStr | None = None
+    # Every other secret the run holds (a plan run's $GITHUB_TOKEN): removed from the report like the token.
+    secrets: tuple[SecretStr, ...] = ()
     api_url: str = "https://api.github.com"
     sandbox: Path | None = None
     scope: str = "default"
@@ -94,6 +97,12 @@ class JobResult(Frozen):
     notes: tuple[str, ...] = ()
 
 
+def held_secrets(options: JobOptions) -> tuple[str, ...]:
+    """The values of every secret the run holds, for the clean pass."""
+    held = (options.token, *options.secrets) if options.token is not None else options.secrets
+    return tuple(secret.get_secret_value() for secret in held)
+
+
 def _config_path(options: JobOptions) -> Path | None:
     if options.config is not None:
         return options.config
@@ -108,6 +117,7 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> JobRe
     report = load_results(
         options.results, outcomes=options.outcomes, suites=config.suites, workspace=options.workspace
     )
+    report = clean_report(report, held_secrets(options))
     workspace = read_workspace(options.workspace)
     now = options.now or datetime.now(UTC)
 
@@ -167,7 +177,7 @@ def _sync_options(options: JobOptions, config: Config, *, write_interval: float)
         allow_mass_close=options.allow_mass_close,
         dry_run=options.dry_run or options.dry_run_reason is not None,
         run_url=options.run_url,
-        secrets=(options.token,) if options.token else (),
+        secrets=(options.token, *options.secrets) if options.token else options.secrets,
     )
 
 
@@ -184,7 +194,7 @@ def _sync(
         options.sandbox.mkdir(parents=True, exist_ok=True)
         with FakeGitHub(state_dir=options.sandbox, owner="sandbox", repo="demo") as hub:
             log(f"Syncing to the sandbox GitHub in {options.sandbox} ({hub.base_url})")
-            target = GitHubTarget(api_url=hub.base_url, repo=SANDBOX_REPO, token=SANDBOX_TOKEN)
+            target = GitHubTarget(api_url=hub.base_url, repo=SANDBOX_REPO, token=SecretStr(SANDBOX_TOKEN))
             plan, changes, result = sync_plan(
                 make_plan,
                 target,
@@ -199,7 +209,7 @@ def _sync(
                 "no repository to sync to: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY), "
                 "or --sandbox DIR to try it offline, or use `issueplan plan` to only build the plan"
             )
-        if not options.token:
+        if options.token is None or not options.token.get_secret_value():
             raise UsageError(
                 "no GitHub token: set GITHUB_TOKEN (or name another variable with --token-env), "
                 "or pass --dry-run ... with --sandbox DIR to try it offline"

@@ -179,7 +179,7 @@ def _create(
         key=item.key,
         id=item.id,
         title=render_issue_title(item),
-        body=render_issue_body(item, scope=options.scope, links=links, secrets=options.secrets),
+        body=render_issue_body(item, scope=options.scope, links=links),
         labels=tuple(sorted(_owned_labels(item, state, options, plan), key=str.casefold)),
         milestone=(title := milestone_title(item, options)),
         milestone_number=_milestone_number(title, state),
@@ -202,9 +202,7 @@ def _update(
     links: Mapping[str, int],
 ) -> UpdateIssue | None:
     title = render_issue_title(item)
-    body = render_issue_body(
-        item, scope=options.scope, links=links, previous=issue.body, secrets=options.secrets
-    )
+    body = render_issue_body(item, scope=options.scope, links=links, previous=issue.body)
     theirs = [name for name in issue.labels if not owns_label(name, options)]
     labels = sorted({*theirs, *_owned_labels(item, state, options, plan)}, key=str.casefold)
     changed_labels = {name.casefold() for name in labels} != {name.casefold() for name in issue.labels}

@@ -73,7 +73,7 @@ def connect(
     """A lazy Repository: no request until something is read or written."""
     client = Github(
         base_url=target.api_url.rstrip("/"),
-        auth=Auth.Token(target.token),
+        auth=Auth.Token(target.token.get_secret_value()),
         per_page=100,
         lazy=True,
         retry=PacedRetry(sleep=sleep, clock=clock),
