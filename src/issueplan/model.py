@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field
 MESSAGE_CAP = 4 * 1024
 TRACE_CAP = 16 * 1024
 NAME_CAP = 1024
-# What a reader keeps of one text: far above the display caps, so whatever a reader cuts is cut again after
-# redaction and never shown; it only bounds memory.
-READ_CAP = 2**20
+# What a reader keeps of one text: far above the display caps (and any secret's length), so whatever a reader
+# cuts lies beyond what the clean pass keeps after redaction and is never shown; it only bounds memory.
+READ_CAP = 64 * 1024
 CUT_MARK = "\n… [cut: {n} more characters]"
 NAME_CUT_MARK = " …[cut {n:,} characters]"
 

@@ -18,7 +18,7 @@ import os
 import re
 from pathlib import Path
 
-from issueplan.model import MESSAGE_CAP, FileResult, Finding, Problem, Scan, Severity, cap_text
+from issueplan.model import READ_CAP, FileResult, Finding, Problem, Scan, Severity, cap_text
 from issueplan.sources._finding import fingerprint
 from issueplan.sources._json import MAX_JSON_BYTES, JsonValue, as_dict, as_list, as_str, as_strs
 
@@ -160,7 +160,7 @@ def _finding(
         rule_id=osv_id,
         rule_name=summary,
         severity=_LEVELS[level],
-        message=cap_text(f"{summary or osv_id} ({_reach(level, top)})", MESSAGE_CAP),
+        message=cap_text(f"{summary or osv_id} ({_reach(level, top)})", READ_CAP),
         package=module,
         version=version or None,
         advisory=url,
