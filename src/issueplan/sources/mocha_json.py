@@ -36,7 +36,9 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _ERROR_NAME = re.compile(r"^\s*([A-Za-z_$][\w$.]*)(?:\s*\[[^\]\n]*\])?:")
 _ASSERTION_NAMES = frozenset({"UnexpectedError", "ExpectationError", "ExpectationFailed"})
 _ASSERTION_KEYS = ("showDiff", "matcherResult")
-_FRAME = re.compile(r"((?:[A-Za-z]:)?[^\s():]+):(\d+):\d+\)?\s*$")
+# A frame's path starts where a run of path characters starts (the lookbehind): tried from inside a run, the
+# pattern would rescan the rest of it from each character, quadratic in a long line.
+_FRAME = re.compile(r"(?<![^\s():])((?:[A-Za-z]:)?[^\s():]+):(\d+):\d+\)?\s*$")
 _BOM = b"\xef\xbb\xbf"
 
 Test = dict[str, JsonValue]
