@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+from urllib.parse import quote
+
 import pytest
 
-from issueplan.render.redact import redact
+from issueplan.render.redact import Redactor, redact, secret_shapes
 
 JWT = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
@@ -209,3 +212,86 @@ def test_r6_redact_covers_ec_openssh_keys_actions_and_refresh_tokens_and_workflo
 @pytest.mark.parametrize("text", MORE_FALSE_POSITIVES)
 def test_redact_leaves_digests_commit_ids_test_keys_and_public_keys_alone(text: str) -> None:
     assert redact(text) == text
+
+
+# --- R9: secrets glued to a word; I10: linear on adversarial megabytes -------------------------------------
+
+GHS = "ghs_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"https://x.example/?t=%3A{GHS}&y", "https://x.example/?t=%3A[REDACTED:github-token]&y"),
+        (f"TOKEN_{GHS}", "TOKEN_[REDACTED:github-token]"),
+        ("keyAKIAIOSFODNN7EXAMPLE", "key[REDACTED:aws-access-key-id]"),
+        ("secretxoxb-123456789012-abcdefghij", "secret[REDACTED:slack-token]"),
+        ("tokeneyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln rest", "token[REDACTED:jwt] rest"),
+        # longer than the old {20,255}: no tail of it survives
+        ("ghp_" + "A" * 400 + " end", "[REDACTED:github-token] end"),
+        ("AKIAIOSFODNN7EXAMPLEMORE", "[REDACTED:aws-access-key-id]"),
+    ],
+)
+def test_r9_a_secret_glued_to_a_word_is_redacted_whole(text: str, expected: str) -> None:
+    """R9: no `\\b` gap: `%3Aghs_…`, `TOKEN_ghs_…`, `keyAKIA…` are caught, and nothing of them remains."""
+    assert redact(text) == expected
+
+
+RUN_TOKEN = "zq9XkT4mP2wLr8Nb"
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        RUN_TOKEN,
+        RUN_TOKEN.lower(),
+        RUN_TOKEN.upper(),
+        quote(f"{RUN_TOKEN}/x", safe=""),
+        base64.b64encode(f"x-access-token:{RUN_TOKEN}".encode()).decode(),
+        base64.b64encode(f":{RUN_TOKEN}".encode()).decode(),
+    ],
+)
+def test_r8_the_runs_own_token_is_redacted_in_any_shape(shape: str) -> None:
+    """R8: a token without a known prefix, lower-cased (titles, keys), URL-encoded, in a basic-auth header."""
+    redactor = Redactor([RUN_TOKEN, f"{RUN_TOKEN}/x"])
+    cleaned = redactor(f"before {shape} after")
+    assert "[REDACTED:secret]" in cleaned
+    for fragment in (RUN_TOKEN, RUN_TOKEN.lower(), RUN_TOKEN[:8], RUN_TOKEN[-8:]):
+        assert fragment.lower() not in cleaned.lower()
+
+
+def test_secret_shapes_skip_secrets_too_short_to_be_one() -> None:
+    assert secret_shapes("abc") == set()
+    assert redact("abc abc", ["abc"]) == "abc abc"
+
+
+MEGA = 1_000_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * MEGA,
+        "eyJ" * (MEGA // 3),
+        "eyJaaaa." * (MEGA // 8),  # each header one character short of a JWT's
+        "a." * (MEGA // 2),
+        "ghp_" * (MEGA // 4),
+        "github_pat_!" * (MEGA // 12),
+        "://a:" * (MEGA // 5),
+        "x:" * (MEGA // 2),
+        "-----BEGIN " * (MEGA // 11),
+        "bearer " * (MEGA // 7),
+        "aws_secret_access_key=" * (MEGA // 22),
+        "@" * MEGA,
+        RUN_TOKEN[:-1] * (MEGA // 15),
+    ],
+    ids=lambda text: repr(text[:12]),
+)
+def test_i10_redaction_of_an_adversarial_megabyte_finishes_and_keeps_the_text(text: str) -> None:
+    """I10: no secret pattern rescans a run it already scanned; these hold no secret, so nothing changes."""
+    assert Redactor([RUN_TOKEN])(text) == text
+
+
+def test_i10_a_megabyte_of_glued_tokens_is_one_placeholder() -> None:
+    assert redact("AKIA" * (MEGA // 4)) == "[REDACTED:aws-access-key-id]"
+    assert redact("ghp_" + "a" * MEGA) == "[REDACTED:github-token]"

@@ -212,3 +212,45 @@ def test_titles_are_capped_at_256_characters() -> None:
     assert len(title) == 256
     assert title.endswith("…")
     assert cap_title("short\ntitle") == "short title"
+
+
+# --- I10: every text stage is linear: 1 MB adversarial inputs (the output is asserted, not the time) -------
+
+MEGA = 1_000_000
+
+
+def test_i10_a_megabyte_without_spaces_or_marks_comes_back_as_it_was() -> None:
+    """I10: the old `\\S*mark\\S*` scanned a run of non-space characters from each of its characters."""
+    text = "a" * MEGA
+    assert neutralise(text, Span.LINE) == text
+    assert neutralise(text) == text
+
+
+def test_i10_a_million_at_signs_are_one_code_span() -> None:
+    assert neutralise("@" * MEGA, Span.LINE) == "`" + "@" * MEGA + "`"
+
+
+def test_i10_a_million_hashes_are_prose_with_the_heading_defused() -> None:
+    assert neutralise("#" * MEGA) == "\\" + "#" * MEGA
+
+
+def test_i10_a_mention_glued_half_a_million_times_is_one_code_span() -> None:
+    assert neutralise("a@" * (MEGA // 2), Span.CELL) == "`" + "a@" * (MEGA // 2) + "`"
+
+
+def test_i10_half_a_million_words_each_live_are_each_a_code_span() -> None:
+    assert neutralise("a@ " * (MEGA // 3), Span.LINE) == " ".join(["`a@`"] * (MEGA // 3))
+
+
+def test_i10_a_million_closing_brackets_after_a_mention_stay_prose() -> None:
+    """The trailing punctuation was counted again for each bracket stripped (quadratic)."""
+    assert neutralise("@" + ")" * MEGA, Span.LINE) == "`@`" + ")" * MEGA
+
+
+def test_i10_nested_backtick_runs_get_a_fence_longer_than_the_longest() -> None:
+    text = "".join("`" * run + "x" for run in range(1, 1400))  # about a megabyte
+    block = code_block(text)
+    assert block.startswith("`" * 1400 + "\n")
+    assert block.endswith("\n" + "`" * 1400)
+    span = code_span("`" * MEGA)
+    assert span == "`" * (MEGA + 1) + " " + "`" * MEGA + " " + "`" * (MEGA + 1)
