@@ -10,6 +10,7 @@ import pytest
 
 from issueplan.model import Case, CaseOutcome, Problem, RunReport, Suite, SuiteKind, SuiteStatus
 from issueplan.render.annotations import PER_LEVEL_LIMIT, annotate_report
+from issueplan.render.clean import clean_report
 from issueplan.render.workflow import WorkflowCommand, WorkflowLog, defuse_log, format_command, format_output
 from runner_parsing import read_outputs, runner_commands, unescape
 
@@ -86,12 +87,14 @@ def test_annotations_are_capped_per_level_and_counted(tmp_path: Path) -> None:
     assert annotations.shown[0].title == "t000 errored"
 
 
-def test_annotation_paths_are_relative_to_the_workspace_and_secrets_redacted(tmp_path: Path) -> None:
+def test_annotation_paths_are_relative_to_the_workspace_and_secrets_redacted(
+    tmp_path: Path,
+) -> None:
     token = "ghs_" + "a" * 36
     problem = Problem(file=str(tmp_path / "results" / "bad.xml"), line=7, message=f"token {token} leaked")
     case = Case(name="t", file="src/a.py", outcome=CaseOutcome.FAILED, message="run-token-value in message")
     report = RunReport(suites=(_suite((case,)),), problems=(problem,))
-    shown = annotate_report(report, workspace=tmp_path, secrets=("run-token-value",)).shown
+    shown = annotate_report(clean_report(report, ["run-token-value"]), workspace=tmp_path).shown
     error, warning = shown
     assert (warning.file, warning.line) == ("results/bad.xml", 7)
     assert token not in warning.message

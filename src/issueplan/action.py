@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from issueplan.action_context import (
     ActionInput,
@@ -66,7 +66,9 @@ class ActionInputs(Frozen):
     config: ExistingFile | None = None
     outcomes: Mapping[str, StepOutcome] = Field(default_factory=dict)
     if_no_results: IfNoResults = IfNoResults.ERROR
-    token: str | None = Field(default=None, repr=False)
+    token: SecretStr | None = None
+    # Tokens the step's environment holds besides the one it uses ($GITHUB_TOKEN): cleaned from the report.
+    secrets: tuple[SecretStr, ...] = ()
     repository: Repository | None = None
     api_url: ApiUrl = "https://api.github.com"
     scope: Scope = "default"
@@ -103,7 +105,8 @@ class ActionInputs(Frozen):
             config=Path(config) if config else None,
             outcomes=parse_outcomes(ActionInput.OUTCOMES.read(env)),
             if_no_results=parse_choice(ActionInput.IF_NO_RESULTS, env, IfNoResults),
-            token=token,
+            token=SecretStr(token) if token is not None else None,
+            secrets=_other_secrets(env, token),
             repository=repository,
             api_url=api_url,
             # Given but empty is a mistake (an unset variable in `with:`), not the default scope.
@@ -141,6 +144,7 @@ class ActionInputs(Frozen):
             sync=self.token is not None,
             repo=self.repository,
             token=self.token,
+            secrets=self.secrets,
             api_url=self.api_url,
             scope=self.scope,
             label=self.label,
@@ -156,6 +160,12 @@ class ActionInputs(Frozen):
             output_dir=self.workspace / OUTPUT_DIR,
             run_url=self.run_url,
         )
+
+
+def _other_secrets(env: Mapping[str, str], token: str | None) -> tuple[SecretStr, ...]:
+    """$GITHUB_TOKEN when the step was given another token: the run holds it all the same."""
+    other = env.get("GITHUB_TOKEN")
+    return (SecretStr(other),) if other and other != token else ()
 
 
 def _results(raw: str) -> tuple[str, ...]:
@@ -229,7 +239,7 @@ def _publish(outcome: RunOutcome, inputs: ActionInputs, log: WorkflowLog, verdic
                 log.line(line)
     for note in outcome.notes:
         log.line(note)
-    annotations = annotate_report(outcome.report, workspace=inputs.workspace, secrets=_secrets(inputs))
+    annotations = annotate_report(outcome.report, workspace=inputs.workspace)
     for annotation in annotations.shown:
         log.raw(annotation.command())
     if annotations.omitted:
@@ -253,10 +263,6 @@ def _publish(outcome: RunOutcome, inputs: ActionInputs, log: WorkflowLog, verdic
             for name, value in _outputs(outcome, inputs.workspace).items():
                 outputs.write(format_output(name, value, delimiter))
     hand_to_workspace_owner(inputs.workspace, inputs.summary_file, inputs.output_file)
-
-
-def _secrets(inputs: ActionInputs) -> tuple[str, ...]:
-    return (inputs.token,) if inputs.token else ()
 
 
 def _outputs(outcome: RunOutcome, workspace: Path) -> dict[ActionOutput, str]:

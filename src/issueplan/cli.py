@@ -41,7 +41,7 @@ from issueplan.errors import ExitCode, IssueplanError, UsageError
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, FailOn, IfNoResults, MilestoneMode
 
 if TYPE_CHECKING:
-    pass
+    from pydantic import SecretStr
 
 app = typer.Typer(
     name="issueplan",
@@ -85,7 +85,8 @@ def parse(
 
     Exit 0 when the files were read (even with problems), 1 with --strict and problems, 2 on usage errors.
     """
-    from issueplan.render.report import render_report_json, render_report_table  # noqa: PLC0415 - fast --help
+    from issueplan.render.clean import clean_report  # noqa: PLC0415 - fast --help
+    from issueplan.render.report import render_report_json, render_report_table  # noqa: PLC0415
     from issueplan.sources import load_results  # noqa: PLC0415
 
     report = load_results(
@@ -95,6 +96,7 @@ def parse(
         max_run_bytes=max_read_bytes,
         if_no_results=if_no_results,
     )
+    report = clean_report(report, (secret.get_secret_value() for secret in _env_secrets()))
     text = render_report_json(report) if output_format is ReportFormat.JSON else render_report_table(report)
     emit(text, None)
     if strict and report.problems:
@@ -145,6 +147,7 @@ def plan(
         now=read_now(now),
         sync=False,
         scope=scope,
+        secrets=_env_secrets(),
     )
     result = run_job(options, log=_log)
     if chosen is PlanFormat.JSON:
@@ -154,6 +157,15 @@ def plan(
     else:
         text = render_markdown(result.plan)
     emit(text, output)
+
+
+def _env_secrets(*names: str) -> tuple[SecretStr, ...]:
+    """The tokens the environment hands this run ($GITHUB_TOKEN in every workflow step, and `names`):
+    the clean pass removes them from the report even when the command does not use them."""
+    from pydantic import SecretStr  # noqa: PLC0415 - fast --help
+
+    chosen = dict.fromkeys(("GITHUB_TOKEN", *names))
+    return tuple(SecretStr(os.environ[name]) for name in chosen if os.environ.get(name))
 
 
 def _log(message: str) -> None:
@@ -241,7 +253,8 @@ def sync(
     from issueplan.outcome import change_lines, judge, stop_line, summary_line  # noqa: PLC0415
     from issueplan.render.report import render_plan_table  # noqa: PLC0415
 
-    token = os.environ.get(token_env) or None
+    secrets = _env_secrets(token_env)
+    token = next((s for s in secrets if s.get_secret_value() == os.environ.get(token_env)), None)
     if sandbox is None and not dry_run and token is None:
         raise UsageError(
             f"${token_env} is not set: export a token with `issues: write` (or pass --token-env NAME), "
@@ -259,6 +272,7 @@ def sync(
         now=read_now(now),
         repo=repo or os.environ.get("GITHUB_REPOSITORY"),
         token=token,
+        secrets=secrets,
         api_url=api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com",
         sandbox=sandbox,
         scope=scope,

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from issueplan.errors import GitHubError, IssueplanError, SafetyStopError, UsageError, not_one_of
 from issueplan.inputs import (
@@ -29,10 +29,10 @@ from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults, MilestoneMode
 from issueplan.outcome import Failure, RunOutcome
 from issueplan.policy import Config, build_plan, content_probes, load_config, read_workspace
 from issueplan.progress import report_progress
+from issueplan.render.clean import clean_report
 from issueplan.render.json import render_json
 from issueplan.render.markdown import render_markdown
 from issueplan.render.report import unrecognised_note
-from issueplan.render.safety import redact
 from issueplan.render.summary import render_summary
 from issueplan.sources import load_results
 from issueplan.tracker import GitHubTarget, SyncOptions, connect, diff_tracker
@@ -74,7 +74,9 @@ class JobOptions(Frozen):
     now: datetime | None = None
     sync: bool = True
     repo: Repository | None = None
-    token: str | None = None
+    token: SecretStr | None = None
+    # Every other secret the run holds (a plan run's $GITHUB_TOKEN): removed from the report like the token.
+    secrets: tuple[SecretStr, ...] = ()
     api_url: ApiUrl = "https://api.github.com"
     sandbox: Directory | None = None
     scope: Scope = "default"
@@ -91,6 +93,12 @@ class JobOptions(Frozen):
     write_interval: WriteInterval = 1.0
     output_dir: Directory | None = None
     run_url: str | None = None
+
+
+def held_secrets(options: JobOptions) -> tuple[str, ...]:
+    """The values of every secret the run holds, for the clean pass."""
+    held = (options.token, *options.secrets) if options.token is not None else options.secrets
+    return tuple(secret.get_secret_value() for secret in held)
 
 
 def _config_path(options: JobOptions) -> Path | None:
@@ -117,9 +125,10 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
         max_run_bytes=options.max_read_bytes,
         if_no_results=options.if_no_results,
     )
+    report = clean_report(report, held_secrets(options))
     note = unrecognised_note(report)
     if note:
-        log(redact(note, (options.token,) if options.token else ()))
+        log(note)
     workspace = read_workspace(options.workspace, probes=content_probes(config.rules))
     now = options.now or datetime.now(UTC)
 
@@ -167,7 +176,7 @@ def _sync_options(options: JobOptions, config: Config, *, write_interval: float)
         allow_mass_create=options.allow_mass_create,
         dry_run=options.dry_run or options.dry_run_reason is not None,
         run_url=options.run_url,
-        secrets=(options.token,) if options.token else (),
+        secrets=(options.token, *options.secrets) if options.token else options.secrets,
     )
 
 
@@ -192,7 +201,7 @@ def _sync(
     options.sandbox.mkdir(parents=True, exist_ok=True)
     with FakeGitHub(state_dir=options.sandbox, owner="sandbox", repo="demo") as hub:
         log(f"Syncing to the sandbox GitHub in {options.sandbox} ({hub.base_url})")
-        target = GitHubTarget(api_url=hub.base_url, repo=SANDBOX_REPO, token=SANDBOX_TOKEN)
+        target = GitHubTarget(api_url=hub.base_url, repo=SANDBOX_REPO, token=SecretStr(SANDBOX_TOKEN))
         settings = _sync_options(options, config, write_interval=0.0)
         outcome = _sync_stages(target, settings, report, make_plan, log, forced_dry_run=forced)
         # The sandbox has no web UI: this file is where a user watches the issues change across runs.
@@ -206,7 +215,7 @@ def _github_target(options: JobOptions) -> GitHubTarget:
             "no repository to sync to: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY), "
             "or --sandbox DIR to try it offline, or use `issueplan plan` to only build the plan"
         )
-    if not options.token:
+    if options.token is None or not options.token.get_secret_value():
         raise UsageError(
             "no GitHub token: set GITHUB_TOKEN (or name another variable with --token-env), "
             "or pass --dry-run ... with --sandbox DIR to try it offline"

@@ -15,9 +15,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Display caps, applied by the clean pass (render/clean.py) after redaction, so a cut never leaves a prefix
+# of a secret: a message, a trace, and any name, path or rule id (a test name can be megabytes).
 MESSAGE_CAP = 4 * 1024
 TRACE_CAP = 16 * 1024
+NAME_CAP = 1024
+# What a reader keeps of one text: far above the display caps (and any secret's length), so whatever a reader
+# cuts lies beyond what the clean pass keeps after redaction and is never shown; it only bounds memory.
+READ_CAP = 64 * 1024
 CUT_MARK = "\n… [cut: {n} more characters]"
+NAME_CUT_MARK = " …[cut {n:,} characters]"
 
 
 class Frozen(BaseModel):
@@ -117,10 +124,31 @@ class OverallStatus(StrEnum):
 
 
 def cap_text(text: str, limit: int) -> str:
-    """Cut `text` to at most `limit` characters plus a visible mark saying how much was dropped."""
+    """Cut `text` to at most `limit` characters plus a visible mark saying how much was dropped (counting
+    what an earlier cut, a reader's, had already dropped)."""
     if len(text) <= limit:
         return text
-    return text[:limit] + CUT_MARK.format(n=len(text) - limit)
+    kept, earlier = _earlier_cut(text)
+    if len(kept) <= limit:  # only the earlier mark goes beyond the limit: it already says it all
+        return text
+    return text[:limit] + CUT_MARK.format(n=len(kept) - limit + earlier)
+
+
+def cap_name(text: str, limit: int = NAME_CAP) -> str:
+    """A name, path or id cut to `limit` characters, with a visible mark on the same line."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + NAME_CUT_MARK.format(n=len(text) - limit)
+
+
+def _earlier_cut(text: str) -> tuple[str, int]:
+    """(the text before a trailing CUT_MARK, the count it states), or (text, 0) without one."""
+    head, _, tail = CUT_MARK.partition("{n}")
+    start = text.rfind(head)
+    if start == -1 or not text.endswith(tail):
+        return text, 0
+    number = text[start + len(head) : len(text) - len(tail)]
+    return (text[:start], int(number)) if number.isdecimal() and number.isascii() else (text, 0)
 
 
 def coverage_rate(part: int, whole: int) -> float | None:

@@ -26,6 +26,7 @@ from issueplan.model import (
     SuiteKind,
     SuiteStatus,
 )
+from issueplan.render.clean import clean_model
 
 CLOCK = datetime(2025, 8, 20, 10, 5, 39, 316987, tzinfo=UTC)
 RUN_TOKEN = "ghs_RunOwnTokenRunOwnTokenRunOwnToken0001"
@@ -88,6 +89,8 @@ def make_finding(rule_id: str = "B324", **changes: Any) -> Finding:
 
 
 def make_item(item_id: str = "BUG-001", **changes: Any) -> ActionItem:
+    """An item as the renderers receive it: built from a report the clean pass (render/clean.py) cleaned of
+    the run's token and every known secret pattern, its texts left whole."""
     values: dict[str, Any] = {
         "id": item_id,
         "key": "suite-failed/unit_tests",
@@ -108,7 +111,7 @@ def make_item(item_id: str = "BUG-001", **changes: Any) -> ActionItem:
             facts=("unit_tests: 3 failures, 1 error in 128 tests",),
         ),
     }
-    return ActionItem(**(values | changes))
+    return clean_model(ActionItem(**(values | changes)), [RUN_TOKEN], cut=False)
 
 
 def make_plan() -> Plan:

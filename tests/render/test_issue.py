@@ -15,6 +15,7 @@ from inert_check import live_text, prose_of
 from render_factory import CLOCK, RUN_TOKEN, make_case, make_item, make_suite
 
 from issueplan.model import CaseOutcome, Evidence, suite_digest
+from issueplan.render.clean import clean_model
 from issueplan.render.issue import (
     BEGIN,
     END,
@@ -43,7 +44,9 @@ def made_marker() -> Marker:
 
 def test_issue_body_golden(golden: Callable[[str, str], None]) -> None:
     """The body a human sees, byte for byte (regenerate with ISSUEPLAN_REGEN_GOLDEN=1)."""
-    body = render_issue_body(make_item(), scope="default", links={"SEC-001": 17}, secrets=[RUN_TOKEN])
+    body = render_issue_body(
+        clean_model(make_item(), [RUN_TOKEN], cut=False), scope="default", links={"SEC-001": 17}
+    )
     golden("issue_body.md", body)
 
 
@@ -226,7 +229,8 @@ def test_a_marker_inside_a_code_fence_is_not_the_marker() -> None:
 
 
 def test_r6_secrets_are_redacted_everywhere_in_the_body_including_the_runs_own_token() -> None:
-    """R6: tokens in messages, traces, test names, facts and descriptions never reach the issue."""
+    """R6: tokens in messages, traces, test names, facts and descriptions never reach the issue, once the
+    clean pass (which run_job applies to every report) has run."""
     secrets = {
         "ghp_j4ET4AEVDPSaAWPYo845PZR2zN3vI2eMHuFw",
         "github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyz",
@@ -251,7 +255,7 @@ def test_r6_secrets_are_redacted_everywhere_in_the_body_including_the_runs_own_t
             facts=(f"token {RUN_TOKEN}",),
         ),
     )
-    body = render_issue_body(item, scope="default", secrets=[RUN_TOKEN])
+    body = render_issue_body(clean_model(item, [RUN_TOKEN]), scope="default")
     for secret in secrets:
         assert secret not in body
     assert "[REDACTED:github-token]" in body
@@ -333,7 +337,7 @@ def test_r1_r2_r6_the_seed_scenarios_unit_test_failures_are_defused_and_redacted
     """R1, R2, R6 on the seed's own junit.xml: its @mention, `#42` and GitHub token never reach the issue."""
     result = junit.read(seed_dir / "scenario" / "ci-results" / "unit_tests" / "junit.xml")
     suite = make_suite(cases=result.cases)
-    body = render_issue_body(make_item(evidence=Evidence(suites=(suite,))), scope="default")
+    body = render_issue_body(clean_model(make_item(evidence=Evidence(suites=(suite,)))), scope="default")
     assert "ping @octocat and see #42" in body  # shown literally, inside its fence
     prose = prose_of(body)
     assert "@octocat" not in live_text(prose)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from issueplan.model import MESSAGE_CAP, TRACE_CAP, FileResult
+from issueplan.model import MESSAGE_CAP, READ_CAP, TRACE_CAP, FileResult
+from issueplan.render.clean import clean_model
 from issueplan.sources import junit
 
 MB = 1024 * 1024
@@ -188,7 +189,8 @@ def test_invalid_utf8_keeps_what_came_before(tmp_path: Path) -> None:
 
 
 def test_i6_a_9_mb_failure_message_is_capped(tmp_path: Path) -> None:
-    """I6: a text node just under libxml2's 10 MB limit is read and cut to the caps, with the mark."""
+    """I6, R9: a text node just under libxml2's 10 MB limit is read, kept up to the reader's bound, and cut
+    to the display caps by the clean pass (after redaction), the mark counting every dropped character."""
     huge = "é" * (4 * MB)  # 8 MB of UTF-8
     path = _write(
         tmp_path,
@@ -196,10 +198,12 @@ def test_i6_a_9_mb_failure_message_is_capped(tmp_path: Path) -> None:
     )
     result, peak = _read(path)
     [case] = result.cases
-    assert case.message.startswith("é" * MESSAGE_CAP)
-    assert "[cut: " in case.message
-    assert len(case.message) < MESSAGE_CAP + 100
-    assert len(case.trace) < TRACE_CAP + 100
+    assert len(case.message) < READ_CAP + 100
+    shown = clean_model(case)
+    assert shown.message.startswith("é" * MESSAGE_CAP)
+    assert shown.message.endswith(f"[cut: {4 * MB - MESSAGE_CAP} more characters]")
+    assert len(shown.message) < MESSAGE_CAP + 100
+    assert len(shown.trace) < TRACE_CAP + 100
     assert peak < 80 * MB
 
 

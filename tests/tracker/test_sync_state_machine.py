@@ -32,6 +32,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from pydantic import SecretStr
 
 from issueplan.errors import GitHubError
 from issueplan.model import (
@@ -47,6 +48,7 @@ from issueplan.model import (
     SuiteStatus,
 )
 from issueplan.policy import build_plan, load_config
+from issueplan.render.clean import clean_report
 from issueplan.render.issue import parse_issue_body
 from issueplan.render.safety import BODY_LIMIT, body_length
 from issueplan.sources import infer_kind
@@ -191,7 +193,7 @@ class SyncMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.fake = self.start_fake()
-        self.options = SyncOptions(write_interval=0, allow_mass_close=True, secrets=(RUN_TOKEN,))
+        self.options = SyncOptions(write_interval=0, allow_mass_close=True, secrets=(SecretStr(RUN_TOKEN),))
         self.target = GitHubTarget(api_url=self.fake.base_url, repo="octo/demo", token="test-token")
         self.config = load_config(None)
         self.not_planned: set[int] = set()
@@ -203,7 +205,7 @@ class SyncMachine(RuleBasedStateMachine):
 
     def plan_maker(self, report: RunReport) -> Callable[[dict[str, KnownItem]], Plan]:
         def make(known: Any) -> Plan:
-            return build_plan(report, self.config, now=NOW, known=known)
+            return build_plan(clean_report(report, [RUN_TOKEN]), self.config, now=NOW, known=known)
 
         return make
 
@@ -262,7 +264,8 @@ class SyncMachine(RuleBasedStateMachine):
         """S8: two runs both read the board, then both write; the next clean sync heals the duplicates."""
         repo = connect(self.target, self.options, sleep=Sleeper())
         state = read_state(repo, label=LABEL, scope=self.options.scope)
-        plan = build_plan(report, self.config, now=NOW, known=state.known_items(self.options.scope))
+        cleaned = clean_report(report, [RUN_TOKEN])
+        plan = build_plan(cleaned, self.config, now=NOW, known=state.known_items(self.options.scope))
         for _ in range(2):
             apply_changes(diff_tracker(plan, state, self.options), repo, self.options, sleep=Sleeper())
 

@@ -6,11 +6,10 @@ the useful ones; each level is capped and the rest is counted so the log can say
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from issueplan.model import Case, CaseOutcome, Frozen, Problem, RunReport, cap_text
-from issueplan.render.safety import cap_title, redact
+from issueplan.render.safety import cap_title
 from issueplan.render.workflow import WorkflowCommand, format_command
 
 PER_LEVEL_LIMIT = 25
@@ -37,19 +36,20 @@ class Annotations(Frozen):
     omitted: int = 0
 
 
-def annotate_report(report: RunReport, *, workspace: Path, secrets: Iterable[str] = ()) -> Annotations:
-    """Errors for failing cases that name their file, warnings for problems; sorted, capped per level."""
-    hidden = tuple(secrets)
+def annotate_report(report: RunReport, *, workspace: Path) -> Annotations:
+    """Errors for failing cases that name their file, warnings for problems; sorted, capped per level.
+
+    `report` is the cleaned one (render/clean.py): its texts hold no secret."""
     errors = sorted(
         (
-            _case_annotation(case, hidden)
+            _case_annotation(case)
             for suite in report.suites
             for case in suite.cases
             if case.outcome in _FAILING and case.file
         ),
         key=_order,
     )
-    warnings = sorted((_problem_annotation(p, workspace, hidden) for p in report.problems), key=_order)
+    warnings = sorted((_problem_annotation(p, workspace) for p in report.problems), key=_order)
     shown = (*errors[:PER_LEVEL_LIMIT], *warnings[:PER_LEVEL_LIMIT])
     return Annotations(shown=shown, omitted=len(errors) + len(warnings) - len(shown))
 
@@ -58,23 +58,23 @@ def _order(annotation: Annotation) -> tuple[str, int, str, str]:
     return (annotation.file or "", annotation.line or 0, annotation.title or "", annotation.message)
 
 
-def _case_annotation(case: Case, secrets: tuple[str, ...]) -> Annotation:
+def _case_annotation(case: Case) -> Annotation:
     name = f"{case.classname}.{case.name}" if case.classname else case.name
     verb = "errored" if case.outcome is CaseOutcome.ERROR else "failed"
     message = case.message or case.type or f"{name} {verb}"
     return Annotation(
         level=WorkflowCommand.ERROR,
-        message=cap_text(redact(message, secrets), MESSAGE_LIMIT),
+        message=cap_text(message, MESSAGE_LIMIT),
         file=case.file,
         line=case.line,
-        title=cap_title(redact(f"{name} {verb}", secrets), TITLE_LIMIT),
+        title=cap_title(f"{name} {verb}", TITLE_LIMIT),
     )
 
 
-def _problem_annotation(problem: Problem, workspace: Path, secrets: tuple[str, ...]) -> Annotation:
+def _problem_annotation(problem: Problem, workspace: Path) -> Annotation:
     return Annotation(
         level=WorkflowCommand.WARNING,
-        message=cap_text(redact(problem.message, secrets), MESSAGE_LIMIT),
+        message=cap_text(problem.message, MESSAGE_LIMIT),
         file=_relative(problem.file, workspace),
         line=problem.line,
         title="issueplan could not fully read this file",

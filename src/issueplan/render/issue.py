@@ -26,7 +26,6 @@ from issueplan.render.safety import (
     body_length,
     cap_title,
     neutralise,
-    redact,
     truncate_sections,
 )
 from issueplan.render.timestamp import as_utc, format_timestamp
@@ -42,7 +41,7 @@ _NOTICE_LINE = re.compile(r"_This (?:issue|dashboard) is maintained by issueplan
 # An issue body carries many failing tests, unlike the plan; truncation by section keeps it under the limit.
 CASE_LIMIT = 50
 FINDING_LIMIT = 200
-# The per-body line renderer: redacts with the run's secrets, then neutralises to one line.
+# The per-body line renderer: neutralises to one line (the text comes redacted from the clean pass).
 _Line = Callable[[str], str]
 NOTICE = (
     "_This issue is maintained by issueplan. The part between the issueplan markers is rewritten on every"
@@ -101,7 +100,7 @@ def item_marker(item: ActionItem, scope: str) -> Marker:
 
 def render_issue_title(item: ActionItem) -> str:
     """`BUG-004: Fix: Security Tests Test Failures`: one line, no live mention or reference, at most 256."""
-    text = redact(f"{item.id}: {item.title}")
+    text = f"{item.id}: {item.title}"
     title = neutralise(text, Span.TITLE)
     limit = TITLE_LIMIT
     while len(title) > TITLE_LIMIT:
@@ -118,7 +117,6 @@ def render_issue_body(
     scope: str,
     links: Mapping[str, int] | None = None,
     previous: str | None = None,
-    secrets: Sequence[str] = (),
 ) -> str:
     """The full body: `previous`'s text outside the managed block, and a fresh managed block for `item`."""
     parsed = parse_issue_body(previous) if previous else None
@@ -127,7 +125,7 @@ def render_issue_body(
     checked = parsed.checked if parsed else frozenset()
 
     def line(text: str) -> str:
-        return neutralise(redact(text, secrets), Span.LINE)
+        return neutralise(text, Span.LINE)
 
     def tasks(entries: Sequence[str]) -> str:
         rendered = (line(entry) for entry in entries)
@@ -136,16 +134,14 @@ def render_issue_body(
     head = [
         f"{BEGIN}\n",
         NOTICE,
-        f"**Description**: {neutralise(redact(item.description, secrets))}\n\n",
+        f"**Description**: {neutralise(item.description)}\n\n",
         _render_fields(item, links or {}, line),
     ]
     if item.steps:
         head.append(f"### Implementation steps\n\n{tasks(item.steps)}\n")
     if item.acceptance_criteria:
         head.append(f"### Acceptance criteria\n\n{tasks(item.acceptance_criteria)}\n")
-    evidence = render_evidence(
-        item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT, secrets=secrets
-    )
+    evidence = render_evidence(item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT)
     if evidence:
         evidence[0] = "### Evidence\n\n" + evidence[0]
     tail = f"{item_marker(item, scope).render()}\n{END}"
@@ -315,8 +311,8 @@ def _lines_outside_fences(lines: Sequence[str]) -> list[int]:
 
 def render_close_comment(item_key: str, reason_facts: Sequence[str], run_url: str | None) -> str:
     """Why issueplan closed the issue: what it observed as healthy in this run."""
-    facts = "".join(f"- {neutralise(redact(fact), Span.LINE)}\n" for fact in reason_facts)
-    key = neutralise(redact(item_key), Span.LINE)
+    facts = "".join(f"- {neutralise(fact, Span.LINE)}\n" for fact in reason_facts)
+    key = neutralise(item_key, Span.LINE)
     lines = [
         f"issueplan closed this issue: the evidence for {key} was observed in this run and found healthy.\n"
     ]
@@ -328,9 +324,9 @@ def render_close_comment(item_key: str, reason_facts: Sequence[str], run_url: st
 
 def render_reopen_comment(item: ActionItem, run_url: str | None) -> str:
     """Why issueplan reopened the issue: what came back, in the run's own facts."""
-    facts = [neutralise(redact(fact), Span.LINE) for fact in item.evidence.facts]
+    facts = [neutralise(fact, Span.LINE) for fact in item.evidence.facts]
     facts += [
-        f"suite {neutralise(redact(suite.name), Span.LINE)}: {suite.status}"
+        f"suite {neutralise(suite.name, Span.LINE)}: {suite.status}"
         f" ({count(suite.failures, 'failure')}, {count(suite.errors, 'error')})"
         for suite in sorted(item.evidence.suites, key=lambda s: s.name)
     ]

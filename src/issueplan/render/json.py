@@ -1,7 +1,7 @@
-"""The plan as JSON: data for other tools, every field kept, secrets removed.
+"""The plan as JSON: data for other tools, every field kept.
 
-Stable (sorted keys, 2-space indent, trailing newline) so the same plan gives the same bytes. Text is
-redacted but not neutralised: JSON is data, never rendered by GitHub, yet secrets must never leave.
+Stable (sorted keys, 2-space indent, trailing newline) so the same plan gives the same bytes. Text is not
+neutralised: JSON is data, never rendered by GitHub; it comes redacted from the clean pass (render/clean.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from enum import Enum
 from typing import Any
 
 from issueplan.model import Plan
-from issueplan.render.safety import redact
 from issueplan.render.timestamp import format_timestamp
 
 
@@ -27,7 +26,7 @@ def plan_json_schema() -> dict[str, Any]:
 
 
 def _clean(value: Any) -> Any:
-    """Plain JSON values: timestamps in UTC with Z, enums by value, tuples as lists, strings redacted."""
+    """Plain JSON values: timestamps in UTC with Z, enums by value, tuples as lists."""
     if isinstance(value, dict):
         return {str(_clean(key)): _clean(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -36,6 +35,4 @@ def _clean(value: Any) -> Any:
         return format_timestamp(value)
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, str):
-        return redact(value)
     return value

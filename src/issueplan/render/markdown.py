@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from issueplan.model import ActionItem, Dependency, FileCoverage, Plan, PlanCoverage, Priority
 from issueplan.render.evidence import render_evidence
-from issueplan.render.safety import Span, code_span, neutralise, redact
+from issueplan.render.safety import Span, code_span, neutralise
 from issueplan.render.timestamp import as_utc, format_timestamp
 
 # A plan lists many items; a few failing tests each say enough, the issue body carries the rest.
@@ -43,7 +43,7 @@ def render_markdown(plan: Plan) -> str:
             "## Problems\n\nThese files could not be read (fully); the plan uses everything else.\n\n"
         )
         parts.extend(
-            f"- {code_span(redact(_place(p.file, p.line)))}: {neutralise(redact(p.message), Span.LINE)}\n"
+            f"- {code_span(_place(p.file, p.line))}: {neutralise(p.message, Span.LINE)}\n"
             for p in sorted(plan.problems, key=lambda p: (p.file, p.line or 0, p.message))
         )
         parts.append("\n")
@@ -81,7 +81,7 @@ def _render_head(plan: Plan) -> str:
 
 def _render_item(item: ActionItem) -> str:
     def line(text: str) -> str:
-        return neutralise(redact(text), Span.LINE)
+        return neutralise(text, Span.LINE)
 
     fields = [
         f"**Type**: {item.type}",
@@ -93,7 +93,7 @@ def _render_item(item: ActionItem) -> str:
         fields.append(f"**Dependencies**: {', '.join(render_dependency(dep) for dep in item.dependencies)}")
     parts = [
         f"#### {line(item.id)}: {line(item.title)}\n\n",
-        f"**Description**: {_hard_breaks(neutralise(redact(item.description)))}\n\n",
+        f"**Description**: {_hard_breaks(neutralise(item.description))}\n\n",
         (HARD_BREAK + "\n").join(fields) + "\n\n",
     ]
     if item.steps:
@@ -133,7 +133,7 @@ def render_coverage(coverage: PlanCoverage) -> str:
     text = f"{' · '.join(parts)}\n\n"
     if coverage.least_covered:
         rows = "".join(
-            f"| {code_span(redact(e.path), in_table=True)} | {_line_rate(e)} | {_branch_rate(e)} |\n"
+            f"| {code_span(e.path, in_table=True)} | {_line_rate(e)} | {_branch_rate(e)} |\n"
             for e in coverage.least_covered
         )
         text += f"Least covered files:\n\n| File | Lines | Branches |\n| --- | ---: | ---: |\n{rows}\n"
@@ -156,7 +156,7 @@ _MERMAID_UNSAFE = re.compile(r"[^\w .,/+-]")
 
 
 def mermaid_label(text: str, limit: int = 60) -> str:
-    cleaned = " ".join(_MERMAID_UNSAFE.sub(" ", redact(text)).split())
+    cleaned = " ".join(_MERMAID_UNSAFE.sub(" ", text).split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
 
 

@@ -1,120 +1,23 @@
-"""The one place where untrusted text (test names, messages, traces, scanner text, paths) is made safe.
+"""The one place where untrusted text (test names, messages, traces, scanner text, paths) is made inert.
 
-`redact` removes secrets; `neutralise` makes prose unable to mention, cross-reference, link or restructure;
-`code_block` makes a fence the content cannot close; `truncate_sections` keeps a body under GitHub's size
-limit without ever dropping the marker. Order matters: redact first (on the raw text), then neutralise or
-fence, then truncate, so a secret cut in half by truncation has already been replaced.
-Workflow-command escaping (I9) lives beside this, in `workflow.py`.
+`neutralise` makes prose unable to mention, cross-reference, link or restructure; `code_block` makes a fence
+the content cannot close; `truncate_sections` keeps a body under GitHub's size limit without ever dropping
+the marker. Secrets are already gone: the clean pass (`clean.py`, with `redact.py`) removed them from the
+report before any cut. Every function here is linear in its input (RELIABILITY I10): no pattern can
+backtrack over text it has already scanned. Workflow-command escaping (I9) lives beside this, in
+`workflow.py`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
-from functools import partial
 
 BODY_LIMIT = 65_536
 # GitHub's unit for the limit is undocumented (characters? UTF-16 units?), so leave a margin below it.
 BODY_MARGIN = 65_000
 TITLE_LIMIT = 256
-# A secret shorter than this would redact ordinary words; real tokens are far longer.
-MIN_EXTRA_SECRET = 4
-
-
-class SecretKind(StrEnum):
-    # Member names avoid the words "token"/"secret" only to keep the linter's password heuristic quiet.
-    PRIVATE_KEY = "private-key"
-    GITHUB = "github-token"
-    AWS_KEY_ID = "aws-access-key-id"
-    AWS_KEY = "aws-secret-access-key"
-    SLACK = "slack-token"
-    SLACK_WEBHOOK = "slack-webhook"
-    GOOGLE_API_KEY = "google-api-key"
-    STRIPE_KEY = "stripe-key"
-    NPM = "npm-token"
-    PYPI = "pypi-token"
-    JWT = "jwt"
-    AUTHORIZATION = "authorization"
-    URL_CREDENTIAL = "url-password"
-    GIVEN = "secret"
-
-
-def placeholder(kind: SecretKind) -> str:
-    return f"[REDACTED:{kind}]"
-
-
-# Each pattern's group "secret" (or the whole match when there is none) is replaced; the rest (a label, a
-# URL's user) stays so the reader still sees what was there.
-_B64URL = "A-Za-z0-9_-"
-_SECRET_PATTERNS: tuple[tuple[SecretKind, re.Pattern[str]], ...] = (
-    (
-        SecretKind.PRIVATE_KEY,
-        # An unterminated block (a cut trace) is redacted to the end: better too much than half a key.
-        re.compile(
-            r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
-            r"(?:.*?-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|.*\Z)",
-            re.DOTALL,
-        ),
-    ),
-    (
-        SecretKind.GITHUB,
-        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,255}|github_pat_[A-Za-z0-9_]{20,255})"),
-    ),
-    (SecretKind.AWS_KEY_ID, re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b")),
-    (
-        SecretKind.AWS_KEY,
-        re.compile(
-            r"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?\s*[:=]\s*[\"']?"
-            # 40 characters or more: after this label a longer value is still the secret, and a length cap
-            # would leave it whole. `=` is not in a key and ends it, so a URL right after keeps its scheme
-            # and its own password is redacted too.
-            r"(?P<secret>[A-Za-z0-9/+]{40,})"
-        ),
-    ),
-    (
-        SecretKind.SLACK_WEBHOOK,
-        re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[\w/-]+"),
-    ),
-    (SecretKind.SLACK, re.compile(r"\bxox[abeoprs]-[A-Za-z0-9-]{10,}")),
-    (SecretKind.GOOGLE_API_KEY, re.compile(rf"\bAIza[{_B64URL}]{{35}}")),
-    (SecretKind.STRIPE_KEY, re.compile(r"\b(?:sk|rk)_live_[A-Za-z0-9]{16,}")),
-    (SecretKind.NPM, re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
-    (SecretKind.PYPI, re.compile(rf"\bpypi-AgEI[{_B64URL}]{{20,}}")),
-    (SecretKind.JWT, re.compile(rf"\beyJ[{_B64URL}]{{5,}}\.[{_B64URL}]{{5,}}\.[{_B64URL}]*")),
-    (
-        SecretKind.AUTHORIZATION,
-        re.compile(
-            r"(?i:(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|digest)\s+)"
-            r"(?P<secret>[A-Za-z0-9._~+/=-]+)"
-        ),
-    ),
-    (SecretKind.AUTHORIZATION, re.compile(r"(?i:\bbearer\s+)(?P<secret>[A-Za-z0-9._~+/-]{16,}=*)")),
-    (
-        SecretKind.URL_CREDENTIAL,
-        re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]+:(?P<secret>[^\s@/]+)@"),
-    ),
-)
-
-
-def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
-    """Replace secrets by `[REDACTED:<kind>]`. A 40-hex SHA-1 or a UUID is not a secret and stays."""
-    # Longest first, so a secret that contains another is replaced whole.
-    given = {s for s in extra_secrets if len(s) >= MIN_EXTRA_SECRET}
-    for secret in sorted(given, key=lambda s: (-len(s), s)):
-        text = text.replace(secret, placeholder(SecretKind.GIVEN))
-    for kind, pattern in _SECRET_PATTERNS:
-        text = pattern.sub(partial(_replace_secret, kind=kind), text)
-    return text
-
-
-def _replace_secret(match: re.Match[str], *, kind: SecretKind) -> str:
-    if "secret" not in match.re.groupindex:
-        return placeholder(kind)
-    start, end = match.span("secret")
-    whole = match.group(0)
-    offset = match.start()
-    return whole[: start - offset] + placeholder(kind) + whole[end - offset :]
 
 
 class Span(StrEnum):
@@ -130,11 +33,12 @@ class Span(StrEnum):
 
 # C0/C1 controls except tab and newline, bidi embeddings/overrides/isolates, and the BOM.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-# A word GitHub could turn into a mention, a reference or a link; such words become code spans, which GitHub
-# renders literally. Matching whole whitespace-separated words makes the boundaries GitHub uses irrelevant.
-_LIVE_WORD = re.compile(
-    r"\S*(?:@|#\d|(?i:gh-\d)|://|(?i:www\.)|/(?:issues|pull|pulls|discussions|commit)/\d)\S*"
-)
+# A word GitHub could turn into a mention, a reference or a link holds one of these marks; such words become
+# code spans, which GitHub renders literally. Taking whole whitespace-separated words around a mark makes the
+# boundaries GitHub uses irrelevant. The words are found from the marks (`_live_words`), never with
+# `\S*mark\S*`, which rescans a long run of non-space characters from each of its positions.
+_LIVE_MARK = re.compile(r"@|#\d|(?i:gh-\d)|://|(?i:www\.)|/(?:issues|pull|pulls|discussions|commit)/\d")
+_NON_SPACE = re.compile(r"\S*")
 # `_` between two letters or digits can never start or end emphasis, so snake_case names stay readable.
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]|~]|(?<![^\W_])_|_(?![^\W_]))")
 _LINE_START = re.compile(r"^([ \t]*)([#>+=\-]|\d+[.)])", re.MULTILINE)
@@ -171,13 +75,13 @@ def neutralise(text: str, span: Span = Span.BLOCK) -> str:
     pieces: list[str] = []
     last = 0
     escape = _escape_title if span is Span.TITLE else _escape_prose
-    for match in _LIVE_WORD.finditer(text):
-        word = match.group(0)
+    for start, end in _live_words(text):
+        word = text[start:end]
         core = _without_trailing_punctuation(word)
-        pieces.append(escape(text[last : match.start()]))
+        pieces.append(escape(text[last:start]))
         pieces.append(code_span(core, in_table=span is Span.CELL))
         pieces.append(escape(word[len(core) :]))
-        last = match.end()
+        last = end
     pieces.append(escape(text[last:]))
     result = "".join(pieces)
     if span is Span.TITLE:
@@ -186,17 +90,43 @@ def neutralise(text: str, span: Span = Span.BLOCK) -> str:
     return _LINE_START.sub(_escape_line_start, result)
 
 
+def _live_words(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each whitespace-separated word of `text` holding a live mark, in order.
+
+    Each character is read a bounded number of times: the search for the next mark starts after the last
+    word, and a word's start is found by reading back only to that point."""
+    done = 0
+    while (mark := _LIVE_MARK.search(text, done)) is not None:
+        before = text[done : mark.start()][::-1]
+        start = mark.start() - _run_length(before, 0)
+        end = mark.start() + _run_length(text, mark.start())
+        yield start, end
+        done = end
+
+
+def _run_length(text: str, start: int) -> int:
+    found = _NON_SPACE.match(text, start)
+    return found.end() - start if found is not None else 0
+
+
 def _without_trailing_punctuation(word: str) -> str:
     """Sentence punctuation after a word stays prose ("see `#42`." rather than "see `#42.`"); a closing
-    bracket that closes one inside the word stays with it, as in `[x](https://example.test)`."""
-    core = word
-    while core and core[-1] in _TRAILING_PUNCTUATION:
-        closer = core[-1]
+    bracket that closes one inside the word stays with it, as in `[x](https://example.test)`.
+
+    Brackets are counted once: openers are not trailing punctuation, so only the closers' counts change."""
+    openers = {opener: word.count(opener) for opener in _OPENERS.values()}
+    closers = {closer: word.count(closer) for closer in _OPENERS}
+    end = len(word)
+    while end and word[end - 1] in _TRAILING_PUNCTUATION:
+        closer = word[end - 1]
         opener = _OPENERS.get(closer)
-        if opener is not None and core.count(opener) >= core.count(closer):
-            break
-        core = core[:-1]
-    return core if _LIVE_WORD.fullmatch(core) else word
+        if opener is not None:
+            if openers[opener] >= closers[closer]:
+                break
+            closers[closer] -= 1
+        end -= 1
+    core = word[:end]
+    return core if _LIVE_MARK.search(core) else word
 
 
 def _escape_line_start(match: re.Match[str]) -> str:

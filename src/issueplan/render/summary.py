@@ -2,7 +2,8 @@
 unreadable files.
 
 GitHub refuses a step summary over 1 MiB; this one is cut by whole table rows well below that, saying how
-many rows were left out. Everything from the run is redacted and neutralised like any other output.
+many rows were left out. Everything from the run comes redacted (render/clean.py) and is neutralised like
+any other output.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from issueplan.model import (
     SuiteStatus,
 )
 from issueplan.render.markdown import render_coverage, sorted_items
-from issueplan.render.safety import Span, code_span, neutralise, redact, truncate_sections
+from issueplan.render.safety import Span, code_span, neutralise, truncate_sections
 from issueplan.render.timestamp import format_timestamp
 
 SUMMARY_LIMIT = 200 * 1024
@@ -96,8 +97,8 @@ def render_summary(plan: Plan, report: RunReport | None = None, *, limit: int = 
         sections.append("### Files that could not be read\n\n")
         ordered = sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
         sections += [
-            f"- {code_span(redact(p.file if p.line is None else f'{p.file}:{p.line}'))}: "
-            f"{neutralise(redact(p.message), Span.LINE)}\n"
+            f"- {code_span(p.file if p.line is None else f'{p.file}:{p.line}')}: "
+            f"{neutralise(p.message, Span.LINE)}\n"
             for p in ordered[:ROW_LIMIT]
         ]
         if len(ordered) > ROW_LIMIT:
@@ -132,19 +133,19 @@ def _table(title: str, header: str, rows: list[str], what: str) -> list[str]:
 
 def _case_name(case: Case) -> str:
     name = f"{case.classname}.{case.name}" if case.classname and case.classname != case.name else case.name
-    return neutralise(redact(name), Span.CELL)
+    return neutralise(name, Span.CELL)
 
 
 def _item_row(item: ActionItem) -> str:
     def cell(text: str) -> str:
-        return neutralise(redact(text), Span.CELL)
+        return neutralise(text, Span.CELL)
 
     due = format_timestamp(item.due_date)
     return f"| {cell(item.id)} | {cell(item.title)} | {item.priority} | {cell(item.team)} | {due} |\n"
 
 
 def _suite_row(suite: Suite) -> str:
-    name = neutralise(redact(suite.name), Span.CELL)
+    name = neutralise(suite.name, Span.CELL)
     status = f"{SUITE_EMOJI[suite.status]} {suite.status}"
     report = "yes" if suite.has_report else "**no**"
     counts = f"{suite.tests} | {suite.failures} | {suite.errors} | {suite.skipped} | {suite.flaky}"

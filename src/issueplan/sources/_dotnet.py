@@ -8,7 +8,8 @@ import re
 from lxml import etree
 
 # `   at Ns.Class.Method() in C:\src\File.cs:line 25` (the `in … :line N` part is there with PDBs only).
-_FRAME = re.compile(r"\sin (.+?):line (\d+)\s*$", re.MULTILINE)
+# The path is bounded: unbounded, each ` in ` of a long line would be scanned to the line's end.
+_FRAME = re.compile(r"\sin (.{1,1000}?):line (\d+)\s*$", re.MULTILINE)
 
 
 def trace_location(trace: str) -> tuple[str | None, int | None]:

@@ -1,10 +1,20 @@
-"""Loading a JSON result file as a value or a Problem: size-capped, depth-safe, BOM-tolerant."""
+"""Loading a JSON result file as a value or a Problem: size-capped, depth-safe, BOM-tolerant.
+
+Well-formed JSON Python cannot use is a Problem too (RELIABILITY I11): an integer longer than Python's
+conversion limit (4,300 digits) makes `json.loads` raise ValueError, and a lone surrogate (`"\\ud800"`)
+parses into a string no UTF-8 output can hold, so it would break the plan's files long after the read.
+`1e999` and `NaN` parse into floats that `as_number` refuses where a number is expected.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 import os
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeAlias
 
@@ -36,12 +46,80 @@ def load_json(path: Path, *, limit: int = MAX_JSON_BYTES) -> JsonValue | Problem
     except UnicodeDecodeError as error:
         return Problem(file=file, message=f"not UTF-8 text (byte {error.start})")
     try:
-        value: JsonValue = json.loads(text)
-    except json.JSONDecodeError as error:
-        return Problem(file=file, line=error.lineno, column=error.colno, message=f"invalid JSON: {error.msg}")
-    except RecursionError:
-        return Problem(file=file, message="invalid JSON: nested too deeply to read")
+        with json_refusals():
+            value: JsonValue = json.loads(text)
+        refuse_surrogates(value, may_hold_surrogates(text))
+    except JsonRefusedError as refused:
+        return Problem(file=file, line=refused.line, column=refused.column, message=refused.message)
     return value
+
+
+class JsonRefusedError(ValueError):
+    """JSON this run cannot use; `str()` says why, `line` and `column` where when known. `well_formed` tells
+    JSON that Python cannot represent from JSON that is broken."""
+
+    def __init__(
+        self, why: str, *, well_formed: bool, line: int | None = None, column: int | None = None
+    ) -> None:
+        super().__init__(why)
+        self.well_formed = well_formed
+        self.line = line
+        self.column = column
+
+    @property
+    def message(self) -> str:
+        return f"{'unusable' if self.well_formed else 'invalid'} JSON: {self}"
+
+
+@contextmanager
+def json_refusals() -> Iterator[None]:
+    """Whatever Python's JSON decoder raises on bad input, as a JsonRefusedError."""
+    try:
+        yield
+    except json.JSONDecodeError as error:
+        raise JsonRefusedError(error.msg, well_formed=False, line=error.lineno, column=error.colno) from None
+    except RecursionError:
+        raise JsonRefusedError("nested too deeply to read", well_formed=False) from None
+    except ValueError as error:  # well-formed, yet refused: an integer past the conversion limit
+        raise JsonRefusedError(_unusable_reason(error), well_formed=True) from None
+
+
+def refuse_surrogates(value: JsonValue, possible: bool) -> None:
+    """Raise JsonRefusedError when `value` holds a lone surrogate (checked only if `possible`)."""
+    if possible and (surrogate := lone_surrogate(value)) is not None:
+        raise JsonRefusedError(surrogate, well_formed=True)
+
+
+def _unusable_reason(error: ValueError) -> str:
+    """What the decoder refused in well-formed JSON, said without Python's advice to the programmer."""
+    if "digits" in str(error):
+        return f"a number has more than {sys.get_int_max_str_digits():,} digits, more than any count or line"
+    return str(error)
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def may_hold_surrogates(text: str) -> bool:
+    """Only an escape can make a surrogate (UTF-8 input cannot): without one, no tree needs a walk."""
+    return _ESCAPED_SURROGATE.search(text) is not None
+
+
+def lone_surrogate(value: JsonValue) -> str | None:
+    """Why `value` cannot be written as UTF-8 (json.loads joins escaped pairs, so any surrogate left is a
+    lone one), or None. Walked without recursion: the tree may be deeply nested."""
+    pending: list[JsonValue] = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and _SURROGATE.search(item):
+            return "a string holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text"
+    return None
 
 
 def as_dict(value: JsonValue) -> dict[str, JsonValue]:

@@ -17,7 +17,7 @@ import re
 
 from lxml import etree
 
-from issueplan.model import MESSAGE_CAP, TRACE_CAP, Case, CaseOutcome, cap_text
+from issueplan.model import READ_CAP, Case, CaseOutcome, cap_text
 
 _RESULTS = {"error": CaseOutcome.ERROR, "failure": CaseOutcome.FAILED, "skipped": CaseOutcome.SKIPPED}
 _RANK = {CaseOutcome.ERROR: 0, CaseOutcome.FAILED: 1, CaseOutcome.SKIPPED: 2}
@@ -83,7 +83,7 @@ def build_case(
         outcome=outcome,
         message=_message(detail, trace),
         type=(detail.get("type") or "") if detail is not None else "",
-        trace=cap_text(trace, TRACE_CAP),
+        trace=cap_text(trace, READ_CAP),
     )
 
 
@@ -97,7 +97,7 @@ def suite_case(suite_name: str, suite_file: str | None, result: etree._Element) 
         outcome=CaseOutcome.ERROR,
         message=_message(result, trace),
         type=result.get("type") or "",
-        trace=cap_text(trace, TRACE_CAP),
+        trace=cap_text(trace, READ_CAP),
     )
 
 
@@ -141,7 +141,7 @@ def _message(result: etree._Element | None, trace: str) -> str:
     message = (result.get("message") or "").strip() if result is not None else ""
     if not message:
         message = next((line.strip() for line in trace.splitlines() if line.strip()), "")
-    return cap_text(message, MESSAGE_CAP)
+    return cap_text(message, READ_CAP)
 
 
 def _positive_int(raw: str | None) -> int | None:

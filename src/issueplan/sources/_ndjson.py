@@ -12,7 +12,13 @@ from collections.abc import Iterator
 from typing import IO
 
 from issueplan.model import Problem
-from issueplan.sources._json import JsonValue
+from issueplan.sources._json import (
+    JsonRefusedError,
+    JsonValue,
+    json_refusals,
+    may_hold_surrogates,
+    refuse_surrogates,
+)
 
 MAX_LINE_BYTES = 8 * 2**20
 # One Problem per bad line up to this many, then one summary: a file of garbage must not flood the report.
@@ -61,15 +67,12 @@ class EventLines:
             self._bad(number, error.start + 1, "is not UTF-8 text")
             return None
         try:
-            value: JsonValue = json.loads(text)
-        except RecursionError:
-            self._bad(number, None, "is nested too deeply to read")
-            return None
-        except json.JSONDecodeError as error:
-            self._bad(number, error.colno, f"is not JSON ({error.msg})")
-            return None
-        except ValueError as error:  # an integer too long to convert, and the like
-            self._bad(number, None, f"is not usable JSON ({error})")
+            with json_refusals():
+                value: JsonValue = json.loads(text)
+            refuse_surrogates(value, may_hold_surrogates(text))
+        except JsonRefusedError as refused:
+            why = f"is not usable JSON ({refused})" if refused.well_formed else f"is not JSON ({refused})"
+            self._bad(number, refused.column, why)
             return None
         if not isinstance(value, dict):
             self._bad(number, None, "is not a JSON object")

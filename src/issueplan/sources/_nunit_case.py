@@ -21,7 +21,7 @@ import re
 
 from lxml import etree
 
-from issueplan.model import MESSAGE_CAP, TRACE_CAP, Case, CaseOutcome, cap_text
+from issueplan.model import READ_CAP, TRACE_CAP, Case, CaseOutcome, cap_text
 
 _RESULTS: dict[str, CaseOutcome | None] = {
     "passed": None,
@@ -126,9 +126,9 @@ def _case(classname: str, name: str, outcome: CaseOutcome, detail: etree._Elemen
         file=file,
         line=line,
         outcome=outcome,
-        message=cap_text(message, MESSAGE_CAP),
+        message=cap_text(message, READ_CAP),
         type=kind,
-        trace=cap_text(trace, TRACE_CAP),
+        trace=cap_text(trace, READ_CAP),
     )
 
 

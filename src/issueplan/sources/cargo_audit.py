@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from issueplan.model import MESSAGE_CAP, FileResult, Finding, Problem, Scan, Severity, cap_text
+from issueplan.model import READ_CAP, FileResult, Finding, Problem, Scan, Severity, cap_text
 from issueplan.sources._finding import fingerprint, severity_from_score
 from issueplan.sources._json import JsonValue, as_dict, as_number, as_str, as_strs, load_json
 
@@ -73,7 +73,7 @@ def _finding(entry: dict[str, JsonValue], lockfile: str | None) -> Finding | Non
         rule_id=advisory_id,
         rule_name=title,
         severity=_severity(advisory),
-        message=cap_text(title or as_str(advisory.get("description")) or advisory_id, MESSAGE_CAP),
+        message=cap_text(title or as_str(advisory.get("description")) or advisory_id, READ_CAP),
         path=lockfile,
         package=name,
         version=version or None,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from issueplan.model import MESSAGE_CAP, TRACE_CAP, Case, CaseOutcome, FileResult, Problem, cap_text
+from issueplan.model import READ_CAP, Case, CaseOutcome, FileResult, Problem, cap_text
 from issueplan.sources._case_tally import CASE_CAP, CaseTally
 from issueplan.sources._json import JsonValue, as_dict, as_int, as_number, as_str
 from issueplan.sources._ndjson import EventLines
@@ -167,14 +167,14 @@ class _Run:
 
     def _print(self, test: _Test, event: dict[str, JsonValue]) -> None:
         if event.get("messageType") == "skip" and not test.skip_reason:
-            test.skip_reason = (as_str(event.get("message")) or "").removeprefix("Skip: ")[:MESSAGE_CAP]
+            test.skip_reason = (as_str(event.get("message")) or "").removeprefix("Skip: ")
 
     def _keep(self, test: _Test, message: str, trace: str) -> None:
         if not test.kept and self.stored >= CASE_CAP:
             return
         if not test.kept:
             test.kept, self.stored = True, self.stored + 1
-        test.message, test.trace = cap_text(message.strip(), MESSAGE_CAP), cap_text(trace, TRACE_CAP)
+        test.message, test.trace = cap_text(message.strip(), READ_CAP), cap_text(trace, READ_CAP)
 
     def result(self, file: str, problems: list[Problem]) -> FileResult:
         tally = CaseTally()

@@ -21,7 +21,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from issueplan.model import CUT_MARK, MESSAGE_CAP, TRACE_CAP, Case, CaseOutcome, FileResult, Problem, cap_text
+from issueplan.model import CUT_MARK, READ_CAP, Case, CaseOutcome, FileResult, Problem, cap_text
 from issueplan.sources._case_tally import CASE_CAP, CaseTally
 from issueplan.sources._json import JsonValue, as_number, as_str
 from issueplan.sources._ndjson import EventLines
@@ -83,7 +83,7 @@ def read(path: Path) -> FileResult:
 
 @dataclass(slots=True)
 class _Output:
-    """A test's or a package's output lines, kept up to TRACE_CAP characters; the rest only counted."""
+    """A test's or a package's output lines, kept up to READ_CAP characters; the rest only counted."""
 
     parts: list[str] = field(default_factory=list)
     kept: int = 0
@@ -96,8 +96,8 @@ class _Output:
                 self.result_line = text.strip()
             return
         self.total += len(text)
-        if self.kept < TRACE_CAP:
-            part = text[: TRACE_CAP - self.kept]
+        if self.kept < READ_CAP:
+            part = text[: READ_CAP - self.kept]
             self.parts.append(part)
             self.kept += len(part)
 
@@ -245,7 +245,7 @@ def _case(package: str, name: str, outcome: CaseOutcome, output: _Output) -> Cas
         file=file,
         line=line,
         outcome=outcome,
-        message=cap_text(message, MESSAGE_CAP),
+        message=cap_text(message, READ_CAP),
         type="panic" if "\npanic: " in f"\n{trace}" else "",
         trace=trace,
     )
@@ -262,7 +262,7 @@ def _package_case(pkg: _Package) -> Case:
         file=file,
         line=line,
         outcome=CaseOutcome.ERROR,
-        message=cap_text(message or "the package failed without a failing test", MESSAGE_CAP),
+        message=cap_text(message or "the package failed without a failing test", READ_CAP),
         trace=trace,
     )
 

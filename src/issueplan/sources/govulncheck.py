@@ -18,9 +18,20 @@ import os
 import re
 from pathlib import Path
 
-from issueplan.model import MESSAGE_CAP, FileResult, Finding, Problem, Scan, Severity, cap_text
+from issueplan.model import READ_CAP, FileResult, Finding, Problem, Scan, Severity, cap_text
 from issueplan.sources._finding import fingerprint
-from issueplan.sources._json import MAX_JSON_BYTES, JsonValue, as_dict, as_list, as_str, as_strs
+from issueplan.sources._json import (
+    MAX_JSON_BYTES,
+    JsonRefusedError,
+    JsonValue,
+    as_dict,
+    as_list,
+    as_str,
+    as_strs,
+    json_refusals,
+    may_hold_surrogates,
+    refuse_surrogates,
+)
 
 FORMAT = "govulncheck"
 TOOL = "govulncheck"
@@ -88,21 +99,20 @@ def _messages(text: str, file: str) -> tuple[list[Message], Problem | None]:
     decoder = json.JSONDecoder()
     messages: list[Message] = []
     index = 0
+    escaped = may_hold_surrogates(text)
     for _ in range(MAX_MESSAGES):
         while index < len(text) and text[index].isspace():
             index += 1
         if index == len(text):
             return messages, None
         try:
-            value, index = decoder.raw_decode(text, index)
-        except json.JSONDecodeError as error:
+            with json_refusals():
+                value, index = decoder.raw_decode(text, index)
+            refuse_surrogates(value, escaped)
+        except JsonRefusedError as refused:
             return messages, Problem(
-                file=file, line=error.lineno, column=error.colno, message=f"invalid JSON: {error.msg}"
+                file=file, line=refused.line, column=refused.column, message=refused.message
             )
-        except RecursionError:
-            return messages, Problem(file=file, message="invalid JSON: nested too deeply to read")
-        except ValueError as error:  # an integer too long to convert, and the like
-            return messages, Problem(file=file, message=f"invalid JSON: {error}")
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(item, dict) for item in items):
             return messages, Problem(
@@ -160,7 +170,7 @@ def _finding(
         rule_id=osv_id,
         rule_name=summary,
         severity=_LEVELS[level],
-        message=cap_text(f"{summary or osv_id} ({_reach(level, top)})", MESSAGE_CAP),
+        message=cap_text(f"{summary or osv_id} ({_reach(level, top)})", READ_CAP),
         package=module,
         version=version or None,
         advisory=url,

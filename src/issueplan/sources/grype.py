@@ -15,14 +15,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from issueplan.model import FileResult, Finding, Problem, Scan, Severity, cap_text
+from issueplan.model import READ_CAP, FileResult, Finding, Problem, Scan, Severity, cap_text
 from issueplan.sources._finding import fingerprint, severity_from_score, severity_from_word
 from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str, as_strs, load_json
 
 FORMAT = "grype"
 TOOL = "grype"
 UNRATED = Severity.MEDIUM
-MESSAGE_LIMIT = 1000
 UNVERSIONED = "[not provided]"  # what a Grype built without version information calls itself
 
 # Grype writes `matches` first and each match starts with `vulnerability`; the descriptor naming grype comes
@@ -79,7 +78,7 @@ def _finding(match: Record, version: str | None) -> Finding | None:
         tool_version=version,
         rule_id=advisory,
         severity=_severity(vuln, related),
-        message=cap_text(description.strip(), MESSAGE_LIMIT),
+        message=cap_text(description.strip(), READ_CAP),
         path=next((location for location in locations if location), None),
         package=package,
         version=installed or None,
@@ -130,7 +129,7 @@ def _merge_locations(candidates: list[Finding]) -> list[Finding]:
         first = group[0]
         paths = sorted({f.path for f in group if f.path})
         if len(paths) > 1:
-            message = cap_text(f"{first.message} (in {', '.join(paths)})", MESSAGE_LIMIT)
+            message = cap_text(f"{first.message} (in {', '.join(paths)})", READ_CAP)
             first = first.model_copy(update={"message": message})
         merged.append(first)
     return sorted(merged, key=lambda f: (f.package or "", f.version or "", f.rule_id))

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from issueplan.model import MESSAGE_CAP, TRACE_CAP, Case, CaseOutcome, FileResult, Problem, cap_text
+from issueplan.model import READ_CAP, Case, CaseOutcome, FileResult, Problem, cap_text
 from issueplan.sources._case_tally import CaseTally
 from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str, load_json
 
@@ -36,7 +36,9 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _ERROR_NAME = re.compile(r"^\s*([A-Za-z_$][\w$.]*)(?:\s*\[[^\]\n]*\])?:")
 _ASSERTION_NAMES = frozenset({"UnexpectedError", "ExpectationError", "ExpectationFailed"})
 _ASSERTION_KEYS = ("showDiff", "matcherResult")
-_FRAME = re.compile(r"((?:[A-Za-z]:)?[^\s():]+):(\d+):\d+\)?\s*$")
+# A frame's path starts where a run of path characters starts (the lookbehind): tried from inside a run, the
+# pattern would rescan the rest of it from each character, quadratic in a long line.
+_FRAME = re.compile(r"(?<![^\s():])((?:[A-Za-z]:)?[^\s():]+):(\d+):\d+\)?\s*$")
 _BOM = b"\xef\xbb\xbf"
 
 Test = dict[str, JsonValue]
@@ -146,9 +148,9 @@ def _case(test: Test, outcome: CaseOutcome) -> Case:
         file=file,
         line=_line_in(stack, file),
         outcome=outcome,
-        message=cap_text(message, MESSAGE_CAP),
+        message=cap_text(message, READ_CAP),
         type=_error_name(err) if outcome in {CaseOutcome.FAILED, CaseOutcome.ERROR} else "",
-        trace=cap_text(stack, TRACE_CAP),
+        trace=cap_text(stack, READ_CAP),
     )
 
 

@@ -19,14 +19,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from issueplan.model import FileResult, Finding, Problem, Scan, Severity, cap_text
+from issueplan.model import READ_CAP, FileResult, Finding, Problem, Scan, Severity, cap_text
 from issueplan.sources._finding import cwe_ids, fingerprint, severity_from_score, severity_from_word
 from issueplan.sources._json import JsonValue, as_dict, as_int, as_list, as_number, as_str, as_strs, load_json
 
 FORMAT = "trivy"
 TOOL = "trivy"
 UNRATED = Severity.MEDIUM
-MESSAGE_LIMIT = 1000
 
 # Trivy writes SchemaVersion first and ArtifactName next, both before the (possibly huge) Metadata; searched
 # rather than anchored so a key-sorted copy (jq -S) is still recognised.
@@ -92,7 +91,7 @@ def _vulnerability(vuln: Record, file_path: str | None, version: str | None) -> 
         rule_name=title,
         severity=_severity(vuln),
         cwe=cwe_ids(as_strs(vuln.get("CweIDs"))),
-        message=cap_text(text.strip(), MESSAGE_LIMIT),
+        message=cap_text(text.strip(), READ_CAP),
         path=file_path,
         package=package,
         version=installed or None,
@@ -130,7 +129,7 @@ def _misconfiguration(check: Record, target: str, version: str | None) -> Findin
         rule_id=rule_id,
         rule_name=as_str(check.get("Title")),
         severity=_severity(check),
-        message=cap_text(text.strip(), MESSAGE_LIMIT),
+        message=cap_text(text.strip(), READ_CAP),
         path=target or None,
         line=line if line and line > 0 else None,
         advisory=as_str(check.get("PrimaryURL")),
@@ -149,7 +148,7 @@ def _secret(secret: Record, target: str, version: str | None) -> Finding:
         rule_id=rule_id,
         rule_name=title,
         severity=_severity(secret),
-        message=cap_text(f"secret found: {title or rule_id}", MESSAGE_LIMIT),
+        message=cap_text(f"secret found: {title or rule_id}", READ_CAP),
         path=target or None,
         line=line if line and line > 0 else None,
         fingerprint=fingerprint(TOOL, "secret", target, rule_id, str(line or "")),
@@ -167,7 +166,7 @@ def _merge_targets(candidates: list[Finding]) -> list[Finding]:
         first = group[0]
         paths = sorted({f.path for f in group if f.path})
         if len(paths) > 1:
-            message = cap_text(f"{first.message} (in {', '.join(paths)})", MESSAGE_LIMIT)
+            message = cap_text(f"{first.message} (in {', '.join(paths)})", READ_CAP)
             first = first.model_copy(update={"message": message})
         merged.append(first)
     return sorted(merged, key=_order)

@@ -25,15 +25,7 @@ from typing import IO
 
 from lxml import etree
 
-from issueplan.model import (
-    MESSAGE_CAP,
-    TRACE_CAP,
-    Case,
-    CaseOutcome,
-    FileResult,
-    Problem,
-    cap_text,
-)
+from issueplan.model import READ_CAP, Case, CaseOutcome, FileResult, Problem, cap_text
 from issueplan.sources._case_tally import CaseTally, worst
 from issueplan.sources._dotnet import (
     element_text,
@@ -224,8 +216,8 @@ def _case(test_name: str, outcome: CaseOutcome, source: etree._Element) -> Case:
         file=file,
         line=line,
         outcome=outcome,
-        message=cap_text(message, MESSAGE_CAP),
-        trace=cap_text(trace, TRACE_CAP),
+        message=cap_text(message, READ_CAP),
+        trace=cap_text(trace, READ_CAP),
     )
 
 
@@ -234,7 +226,7 @@ def _explanation(raw: str | None) -> str:
         return "the result has no outcome"
     if raw.strip().lower() in _OUTCOMES:
         return f"{raw.strip()}, without a message"
-    return f"unknown outcome {raw.strip()[:100]!r}"
+    return f"unknown outcome {raw.strip()!r}"
 
 
 def _class_of(definition: etree._Element) -> str:

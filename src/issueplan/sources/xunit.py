@@ -23,15 +23,7 @@ from typing import IO
 
 from lxml import etree
 
-from issueplan.model import (
-    MESSAGE_CAP,
-    TRACE_CAP,
-    Case,
-    CaseOutcome,
-    FileResult,
-    Problem,
-    cap_text,
-)
+from issueplan.model import READ_CAP, Case, CaseOutcome, FileResult, Problem, cap_text
 from issueplan.sources._case_tally import CaseTally, worst
 from issueplan.sources._dotnet import (
     element_text,
@@ -188,7 +180,7 @@ def _case(test: etree._Element, classname: str, outcome: CaseOutcome | None, raw
         # v2 writes the reason as text, v1 inside a `<message>`.
         message = element_text(reason) or element_text(reason.find("message"))
     if not message and outcome is CaseOutcome.ERROR:
-        message = f"unknown result {raw.strip()[:100]!r}" if raw else "the test has no result"
+        message = f"unknown result {raw.strip()!r}" if raw else "the test has no result"
     file, line = trace_location(trace)
     return Case(
         classname=classname,
@@ -196,9 +188,9 @@ def _case(test: etree._Element, classname: str, outcome: CaseOutcome | None, raw
         file=file,
         line=line,
         outcome=outcome,
-        message=cap_text(message, MESSAGE_CAP),
+        message=cap_text(message, READ_CAP),
         type=kind,
-        trace=cap_text(trace, TRACE_CAP),
+        trace=cap_text(trace, READ_CAP),
     )
 
 
@@ -213,9 +205,9 @@ def _fixture_case(error: etree._Element) -> Case:
         file=file,
         line=line,
         outcome=CaseOutcome.ERROR,
-        message=cap_text(message or what, MESSAGE_CAP),
+        message=cap_text(message or what, READ_CAP),
         type=kind,
-        trace=cap_text(trace, TRACE_CAP),
+        trace=cap_text(trace, READ_CAP),
     )
 
 

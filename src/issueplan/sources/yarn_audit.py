@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from issueplan.model import MESSAGE_CAP, FileResult, Finding, Problem, Scan, Severity, cap_text
+from issueplan.model import READ_CAP, FileResult, Finding, Problem, Scan, Severity, cap_text
 from issueplan.sources._finding import cwe_ids, fingerprint, severity_from_score, severity_from_word
 from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str, as_strs
 from issueplan.sources._ndjson import EventLines
@@ -106,7 +106,7 @@ def _v1_findings(advisory: dict[str, JsonValue]) -> list[Finding]:
             rule_name=title,
             severity=_severity(as_str(advisory.get("severity")), as_dict(advisory.get("cvss"))),
             cwe=cwe_ids([cwe] if isinstance(cwe, str) else as_strs(cwe)),
-            message=cap_text(title or f"{package} is vulnerable ({advisory_id})", MESSAGE_CAP),
+            message=cap_text(title or f"{package} is vulnerable ({advisory_id})", READ_CAP),
             package=package,
             version=version or None,
             advisory=url or None,
@@ -134,7 +134,7 @@ def _berry_findings(event: dict[str, JsonValue]) -> list[Finding]:
             rule_id=advisory_id,
             rule_name=issue,
             severity=_severity(as_str(children.get("Severity")), {}),
-            message=cap_text(issue or f"{package} is vulnerable ({advisory_id})", MESSAGE_CAP),
+            message=cap_text(issue or f"{package} is vulnerable ({advisory_id})", READ_CAP),
             package=package,
             version=version or None,
             advisory=url or None,

@@ -16,7 +16,7 @@ from datetime import datetime
 from issueplan.model import ActionItem, Priority
 from issueplan.render.issue import BEGIN, END, Marker, parse_issue_body
 from issueplan.render.markdown import render_dependency_graph, render_gantt, sorted_items
-from issueplan.render.safety import BODY_MARGIN, Span, body_length, neutralise, redact, truncate_sections
+from issueplan.render.safety import BODY_MARGIN, Span, body_length, neutralise, truncate_sections
 from issueplan.render.timestamp import as_utc
 from issueplan.tracker.catalog import is_overdue
 from issueplan.tracker.changes import CreateIssue, DashboardBodyDraft, LinkNewIssues, Operation, UpdateIssue
@@ -71,7 +71,6 @@ def diff_dashboard(
         first_seen=first_seen,
         now=now,
         previous=board.body if board is not None else None,
-        secrets=options.secrets,
     )
     ops: list[Operation] = []
     if board is None:
@@ -107,7 +106,6 @@ def render_dashboard_body(
     first_seen: datetime,
     now: datetime,
     previous: str | None = None,
-    secrets: Sequence[str] = (),
 ) -> str:
     """The body: `previous`'s text outside the managed block, then the list, the Gantt chart and the graph.
 
@@ -116,10 +114,10 @@ def render_dashboard_body(
     parsed = parse_issue_body(previous) if previous else None
     before = parsed.before if parsed else ""
     after = parsed.after if parsed else ""
-    # Titles reach the charts through mermaid_label, which knows the generic secret patterns, not this run's.
-    shown = [item.model_copy(update={"title": redact(item.title, secrets)}) for item in sorted_items(items)]
+    # Titles come redacted from the clean pass (render/clean.py), the charts' labels too.
+    shown = sorted_items(items)
     head = f"{BEGIN}\n{NOTICE}**Open action items**: {len(shown)} (scope {neutralise(scope, Span.LINE)})\n\n"
-    entries = _entries(shown, links, now=now, secrets=secrets)
+    entries = _entries(shown, links, now=now)
     marker = Marker(key=dashboard_key(scope), id=DASHBOARD_ID, scope=scope, first_seen=as_utc(first_seen))
     tail = f"{marker.render()}\n{END}"
     charts = []
@@ -136,13 +134,11 @@ def render_dashboard_body(
     return before + truncate_sections(whole, budget, keep_last=1, noun="items") + after
 
 
-def _entries(
-    items: Sequence[ActionItem], links: Mapping[str, int], *, now: datetime, secrets: Sequence[str]
-) -> list[str]:
+def _entries(items: Sequence[ActionItem], links: Mapping[str, int], *, now: datetime) -> list[str]:
     """One list line per item, grouped under a heading per priority (the heading rides on its first line)."""
 
     def line(text: str) -> str:
-        return neutralise(redact(text, secrets), Span.LINE)
+        return neutralise(text, Span.LINE)
 
     entries = []
     for priority in Priority:

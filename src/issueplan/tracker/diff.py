@@ -146,6 +146,7 @@ def _issue_changes(
     links = {kept[item.key].item_id: kept[item.key].number for item in items if item.key in kept}
     by_id = {item.id: item for item in items}
     ops: list[Operation] = []
+    written: dict[str, tuple[int, str]] = {}  # existing issues' bodies as this run leaves them
     for item in items:
         issue = kept.get(item.key)
         if _declined(issue):
@@ -166,8 +167,10 @@ def _issue_changes(
         update = _update(item, issue, state, options, plan, links)
         if update is not None:
             ops.append(update)
-    # New issues that depend on each other get their `#N` links once the creates have answered.
-    ops.extend(plan_links(items, [op for op in ops if isinstance(op, CreateIssue)], links))
+        body = update.body if update is not None and update.body is not None else issue.body
+        written[item.id] = (issue.number, body)
+    # Bodies that link to issues created in this run get their `#N` links once the creates have answered.
+    ops.extend(plan_links(items, [op for op in ops if isinstance(op, CreateIssue)], links, written))
     return ops
 
 
@@ -208,7 +211,7 @@ def _create(
         key=item.key,
         id=item.id,
         title=render_issue_title(item),
-        body=render_issue_body(item, scope=options.scope, links=links, secrets=options.secrets),
+        body=render_issue_body(item, scope=options.scope, links=links),
         labels=tuple(sorted(_owned_labels(item, state, options, plan), key=str.casefold)),
         milestone=(title := milestone_title(item, options)),
         milestone_number=_milestone_number(title, state),
@@ -231,9 +234,7 @@ def _update(
     links: Mapping[str, int],
 ) -> UpdateIssue | None:
     title = render_issue_title(item)
-    body = render_issue_body(
-        item, scope=options.scope, links=links, previous=issue.body, secrets=options.secrets
-    )
+    body = render_issue_body(item, scope=options.scope, links=links, previous=issue.body)
     theirs = [name for name in issue.labels if not owns_label(name, options)]
     labels = sorted({*theirs, *_owned_labels(item, state, options, plan)}, key=str.casefold)
     changed_labels = {name.casefold() for name in labels} != {name.casefold() for name in issue.labels}

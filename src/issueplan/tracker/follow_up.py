@@ -19,33 +19,47 @@ from issueplan.tracker.dashboard import render_dashboard_body
 
 
 def plan_links(
-    items: Sequence[ActionItem], creates: Sequence[CreateIssue], links: Mapping[str, int]
+    items: Sequence[ActionItem],
+    creates: Sequence[CreateIssue],
+    links: Mapping[str, int],
+    written: Mapping[str, tuple[int, str]],
 ) -> list[LinkNewIssues]:
-    """A follow-up for each new item whose body links to another new item (an in-plan dependency).
+    """A follow-up for each item whose body links to a new item (an in-plan dependency): a new item's, and an
+    existing issue's that now depends on an item created in this run.
 
-    `links` maps item ids to the numbers known before this run's creates."""
+    `links` maps item ids to the numbers known before this run's creates; `written` maps the ids of existing
+    issues to their number and their body as this run leaves it."""
     new = {create.id: create for create in creates}
     follow_ups = []
     for item in items:
         create = new.get(item.id)
-        if create is None or create.key != item.key:
+        if create is not None and create.key != item.key:
+            continue
+        existing = written.get(item.id) if create is None else None
+        if create is None and existing is None:
             continue
         waits = {new[dep.id].key: dep.id for dep in item.dependencies if dep.id in new and dep.id != item.id}
-        if waits:
-            # The body links only to the item's dependencies: the draft needs no other number.
-            known = {dep.id: links[dep.id] for dep in item.dependencies if dep.id in links}
-            draft = ItemBodyDraft(item=item, links=known, previous=create.body)
+        if not waits:
+            continue
+        # The body links only to the item's dependencies: the draft needs no other number.
+        known = {dep.id: links[dep.id] for dep in item.dependencies if dep.id in links}
+        if existing is None:
+            draft = ItemBodyDraft(item=item, links=known, previous=create.body if create else "")
             follow_ups.append(LinkNewIssues(key=item.key, id=item.id, waits_for=waits, draft=draft))
+        else:
+            number, body = existing
+            draft = ItemBodyDraft(item=item, links=known, previous=body)
+            follow_ups.append(
+                LinkNewIssues(key=item.key, id=item.id, number=number, waits_for=waits, draft=draft)
+            )
     return follow_ups
 
 
-def render_draft(draft: BodyDraft, numbers: Mapping[str, int], *, scope: str, secrets: Sequence[str]) -> str:
+def render_draft(draft: BodyDraft, numbers: Mapping[str, int], *, scope: str) -> str:
     """The body with every link filled in: `numbers` maps the ids of this run's new issues to theirs."""
     links = {**draft.links, **numbers}
     if isinstance(draft, ItemBodyDraft):
-        return render_issue_body(
-            draft.item, scope=scope, links=links, previous=draft.previous, secrets=secrets
-        )
+        return render_issue_body(draft.item, scope=scope, links=links, previous=draft.previous)
     return render_dashboard_body(
         draft.items,
         links,
@@ -53,5 +67,4 @@ def render_draft(draft: BodyDraft, numbers: Mapping[str, int], *, scope: str, se
         first_seen=draft.first_seen,
         now=draft.now,
         previous=draft.previous,
-        secrets=secrets,
     )

@@ -61,7 +61,7 @@ def connect(
     """A lazy Repository: no request until something is read or written."""
     client = Github(
         base_url=target.api_url.rstrip("/"),
-        auth=Auth.Token(target.token),
+        auth=Auth.Token(target.token.get_secret_value()),
         per_page=100,
         lazy=True,
         retry=PacedRetry(sleep=sleep, clock=clock),
@@ -315,7 +315,7 @@ class _Applier:
         """Render the body again with the numbers the creates answered, and write it (no re-read)."""
         numbers = {item_id: self.issues[key][0] for key, item_id in operation.waits_for.items()}
         number = operation.number if operation.number is not None else self.issues[operation.key][0]
-        body = render_draft(operation.draft, numbers, scope=self.options.scope, secrets=self.options.secrets)
+        body = render_draft(operation.draft, numbers, scope=self.options.scope)
         url = f"{self.repo.url}/issues/{number}"
         self.write(lambda: self.repo.requester.requestJsonAndCheck("PATCH", url, input={"body": body}))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from issueplan.model import Frozen
 from issueplan.modes import MilestoneMode
@@ -42,7 +42,7 @@ class SyncOptions(Frozen):
     allow_mass_create: bool = False
     dry_run: bool = False
     run_url: str | None = None
-    secrets: tuple[str, ...] = ()
+    secrets: tuple[SecretStr, ...] = ()
     login: str | None = None
 
 
@@ -51,4 +51,4 @@ class GitHubTarget(Frozen):
 
     api_url: str = "https://api.github.com"
     repo: str
-    token: str = Field(repr=False)
+    token: SecretStr
