@@ -285,7 +285,6 @@ def test_i12_a_glob_base_that_is_a_symlink_out_is_refused(
     assert [(s["name"], s["tests"]) for s in report["suites"]] == [("junit", 1)]
     assert [(p["file"], p["message"]) for p in report["problems"]] == [
         ("results", "not read: a symlink leads this path out of the workspace"),
-        ("results", "not read: a symlink leads this path out of the workspace"),
     ]
 
 
