@@ -200,6 +200,21 @@ def test_i13_the_action_with_if_no_results_warn_warns_and_files_nothing(
     assert "healthy" in outputs
 
 
+def test_i13_the_action_with_outcomes_warns_about_the_empty_path_and_uses_the_outcome(
+    here: Path, fake_github_factory: Any
+) -> None:
+    fake = fake_github_factory(token=TOKEN)
+    env = _action_env(
+        here / "empty-checkout", fake, RESULTS="test-result/", OUTCOMES='{"frontend_tests": "failure"}'
+    )
+    os.chdir(here / "empty-checkout")
+    log = io.StringIO()
+    assert action.main(env, stdout=log) == ExitCode.OK, log.getvalue()
+    warnings = [(props.get("file"), text) for name, props, text in runner_commands(log.getvalue())]
+    assert ("test-result", "not found; the step outcomes given are this run's evidence") in warnings
+    assert set(by_key(fake)) == {"suite-failed/frontend_tests", "rule/ENH-002"}
+
+
 # --- S22: an item that rests on a step outcome waits for one ------------------------------------------------
 
 
