@@ -3,6 +3,7 @@ and the safety rules for symlinks and FIFOs (I8)."""
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
@@ -141,6 +142,46 @@ def test_globs_and_missing_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert [(p.file, p.message) for p in report.problems] == [
         ("absent.xml", "not found"),
         ("nothing/*.xml", "no file matches this pattern"),
+    ]
+
+
+GLOB_TREE = {
+    "r/unit/a.xml": "FAKE 1 0 0 0",
+    "r/unit/deep/b.xml": "FAKE 2 0 0 0",
+    "r/api/deep/c.xml": "FAKE 3 0 0 0",
+    "r/.hidden/d.xml": "FAKE 4 0 0 0",
+    "r/.e.xml": "FAKE 5 0 0 0",
+    "r/F.XML": "FAKE 6 0 0 0",
+    "top.xml": "FAKE 7 0 0 0",
+}
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["r/**/*.xml", "**/*.xml", "r/*/*.xml", "r/.*.xml", "r/[au]*/**/*.xml", "r/**/deep/*.xml", "r/*.[xX]*",
+     "*.xml", "r/?nit/a.xml", "r/**/**/*.xml"],
+)  # fmt: skip
+def test_a_glob_matches_the_files_glob_glob_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pattern: str
+) -> None:
+    """The safe walker keeps glob.glob's matching: hidden names, `**` over folders, case, brackets."""
+    _tree(tmp_path, GLOB_TREE)
+    monkeypatch.chdir(tmp_path)
+    expected = sorted({Path(p).as_posix() for p in glob.glob(pattern, recursive=True) if Path(p).is_file()})  # noqa: PTH207 - the reference
+    report = load_results([pattern])
+    assert sorted(file for suite in report.suites for file in suite.files) == expected
+
+
+def test_a_glob_reports_a_symlink_out_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """I12: a folder link out that a glob would both match and enter is refused, with one warning."""
+    _tree(tmp_path / "outside", {"x.xml": "FAKE 9 0 0 0"})
+    _tree(tmp_path / "ws" / "results", {"unit/a.xml": "FAKE 1 0 0 0"})
+    (tmp_path / "ws" / "results" / "out").symlink_to(tmp_path / "outside", target_is_directory=True)
+    monkeypatch.chdir(tmp_path / "ws")
+    report = load_results(["results/**"], workspace=tmp_path / "ws")
+    assert [(s.name, s.tests) for s in report.suites] == [("unit", 1)]
+    assert [(p.file, p.message.split(" (")[0]) for p in report.problems] == [
+        ("results/out", "not read: symlink out of results")
     ]
 
 

@@ -84,7 +84,9 @@ def discover(inputs: Sequence[str | Path], workspace: Path | None) -> Discovery:
     unique: dict[object, Candidate] = {}
     for candidate in sorted(found, key=lambda c: (not c.in_root, c.display)):
         unique.setdefault(_identity(candidate.path), candidate)
-    return Discovery(tuple(sorted(unique.values())), tuple(problems), tuple(unmatched))
+    # Overlapping arguments (`results/**` yields the folder and what is in it) meet the same link twice.
+    once = tuple(dict.fromkeys(problems))
+    return Discovery(tuple(sorted(unique.values())), once, tuple(unmatched))
 
 
 def _identity(path: Path) -> object:

@@ -66,6 +66,14 @@ def trusted_root(path: Path, workspace: Path | None) -> Path | None:
     return resolved
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One folder's entries, sorted by name, and the folder's parts below the walk's top."""
+
+    parts: tuple[str, ...]
+    entries: tuple[os.DirEntry[str], ...]
+
+
 @dataclass
 class Walker:
     """One walk's allowed roots, the folders already entered, and the problems met on the way."""
@@ -75,34 +83,25 @@ class Walker:
     report_root: Path
     entered: set[tuple[int, int]] = field(default_factory=set)
 
-    def folders(self, top: Path) -> Iterator[tuple[Path, tuple[str, ...], list[os.DirEntry[str]]]]:
-        """(folder, its parts below `top`, its entries sorted by name) for `top` and every safe subfolder."""
-        yield from self._visit(top, ())
-
-    def _visit(
-        self, folder: Path, parts: tuple[str, ...]
-    ) -> Iterator[tuple[Path, tuple[str, ...], list[os.DirEntry[str]]]]:
+    def list(self, folder: Path, parts: tuple[str, ...] = ()) -> Listing | None:
+        """The folder's entries, or None when it was entered before (a loop) or cannot be read."""
         try:
             info = folder.stat()
             if (info.st_dev, info.st_ino) in self.entered:
-                return
+                return None
             self.entered.add((info.st_dev, info.st_ino))
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+                entries = tuple(sorted(listing, key=lambda entry: entry.name))
         except OSError as error:
             self.problems.append(Problem(file=folder.as_posix(), message=f"cannot read: {error.strerror}"))
-            return
-        yield folder, parts, entries
+            return None
+        return Listing(parts, entries)
 
-    def enter(
-        self, entry: os.DirEntry[str], parts: tuple[str, ...]
-    ) -> Iterator[tuple[Path, tuple[str, ...], list[os.DirEntry[str]]]]:
-        """Walk into `entry` when it is a folder that stays inside the allowed roots."""
-        path = Path(entry.path)
-        if not self.safe(entry):
-            return
-        if _is_dir(entry):
-            yield from self._visit(path, (*parts, entry.name))
+    def enter(self, entry: os.DirEntry[str], parts: tuple[str, ...]) -> Listing | None:
+        """The listing of `entry` when it is a folder that stays inside the allowed roots."""
+        if not (is_dir(entry) and self.safe(entry)):
+            return None
+        return self.list(Path(entry.path), (*parts, entry.name))
 
     def safe(self, entry: os.DirEntry[str]) -> bool:
         """False, with a Problem, for a symlink that leads out of the allowed roots or nowhere."""
@@ -123,7 +122,8 @@ class Walker:
         return False
 
 
-def _is_dir(entry: os.DirEntry[str]) -> bool:
+def is_dir(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a folder, or a symlink to one (a loop or a dangling link is neither)."""
     try:
         return entry.is_dir()
     except OSError:
@@ -131,15 +131,15 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def walk_files(root: Path, walker: Walker) -> Iterator[tuple[Path, tuple[str, ...]]]:
-    """Every file below `root` (hidden ones too) with its parts below the root, in sorted order."""
-    pending = list(walker.folders(root))
+    """Every file below `root` (hidden ones too) with its parts below the root; callers sort them."""
+    pending = [found] if (found := walker.list(root)) else []
     while pending:
-        _, parts, entries = pending.pop()
-        for entry in entries:
-            if _is_dir(entry):
-                pending.extend(walker.enter(entry, parts))
+        listing = pending.pop()
+        for entry in listing.entries:
+            if is_dir(entry):
+                pending.extend([below] if (below := walker.enter(entry, listing.parts)) else [])
             elif walker.safe(entry):
-                yield Path(entry.path), (*parts, entry.name)
+                yield Path(entry.path), (*listing.parts, entry.name)
 
 
 def glob_paths(pattern: str, workspace: Path | None, problems: list[Problem]) -> list[Path]:
@@ -161,18 +161,20 @@ def glob_paths(pattern: str, workspace: Path | None, problems: list[Problem]) ->
     start = _closure(frozenset({0}), rest)
     if literal and len(rest) in start:
         matches.append(base)
-    pending = [(node, start) for node in walker.folders(base)]
+    pending = [(found, start)] if (found := walker.list(base)) else []
     while pending:
-        (_, parts, entries), state = pending.pop()
-        for entry in entries:
-            is_dir = _is_dir(entry)
+        listing, state = pending.pop()
+        for entry in listing.entries:
+            folder = is_dir(entry)
             after = _closure(_step(state, rest, entry.name), rest)
-            if not after:
+            wanted = len(rest) in after and (folder or not folders_only)
+            deeper = folder and any(i < len(rest) for i in after)
+            if not (wanted or deeper) or not walker.safe(entry):  # a link is judged once, only if it matters
                 continue
-            if len(rest) in after and (is_dir or not folders_only) and walker.safe(entry):
+            if wanted:
                 matches.append(Path(entry.path))  # as glob.glob spells it: no "./" when none was typed
-            if is_dir and any(i < len(rest) for i in after):
-                pending.extend((node, after) for node in walker.enter(entry, parts))
+            if deeper and (below := walker.list(Path(entry.path), (*listing.parts, entry.name))):
+                pending.append((below, after))
     return sorted(set(matches), key=lambda path: path.as_posix())
 
 
