@@ -239,3 +239,23 @@ def test_i11_json_python_refuses_is_a_problem_and_the_other_files_are_read(tmp_p
     assert planned.returncode == 0, planned.stderr
     synced = _cli("sync", str(results), "--sandbox", str(tmp_path / "sandbox"))
     assert synced.returncode == 0, synced.stderr
+
+
+def test_r8_the_token_never_shows_in_a_repr_str_or_json_of_the_values_that_hold_it() -> None:
+    """R8: a log line or a traceback that prints an options value shows `**********`, never the token."""
+    from issueplan.job import JobOptions  # noqa: PLC0415 - grouped with the values it checks
+    from issueplan.tracker import GitHubTarget, SyncOptions  # noqa: PLC0415
+
+    held = [
+        JobOptions(results=("r",), token=TOKEN, secrets=(TOKEN,)),
+        GitHubTarget(repo="o/r", token=TOKEN),
+        SyncOptions(secrets=(TOKEN,)),
+        action.ActionInputs.from_env({"INPUT_GITHUB-TOKEN": TOKEN, "GITHUB_TOKEN": TOKEN[::-1]}),
+    ]
+    for value in held:
+        for shown in (repr(value), str(value), value.model_dump_json()):
+            assert TOKEN not in shown
+            assert TOKEN[::-1] not in shown
+    inputs = held[-1]
+    assert isinstance(inputs, action.ActionInputs)
+    assert [secret.get_secret_value() for secret in inputs.job_options().secrets] == [TOKEN[::-1]]
