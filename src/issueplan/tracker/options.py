@@ -42,6 +42,8 @@ class SyncOptions(Frozen):
     allow_mass_create: bool = False
     dry_run: bool = False
     run_url: str | None = None
+    # Every token the run holds. Text from the report arrives cleaned of them (render/clean.py); these are for
+    # text that does not come from the report, such as GitHub's own error messages.
     secrets: tuple[SecretStr, ...] = ()
     login: str | None = None
 
