@@ -167,6 +167,29 @@ def test_the_cli_starts_without_loading_the_heavy_modules() -> None:
     assert done.stdout.strip() == "[]"
 
 
+@pytest.mark.parametrize("command", ["parse", "plan"])
+def test_parse_and_plan_do_not_import_the_github_client(command: str, tmp_path: Path) -> None:
+    """Only commands that talk to GitHub load PyGithub, requests, jwt and cryptography (a quarter of a second
+    of every start): `parse` and `plan` on a tiny report run without them, and still read it."""
+    report = tmp_path / "report.xml"
+    report.write_text('<testsuite name="unit"><testcase name="passes"/></testsuite>', encoding="utf-8")
+    heavy = "('github', 'requests', 'jwt', 'cryptography')"
+    probe = (
+        "import sys\nfrom issueplan.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        f"print('loaded:', sorted(m for m in {heavy} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, command, str(report), "--workspace", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert "1" in done.stdout  # the report was read: one test, or one suite in the plan
+    assert done.stdout.splitlines()[-1] == "loaded: []"
+
+
 def test_the_quick_start_sandbox_job_shows_the_plan_and_the_issues_and_is_idempotent(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

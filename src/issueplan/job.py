@@ -28,16 +28,13 @@ from issueplan.model import Frozen, KnownItem, Plan, RunReport, StepOutcome
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults, MilestoneMode
 from issueplan.outcome import Failure, RunOutcome
 from issueplan.policy import Config, build_plan, content_probes, load_config, read_workspace
-from issueplan.progress import report_progress
 from issueplan.render.clean import clean_report
 from issueplan.render.json import render_json
 from issueplan.render.markdown import render_markdown
 from issueplan.render.report import unrecognised_note
 from issueplan.render.summary import render_summary
 from issueplan.sources import load_results
-from issueplan.tracker import GitHubTarget, SyncOptions, connect, diff_tracker
-from issueplan.tracker.options import DEFAULT_MAX_NEW_ISSUES
-from issueplan.tracker.sync import apply_or_plan, read_tracker, remembered, summarise
+from issueplan.tracker.options import DEFAULT_MAX_NEW_ISSUES, GitHubTarget, SyncOptions
 from issueplan.workspace_files import hand_to_workspace_owner
 
 DEFAULT_CONFIG = Path(".github/issueplan.yml")
@@ -232,6 +229,12 @@ def _sync_stages(
     *,
     forced_dry_run: bool,
 ) -> RunOutcome:
+    # Only a sync talks to GitHub: PyGithub, requests, jwt and cryptography load here, not for `parse`/`plan`.
+    from issueplan.progress import report_progress  # noqa: PLC0415
+    from issueplan.tracker.diff import diff_tracker  # noqa: PLC0415
+    from issueplan.tracker.github import connect  # noqa: PLC0415
+    from issueplan.tracker.sync import apply_or_plan, read_tracker, remembered, summarise  # noqa: PLC0415
+
     def outcome(plan: Plan, **fields: object) -> RunOutcome:
         return RunOutcome.model_validate(
             {"report": report, "plan": plan, "synced": True, "dry_run": settings.dry_run, **fields}
