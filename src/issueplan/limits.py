@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-# GitHub's 422 `name is too long (maximum is 50 characters)` (shared/github-api/FACTS.md §1).
+# GitHub's 422 `name is too long (maximum is 50 characters)` (FACTS §1: tests/data/github-api/FACTS.md).
 LABEL_NAME_MAX = 50
 # GitHub documents no limit on a milestone title; 255 is one below the issue title's documented 256, so a
 # title that fits here fits wherever GitHub keeps titles.

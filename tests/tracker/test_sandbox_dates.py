@@ -1,4 +1,4 @@
-"""Milestone `due_on`: GitHub keeps the US-Pacific date of what it was sent (FACTS.md §2)."""
+"""Milestone `due_on`: GitHub keeps the US-Pacific date of what it was sent (tests/data/github-api/FACTS.md §2)."""
 
 from __future__ import annotations
 
