@@ -1,7 +1,7 @@
 """How a long sync shows how far it got: one line rewritten in place on a terminal, a plain log line every
 few changes in CI (where `\\r` would pile up in the log as one endless line).
 
-A first import paces writes at one a second and may span an hour (FACTS §14, tests/data/github-api/FACTS.md), so silence would look hung.
+A first import paces writes at one a second and may span an hour (FACTS §14), so silence would look hung.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Milestone `due_on`: GitHub keeps the US-Pacific date of what it was sent (tests/data/github-api/FACTS.md §2)."""
+"""Milestone `due_on`: GitHub keeps the US-Pacific date of what it was sent (FACTS §2, in
+tests/data/github-api/FACTS.md)."""
 
 from __future__ import annotations
 
