@@ -44,7 +44,8 @@ def test_inputs_read_the_same_with_dashes_or_underscores() -> None:
         {"INPUT_GITHUB_TOKEN": "t1", "INPUT_DRY_RUN": "true", "INPUT_FAIL_ON": "High"}
     )
     assert dashed == underscored
-    assert (dashed.token, dashed.dry_run, dashed.fail_on) == ("t1", True, FailOn.HIGH)
+    assert dashed.token is not None
+    assert (dashed.token.get_secret_value(), dashed.dry_run, dashed.fail_on) == ("t1", True, FailOn.HIGH)
 
 
 def test_absent_inputs_take_action_yml_defaults_and_the_context() -> None:
