@@ -159,12 +159,12 @@ def plan(
     emit(text, output)
 
 
-def _env_secrets(*names: str) -> tuple[SecretStr, ...]:
+def _env_secrets(*names: str, with_github_token: bool = True) -> tuple[SecretStr, ...]:
     """The tokens the environment hands this run ($GITHUB_TOKEN in every workflow step, and `names`):
     the clean pass removes them from the report even when the command does not use them."""
     from pydantic import SecretStr  # noqa: PLC0415 - fast --help
 
-    chosen = dict.fromkeys(("GITHUB_TOKEN", *names))
+    chosen = dict.fromkeys((*(("GITHUB_TOKEN",) if with_github_token else ()), *names))
     return tuple(SecretStr(os.environ[name]) for name in chosen if os.environ.get(name))
 
 
@@ -253,8 +253,9 @@ def sync(
     from issueplan.outcome import change_lines, judge, stop_line, summary_line  # noqa: PLC0415
     from issueplan.render.report import render_plan_table  # noqa: PLC0415
 
-    secrets = _env_secrets(token_env)
-    token = next((s for s in secrets if s.get_secret_value() == os.environ.get(token_env)), None)
+    token = next(iter(_env_secrets(token_env, with_github_token=False)), None)
+    # $GITHUB_TOKEN too when the token comes from another variable: the run holds it all the same.
+    secrets = tuple(s for s in _env_secrets() if token is None or s != token)
     if sandbox is None and not dry_run and token is None:
         raise UsageError(
             f"${token_env} is not set: export a token with `issues: write` (or pass --token-env NAME), "
