@@ -179,6 +179,11 @@ class Case(Frozen):
     message: str = ""
     type: str = ""
     trace: str = ""
+    path_known: bool = Field(
+        default=True,
+        description="False when `file` is a bare file name taken from a stack frame (a JVM frame names the "
+        "file, not its folder): shown, never linked, since no path in the repository is known.",
+    )
 
 
 class TestTotals(Frozen):
@@ -239,6 +244,11 @@ class Finding(Frozen):
     aliases: tuple[str, ...] = ()
     fixed_versions: tuple[str, ...] = ()
     category: FindingCategory = FindingCategory.SECURITY
+    # What makes a finding actionable, where the format says it: the rule's own help (SARIF
+    # `shortDescription`/`help`), the vulnerable range and whether a fix is available (npm).
+    rule_help: str | None = None
+    vulnerable_range: str | None = None
+    fix_available: bool | None = None
 
 
 class CoverageCounts(Frozen):
@@ -401,11 +411,13 @@ class Dependency(Frozen):
 
 
 class Evidence(Frozen):
-    """Why an item exists, in facts a reader can check."""
+    """Why an item exists, in facts a reader can check. `findings_in` names the items whose issues list these
+    findings in full (the findings items): an issue lists a finding once, the others link to it."""
 
     suites: tuple[Suite, ...] = ()
     findings: tuple[Finding, ...] = ()
     facts: tuple[str, ...] = ()
+    findings_in: tuple[str, ...] = ()
 
 
 class ActionItem(Frozen):

@@ -19,7 +19,7 @@ from issueplan.render.redact import Redactor
 
 _Model = TypeVar("_Model", bound=BaseModel)
 # Multi-line texts keep their cut on a line of its own; every other string field is a name.
-_TEXT_CAPS = {"message": MESSAGE_CAP, "trace": TRACE_CAP}
+_TEXT_CAPS = {"message": MESSAGE_CAP, "trace": TRACE_CAP, "rule_help": MESSAGE_CAP}
 
 
 def clean_report(report: RunReport, secrets: Iterable[str] = ()) -> RunReport:

@@ -1,21 +1,24 @@
-"""An item's evidence as Markdown sections: suite counts, failing tests with their messages, findings table.
+"""An item's evidence as Markdown sections: suite counts, failing tests grouped by file or class, findings
+grouped by rule (render/finding_groups.py).
 
 Shared by the plan (a few cases per item) and the issue body (many, then truncated by section). Each returned
 section is a self-contained piece of Markdown ending in a blank line, so a body can drop whole sections from
 the end and stay well-formed. Text from the run comes redacted (render/clean.py); here it is neutralised
-or fenced.
+or fenced. Where the run knows its repository and commit (`SourceLinks`), every location links to its line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from issueplan.model import Case, CaseOutcome, Evidence, Finding, Suite
+from issueplan.model import Case, CaseOutcome, Evidence, Suite
+from issueplan.policy.describe import case_label
+from issueplan.render.finding_groups import render_finding_groups
+from issueplan.render.links import SourceLinks
 from issueplan.render.safety import Span, code_block, code_span, neutralise
 
 # Failed and errored cases first: they are why the item exists; flaky ones are context.
 _CASE_ORDER = {CaseOutcome.ERROR: 0, CaseOutcome.FAILED: 1, CaseOutcome.FLAKY: 2}
-FINDINGS_HEADER = "| Severity | Tool | Rule | CWE | Location |\n| --- | --- | --- | --- | --- |\n"
+LOCATIONS_PER_GROUP = 5
+UNNAMED = "(unnamed test)"
 
 
 def render_evidence(
@@ -23,21 +26,35 @@ def render_evidence(
     *,
     case_limit: int,
     finding_limit: int,
+    links: SourceLinks | None = None,
+    findings_at: str | None = None,
 ) -> list[str]:
-    """The sections describing `evidence`, most telling first (facts, suites and their cases, findings)."""
+    """The sections describing `evidence`, most telling first (facts, suites and their cases, findings).
+
+    `finding_limit` caps the groups of findings shown; `findings_at`, when given, is where the findings
+    are listed in full (another issue): one line pointing there replaces the groups, so no finding is
+    listed twice.
+    """
     sections: list[str] = []
     if evidence.facts:
         facts = "".join(f"- {neutralise(fact, Span.LINE)}\n" for fact in evidence.facts)
         sections.append(facts + "\n")
     for suite in sorted(evidence.suites, key=lambda s: s.name):
-        sections.extend(render_suite(suite, case_limit=case_limit))
-    if evidence.findings:
-        sections.extend(render_findings(evidence.findings, limit=finding_limit))
+        sections.extend(render_suite(suite, case_limit=case_limit, links=links))
+    if evidence.findings and findings_at:
+        sections.append(f"_The {count(len(evidence.findings), 'finding')} are listed in {findings_at}._\n\n")
+    elif evidence.findings:
+        sections.extend(
+            render_finding_groups(
+                evidence.findings, group_limit=finding_limit, locations=LOCATIONS_PER_GROUP, links=links
+            )
+        )
     return sections
 
 
-def render_suite(suite: Suite, *, case_limit: int) -> list[str]:
-    """A line of counts for the suite, then up to `case_limit` failing cases, then how many were left out."""
+def render_suite(suite: Suite, *, case_limit: int, links: SourceLinks | None = None) -> list[str]:
+    """A line of counts for the suite, then up to `case_limit` failing cases grouped by file (else class),
+    then how many failing tests were left out, counted from the suite's totals (the plan keeps only a few)."""
     name = code_span(suite.name)
     outcome = f", step outcome {suite.outcome}" if suite.outcome else ""
     report = "" if suite.has_report else " No test report was found for this suite."
@@ -48,25 +65,44 @@ def render_suite(suite: Suite, *, case_limit: int) -> list[str]:
     sections = [f"**Suite {name}** ({suite.kind}): {suite.status}{outcome}; {counts}.{report}\n\n"]
     cases = sorted(
         (case for case in suite.cases if case.outcome in _CASE_ORDER),
-        key=lambda c: (_CASE_ORDER[c.outcome], c.classname, c.name, c.file or "", c.line or 0),
+        key=lambda c: (_group_of(c), _CASE_ORDER[c.outcome], c.classname, c.name, c.line or 0),
     )
-    sections.extend(render_case(case) for case in cases[:case_limit])
-    if len(cases) > case_limit:
-        sections.append(f"_… {count(len(cases) - case_limit, 'more failing test')} of {name} not shown._\n\n")
+    shown = cases[:case_limit]
+    group: str | None = None
+    for case in shown:
+        if _group_of(case) != group:
+            group = _group_of(case)
+            members = sum(1 for other in cases if _group_of(other) == group)
+            if group:  # a case with neither file nor class needs no heading of its own
+                sections.append(f"{code_span(group)}: {count(members, 'test')}\n\n")
+        sections.append(render_case(case, links=links, within=group))
+    failing = sum(1 for case in cases if case.outcome is not CaseOutcome.FLAKY)
+    listed = sum(1 for case in shown if case.outcome is not CaseOutcome.FLAKY)
+    more = max(suite.failures + suite.errors, failing) - listed
+    if more > 0:
+        sections.append(f"_… {count(more, 'more failing test')} of {name} not shown._\n\n")
     return sections
 
 
-def render_case(case: Case) -> str:
-    """One failing test: its name and place, then its message and trace in a fence it cannot close."""
-    name = f"{case.classname}.{case.name}" if case.classname else case.name
+def _group_of(case: Case) -> str:
+    return case.file or case.classname
+
+
+def render_case(case: Case, *, links: SourceLinks | None = None, within: str | None = None) -> str:
+    """One failing test: its name and place, then its message once and its trace (without the message it
+    repeats) in a fence it cannot close."""
+    label = case.name if within and within == case.classname else case_label(case)
+    name = code_span(label) if label.strip() else UNNAMED
     where = ""
     if case.file:
         place = f"{case.file}:{case.line}" if case.line is not None else case.file
-        where = f" at {code_span(place)}"
-    head = f"- {code_span(name)} ({case.outcome}){where}\n"
+        url = links.blob(case.file, case.line) if links and case.path_known else None
+        where = f" at [{code_span(place)}]({url})" if url else f" at {code_span(place)}"
+    head = f"- {name} ({case.outcome}){where}\n"
     # Most runners repeat the exception type at the start of the message; say it once.
     kind = "" if case.message.startswith(case.type) else case.type
-    text = "\n\n".join(part for part in (kind, case.message, case.trace) if part.strip())
+    trace = trim_trace(case.trace, case.message)
+    text = "\n\n".join(part for part in (kind, case.message, trace) if part.strip())
     if not text:
         return head + "\n"
     fenced = code_block(text, "text")
@@ -74,46 +110,30 @@ def render_case(case: Case) -> str:
     return head + "\n" + "".join(f"  {line}\n" for line in fenced.split("\n")) + "\n"
 
 
-def render_findings(findings: Sequence[Finding], *, limit: int) -> list[str]:
-    """A findings table, most severe first; each row is its own section so a body can cut between rows."""
-    ordered = sorted(findings, key=_finding_order)
-    rows = [_finding_row(finding) for finding in ordered[:limit]]
-    rows[0] = FINDINGS_HEADER + rows[0]
-    rows[-1] += "\n"
-    if len(ordered) > limit:
-        rows.append(f"_… {count(len(ordered) - limit, 'more finding')} not shown._\n\n")
-    return rows
+def trim_trace(trace: str, message: str) -> str:
+    """The trace without the lines that only repeat the message (`E   AssertionError: …` in pytest, the
+    message line a JVM or jest trace starts with): each message line is dropped once, the rest kept."""
+    wanted = {line.strip() for line in message.splitlines() if line.strip()}
+    if not wanted or not trace:
+        return trace
+    kept: list[str] = []
+    for line in trace.split("\n"):
+        core = line.strip()
+        bare = core[1:].strip() if core.startswith("E ") else core
+        hit = next((text for text in (core, bare, _after_type(bare)) if text in wanted), None)
+        if hit is not None:
+            wanted.discard(hit)
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip("\n")
+
+
+def _after_type(line: str) -> str:
+    """`AssertionError: expected 1` → `expected 1`: a trace line naming the type before the message."""
+    head, sep, rest = line.partition(": ")
+    return rest.strip() if sep and head and " " not in head else ""
 
 
 def count(number: int, noun: str) -> str:
     """`1 error`, `3 errors`."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _finding_order(finding: Finding) -> tuple[int, str, str, str, int, str, str]:
-    return (
-        finding.severity.rank,
-        finding.tool,
-        finding.rule_id,
-        finding.path or finding.package or "",
-        finding.line or 0,
-        finding.version or "",
-        finding.fingerprint,
-    )
-
-
-def _finding_row(finding: Finding) -> str:
-    def cell(text: str) -> str:
-        return neutralise(text, Span.CELL)
-
-    rule = finding.rule_id if not finding.rule_name else f"{finding.rule_id} {finding.rule_name}"
-    cwe = ", ".join(f"CWE-{number}" for number in finding.cwe)
-    if finding.package:
-        location = f"{finding.package} {finding.version or ''}".strip()
-        if finding.fixed_versions:
-            location += f" (fixed in {', '.join(finding.fixed_versions)})"
-    elif finding.path:
-        location = f"{finding.path}:{finding.line}" if finding.line is not None else finding.path
-    else:
-        location = ""
-    return f"| {finding.severity} | {cell(finding.tool)} | {cell(rule)} | {cwe} | {cell(location)} |\n"

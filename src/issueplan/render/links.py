@@ -1,0 +1,107 @@
+"""Where a run's evidence can be clicked: the repository's files at the run's commit, and the run itself.
+
+A `SourceLinks` is the small value the render stage builds links from; the front ends make it from what the
+workflow says (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`, `GITHUB_SHA`, `GITHUB_RUN_ID`) or from the CLI's
+`--commit` / `--run-url`. It is kept out of the marker and out of every key: a new commit is no new item.
+
+Every part is validated before it is used in a URL, and a path is linked only when it is plainly a file of
+the repository (relative, no `..`, or absolute under one of the checkout's roots); anything else is shown as
+text and not linked. Paths are percent-encoded, so nothing from a report can end the link or add markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from issueplan.model import Frozen
+
+_SERVER = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
+_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
+_SHA = re.compile(r"[0-9a-fA-F]{7,64}")
+# A run's page: plain URL characters only (no space, quote, bracket or parenthesis that could end a link).
+_RUN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?/[A-Za-z0-9._~%/+=&?-]{0,500}")
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:/")
+DEFAULT_SERVER = "https://github.com"
+
+
+class SourceLinks(Frozen):
+    """The server, repository, commit and run a body links to; any part may be unknown (then no such link).
+
+    `roots` are absolute folders that are the repository's root on the machine that wrote the reports (the
+    workspace, the runner's checkout): an absolute path under one of them is linked by its relative part.
+    """
+
+    server: str = DEFAULT_SERVER
+    repo: str | None = None
+    sha: str | None = None
+    run_url: str | None = None
+    roots: tuple[str, ...] = ()
+
+    def blob(self, path: str, line: int | None = None) -> str | None:
+        """`{server}/{repo}/blob/{sha}/{path}#L{line}`, or None when the path is not a file of the repo."""
+        if self.repo is None or self.sha is None:
+            return None
+        relative = self.relative(path)
+        if relative is None:
+            return None
+        anchor = f"#L{line}" if line is not None and line > 0 else ""
+        return f"{self.server}/{self.repo}/blob/{self.sha}/{quote(relative, safe='/')}{anchor}"
+
+    def relative(self, path: str) -> str | None:
+        """`path` relative to the repository root, or None when it may lie outside it."""
+        text = path.replace("\\", "/")
+        for root in self.roots:
+            prefix = root.rstrip("/") + "/"
+            if text.startswith(prefix):
+                text = text[len(prefix) :]
+                break
+        if text.startswith("/") or _WINDOWS_DRIVE.match(text) or ":" in text.split("/", 1)[0]:
+            return None  # absolute outside every root, or a URL such as file:// or https://
+        parts = [part for part in PurePosixPath(text).parts if part != "."]
+        if not parts or ".." in parts or any(not part.strip() for part in parts):
+            return None
+        return "/".join(parts)
+
+    @property
+    def commit_url(self) -> str | None:
+        if self.repo is None or self.sha is None:
+            return None
+        return f"{self.server}/{self.repo}/commit/{self.sha}"
+
+
+def source_links(
+    env: Mapping[str, str],
+    *,
+    repo: str | None = None,
+    commit: str | None = None,
+    run_url: str | None = None,
+    workspace: str | None = None,
+) -> SourceLinks:
+    """The links a run can give, from its options where given, else the workflow's environment; a part that
+    does not look like what it should be is dropped (no link is better than a wrong or unsafe one)."""
+    server = (env.get("GITHUB_SERVER_URL") or DEFAULT_SERVER).rstrip("/")
+    server = server if _SERVER.fullmatch(server) else DEFAULT_SERVER
+    repository = repo or env.get("GITHUB_REPOSITORY") or None
+    repository = repository if repository and _REPO.fullmatch(repository) else None
+    sha = commit or env.get("GITHUB_SHA") or None
+    sha = sha.lower() if sha and _SHA.fullmatch(sha) else None
+    run = run_url or _workflow_run(env, server, repository)
+    run = run if run and _RUN_URL.fullmatch(run) else None
+    roots = [workspace] if workspace else []
+    if env.get("GITHUB_WORKSPACE"):
+        roots.append(env["GITHUB_WORKSPACE"])
+    if repository:  # reports written on the runner, read in the action's container
+        name = repository.split("/", 1)[1]
+        roots.append(f"/home/runner/work/{name}/{name}")
+    unique = tuple(dict.fromkeys(root for root in roots if root.startswith("/") and len(root) > 1))
+    return SourceLinks(server=server, repo=repository, sha=sha, run_url=run, roots=unique)
+
+
+def _workflow_run(env: Mapping[str, str], server: str, repository: str | None) -> str | None:
+    run_id = env.get("GITHUB_RUN_ID")
+    if repository is None or not run_id or not run_id.isdecimal():
+        return None
+    return f"{server}/{repository}/actions/runs/{run_id}"
