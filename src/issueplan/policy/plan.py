@@ -83,7 +83,9 @@ def build_plan(
     items = [
         item.model_copy(
             update={
-                "dependencies": tuple(Dependency(id=d.id, in_plan=d.id in in_plan) for d in item.dependencies)
+                "dependencies": tuple(
+                    d.model_copy(update={"in_plan": d.id in in_plan}) for d in item.dependencies
+                )
             }
         )
         for item in items
@@ -224,20 +226,26 @@ def _item(
         effort=rule.effort,
         first_seen=first_seen,
         due_date=first_seen + timedelta(days=days),
-        dependencies=tuple(Dependency(id=wanted, in_plan=False) for wanted in rule.depends_on),
+        dependencies=tuple(
+            Dependency(id=wanted, in_plan=False, title=_rule_titles(config).get(wanted, ""))
+            for wanted in rule.depends_on
+        ),
         steps=tuple(step.format(**names) for step in rule.steps),
         acceptance_criteria=tuple(text.format(**names) for text in rule.acceptance_criteria),
         evidence=draft.evidence,
     )
 
 
+def _rule_titles(config: Config) -> dict[str, str]:
+    """Item id -> title of the rules that make one numbered item (what a dependency names)."""
+    return {rule.item_id: rule.title for rule in config.rules if rule.item_id is not None}
+
+
 def _description(rule: Rule, facts: tuple[str, ...], names: Mapping[str, str]) -> str:
-    """What happened, in facts, and what the rule asks for. Template items lead with their goal."""
+    """What the rule's item is about. The facts are the Evidence's, so they are not repeated here; a rule
+    with no description of its own (a user's) falls back to them."""
     goal = rule.description.format(**names).strip()
-    happened = "\n".join(f"{fact}." for fact in facts)
-    if rule.item_id is not None:
-        return "\n\n".join(part for part in (goal, f"Triggered by:\n{happened}" if happened else "") if part)
-    return "\n\n".join(part for part in (happened, goal) if part)
+    return goal or "\n".join(f"{fact}." for fact in facts)
 
 
 def _overall(items: list[ActionItem]) -> OverallStatus:
