@@ -242,10 +242,12 @@ def _rule_titles(config: Config) -> dict[str, str]:
 
 
 def _description(rule: Rule, facts: tuple[str, ...], names: Mapping[str, str]) -> str:
-    """What the rule's item is about. The facts are the Evidence's, so they are not repeated here; a rule
-    with no description of its own (a user's) falls back to them."""
+    """What happened, in facts, and what the rule asks for. Template items lead with their goal."""
     goal = rule.description.format(**names).strip()
-    return goal or "\n".join(f"{fact}." for fact in facts)
+    happened = "\n".join(f"{fact}." for fact in facts)
+    if rule.item_id is not None:
+        return "\n\n".join(part for part in (goal, f"Triggered by:\n{happened}" if happened else "") if part)
+    return "\n\n".join(part for part in (happened, goal) if part)
 
 
 def _overall(items: list[ActionItem]) -> OverallStatus:
