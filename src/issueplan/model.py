@@ -408,6 +408,8 @@ def suite_digest(name: str) -> str:
 class Dependency(Frozen):
     id: str
     in_plan: bool
+    # The depended-on rule's title, so a dependency outside the plan can be named in words.
+    title: str = ""
 
 
 class Evidence(Frozen):

@@ -40,7 +40,10 @@ def test_json_is_sorted_indented_and_ends_with_a_newline() -> None:
 def test_items_keep_every_field_with_dependencies_as_objects() -> None:
     data = json.loads(render_json(make_plan()))
     bug = next(item for item in data["items"] if item["id"] == "BUG-001")
-    assert bug["dependencies"] == [{"id": "SEC-001", "in_plan": True}, {"id": "INF-001", "in_plan": False}]
+    assert bug["dependencies"] == [
+        {"id": "SEC-001", "in_plan": True, "title": ""},
+        {"id": "INF-001", "in_plan": False, "title": ""},
+    ]
     assert bug["due_date"] == "2025-08-23T10:05:39.316987Z"
     assert bug["evidence"]["suites"][0]["cases"][0]["line"] == 42
     assert set(bug) == set(Plan.model_fields["items"].annotation.__args__[0].model_fields)  # type: ignore[union-attr]

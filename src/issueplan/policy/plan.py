@@ -83,7 +83,9 @@ def build_plan(
     items = [
         item.model_copy(
             update={
-                "dependencies": tuple(Dependency(id=d.id, in_plan=d.id in in_plan) for d in item.dependencies)
+                "dependencies": tuple(
+                    d.model_copy(update={"in_plan": d.id in in_plan}) for d in item.dependencies
+                )
             }
         )
         for item in items
@@ -224,11 +226,19 @@ def _item(
         effort=rule.effort,
         first_seen=first_seen,
         due_date=first_seen + timedelta(days=days),
-        dependencies=tuple(Dependency(id=wanted, in_plan=False) for wanted in rule.depends_on),
+        dependencies=tuple(
+            Dependency(id=wanted, in_plan=False, title=_rule_titles(config).get(wanted, ""))
+            for wanted in rule.depends_on
+        ),
         steps=tuple(step.format(**names) for step in rule.steps),
         acceptance_criteria=tuple(text.format(**names) for text in rule.acceptance_criteria),
         evidence=draft.evidence,
     )
+
+
+def _rule_titles(config: Config) -> dict[str, str]:
+    """Item id -> title of the rules that make one numbered item (what a dependency names)."""
+    return {rule.item_id: rule.title for rule in config.rules if rule.item_id is not None}
 
 
 def _description(rule: Rule, facts: tuple[str, ...], names: Mapping[str, str]) -> str:

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, ValidationError
 
-from issueplan.model import ActionItem, Frozen, StepOutcome, suite_digest
+from issueplan.model import ActionItem, Dependency, Frozen, StepOutcome, suite_digest
 from issueplan.render.evidence import count, render_evidence
 from issueplan.render.safety import (
     BODY_MARGIN,
@@ -28,7 +28,7 @@ from issueplan.render.safety import (
     neutralise,
     truncate_sections,
 )
-from issueplan.render.timestamp import as_utc, format_timestamp
+from issueplan.render.timestamp import as_utc, format_date, format_timestamp
 
 BEGIN = "<!-- issueplan:begin -->"
 END = "<!-- issueplan:end -->"
@@ -154,27 +154,41 @@ def render_issue_body(
 
 
 def _render_fields(item: ActionItem, links: Mapping[str, int], line: _Line) -> str:
-    dependencies = ", ".join(
-        _render_dependency(dep.id, dep.in_plan, links, line) for dep in item.dependencies
-    )
+    waits_on = [dep for dep in item.dependencies if dep.in_plan]
+    dependencies = ", ".join(_render_dependency(dep.id, links, line) for dep in waits_on)
     fields = [
         ("Priority", item.priority.value),
         ("Type", item.type.value),
         ("Team", line(item.team)),
         ("Effort", line(item.effort)),
-        ("First seen", format_timestamp(item.first_seen)),
-        ("Due date", format_timestamp(item.due_date)),
+        # Dates only: the exact instant is the marker's, and relative wording ("due in 3 days") would
+        # change the body every day, hence an edit every day (S1).
+        ("First seen", format_date(item.first_seen)),
+        ("Due date", format_date(item.due_date)),
         ("Dependencies", dependencies or "none"),
     ]
-    return "".join(f"- **{name}**: {value}\n" for name, value in fields) + "\n"
+    text = "".join(f"- **{name}**: {value}\n" for name, value in fields) + "\n"
+    absent = [dep for dep in item.dependencies if not dep.in_plan]
+    if absent:
+        text += "".join(f"{line(absent_dependency(dep))}\n" for dep in absent) + "\n"
+    return text
 
 
-def _render_dependency(dep_id: str, in_plan: bool, links: Mapping[str, int], line: _Line) -> str:
+def absent_dependency(dependency: Dependency) -> str:
+    """A dependency outside the plan, in words: why nothing waits on it now."""
+    name = f"{dependency.id} ({dependency.title})" if dependency.title else dependency.id
+    return (
+        f"{name} is not part of this plan: its evidence was healthy or not observed in this run, so this"
+        " item waits on nothing there."
+    )
+
+
+def _render_dependency(dep_id: str, links: Mapping[str, int], line: _Line) -> str:
     shown = line(dep_id)
     if dep_id in links:
         # Our own reference to our own issue: the one place a live `#N` is wanted.
         return f"#{links[dep_id]} ({shown})"
-    return shown if in_plan else f"{shown} (not in this plan)"
+    return shown
 
 
 def parse_issue_body(body: str) -> ParsedBody | None:

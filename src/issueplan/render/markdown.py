@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from issueplan.model import ActionItem, Dependency, FileCoverage, Plan, PlanCoverage, Priority
 from issueplan.render.evidence import render_evidence
+from issueplan.render.issue import absent_dependency
 from issueplan.render.safety import Span, code_span, neutralise
-from issueplan.render.timestamp import as_utc, format_timestamp
+from issueplan.render.timestamp import as_utc, due_in_words, format_date, format_minute
 
 # A plan lists many items; a few failing tests each say enough, the issue body carries the rest.
 CASE_LIMIT = 5
@@ -31,7 +33,7 @@ def render_markdown(plan: Plan) -> str:
         chosen = [item for item in items if item.priority is priority]
         if chosen:
             parts.append(f"### {priority.value.capitalize()} Priority Actions\n\n")
-            parts.extend(_render_item(item) for item in chosen)
+            parts.extend(_render_item(item, plan) for item in chosen)
     if not items:
         parts.append("No action items: every observed check is healthy.\n\n")
     else:
@@ -66,7 +68,7 @@ def _render_head(plan: Plan) -> str:
     lines = [
         "# Product Improvement Plan",
         "",
-        f"Generated: {format_timestamp(plan.generated_at)}" + HARD_BREAK,
+        f"Generated: {format_minute(plan.generated_at)}" + HARD_BREAK,
         f"Scope: {neutralise(plan.scope, Span.LINE)}" + HARD_BREAK,
         f"Overall Status: {plan.overall_status}",
         "",
@@ -74,12 +76,17 @@ def _render_head(plan: Plan) -> str:
         f"- **Total Actions**: {plan.summary.total}",
         f"- **Critical Actions**: {counts.get(Priority.CRITICAL, 0)}",
         f"- **High Priority Actions**: {counts.get(Priority.HIGH, 0)}",
-        f"- **Estimated Completion**: {format_timestamp(completion) if completion else 'n/a'}",
+        f"- **Estimated Completion**: {_due(completion, plan) if completion else 'n/a'}",
     ]
     return "\n".join(lines) + "\n\n"
 
 
-def _render_item(item: ActionItem) -> str:
+def _due(moment: datetime, plan: Plan) -> str:
+    """`2026-12-04 (due in 3 days)`: plan.md is written fresh by every run, so it may count from `now`."""
+    return f"{format_date(moment)} ({due_in_words(moment, plan.generated_at)})"
+
+
+def _render_item(item: ActionItem, plan: Plan) -> str:
     def line(text: str) -> str:
         return neutralise(text, Span.LINE)
 
@@ -87,10 +94,12 @@ def _render_item(item: ActionItem) -> str:
         f"**Type**: {item.type}",
         f"**Effort**: {line(item.effort)}",
         f"**Assigned To**: {line(item.team)}",
-        f"**Due Date**: {format_timestamp(item.due_date)}",
+        f"**Due Date**: {_due(item.due_date, plan)}",
     ]
-    if item.dependencies:
-        fields.append(f"**Dependencies**: {', '.join(render_dependency(dep) for dep in item.dependencies)}")
+    waits_on = [dep for dep in item.dependencies if dep.in_plan]
+    if waits_on:
+        fields.append(f"**Dependencies**: {', '.join(render_dependency(dep) for dep in waits_on)}")
+    fields.extend(line(absent_dependency(dep)) for dep in item.dependencies if not dep.in_plan)
     parts = [
         f"#### {line(item.id)}: {line(item.title)}\n\n",
         f"**Description**: {_hard_breaks(neutralise(item.description))}\n\n",
@@ -141,8 +150,8 @@ def render_coverage(coverage: PlanCoverage) -> str:
 
 
 def render_dependency(dependency: Dependency) -> str:
-    shown = neutralise(dependency.id, Span.LINE)
-    return shown if dependency.in_plan else f"{shown} (not in this plan)"
+    """An item this one waits on; one outside the plan is told in a sentence of its own."""
+    return neutralise(dependency.id, Span.LINE)
 
 
 def _place(file: str, line: int | None) -> str:

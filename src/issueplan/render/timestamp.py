@@ -21,3 +21,30 @@ def format_timestamp(moment: datetime) -> str:
     moment = as_utc(moment)
     pattern = "%Y-%m-%dT%H:%M:%S.%fZ" if moment.microsecond else "%Y-%m-%dT%H:%M:%SZ"
     return moment.strftime(pattern)
+
+
+def format_date(moment: datetime) -> str:
+    """`2026-12-04`: the day in UTC, as people read a due date. Exact instants live in the hidden marker."""
+    return as_utc(moment).date().isoformat()
+
+
+def format_minute(moment: datetime) -> str:
+    """`2026-12-04 01:44 UTC`: when a run was made, to the minute; seconds and microseconds tell nobody
+    anything and would make every plan.md differ."""
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def due_in_words(due: datetime, now: datetime) -> str:
+    """`due in 3 days`, `due today`, `overdue by 2 days`: counted in whole UTC days from the run's `now`.
+
+    Only outputs made fresh by every run use it (the job summary, plan.md): an issue body shows the plain
+    date, since a body whose text changed every day would be edited every day (S1).
+    """
+    days = (as_utc(due).date() - as_utc(now).date()).days
+    if days == 0:
+        return "due today"
+    if days == 1:
+        return "due tomorrow"
+    if days > 0:
+        return f"due in {days} days"
+    return f"overdue by {-days} day{'' if days == -1 else 's'}"
