@@ -7,7 +7,7 @@ from typing import Any
 from issueplan.tracker.sandbox.catalog_routes import check_label_name, ensure_label
 from issueplan.tracker.sandbox.dates import parse_timestamp
 from issueplan.tracker.sandbox.replies import Reply, error, invalid, missing, not_found, too_long
-from issueplan.tracker.sandbox.routing import Call, Route, paginate, route
+from issueplan.tracker.sandbox.routing import Call, Rendered, Route, paginate, route
 from issueplan.tracker.sandbox.shapes import comment_json, issue_json, label_json
 from issueplan.tracker.sandbox.state import CommentRecord, IssueRecord, IssueState, RepoState, StateReason
 
@@ -92,6 +92,13 @@ def _set_state(call: Call, issue: IssueRecord, body: dict[str, Any]) -> None:
 
 
 def list_issues(call: Call) -> Reply:
+    # Every page of a listing filters and sorts the same way: do it once per listing, render only the page.
+    key = ("issues", tuple(sorted((k, v) for k, v in call.query.items() if k not in ("page", "per_page"))))
+    chosen = call.state.memo(key, lambda: _chosen_issues(call))
+    return paginate(call, Rendered(chosen, lambda i: issue_json(call.site, call.state, i)))
+
+
+def _chosen_issues(call: Call) -> list[IssueRecord]:
     query = call.query
     wanted = query.get("state", "open")
     chosen = [i for i in call.state.issues if wanted in ("all", i.state.value)]
@@ -124,7 +131,7 @@ def list_issues(call: Call) -> Reply:
         chosen.sort(key=lambda i: i.number)
     if query.get("direction", "desc") == "desc":
         chosen.reverse()
-    return paginate(call, [issue_json(call.site, call.state, i) for i in chosen])
+    return chosen
 
 
 def create_issue(call: Call) -> Reply:

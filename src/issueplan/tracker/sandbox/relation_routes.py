@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from issueplan.tracker.sandbox.issue_routes import find_issue
@@ -23,7 +24,7 @@ def _by_id(call: Call, value: Any, resource: str, field: str) -> IssueRecord:
     return other
 
 
-def _issues(call: Call, ids: list[int]) -> Reply:
+def _issues(call: Call, ids: Sequence[int]) -> Reply:
     found = (call.state.issue_by_id(i) for i in ids)
     return paginate(call, [issue_json(call.site, call.state, i) for i in found if i is not None])
 
@@ -71,7 +72,7 @@ def list_blocked_by(call: Call) -> Reply:
 
 def list_blocking(call: Call) -> Reply:
     issue = find_issue(call)
-    return _issues(call, [i.id for i in call.state.issues if issue.id in i.blocked_by_ids])
+    return _issues(call, [i.id for i in call.state.blocking(issue.id)])
 
 
 def add_blocked_by(call: Call) -> Reply:
@@ -81,7 +82,7 @@ def add_blocked_by(call: Call) -> Reply:
         raise invalid("IssueDependency", "issue_id", "invalid", "Dependency already exists or is invalid")
     if len(issue.blocked_by_ids) >= DEPENDENCIES_MAX:
         raise invalid("IssueDependency", "issue_id", "custom", f"at most {DEPENDENCIES_MAX} dependencies")
-    issue.blocked_by_ids.append(blocker.id)
+    issue.blocked_by_ids = (*issue.blocked_by_ids, blocker.id)
     issue.updated_at = call.now
     reply = Reply(201, issue_json(call.site, call.state, issue))
     reply.headers["location"] = f"{reply.body['url']}/dependencies/blocked_by"
@@ -93,7 +94,7 @@ def remove_blocked_by(call: Call) -> Reply:
     blocker_id = call.number("issue_id")
     if blocker_id not in issue.blocked_by_ids:
         raise not_found()
-    issue.blocked_by_ids.remove(blocker_id)
+    issue.blocked_by_ids = tuple(i for i in issue.blocked_by_ids if i != blocker_id)
     issue.updated_at = call.now
     return Reply(200, issue_json(call.site, call.state, issue))
 

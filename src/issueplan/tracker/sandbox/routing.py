@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urlencode
 
 from issueplan.tracker.sandbox.replies import Reply, error
@@ -15,6 +15,7 @@ from issueplan.tracker.sandbox.state import RepoState
 
 DEFAULT_PER_PAGE = 30
 MAX_PER_PAGE = 100
+R = TypeVar("R")
 
 
 @dataclass
@@ -64,6 +65,25 @@ def route(method: str, template: str, handler: Handler) -> Route:
         return f"(?P<{name}>{segment})"
 
     return Route(method, re.compile("^" + re.sub(r"\{(\w+)\}", group, template) + "$"), handler)
+
+
+class Rendered(Sequence[Any], Generic[R]):
+    """`records` shown through `render` only when sliced: a page renders its own items, not the listing's."""
+
+    def __init__(self, records: Sequence[R], render: Callable[[R], Any]) -> None:
+        self.records, self.render = records, render
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self.render(record) for record in self.records[index]]
+        return self.render(self.records[index])
 
 
 def paginate(call: Call, items: Sequence[Any], status: int = 200) -> Reply:

@@ -2,6 +2,8 @@
 
 Every request is answered by real HTTP, recorded as an `Exchange`, and can be made to fail with a `Fault`.
 One lock serialises all state access, so concurrent clients see GitHub-like, consistent answers.
+With a `state_dir`, the state is written once, when the server stops (or the process exits, or gets
+SIGTERM): rewriting it after every write made a sync of n items cost n² (see persistence.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from issueplan.tracker.sandbox import people
 from issueplan.tracker.sandbox.dispatch import WRITE_METHODS, Permission, Request, Settings, dispatch
 from issueplan.tracker.sandbox.faults import Fault
+from issueplan.tracker.sandbox.persistence import Saver
 from issueplan.tracker.sandbox.replies import Reply
 from issueplan.tracker.sandbox.shapes import Site
 from issueplan.tracker.sandbox.state import STATE_FILE, RepoState, load_state, new_repo_state, save_state
@@ -76,6 +79,7 @@ class FakeGitHub(people.HumanActions):
         self.faults: list[Fault] = []
         self.lock = threading.RLock()
         self.state: RepoState = self._load()
+        self._saver = Saver(self._save)
         self._used = dict.fromkeys(RATE_LIMITS, 0)
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -100,6 +104,8 @@ class FakeGitHub(people.HumanActions):
             target=self._httpd.serve_forever, args=(SHUTDOWN_POLL,), name="fake-github", daemon=True
         )
         self._thread.start()
+        if self.state_dir is not None:
+            self._saver.arm()
         return self.base_url
 
     def stop(self) -> None:
@@ -110,6 +116,8 @@ class FakeGitHub(people.HumanActions):
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        self.flush()
+        self._saver.disarm()
 
     def __enter__(self) -> FakeGitHub:
         self.start()
@@ -134,6 +142,16 @@ class FakeGitHub(people.HumanActions):
             self.faults.append(fault)
 
     def persist(self) -> None:
+        """The state changed: it is saved once, by `flush` (at stop, exit or SIGTERM)."""
+        self.state.touch()
+        self._saver.dirty = True
+
+    def flush(self) -> None:
+        """Write the state now if it changed since it was last written (atomically: see save_state)."""
+        with self.lock:
+            self._saver.flush()
+
+    def _save(self) -> None:
         if self.state_dir is not None:
             save_state(self.state, self.state_dir / STATE_FILE)
 
@@ -149,6 +167,8 @@ class FakeGitHub(people.HumanActions):
             if fault is None or fault.apply_first or fault.rewrite is not None:
                 settings = Settings(self.site, self.login, self.token, self.permission)
                 reply = dispatch(request, settings, self.state, self.now())
+                if request.method in WRITE_METHODS:
+                    self.state.touch()  # even a refused write may have changed something before refusing
                 if request.method in WRITE_METHODS and reply.status < 400:
                     self.persist()
             if fault is not None and fault.rewrite is not None and reply is not None:

@@ -92,7 +92,7 @@ def label_json(site: Site, state: RepoState, label: LabelRecord) -> JSON:
 
 
 def milestone_json(site: Site, state: RepoState, milestone: MilestoneRecord) -> JSON:
-    members = [i for i in state.issues if i.milestone == milestone.number]
+    open_count, closed_count = state.milestone_counts(milestone.number)
     url = f"{site.repo_url(state)}/milestones/{milestone.number}"
     return {
         "url": url,
@@ -105,8 +105,8 @@ def milestone_json(site: Site, state: RepoState, milestone: MilestoneRecord) -> 
         "title": milestone.title,
         "description": milestone.description,
         "creator": user_json(site, milestone.creator),
-        "open_issues": sum(1 for i in members if i.state is IssueState.OPEN),
-        "closed_issues": sum(1 for i in members if i.state is IssueState.CLOSED),
+        "open_issues": open_count,
+        "closed_issues": closed_count,
         "created_at": stamp(milestone.created_at),
         "updated_at": stamp(milestone.updated_at),
         "closed_at": stamp(milestone.closed_at),
@@ -137,7 +137,7 @@ def issue_json(site: Site, state: RepoState, issue: IssueRecord) -> JSON:
     subs = [s for s in (state.issue_by_id(i) for i in issue.sub_issue_ids) if s is not None]
     done = sum(1 for s in subs if s.state is IssueState.CLOSED)
     parent = None if issue.parent_id is None else state.issue_by_id(issue.parent_id)
-    blocking = [i for i in state.issues if issue.id in i.blocked_by_ids]
+    blocking = state.blocking(issue.id)
     assignees = [user_json(site, login) for login in issue.assignees]
     body: JSON = {
         "id": issue.id,

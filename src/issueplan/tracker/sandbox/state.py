@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 STATE_FILE = "github-state.json"
 FIRST_ID = 5_000_001
+# The fields the derived indexes (who blocks whom, milestone counts) are built from.
+_WATCHED = frozenset({"state", "milestone", "blocked_by_ids"})
+T = TypeVar("T")
 
 
 class IssueState(StrEnum):
@@ -86,7 +92,64 @@ class IssueRecord(Record):
     locked: bool = False
     parent_id: int | None = None
     sub_issue_ids: list[int] = Field(default_factory=list)
-    blocked_by_ids: list[int] = Field(default_factory=list)
+    # A tuple, so changing it means assigning it, which keeps the `blocking` index right (an append would
+    # fail loudly instead of going unseen).
+    blocked_by_ids: tuple[int, ...] = ()
+
+    _index: Indexes | None = PrivateAttr(default=None)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        index = self._index if name in _WATCHED else None
+        if index is None:
+            super().__setattr__(name, value)
+            return
+        index.forget(self)
+        super().__setattr__(name, value)
+        index.remember(self)
+
+
+class Indexes:
+    """What the routes look up per issue, kept current instead of scanned for: issues by number and by id,
+    who each issue blocks, and each milestone's open and closed counts. Issues are only ever appended, so a
+    new one is indexed when first looked for; a watched field of an indexed issue updates the index as it is
+    assigned (IssueRecord.__setattr__)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.seen = 0
+        self.by_number: dict[int, IssueRecord] = {}
+        self.by_id: dict[int, IssueRecord] = {}
+        self.blocking: dict[int, set[int]] = {}  # blocker id -> ids of the issues it blocks
+        self.counts: Counter[tuple[int, IssueState]] = Counter()
+        # What `remember` counted for each issue, so `forget` takes back exactly that.
+        self.snapshot: dict[int, tuple[int | None, IssueState, tuple[int, ...]]] = {}
+
+    def catch_up(self, issues: list[IssueRecord]) -> None:
+        if len(issues) < self.seen:  # the fake never removes issues; should anyone, start again
+            self.reset()
+        for issue in issues[self.seen :]:
+            self.by_number[issue.number] = issue
+            self.by_id[issue.id] = issue
+            issue._index = self
+            self.remember(issue)
+        self.seen = len(issues)
+
+    def remember(self, issue: IssueRecord) -> None:
+        entry = (issue.milestone, issue.state, issue.blocked_by_ids)
+        self.snapshot[issue.id] = entry
+        if issue.milestone is not None:
+            self.counts[issue.milestone, issue.state] += 1
+        for blocker in issue.blocked_by_ids:
+            self.blocking.setdefault(blocker, set()).add(issue.id)
+
+    def forget(self, issue: IssueRecord) -> None:
+        milestone, state, blockers = self.snapshot.pop(issue.id)
+        if milestone is not None:
+            self.counts[milestone, state] -= 1
+        for blocker in blockers:
+            self.blocking[blocker].discard(issue.id)
 
 
 class RepoState(Record):
@@ -102,6 +165,27 @@ class RepoState(Record):
     labels: list[LabelRecord] = Field(default_factory=list)
     milestones: list[MilestoneRecord] = Field(default_factory=list)
 
+    _indexes: Indexes = PrivateAttr(default_factory=Indexes)
+    _revision: int = PrivateAttr(default=0)
+    _memo: dict[object, tuple[int, Any]] = PrivateAttr(default_factory=dict)
+
+    def index(self) -> Indexes:
+        self._indexes.catch_up(self.issues)
+        return self._indexes
+
+    def touch(self) -> None:
+        """The state changed: what `memo` kept is stale."""
+        self._revision += 1
+
+    def memo(self, key: object, compute: Callable[[], T]) -> T:
+        """`compute()`, kept until the next `touch()`: the pages of one listing share one filtered list."""
+        kept = self._memo.get(key)
+        if kept is not None and kept[0] == self._revision:
+            return kept[1]  # type: ignore[no-any-return] # stored by this method for this key
+        value = compute()
+        self._memo = {key: (self._revision, value)}  # one listing at a time: memory stays bounded
+        return value
+
     def new_id(self) -> int:
         """Ids are global and never equal an issue number, so a client that confuses the two is caught."""
         value = self.next_id
@@ -114,10 +198,20 @@ class RepoState(Record):
         return value
 
     def issue(self, number: int) -> IssueRecord | None:
-        return next((i for i in self.issues if i.number == number), None)
+        return self.index().by_number.get(number)
 
     def issue_by_id(self, issue_id: int) -> IssueRecord | None:
-        return next((i for i in self.issues if i.id == issue_id), None)
+        return self.index().by_id.get(issue_id)
+
+    def blocking(self, issue_id: int) -> list[IssueRecord]:
+        """The issues `issue_id` blocks, oldest first (ids grow with every issue, as the list does)."""
+        index = self.index()
+        return [index.by_id[i] for i in sorted(index.blocking.get(issue_id, ()))]
+
+    def milestone_counts(self, number: int) -> tuple[int, int]:
+        """(open, closed) issues in milestone `number`."""
+        counts = self.index().counts
+        return counts[number, IssueState.OPEN], counts[number, IssueState.CLOSED]
 
     def label(self, name: str) -> LabelRecord | None:
         """Label names are case-insensitive on GitHub."""
@@ -163,7 +257,7 @@ def save_state(state: RepoState, path: Path) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(state.model_dump_json(indent=1))
-        Path(tmp).replace(path)
+        Path(tmp).replace(path)  # os.replace: atomic on POSIX and Windows
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
