@@ -378,5 +378,5 @@ def test_the_defaults_github_sets_for_every_input_are_accepted(tmp_path: Path) -
         None,
         "default",
         None,
-        1.0,
+        0.8,
     )

@@ -41,6 +41,7 @@ from issueplan.inputs import (
     validated,
 )
 from issueplan.job import JobOptions, run_job
+from issueplan.limits import DEFAULT_WRITE_INTERVAL
 from issueplan.model import Frozen, StepOutcome
 from issueplan.modes import FailOn, IfNoResults, MilestoneMode
 from issueplan.outcome import (
@@ -77,7 +78,7 @@ class ActionInputs(Frozen):
     dry_run: bool = False
     dry_run_reason: str | None = None
     max_writes: WriteBudget | None = None
-    write_interval: WriteInterval = 1.0
+    write_interval: WriteInterval = DEFAULT_WRITE_INTERVAL
     allow_mass_close: bool = False
     max_new_issues: NewIssueBudget = 50
     allow_mass_create: bool = False

@@ -69,7 +69,7 @@ INPUT_DEFAULTS: dict[ActionInput, str] = {
     ActionInput.MILESTONES: "",
     ActionInput.DRY_RUN: "false",
     ActionInput.MAX_WRITES: "",
-    ActionInput.WRITE_INTERVAL: "1",
+    ActionInput.WRITE_INTERVAL: "0.8",
     ActionInput.ALLOW_MASS_CLOSE: "false",
     ActionInput.MAX_NEW_ISSUES: "50",
     ActionInput.ALLOW_MASS_CREATE: "false",

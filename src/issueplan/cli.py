@@ -38,6 +38,7 @@ from issueplan.cli_args import (
     read_workspace_option,
 )
 from issueplan.errors import ExitCode, IssueplanError, UsageError
+from issueplan.limits import DEFAULT_WRITE_INTERVAL
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, FailOn, IfNoResults, MilestoneMode
 
 if TYPE_CHECKING:
@@ -286,7 +287,9 @@ def sync(
         allow_mass_create=allow_mass_create,
         dashboard=dashboard,
         close_comment=close_comment,
-        write_interval=write_interval if write_interval is not None else (0.0 if sandbox else 1.0),
+        write_interval=write_interval
+        if write_interval is not None
+        else (0.0 if sandbox else DEFAULT_WRITE_INTERVAL),
         output_dir=output_dir,
     )
     result = run_job(options, log=_log)

@@ -108,8 +108,8 @@ WriteIntervalOpt = Annotated[
     typer.Option(
         min=0,
         max=WRITE_INTERVAL_MAX,
-        help=f"Seconds between writes, 0 to {WRITE_INTERVAL_MAX:g} (GitHub asks for >= 1). "
-        "Default 1, 0 with --sandbox.",
+        help=f"Seconds from one write's start to the next, 0 to {WRITE_INTERVAL_MAX:g}. "
+        "Default 0.8 (75 a minute, under GitHub's ~80), 0 with --sandbox.",
         show_default=False,
     ),
 ]

@@ -115,7 +115,7 @@ ExistingFile = Annotated[Path, AfterValidator(_existing_file)]
 EXPECTED: dict[str, str] = {
     "max_writes": f"a whole number from 0 to {MAX_WRITES_MAX}; leave it out for no limit",
     "max_new_issues": f"a whole number from 0 to {MAX_WRITES_MAX}, e.g. 50",
-    "write_interval": f"a number of seconds from 0 to {WRITE_INTERVAL_MAX:g}, e.g. 1 (GitHub asks for >= 1)",
+    "write_interval": f"a number of seconds from 0 to {WRITE_INTERVAL_MAX:g}, e.g. 0.8 (75 a minute)",
 }
 _SECRET_FIELDS = frozenset({"token"})
 

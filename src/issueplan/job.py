@@ -24,6 +24,7 @@ from issueplan.inputs import (
     WriteBudget,
     WriteInterval,
 )
+from issueplan.limits import DEFAULT_WRITE_INTERVAL
 from issueplan.model import Frozen, KnownItem, Plan, RunReport, StepOutcome
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults, MilestoneMode
 from issueplan.outcome import Failure, RunOutcome
@@ -87,7 +88,7 @@ class JobOptions(Frozen):
     allow_mass_create: bool = False
     dashboard: bool = False
     close_comment: bool = True
-    write_interval: WriteInterval = 1.0
+    write_interval: WriteInterval = DEFAULT_WRITE_INTERVAL
     output_dir: Directory | None = None
     run_url: str | None = None
 

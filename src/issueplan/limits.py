@@ -24,3 +24,6 @@ REPOSITORY_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,38}/(?!\.\.?$)[A-Za-z
 MAX_WRITES_MAX = 100_000
 # A minute between writes is far beyond any need (GitHub asks for >= 1 s); more is surely a typo (ms for s).
 WRITE_INTERVAL_MAX = 60.0
+# Seconds from one write's start to the next: 75 a minute, under GitHub's ~80 content-creating requests a
+# minute (FACTS §5) with room for a retry or a human's edit in the same minute.
+DEFAULT_WRITE_INTERVAL = 0.8

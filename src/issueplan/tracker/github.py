@@ -33,6 +33,7 @@ from issueplan.tracker.changes import (
 )
 from issueplan.tracker.follow_up import render_draft
 from issueplan.tracker.options import API_VERSION, GitHubTarget, SyncOptions
+from issueplan.tracker.pacing import WritePacer
 from issueplan.tracker.results import Fate, OperationResult, StopReason, SyncResult
 from issueplan.tracker.retry import MAX_RETRIES, Clock, PacedRetry, Sleep, is_rate_limited, rate_limit_wait
 from issueplan.tracker.state import read_state
@@ -67,7 +68,8 @@ def connect(
         retry=PacedRetry(sleep=sleep, clock=clock),
         timeout=TIMEOUT,
         seconds_between_requests=0,
-        seconds_between_writes=options.write_interval,
+        # Writes are paced by the applier, start to start (pacing.py); PyGithub's pacing is end to start.
+        seconds_between_writes=0,
         api_version=API_VERSION,
     )
     return client.get_repo(target.repo)
@@ -83,6 +85,7 @@ class _Applier:
         self.sleep = sleep
         self.clock = clock
         self.writes = 0
+        self.pacer = WritePacer(options.write_interval, clock=clock, sleep=sleep)
         self.issues: dict[str, tuple[int, int]] = {}  # key -> (number, issue id), for this run's creates
         self.item_numbers: dict[str, int] = {}  # item id -> number
         self.milestones: dict[str, int] = {}  # title -> number, for this run's creates
@@ -96,6 +99,7 @@ class _Applier:
         """
         for attempt in range(1, MAX_RETRIES + 2):
             self.writes += 1
+            self.pacer.wait()
             try:
                 return call()
             except GithubException as error:

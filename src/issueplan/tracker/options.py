@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, SecretStr
 
+from issueplan.limits import DEFAULT_WRITE_INTERVAL
 from issueplan.model import Frozen
 from issueplan.modes import MilestoneMode
 from issueplan.naming import LabelNames, MilestoneNames
@@ -16,7 +17,8 @@ DEFAULT_MAX_NEW_ISSUES = 50
 class SyncOptions(Frozen):
     """Everything a sync needs to know besides the plan and the target.
 
-    `write_interval` paces writes (GitHub asks for at least one second between them); `max_writes` is a
+    `write_interval` paces writes, start to start (tracker/pacing.py: 0.8 s is 75 a minute, under GitHub's
+    ~80); `max_writes` is a
     per-run budget after which the run stops cleanly and reports what is left. More than `max_new_issues`
     new issues in one run are refused unless `allow_mass_create` (S23), as closing most is (S12).
     `dashboard` keeps one issue listing the open items (tracker/dashboard.py). `login` is the tool's own
@@ -35,7 +37,7 @@ class SyncOptions(Frozen):
     milestone_names: MilestoneNames = MilestoneNames()
     close_comment: bool = True
     dashboard: bool = False
-    write_interval: float = Field(default=1.0, ge=0)
+    write_interval: float = Field(default=DEFAULT_WRITE_INTERVAL, ge=0)
     max_writes: int | None = Field(default=None, ge=0)
     allow_mass_close: bool = False
     max_new_issues: int = Field(default=DEFAULT_MAX_NEW_ISSUES, ge=0)
