@@ -10,6 +10,7 @@ makes no edit.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -191,6 +192,9 @@ def _render_dependency(dep_id: str, links: Mapping[str, int], line: _Line) -> st
     return shown
 
 
+# A sync parses each issue's body three times (recognising it, looking for orphans, diffing it); the answer is
+# an immutable value of an immutable string. Bounded: a bigger repository only loses the reuse, never memory.
+@functools.lru_cache(maxsize=16_384)
 def parse_issue_body(body: str) -> ParsedBody | None:
     """Split a body around its managed block; None when it has no valid marker.
 

@@ -31,6 +31,7 @@ from issueplan.tracker.changes import (
     UpdateLabel,
     UpdateMilestone,
 )
+from issueplan.tracker.environment import settle_environment
 from issueplan.tracker.follow_up import render_draft
 from issueplan.tracker.options import API_VERSION, GitHubTarget, SyncOptions
 from issueplan.tracker.pacing import WritePacer
@@ -72,6 +73,7 @@ def connect(
         seconds_between_writes=0,
         api_version=API_VERSION,
     )
+    settle_environment(client, target.api_url)
     return client.get_repo(target.repo)
 
 
