@@ -144,6 +144,8 @@ def replay(origin: str, calls: list[dict[str, Any]]) -> None:
     import requests  # noqa: PLC0415
 
     session = requests.Session()
+    # As issueplan does: the environment read once, not per request (trust_env costs ~10% of a request).
+    session.trust_env = False
     session.headers["Authorization"] = f"token {TOKEN}"
     for call in calls:
         url = origin + call["path"] + (f"?{urlencode(call['query'])}" if call["query"] else "")

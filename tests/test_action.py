@@ -70,7 +70,7 @@ def test_absent_inputs_take_action_yml_defaults_and_the_context(tmp_path: Path) 
         True,
         False,
     )
-    assert (inputs.write_interval, inputs.max_writes, inputs.dry_run_reason) == (1.0, None, None)
+    assert (inputs.write_interval, inputs.max_writes, inputs.dry_run_reason) == (0.8, None, None)
 
 
 def test_results_and_outcomes_are_parsed() -> None:
