@@ -12,13 +12,23 @@ A JSON file with `runs` but neither a SARIF `version` nor a SARIF `$schema` is n
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from issueplan.model import FileResult, Finding, FindingCategory, Problem, Scan, Severity
 from issueplan.sources._finding import cwe_ids, fingerprint, severity_from_score, severity_from_word
-from issueplan.sources._json import JsonValue, as_dict, as_int, as_list, as_number, as_str, load_json
-from issueplan.sources._security import classify
+from issueplan.sources._json import (
+    JsonValue,
+    as_dict,
+    as_int,
+    as_list,
+    as_number,
+    as_str,
+    collector_paused,
+    load_json,
+)
+from issueplan.sources._security import classify, is_security_scanner
 
 FORMAT = "sarif"
 
@@ -60,14 +70,17 @@ def read(path: Path) -> FileResult:
     findings: list[Finding] = []
     scans: list[Scan] = []
     problems: list[Problem] = []
-    for number, run in enumerate(runs, start=1):
-        if not isinstance(run, dict):
-            problems.append(Problem(file=file, message=f"SARIF run {number} is not an object; skipped"))
-            continue
-        tool, version = _tool(run)
-        run_findings, categories = _run_findings(run, tool, version)
-        findings.extend(run_findings)
-        scans.append(Scan(tool=tool, file=file, findings=len(run_findings), categories=categories))
+    with (
+        collector_paused()
+    ):  # 100k findings are 100k new objects for a tree the GC would sweep again and again
+        for number, run in enumerate(runs, start=1):
+            if not isinstance(run, dict):
+                problems.append(Problem(file=file, message=f"SARIF run {number} is not an object; skipped"))
+                continue
+            tool, version = _tool(run)
+            run_findings, categories = _run_findings(run, tool, version)
+            findings.extend(run_findings)
+            scans.append(Scan(tool=tool, file=file, findings=len(run_findings), categories=categories))
     if not runs:
         problems.append(Problem(file=file, message="SARIF log has no runs: no scanner result to use"))
     findings.sort(key=lambda f: (f.tool, f.path or "", f.line or 0, f.rule_id, f.fingerprint))
@@ -121,14 +134,15 @@ def _run_findings(
     by_id: dict[str, Rule] = {}
     for rules in reversed(rule_lists):  # the driver's rule wins over an extension's of the same id
         by_id.update({rule_id: rule for rule in rules if (rule_id := as_str(rule.get("id")))})
+    facts = _RuleFacts(is_security_scanner(tool))
     findings = []
     for result in as_list(run.get("results")):
         if isinstance(result, dict) and _is_live(result):
             rule = _rule_of(result, rule_lists, by_id)
-            findings.append(_finding(result, rule, tool, version))
-    looked_for = {_category(tool, {}, rule) for rules in rule_lists for rule in rules}
+            findings.append(_finding(result, rule, tool, version, facts))
+    looked_for = {facts.category({}, rule)[0] for rules in rule_lists for rule in rules}
     looked_for |= {finding.category for finding in findings}
-    looked_for = looked_for or {_category(tool, {}, {})}
+    looked_for = looked_for or {facts.category({}, {})[0]}
     return findings, tuple(category for category in FindingCategory if category in looked_for)
 
 
@@ -157,7 +171,9 @@ def _rule_of(result: dict[str, JsonValue], rule_lists: list[list[Rule]], by_id: 
     return by_id.get(rule_id) or by_id.get(rule_id.split("/")[0]) or {}
 
 
-def _finding(result: dict[str, JsonValue], rule: Rule, tool: str, version: str | None) -> Finding:
+def _finding(
+    result: dict[str, JsonValue], rule: Rule, tool: str, version: str | None, facts: _RuleFacts
+) -> Finding:
     rule_id = (
         as_str(result.get("ruleId"))
         or as_str(as_dict(result.get("rule")).get("id"))
@@ -171,14 +187,15 @@ def _finding(result: dict[str, JsonValue], rule: Rule, tool: str, version: str |
         identity = [f"{key}={value}" for key, value in sorted(fingerprints.items())]
     else:  # never the line number: the finding must keep its identity when code above it moves
         identity = [path or "", _SPACE.sub(" ", snippet or message).strip()]
+    category, cwes = facts.category(result, rule)
     return Finding(
         tool=tool,
         tool_version=version,
         rule_id=rule_id,
         rule_name=_text(rule.get("name")) or None,
         severity=_severity(result, rule),
-        cwe=cwe_ids(_cwe_texts(result, rule)),
-        category=_category(tool, result, rule),
+        cwe=cwes,
+        category=category,
         message=message,
         path=path,
         line=line,
@@ -208,29 +225,57 @@ def _severity(result: dict[str, JsonValue], rule: Rule) -> Severity:
     return _LEVELS.get(level, Severity.MEDIUM)
 
 
-def _category(tool: str, result: dict[str, JsonValue], rule: Rule) -> FindingCategory:
-    props = [as_dict(result.get("properties")), as_dict(rule.get("properties"))]
-    return classify(
-        tool=tool,
-        tags=[tag for p in props for tag in as_list(p.get("tags")) if isinstance(tag, str)],
-        cwes=cwe_ids(_cwe_texts(result, rule)),
-        security_severity=any(p.get("security-severity") is not None for p in props),
-    )
+@dataclass(frozen=True)
+class _Marks:
+    """What a rule or a result says about the finding's category: its tags, CWEs and security score."""
+
+    tags: tuple[str, ...]
+    cwes: frozenset[int]
+    scored: bool
 
 
-def _cwe_texts(result: dict[str, JsonValue], rule: Rule) -> list[str]:
-    texts = [as_str(rule.get("helpUri")) or ""]
-    for props in (as_dict(result.get("properties")), as_dict(rule.get("properties"))):
-        texts.extend(item for item in as_list(props.get("tags")) if isinstance(item, str))
-        texts.extend(item for item in as_list(props.get("cwe")) if isinstance(item, str))
-        if isinstance(props.get("cwe"), str):
-            texts.append(str(props["cwe"]))
-    for relation in as_list(rule.get("relationships")) + as_list(result.get("taxa")):
+class _RuleFacts:
+    """Category and CWEs of a run's findings; a rule's own marks are read once, not once per result (a rule
+    of a large scan has thousands of results)."""
+
+    def __init__(self, security_tool: bool) -> None:
+        self._security_tool = security_tool
+        self._rules: dict[int, tuple[Rule, _Marks]] = {}  # by id(): rules are dicts, unhashable
+
+    def category(self, result: dict[str, JsonValue], rule: Rule) -> tuple[FindingCategory, tuple[int, ...]]:
+        cached = self._rules.get(id(rule))
+        if cached is None:
+            cached = self._rules[id(rule)] = (rule, _marks(rule, rule.get("relationships")))
+        rule_marks = cached[1]
+        own = _marks(result, result.get("taxa"), help_uri=False) if result else _NO_MARKS
+        cwes = tuple(sorted(rule_marks.cwes | own.cwes))
+        category = classify(
+            tool="",
+            tags=(*own.tags, *rule_marks.tags),
+            cwes=cwes,
+            security_severity=self._security_tool or own.scored or rule_marks.scored,
+        )
+        return category, cwes
+
+
+def _marks(entry: dict[str, JsonValue], relations: JsonValue, *, help_uri: bool = True) -> _Marks:
+    """The marks of a rule (its helpUri, properties and relationships) or of a result (properties, taxa)."""
+    props = as_dict(entry.get("properties"))
+    tags = tuple(tag for tag in as_list(props.get("tags")) if isinstance(tag, str))
+    texts = [as_str(entry.get("helpUri")) or ""] if help_uri else []
+    texts.extend(tags)
+    texts.extend(item for item in as_list(props.get("cwe")) if isinstance(item, str))
+    if isinstance(props.get("cwe"), str):
+        texts.append(str(props["cwe"]))
+    for relation in as_list(relations):
         target = as_dict(as_dict(relation).get("target")) or as_dict(relation)
         component = as_str(as_dict(target.get("toolComponent")).get("name")) or ""
         target_id = as_str(target.get("id")) or ""
         texts.append(f"CWE-{target_id}" if component.upper() == "CWE" and target_id.isdigit() else target_id)
-    return texts
+    return _Marks(tags, frozenset(cwe_ids(texts)), props.get("security-severity") is not None)
+
+
+_NO_MARKS = _Marks((), frozenset(), scored=False)
 
 
 def _location(result: dict[str, JsonValue]) -> tuple[str | None, int | None, str | None]:
