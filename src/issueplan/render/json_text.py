@@ -32,10 +32,21 @@ def dumps_sorted(value: Any) -> str:
         text = orjson.dumps(value, option=_OPTIONS).decode()
     except (orjson.JSONEncodeError, TypeError):  # refused by orjson, never by json: see the docstring
         return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    if "e-" in text or "0.0000" in text:  # a cheap look first: most documents hold no such number
+    if "0.0000" in text or _has_small_exponent(text):  # most documents hold no such number
         text = _ODD_FLOAT.sub(_python_float, text)
     return text + "\n"
 
 
 def _python_float(found: re.Match[str]) -> str:
     return f"{found.group(1)}{float(found.group(2))!r}{found.group(3)}"
+
+
+def _has_small_exponent(text: str) -> bool:
+    """True when `text` may hold a number like `2.5e-7`: a digit, "e-", a digit. str.find runs at memchr
+    speed where a regex starting with a digit class tries every position (ten times slower on 100 MB)."""
+    at = text.find("e-")
+    while at != -1:
+        if at and text[at - 1].isdigit() and text[at + 2 : at + 3].isdigit():
+            return True
+        at = text.find("e-", at + 2)
+    return False
