@@ -225,9 +225,22 @@ class Verdicts:
         self.rows.append((what, ratio, baseline, met))
 
 
+def make_apart(shape: Shape, folder: Path, quick: bool) -> tuple[Path, int]:
+    """Write the shape in a child process. Linux keeps a process's peak RSS across fork and exec, so a
+    benchmark that had built a 90 MB SARIF log itself would lend that peak to every contender it spawns."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--make", shape.name, str(folder), *(["--quick"] if quick else [])],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    made, items = done.stdout.split()
+    return Path(made), int(items)
+
+
 def measure(shape: Shape, folder: Path, quick: bool, repeat: int, verdicts: Verdicts) -> None:
     started = time.perf_counter()
-    path, items = shape.make(folder, quick)
+    path, items = make_apart(shape, folder, quick)
     size = sum(f.stat().st_size for f in path.rglob("*")) if path.is_dir() else path.stat().st_size
     print(
         f"\n{shape.name}: {items} items, {size / MB:.0f} MB, made in {time.perf_counter() - started:.1f} s, "
@@ -285,7 +298,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, one run each")
     parser.add_argument("--repeat", type=int, default=None, help="runs per contender (default 3, quick 1)")
     parser.add_argument("--only", default="", help="comma-separated shape names")
+    parser.add_argument("--make", nargs=2, metavar=("SHAPE", "FOLDER"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
+    if arguments.make:  # the child of make_apart
+        name, folder = arguments.make
+        path, items = next(s for s in SHAPES if s.name == name).make(Path(folder), arguments.quick)
+        print(path, items)
+        return
     repeat = arguments.repeat or (1 if arguments.quick else 3)
     chosen = [s for s in SHAPES if not arguments.only or s.name in arguments.only.split(",")]
     print(
