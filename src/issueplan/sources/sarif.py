@@ -12,12 +12,11 @@ A JSON file with `runs` but neither a SARIF `version` nor a SARIF `$schema` is n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from issueplan.model import FileResult, Finding, FindingCategory, Problem, Scan, Severity
-from issueplan.sources._finding import cwe_ids, fingerprint, severity_from_score, severity_from_word
+from issueplan.sources._finding import fingerprint, severity_from_score, severity_from_word
 from issueplan.sources._json import (
     JsonValue,
     as_dict,
@@ -28,7 +27,8 @@ from issueplan.sources._json import (
     collector_paused,
     load_json,
 )
-from issueplan.sources._security import classify, is_security_scanner
+from issueplan.sources._sarif_rules import Rule, RuleFacts
+from issueplan.sources._security import is_security_scanner
 
 FORMAT = "sarif"
 
@@ -46,8 +46,6 @@ _SPACE = re.compile(r"\s+")
 _DRIVE = re.compile(r"^/[A-Za-z]:/")
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 _VERSION = re.compile(r"^(?:2\.1\.0|2\.0\.0|1\.0\.0)")
-
-Rule = dict[str, JsonValue]
 
 
 def detect(head: bytes) -> bool:
@@ -134,7 +132,7 @@ def _run_findings(
     by_id: dict[str, Rule] = {}
     for rules in reversed(rule_lists):  # the driver's rule wins over an extension's of the same id
         by_id.update({rule_id: rule for rule in rules if (rule_id := as_str(rule.get("id")))})
-    facts = _RuleFacts(is_security_scanner(tool))
+    facts = RuleFacts(is_security_scanner(tool))
     findings = []
     for result in as_list(run.get("results")):
         if isinstance(result, dict) and _is_live(result):
@@ -172,7 +170,7 @@ def _rule_of(result: dict[str, JsonValue], rule_lists: list[list[Rule]], by_id: 
 
 
 def _finding(
-    result: dict[str, JsonValue], rule: Rule, tool: str, version: str | None, facts: _RuleFacts
+    result: dict[str, JsonValue], rule: Rule, tool: str, version: str | None, facts: RuleFacts
 ) -> Finding:
     rule_id = (
         as_str(result.get("ruleId"))
@@ -223,59 +221,6 @@ def _severity(result: dict[str, JsonValue], rule: Rule) -> Severity:
         or "warning"  # SARIF's own default level
     )
     return _LEVELS.get(level, Severity.MEDIUM)
-
-
-@dataclass(frozen=True)
-class _Marks:
-    """What a rule or a result says about the finding's category: its tags, CWEs and security score."""
-
-    tags: tuple[str, ...]
-    cwes: frozenset[int]
-    scored: bool
-
-
-class _RuleFacts:
-    """Category and CWEs of a run's findings; a rule's own marks are read once, not once per result (a rule
-    of a large scan has thousands of results)."""
-
-    def __init__(self, security_tool: bool) -> None:
-        self._security_tool = security_tool
-        self._rules: dict[int, tuple[Rule, _Marks]] = {}  # by id(): rules are dicts, unhashable
-
-    def category(self, result: dict[str, JsonValue], rule: Rule) -> tuple[FindingCategory, tuple[int, ...]]:
-        cached = self._rules.get(id(rule))
-        if cached is None:
-            cached = self._rules[id(rule)] = (rule, _marks(rule, rule.get("relationships")))
-        rule_marks = cached[1]
-        own = _marks(result, result.get("taxa"), help_uri=False) if result else _NO_MARKS
-        cwes = tuple(sorted(rule_marks.cwes | own.cwes))
-        category = classify(
-            tool="",
-            tags=(*own.tags, *rule_marks.tags),
-            cwes=cwes,
-            security_severity=self._security_tool or own.scored or rule_marks.scored,
-        )
-        return category, cwes
-
-
-def _marks(entry: dict[str, JsonValue], relations: JsonValue, *, help_uri: bool = True) -> _Marks:
-    """The marks of a rule (its helpUri, properties and relationships) or of a result (properties, taxa)."""
-    props = as_dict(entry.get("properties"))
-    tags = tuple(tag for tag in as_list(props.get("tags")) if isinstance(tag, str))
-    texts = [as_str(entry.get("helpUri")) or ""] if help_uri else []
-    texts.extend(tags)
-    texts.extend(item for item in as_list(props.get("cwe")) if isinstance(item, str))
-    if isinstance(props.get("cwe"), str):
-        texts.append(str(props["cwe"]))
-    for relation in as_list(relations):
-        target = as_dict(as_dict(relation).get("target")) or as_dict(relation)
-        component = as_str(as_dict(target.get("toolComponent")).get("name")) or ""
-        target_id = as_str(target.get("id")) or ""
-        texts.append(f"CWE-{target_id}" if component.upper() == "CWE" and target_id.isdigit() else target_id)
-    return _Marks(tags, frozenset(cwe_ids(texts)), props.get("security-severity") is not None)
-
-
-_NO_MARKS = _Marks((), frozenset(), scored=False)
 
 
 def _location(result: dict[str, JsonValue]) -> tuple[str | None, int | None, str | None]:
