@@ -1,229 +1,323 @@
-"""Parse benchmark: issueplan's JUnit reader against a bare lxml count (the floor) and junitparser.
+"""Parse benchmark: issueplan on every report shape of issue #14, against each shape's floor and junitparser.
 
-    .venv/bin/python benchmarks/parse.py            # a 200 000-case file
-    .venv/bin/python benchmarks/parse.py --big      # and a ~200 MB file
+    python benchmarks/parse.py            # the issue's sizes (a few minutes; junitparser on 1M cases is slow)
+    python benchmarks/parse.py --quick    # a tenth of the sizes: a smoke run
+    python benchmarks/parse.py --only sarif,cobertura
 
-The generated report looks like a real pytest/surefire one, so that the per-case work is representative:
-suites of 200 cases with declared counts, mostly passing cases, and per 1 000 cases 30 failures (message and
-a multi-line traceback), 5 errors, 40 skips with a reason and 5 passing cases with system-out/system-err.
-Every contender does what a reader of the file needs: the floor only counts <testcase> elements; issueplan
-and junitparser read every case and its result (outcome, message, type, trace) and report the same counts.
+Shapes (benchmarks/parse_shapes.py writes them into a temporary folder): pytest with junit_logging=all,
+every passing case with <system-out>ok</system-out>, 1 000 000 pytest-like cases with output on every passing
+case, a Maven Surefire tree (5 000 XML + 5 000 .txt), a Gradle tree (2 000 files), SARIF (100k results,
+~93 MB) and Cobertura (50k classes, ~95 MB).
 
-Each contender runs in a fresh subprocess; imports happen before the clock starts, so the parse time excludes
-interpreter start-up and imports; peak RSS comes from the kernel's rusage of that child (os.wait4). The time
-shown is the best of --repeat runs (other processes only ever add time), the RSS the largest.
-Targets: issueplan <= 1.5x the floor, >= 3x faster and leaner than junitparser, < 150 MB peak on 200 MB.
+Floors do the least a reader of the shape must do: count <testcase> elements with lxml (trees: walk the
+folder and count the cases of each XML file), `json.load` plus a loop over the SARIF results, count the
+Cobertura classes and sum their line hits. issueplan runs `load_results` (parse only: imports happen before
+the clock starts) and the real `issueplan parse --format json` (whole process, from spawn to exit, output to
+/dev/null); junitparser walks every case and its result. Each run is a fresh subprocess; peak RSS is the
+kernel's rusage of that child (os.wait4). Times are the best of --repeat runs (other processes only add
+time), RSS the largest; ratios are of CPU time (user + system), which other work on the machine disturbs
+least. A contender that is not installed (junitparser) is skipped, and so are its targets.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import math
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+
+import parse_shapes
 
 MB = 1024 * 1024
-SUITE_SIZE = 200
-# (setup, timed body); the body sets RESULT to the counts (tests, failures, errors, skipped).
-CHILD = {
-    "floor": (
+_XML_COUNT = """
+def count_cases(path):
+    count = 0
+    for _, element in etree.iterparse(path, events=("end",), tag="testcase"):
+        count += 1
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+    return count
+"""
+_WALK = """
+def xml_files(root):
+    for folder, _, names in os.walk(root):
+        for name in sorted(names):
+            if name.endswith('.xml'):
+                yield os.path.join(folder, name)
+"""
+# (setup, timed body) per floor kind; the body sets RESULT to the number of cases, results or classes read.
+FLOORS = {
+    "junit": ("from lxml import etree" + _XML_COUNT, "RESULT = count_cases(PATH)"),
+    "tree": (
+        "import os\nfrom lxml import etree" + _XML_COUNT + _WALK,
+        "RESULT = sum(count_cases(p) for p in xml_files(PATH))",
+    ),
+    "sarif": (
+        "import json",
+        """
+with open(PATH, 'rb') as f:
+    log = json.load(f)
+RESULT = 0
+for run in log['runs']:
+    for result in run['results']:
+        RESULT += result.get('ruleId') is not None
+""",
+    ),
+    "cobertura": (
         "from lxml import etree",
         """
-count = 0
-for _, element in etree.iterparse(PATH, events=("end",), tag="testcase"):
-    count += 1
-    element.clear()
-    while element.getprevious() is not None:
-        del element.getparent()[0]
-RESULT = (count, None, None, None)
-""",
-    ),
-    "issueplan": (
-        "from pathlib import Path\nfrom issueplan.sources import junit",
-        """
-totals = junit.read(Path(PATH)).totals
-RESULT = (totals.tests, totals.failures, totals.errors, totals.skipped)
-""",
-    ),
-    "junitparser": (
-        "from junitparser import Error, Failure, JUnitXml, Skipped",
-        """
-counts = {Failure: 0, Error: 0, Skipped: 0}
-tests = 0
-duration = 0.0
-for suite in JUnitXml.fromfile(PATH):
-    for case in suite:
-        tests += 1
-        duration += case.time
-        identity = (case.classname, case.name)
-        for result in case.result:
-            counts[type(result)] += 1
-            detail = (result.message, result.type, result.text)
-RESULT = (tests, counts[Failure], counts[Error], counts[Skipped])
+RESULT = hits = 0
+for _, c in etree.iterparse(PATH, events=('end',), tag='class'):
+    RESULT += 1
+    for line in c.iterfind('lines/line'):
+        hits += int(line.get('hits'))
+    c.clear()
 """,
     ),
 }
-
-_PASSING = '    <testcase classname="tests.test_module{m}.TestGroup" name="test_case_{n}" time="0.00{t}"/>\n'
-_OUTPUT = (
-    '    <testcase classname="tests.test_module{m}.TestGroup" name="test_case_{n}" time="0.01{t}">'
-    "<system-out>setting up fixture {n}\nconnected to localhost:5432\n</system-out>"
-    "<system-err>DeprecationWarning: pkg_resources is deprecated</system-err></testcase>\n"
+ISSUEPLAN = (
+    "from issueplan.sources import load_results",
+    """
+report = load_results([PATH])
+coverage = report.coverage.files if report.coverage else ()
+RESULT = sum(s.tests for s in report.suites) or len(report.findings) or len(coverage)
+""",
 )
-_SKIPPED = (
-    '    <testcase classname="tests.test_module{m}.TestGroup" name="test_case_{n}" time="0">'
-    '<skipped type="pytest.skip" message="requires postgres &gt;= 14">'
-    "tests/test_module{m}.py:{n}: requires postgres &gt;= 14</skipped></testcase>\n"
-)
-_FAILING = (
-    '    <testcase classname="tests.test_module{m}.TestGroup" name="test_case_{n}" time="0.2{t}">'
-    '<failure message="AssertionError: assert {n} == {t}" type="AssertionError">'
-    "self = &lt;tests.test_module{m}.TestGroup object at 0x7f3a2c1b9d50&gt;\n\n"
-    "    def test_case_{n}(self):\n"
-    "        result = compute({n})\n"
-    "&gt;       assert result == {t}\n"
-    "E       AssertionError: assert {n} == {t}\n"
-    "E        +  where {n} = compute({n})\n\n"
-    "tests/test_module{m}.py:{n}: AssertionError</failure></testcase>\n"
-)
-_ERROR = (
-    '    <testcase classname="tests.test_module{m}.TestGroup" name="test_case_{n}" time="0.0{t}">'
-    '<error message="failed on setup with &quot;ConnectionRefusedError: [Errno 111]&quot;">'
-    "@pytest.fixture\n    def database():\n&gt;       return connect()\n\n"
-    "src/app/db.py:{t}: ConnectionRefusedError</error></testcase>\n"
-)
-
-
-def _template(number: int) -> tuple[str, int]:
-    """The case template for case `number`, and which count it adds to (0 pass, 1 fail, 2 error, 3 skip)."""
-    slot = number % 1000
-    if slot % 33 == 7 and slot < 990:  # 30 per 1 000
-        return _FAILING, 1
-    if slot % 200 == 101:  # 5 per 1 000
-        return _ERROR, 2
-    if slot % 25 == 3:  # 40 per 1 000
-        return _SKIPPED, 3
-    if slot % 200 == 150:  # 5 per 1 000
-        return _OUTPUT, 0
-    return _PASSING, 0
-
-
-def _write_suite(out: IO[str], first: int, count: int) -> None:
-    counts = [0, 0, 0, 0]
-    body = []
-    for number in range(first, first + count):
-        template, kind = _template(number)
-        counts[kind] += 1
-        body.append(template.format(m=number // SUITE_SIZE, n=number, t=number % 10))
-    failures, errors, skipped = counts[1:]
-    out.write(
-        f'  <testsuite name="tests.test_module{first // SUITE_SIZE}" tests="{count}" failures="{failures}" '
-        f'errors="{errors}" skipped="{skipped}" time="{count * 0.01:.3f}" hostname="runner-1">\n'
-        '    <properties><property name="python" value="3.11.9"/></properties>\n'
-    )
-    out.write("".join(body))
-    out.write("  </testsuite>\n")
-
-
-def write_report(path: Path, *, cases: int | None = None, megabytes: int | None = None) -> int:
-    """A pytest-like report in suites of SUITE_SIZE cases; stops at `cases` cases or `megabytes` MB."""
-    written = 0
-    with path.open("w", encoding="utf-8") as out:
-        out.write('<?xml version="1.0" encoding="utf-8"?>\n<testsuites name="pytest tests">\n')
-        while (cases is None or written < cases) and (megabytes is None or out.tell() < megabytes * MB):
-            count = SUITE_SIZE if cases is None else min(SUITE_SIZE, cases - written)
-            _write_suite(out, written, count)
-            written += count
-        out.write("</testsuites>\n")
-    return written
+JUNITPARSER_SETUP = "import os\nfrom junitparser import Error, Failure, JUnitXml, Skipped" + _WALK
+JUNITPARSER_BODY = """
+tests = 0
+for path in ([PATH] if os.path.isfile(PATH) else xml_files(PATH)):
+    for suite in JUnitXml.fromfile(path):
+        for case in suite:
+            tests += 1
+            duration, identity = case.time, (case.classname, case.name)
+            for result in case.result:
+                detail = (type(result), result.message, result.type, result.text)
+RESULT = tests
+"""
 
 
 @dataclass(frozen=True)
-class Figures:
-    seconds: float  # wall clock
-    cpu: float  # user + system time of the child: what other processes on the machine disturb least
-    counts: tuple[int | None, ...]  # tests, failures, errors, skipped; None where not counted
+class Shape:
+    name: str
+    floor: str  # a FLOORS key
+    make: Callable[[Path, bool], tuple[Path, int]]  # (folder, quick) -> (path, items)
+    junit: bool  # junitparser can read it
+    target: float  # parse-only ratio to the floor that issue #14 asks for
+
+
+SHAPES = [
+    Shape(
+        "pytest-logging-all",
+        "junit",
+        lambda d, q: parse_shapes.junit_file(d / "all.xml", 20_000 if q else 200_000, "all"),
+        True,
+        1.5,
+    ),
+    Shape(
+        "system-out-ok",
+        "junit",
+        lambda d, q: parse_shapes.junit_file(d / "ok.xml", 20_000 if q else 200_000, "ok"),
+        True,
+        1.5,
+    ),
+    Shape(
+        "junit-1M-output",
+        "junit",
+        lambda d, q: parse_shapes.junit_file(d / "1m.xml", 100_000 if q else 1_000_000, "ok"),
+        True,
+        1.5,
+    ),
+    Shape(
+        "surefire-tree",
+        "tree",
+        lambda d, q: parse_shapes.surefire_tree(d / "surefire", 500 if q else 5_000),
+        True,
+        1.5,
+    ),
+    Shape(
+        "gradle-tree",
+        "tree",
+        lambda d, q: parse_shapes.gradle_tree(d / "gradle", 200 if q else 2_000),
+        True,
+        1.5,
+    ),
+    Shape(
+        "sarif",
+        "sarif",
+        lambda d, q: parse_shapes.sarif_file(d / "scan.sarif", 10_000 if q else 100_000),
+        False,
+        1.3,
+    ),
+    Shape(
+        "cobertura",
+        "cobertura",
+        lambda d, q: parse_shapes.cobertura_file(d / "coverage.xml", 5_000 if q else 50_000),
+        False,
+        1.5,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Run:
+    parse_cpu: float  # inside the child, imports excluded (NaN: a whole-process run)
+    parse_wall: float
+    whole_cpu: float  # the child's rusage, from spawn to exit
+    whole_wall: float
     rss_mb: float
+    result: int | None
 
 
-def run_child(name: str, path: Path) -> Figures:
-    setup, body = CHILD[name]
+def _spawn(command: list[str]) -> tuple[str, float, float, float]:
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    output = child.stdout.read() if child.stdout is not None else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) not in (0, 1):  # `parse` exits 0; a broken file would be a Problem
+        raise SystemExit(f"{command[:4]} failed with exit code {os.waitstatus_to_exitcode(status)}")
+    return output, usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def run_script(setup: str, body: str, path: Path) -> Run:
     code = (
         f"import json, sys, time\nPATH = sys.argv[1]\n{setup}\n"
         f"start, cpu = time.perf_counter(), time.process_time()\n{body}\n"
-        "print(json.dumps({'seconds': time.perf_counter() - start, 'cpu': time.process_time() - cpu,"
-        " 'counts': RESULT}))\n"
+        "taken = {'wall': time.perf_counter() - start, 'cpu': time.process_time() - cpu}\n"
+        "print(json.dumps({**taken, 'result': RESULT}))\n"
     )
-    child = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True)
-    output = child.stdout.read() if child.stdout is not None else ""
-    _, status, usage = os.wait4(child.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{name} failed with exit code {os.waitstatus_to_exitcode(status)}")
+    output, cpu, wall, rss = _spawn([sys.executable, "-c", code, str(path)])
     printed = json.loads(output)
-    rss_mb = usage.ru_maxrss / 1024  # KiB on Linux
-    return Figures(printed["seconds"], printed["cpu"], tuple(printed["counts"]), rss_mb)
+    return Run(printed["cpu"], printed["wall"], cpu, wall, rss, printed["result"])
 
 
-def best_of(name: str, path: Path, repeat: int) -> Figures:
-    """The best times of `repeat` runs (other processes only ever add time), with the largest peak RSS."""
-    runs = [run_child(name, path) for _ in range(repeat)]
-    return Figures(
-        min(figures.seconds for figures in runs),
-        min(figures.cpu for figures in runs),
-        runs[0].counts,
-        max(figures.rss_mb for figures in runs),
+def run_cli(path: Path) -> Run:
+    _, cpu, wall, rss = _spawn([sys.executable, "-m", "issueplan", "parse", str(path), "--format", "json"])
+    return Run(math.nan, math.nan, cpu, wall, rss, None)
+
+
+def best(runs: list[Run]) -> Run:
+    return Run(
+        min(r.parse_cpu for r in runs),
+        min(r.parse_wall for r in runs),
+        min(r.whole_cpu for r in runs),
+        min(r.whole_wall for r in runs),
+        max(r.rss_mb for r in runs),
+        runs[0].result,
     )
 
 
-def report(label: str, path: Path, names: list[str], repeat: int) -> None:
-    size = path.stat().st_size / MB
-    print(f"\n{label}: {path.name}, {size:.0f} MB, best of {repeat}, load average {os.getloadavg()[0]:.1f}")
-    results = {name: best_of(name, path, repeat) for name in names}
-    floor = results["floor"]
+@dataclass
+class Verdicts:
+    rows: list[tuple[str, float, str, bool]]
+
+    def add(self, what: str, ratio: float, baseline: str, met: bool) -> None:
+        self.rows.append((what, ratio, baseline, met))
+
+
+def make_apart(shape: Shape, folder: Path, quick: bool) -> tuple[Path, int]:
+    """Write the shape in a child process. Linux keeps a process's peak RSS across fork and exec, so a
+    benchmark that had built a 90 MB SARIF log itself would lend that peak to every contender it spawns."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--make", shape.name, str(folder), *(["--quick"] if quick else [])],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    made, items = done.stdout.split()
+    return Path(made), int(items)
+
+
+def measure(shape: Shape, folder: Path, quick: bool, repeat: int, verdicts: Verdicts) -> None:
+    started = time.perf_counter()
+    path, items = make_apart(shape, folder, quick)
+    size = sum(f.stat().st_size for f in path.rglob("*")) if path.is_dir() else path.stat().st_size
     print(
-        f"{'contender':<12} {'tests':>7} {'failed':>6} {'errors':>6} {'skipped':>7} "
-        f"{'wall s':>7} {'x floor':>7} {'cpu s':>6} {'x floor':>7} {'peak RSS MB':>11}"
+        f"\n{shape.name}: {items} items, {size / MB:.0f} MB, made in {time.perf_counter() - started:.1f} s, "
+        f"best of {repeat}, load average {os.getloadavg()[0]:.1f}"
     )
-    for name, figures in results.items():
-        tests, failures, errors, skipped = ("-" if count is None else str(count) for count in figures.counts)
+    floor = best([run_script(*FLOORS[shape.floor], path) for _ in range(repeat)])
+    ours = best([run_script(*ISSUEPLAN, path) for _ in range(repeat)])
+    cli = best([run_cli(path) for _ in range(repeat)])
+    rows = {"floor": (floor, floor), "issueplan": (ours, cli)}
+    if shape.junit and importlib.util.find_spec("junitparser") is not None:
+        theirs = best([run_script(JUNITPARSER_SETUP, JUNITPARSER_BODY, path) for _ in range(repeat)])
+        rows["junitparser"] = (theirs, theirs)
+    print(
+        f"{'contender':<12} {'items':>8} {'parse cpu s':>11} {'x floor':>7} "
+        f"{'whole cpu s':>11} {'x floor':>7} "
+        f"{'whole wall s':>12} {'peak RSS MB':>11}"
+    )
+    for name, (parse, whole) in rows.items():
         print(
-            f"{name:<12} {tests:>7} {failures:>6} {errors:>6} {skipped:>7} {figures.seconds:>7.2f} "
-            f"{figures.seconds / floor.seconds:>7.2f} {figures.cpu:>6.2f} {figures.cpu / floor.cpu:>7.2f} "
-            f"{figures.rss_mb:>11.0f}"
+            f"{name:<12} {parse.result:>8} {parse.parse_cpu:>11.2f} "
+            f"{parse.parse_cpu / floor.parse_cpu:>7.2f} "
+            f"{whole.whole_cpu:>11.2f} {whole.whole_cpu / floor.whole_cpu:>7.2f} {whole.whole_wall:>12.2f} "
+            f"{whole.rss_mb:>11.0f}"
         )
-    ours, theirs = results["issueplan"], results["junitparser"]
-    if ours.counts != theirs.counts or ours.counts[0] != floor.counts[0]:
-        raise SystemExit("the contenders disagree on the counts: they did not read the same cases")
-    print(
-        f"issueplan vs junitparser: {theirs.seconds / ours.seconds:.1f}x faster (wall), "
-        f"{theirs.cpu / ours.cpu:.1f}x (cpu), {theirs.rss_mb / ours.rss_mb:.1f}x less memory"
-    )
+        if parse.result != items:
+            raise SystemExit(
+                f"{name} read {parse.result} of {items} items: the contenders did not read the same"
+            )
+    ratio = ours.parse_cpu / floor.parse_cpu
+    verdicts.add(f"{shape.name}: parse only", ratio, f"floor {floor.parse_cpu:.2f} s", ratio <= shape.target)
+    if shape.name == "junit-1M-output":
+        ratio = cli.whole_cpu / floor.whole_cpu
+        verdicts.add(f"{shape.name}: whole process", ratio, f"floor {floor.whole_cpu:.2f} s", ratio <= 1.5)
+        if "junitparser" in rows:
+            theirs = rows["junitparser"][1]
+            faster, leaner = theirs.whole_cpu / cli.whole_cpu, theirs.rss_mb / cli.rss_mb
+            verdicts.add(
+                f"{shape.name}: faster than junitparser",
+                faster,
+                f"junitparser {theirs.whole_cpu:.2f} s",
+                faster >= 3,
+            )
+            verdicts.add(
+                f"{shape.name}: leaner than junitparser",
+                leaner,
+                f"junitparser {theirs.rss_mb:.0f} MB",
+                leaner >= 3,
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--big", action="store_true", help="also time a ~200 MB file")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per contender (default 3)")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, one run each")
+    parser.add_argument("--repeat", type=int, default=None, help="runs per contender (default 3, quick 1)")
+    parser.add_argument("--only", default="", help="comma-separated shape names")
+    parser.add_argument("--make", nargs=2, metavar=("SHAPE", "FOLDER"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
-    names = ["floor", "issueplan", "junitparser"]
-    with tempfile.TemporaryDirectory() as folder:
-        small = Path(folder) / "cases-200k.xml"
-        started = time.perf_counter()
-        write_report(small, cases=200_000)
-        print(f"generated in {time.perf_counter() - started:.1f} s")
-        report("200 000 cases", small, names, arguments.repeat)
-        if arguments.big:
-            big = Path(folder) / "big.xml"
-            cases = write_report(big, megabytes=200)
-            report(f"~200 MB ({cases} cases)", big, names, arguments.repeat)
+    if arguments.make:  # the child of make_apart
+        name, folder = arguments.make
+        path, items = next(s for s in SHAPES if s.name == name).make(Path(folder), arguments.quick)
+        print(path, items)
+        return
+    repeat = arguments.repeat or (1 if arguments.quick else 3)
+    chosen = [s for s in SHAPES if not arguments.only or s.name in arguments.only.split(",")]
+    print(
+        f"{os.cpu_count()} cores, python {sys.version.split()[0]}, "
+        f"{'quick' if arguments.quick else 'full'} sizes"
+    )
+    verdicts = Verdicts([])
+    for shape in chosen:
+        with tempfile.TemporaryDirectory() as folder:
+            measure(shape, Path(folder), arguments.quick, repeat, verdicts)
+    print("\ntarget                                    ratio  baseline               verdict")
+    for what, ratio, baseline, met in verdicts.rows:
+        print(f"{what:<40} {ratio:>6.2f}x  {baseline:<22} {'MET' if met else 'NOT MET'}")
 
 
 if __name__ == "__main__":

@@ -167,6 +167,22 @@ def test_the_cli_starts_without_loading_the_heavy_modules() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_version_answers_without_loading_typer_or_pydantic() -> None:
+    """`issueplan --version` (the installed command and `python -m issueplan`) prints the version before the
+    CLI's libraries are imported: a version check costs about an interpreter's start."""
+    probe = (
+        "import sys\nsys.argv = ['issueplan', '--version']\nfrom issueplan.launcher import main\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    print('exit', done.code)\n"
+        "print('loaded:', sorted(m for m in ('typer', 'pydantic', 'lxml') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [f"issueplan {__version__}", "exit 0", "loaded: []"]
+    module = subprocess.run(
+        [sys.executable, "-m", "issueplan", "--version"], capture_output=True, text=True, check=True
+    )
+    assert module.stdout == f"issueplan {__version__}\n"
+
+
 @pytest.mark.parametrize("command", ["parse", "plan"])
 def test_parse_and_plan_do_not_import_the_github_client(command: str, tmp_path: Path) -> None:
     """Only commands that talk to GitHub load PyGithub, requests, jwt and cryptography (a quarter of a second

@@ -1,3 +1,3 @@
-from issueplan.cli import main
+from issueplan.launcher import main
 
 main()

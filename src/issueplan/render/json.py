@@ -6,18 +6,18 @@ neutralised: JSON is data, never rendered by GitHub; it comes redacted from the 
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from issueplan.model import Plan
+from issueplan.render.json_text import dumps_sorted
 from issueplan.render.timestamp import format_timestamp
 
 
 def render_json(plan: Plan) -> str:
     data = _clean(plan.model_dump(mode="python"))
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return dumps_sorted(data)
 
 
 def plan_json_schema() -> dict[str, Any]:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from issueplan.model import Plan, RunReport, Severity
+from issueplan.render.json_text import dumps_sorted
 
 
 def render_report_json(report: RunReport) -> str:
     """The RunReport as JSON: sorted keys, stable field names, trailing newline."""
     data: dict[str, Any] = report.model_dump(mode="json")
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps_sorted(data)
 
 
 def _row(cells: list[str], widths: list[int]) -> str:

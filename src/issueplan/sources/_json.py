@@ -8,6 +8,7 @@ parses into a string no UTF-8 output can hold, so it would break the plan's file
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -46,7 +47,7 @@ def load_json(path: Path, *, limit: int = MAX_JSON_BYTES) -> JsonValue | Problem
     except UnicodeDecodeError as error:
         return Problem(file=file, message=f"not UTF-8 text (byte {error.start})")
     try:
-        with json_refusals():
+        with json_refusals(), collector_paused():
             value: JsonValue = json.loads(text)
         refuse_surrogates(value, may_hold_surrogates(text))
     except JsonRefusedError as refused:
@@ -69,6 +70,20 @@ class JsonRefusedError(ValueError):
     @property
     def message(self) -> str:
         return f"{'unusable' if self.well_formed else 'invalid'} JSON: {self}"
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a large tree is built: every thousand new dicts or lists would
+    start a collection that walks the whole growing tree again (a quarter of the time on a 90 MB report).
+    Parsed JSON holds no cycles; the collector's previous state is restored whatever happens."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager

@@ -56,6 +56,8 @@ def read_runs(stream: IO[bytes], tally: Tally) -> bool:
             runs.trim()
     except (etree.XMLSyntaxError, _ShapeError):
         return False
+    if not runs.opened:
+        return False  # no testsuites/testsuite root: the per-case reader says what the file is
     tally.duration += runs.duration
     return True
 
@@ -67,6 +69,7 @@ class _Runs:
         self.tally = tally
         self.duration = 0.0
         self._open: list[tuple[etree._Element, SuiteCount]] = []
+        self.opened = False  # whether a suite (the root first) was met at all
         self._name: str | None = None  # the name of the case before, in whichever suite
         self._passes = 0  # passing cases not told to the tally yet
         self._head: etree._Element | None = None  # the last of them
@@ -81,6 +84,7 @@ class _Runs:
         elif parent is not None or _doctype(suite):
             raise _ShapeError  # a DOCTYPE may leave entity references among the children
         self._boundary()
+        self.opened = True
         self._open.append((suite, SuiteCount.of(suite, self.tally.elements())))
 
     def close(self, suite: etree._Element) -> None:

@@ -53,6 +53,16 @@ DEFAULT_MAX_RUN_BYTES = DEFAULT_MAX_READ_BYTES
 # Readers that stream their input hold little in memory, so a file over the cap may still be read.
 STREAMING_FORMATS = frozenset({"cobertura", "lcov", "go-test-json", "dart-json"})
 RESULT_SUFFIXES = frozenset({".xml", ".json", ".sarif", ".info", ".lcov", ".trx", ".jsonl", ".ndjson"})
+# Sniffing by the first byte (after a BOM and blanks), so that a tree of thousands of files does not ask all
+# eighteen detectors about each: the JSON formats' detectors want "{" or "[" first, the XML root formats'
+# want "<" (or a UTF-16 BOM, which goes to every detector); any other reader (lcov, Cobertura, a new one) is
+# always asked. tests/sources/test_sniffing.py proves the answer is the one asking every detector gives.
+JSON_FORMATS = frozenset(
+    {"sarif", "pip-audit", "npm-audit", "osv", "trivy", "grype", "yarn-audit", "cargo-audit", "govulncheck"}
+    | {"mocha-json", "go-test-json", "dart-json"}
+)
+XML_ROOT_FORMATS = frozenset({"trx", "xunit", "nunit", "junit"})
+_BLANKS = b"\xef\xbb\xbf \t\r\n\x0b\x0c"
 
 _KIND_WORDS: tuple[tuple[SuiteKind, frozenset[str]], ...] = (
     (SuiteKind.SECURITY, frozenset({"security", "sec", "sast"})),
@@ -211,7 +221,7 @@ def _read(
 ) -> FileResult | Problem | _Skipped:
     """The first detecting reader's result; when a full read shows the file is not that reader's format
     after all, the next detecting reader's."""
-    detected = (name for name, reader in readers.items() if reader.detect(head.data))
+    detected = (name for name, reader in candidates(head.data, readers) if reader.detect(head.data))
     name = next(detected, None)
     if name is None:
         if not candidate.in_root or candidate.path.suffix.lower() in RESULT_SUFFIXES:
@@ -224,6 +234,15 @@ def _read(
     while not result.recognised and (name := next(detected, None)) is not None:
         result = readers[name].read(candidate.path)
     return result if result.recognised else _Skipped.NOT_A_RESULT
+
+
+def candidates(head: bytes, readers: Mapping[str, Reader]) -> list[tuple[str, Reader]]:
+    """The readers, in their order, whose detector could accept `head` at all (see JSON_FORMATS)."""
+    first = head.lstrip(_BLANKS)[:1]
+    if first in {b"{", b"["} or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return list(readers.items())
+    ruled_out = JSON_FORMATS if first == b"<" else JSON_FORMATS | XML_ROOT_FORMATS
+    return [(name, reader) for name, reader in readers.items() if name not in ruled_out]
 
 
 def _owner(candidate: _inputs.Candidate, specs: Sequence[SuiteSpec]) -> str | None:

@@ -16,9 +16,19 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from issueplan.model import FileResult, Finding, FindingCategory, Problem, Scan, Severity
-from issueplan.sources._finding import cwe_ids, fingerprint, severity_from_score, severity_from_word
-from issueplan.sources._json import JsonValue, as_dict, as_int, as_list, as_number, as_str, load_json
-from issueplan.sources._security import classify
+from issueplan.sources._finding import fingerprint, severity_from_score, severity_from_word
+from issueplan.sources._json import (
+    JsonValue,
+    as_dict,
+    as_int,
+    as_list,
+    as_number,
+    as_str,
+    collector_paused,
+    load_json,
+)
+from issueplan.sources._sarif_rules import Rule, RuleFacts
+from issueplan.sources._security import is_security_scanner
 
 FORMAT = "sarif"
 
@@ -36,8 +46,6 @@ _SPACE = re.compile(r"\s+")
 _DRIVE = re.compile(r"^/[A-Za-z]:/")
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 _VERSION = re.compile(r"^(?:2\.1\.0|2\.0\.0|1\.0\.0)")
-
-Rule = dict[str, JsonValue]
 
 
 def detect(head: bytes) -> bool:
@@ -60,14 +68,17 @@ def read(path: Path) -> FileResult:
     findings: list[Finding] = []
     scans: list[Scan] = []
     problems: list[Problem] = []
-    for number, run in enumerate(runs, start=1):
-        if not isinstance(run, dict):
-            problems.append(Problem(file=file, message=f"SARIF run {number} is not an object; skipped"))
-            continue
-        tool, version = _tool(run)
-        run_findings, categories = _run_findings(run, tool, version)
-        findings.extend(run_findings)
-        scans.append(Scan(tool=tool, file=file, findings=len(run_findings), categories=categories))
+    with (
+        collector_paused()
+    ):  # 100k findings are 100k new objects for a tree the GC would sweep again and again
+        for number, run in enumerate(runs, start=1):
+            if not isinstance(run, dict):
+                problems.append(Problem(file=file, message=f"SARIF run {number} is not an object; skipped"))
+                continue
+            tool, version = _tool(run)
+            run_findings, categories = _run_findings(run, tool, version)
+            findings.extend(run_findings)
+            scans.append(Scan(tool=tool, file=file, findings=len(run_findings), categories=categories))
     if not runs:
         problems.append(Problem(file=file, message="SARIF log has no runs: no scanner result to use"))
     findings.sort(key=lambda f: (f.tool, f.path or "", f.line or 0, f.rule_id, f.fingerprint))
@@ -121,14 +132,15 @@ def _run_findings(
     by_id: dict[str, Rule] = {}
     for rules in reversed(rule_lists):  # the driver's rule wins over an extension's of the same id
         by_id.update({rule_id: rule for rule in rules if (rule_id := as_str(rule.get("id")))})
+    facts = RuleFacts(is_security_scanner(tool))
     findings = []
     for result in as_list(run.get("results")):
         if isinstance(result, dict) and _is_live(result):
             rule = _rule_of(result, rule_lists, by_id)
-            findings.append(_finding(result, rule, tool, version))
-    looked_for = {_category(tool, {}, rule) for rules in rule_lists for rule in rules}
+            findings.append(_finding(result, rule, tool, version, facts))
+    looked_for = {facts.category({}, rule)[0] for rules in rule_lists for rule in rules}
     looked_for |= {finding.category for finding in findings}
-    looked_for = looked_for or {_category(tool, {}, {})}
+    looked_for = looked_for or {facts.category({}, {})[0]}
     return findings, tuple(category for category in FindingCategory if category in looked_for)
 
 
@@ -157,7 +169,9 @@ def _rule_of(result: dict[str, JsonValue], rule_lists: list[list[Rule]], by_id: 
     return by_id.get(rule_id) or by_id.get(rule_id.split("/")[0]) or {}
 
 
-def _finding(result: dict[str, JsonValue], rule: Rule, tool: str, version: str | None) -> Finding:
+def _finding(
+    result: dict[str, JsonValue], rule: Rule, tool: str, version: str | None, facts: RuleFacts
+) -> Finding:
     rule_id = (
         as_str(result.get("ruleId"))
         or as_str(as_dict(result.get("rule")).get("id"))
@@ -171,14 +185,15 @@ def _finding(result: dict[str, JsonValue], rule: Rule, tool: str, version: str |
         identity = [f"{key}={value}" for key, value in sorted(fingerprints.items())]
     else:  # never the line number: the finding must keep its identity when code above it moves
         identity = [path or "", _SPACE.sub(" ", snippet or message).strip()]
+    category, cwes = facts.category(result, rule)
     return Finding(
         tool=tool,
         tool_version=version,
         rule_id=rule_id,
         rule_name=_text(rule.get("name")) or None,
         severity=_severity(result, rule),
-        cwe=cwe_ids(_cwe_texts(result, rule)),
-        category=_category(tool, result, rule),
+        cwe=cwes,
+        category=category,
         message=message,
         path=path,
         line=line,
@@ -206,31 +221,6 @@ def _severity(result: dict[str, JsonValue], rule: Rule) -> Severity:
         or "warning"  # SARIF's own default level
     )
     return _LEVELS.get(level, Severity.MEDIUM)
-
-
-def _category(tool: str, result: dict[str, JsonValue], rule: Rule) -> FindingCategory:
-    props = [as_dict(result.get("properties")), as_dict(rule.get("properties"))]
-    return classify(
-        tool=tool,
-        tags=[tag for p in props for tag in as_list(p.get("tags")) if isinstance(tag, str)],
-        cwes=cwe_ids(_cwe_texts(result, rule)),
-        security_severity=any(p.get("security-severity") is not None for p in props),
-    )
-
-
-def _cwe_texts(result: dict[str, JsonValue], rule: Rule) -> list[str]:
-    texts = [as_str(rule.get("helpUri")) or ""]
-    for props in (as_dict(result.get("properties")), as_dict(rule.get("properties"))):
-        texts.extend(item for item in as_list(props.get("tags")) if isinstance(item, str))
-        texts.extend(item for item in as_list(props.get("cwe")) if isinstance(item, str))
-        if isinstance(props.get("cwe"), str):
-            texts.append(str(props["cwe"]))
-    for relation in as_list(rule.get("relationships")) + as_list(result.get("taxa")):
-        target = as_dict(as_dict(relation).get("target")) or as_dict(relation)
-        component = as_str(as_dict(target.get("toolComponent")).get("name")) or ""
-        target_id = as_str(target.get("id")) or ""
-        texts.append(f"CWE-{target_id}" if component.upper() == "CWE" and target_id.isdigit() else target_id)
-    return texts
 
 
 def _location(result: dict[str, JsonValue]) -> tuple[str | None, int | None, str | None]:

@@ -1,0 +1,85 @@
+"""Start-up benchmark: what a command costs before it does any work (issue #14).
+
+    python benchmarks/startup.py [--repeat 15]
+
+Targets: `issueplan parse` and `issueplan plan` on a tiny report cost no more than `python -c "import github,
+pydantic"` (the imports they no longer need), and `issueplan --version` at most 3x `python -c pass`.
+Each command runs --repeat times in a fresh process; the figure is the best CPU time (user + system of the
+child, from os.wait4), which other work on the machine disturbs least; the best wall time is shown beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TINY = """<?xml version="1.0" encoding="utf-8"?>
+<testsuites><testsuite name="unit" tests="2" failures="1">
+<testcase classname="t" name="ok"/>
+<testcase classname="t" name="bad"><failure message="no">x</failure></testcase>
+</testsuite></testsuites>
+"""
+
+
+def cost(command: list[str], repeat: int) -> tuple[float, float]:
+    """(best CPU seconds, best wall seconds) of `command`, output discarded."""
+    cpu, wall = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall.append(time.perf_counter() - started)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):  # `plan` exits 1 when the plan has work
+            raise SystemExit(f"{command} exited with {os.waitstatus_to_exitcode(status)}")
+        cpu.append(usage.ru_utime + usage.ru_stime)
+    return min(cpu), min(wall)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=15, help="runs per command (default 15)")
+    repeat = parser.parse_args().repeat
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "junit.xml"
+        report.write_text(TINY, encoding="utf-8")
+        figures = {
+            "python -c pass": cost([python, "-c", "pass"], repeat),
+            "python -c 'import github, pydantic'": cost([python, "-c", "import github, pydantic"], repeat),
+            "issueplan --version": cost([python, "-m", "issueplan", "--version"], repeat),
+            "issueplan parse (tiny)": cost([python, "-m", "issueplan", "parse", str(report)], repeat),
+            "issueplan parse --format json": cost(
+                [python, "-m", "issueplan", "parse", str(report), "--format", "json"], repeat
+            ),
+            "issueplan plan (tiny)": cost([python, "-m", "issueplan", "plan", str(report)], repeat),
+        }
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, best of {repeat}")
+    print(f"{'command':<38} {'cpu s':>6} {'wall s':>7}")
+    for name, (cpu, wall) in figures.items():
+        print(f"{name:<38} {cpu:>6.3f} {wall:>7.3f}")
+    imports = figures["python -c 'import github, pydantic'"][0]
+    bare = figures["python -c pass"][0]
+    targets = [
+        ("parse / import github, pydantic", figures["issueplan parse (tiny)"][0] / imports, 1.0),
+        (
+            "parse --format json / import github, pydantic",
+            figures["issueplan parse --format json"][0] / imports,
+            1.0,
+        ),
+        ("plan / import github, pydantic", figures["issueplan plan (tiny)"][0] / imports, 1.0),
+        ("--version / python -c pass", figures["issueplan --version"][0] / bare, 3.0),
+    ]
+    print(f"\n{'target':<48} {'ratio':>6} {'limit':>6}  verdict")
+    for name, ratio, limit in targets:
+        print(f"{name:<48} {ratio:>5.2f}x {limit:>5.1f}x  {'MET' if ratio <= limit else 'NOT MET'}")
+
+
+if __name__ == "__main__":
+    main()
