@@ -53,6 +53,7 @@ from issueplan.outcome import (
     summary_preface,
 )
 from issueplan.render.annotations import annotate_report
+from issueplan.render.links import SourceLinks, read_source_links
 from issueplan.render.workflow import WorkflowCommand, WorkflowLog, format_output
 from issueplan.workspace_files import hand_to_workspace_owner
 
@@ -86,6 +87,7 @@ class ActionInputs(Frozen):
     summary: bool = True
     workspace: ExistingDirectory = Path()
     run_url: str | None = None
+    source_links: SourceLinks | None = None
     output_file: Path | None = None
     summary_file: Path | None = None
 
@@ -127,6 +129,9 @@ class ActionInputs(Frozen):
             summary=parse_bool(ActionInput.SUMMARY, env),
             workspace=workspace,
             run_url=_run_url(env),
+            source_links=read_source_links(
+                env, repo=repository, workspace=str(workspace.absolute()), spelling=_FROM_ENV
+            ),
             output_file=Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
             summary_file=Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
         )
@@ -159,6 +164,7 @@ class ActionInputs(Frozen):
             dashboard=self.dashboard,
             output_dir=self.workspace / OUTPUT_DIR,
             run_url=self.run_url,
+            source_links=self.source_links,
         )
 
 
@@ -183,6 +189,10 @@ def _given(name: ActionInput, env: Mapping[str, str], default: str) -> str:
     """The input's text when it was given (even empty), else `default`: an empty `scope:` is refused."""
     given = any(key in env for key in (f"INPUT_{name.upper()}", f"INPUT_{name.upper().replace('-', '_')}"))
     return name.read(env) if given else default
+
+
+# The action takes the commit and the run from the workflow's context only.
+_FROM_ENV = {"commit": "$GITHUB_SHA", "run_url": "the run URL"}
 
 
 def _run_url(env: Mapping[str, str]) -> str | None:

@@ -30,6 +30,7 @@ from issueplan.outcome import Failure, RunOutcome
 from issueplan.policy import Config, build_plan, content_probes, load_config, read_workspace
 from issueplan.render.clean import clean_report
 from issueplan.render.json import render_json
+from issueplan.render.links import SourceLinks
 from issueplan.render.markdown import render_markdown
 from issueplan.render.report import unrecognised_note
 from issueplan.render.summary import render_summary
@@ -90,6 +91,8 @@ class JobOptions(Frozen):
     write_interval: WriteInterval = 1.0
     output_dir: Directory | None = None
     run_url: str | None = None
+    # The server, repository, commit and run the bodies link to (render/links.py); None: no such links.
+    source_links: SourceLinks | None = None
 
 
 def held_secrets(options: JobOptions) -> tuple[str, ...]:
@@ -172,7 +175,8 @@ def _sync_options(options: JobOptions, config: Config, *, write_interval: float)
         max_new_issues=options.max_new_issues,
         allow_mass_create=options.allow_mass_create,
         dry_run=options.dry_run or options.dry_run_reason is not None,
-        run_url=options.run_url,
+        run_url=options.run_url or (options.source_links.run_url if options.source_links else None),
+        source_links=options.source_links,
         secrets=(options.token, *options.secrets) if options.token else options.secrets,
     )
 
