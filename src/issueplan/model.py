@@ -341,6 +341,11 @@ class FileResult(Frozen):
         description="False when a full read showed the file is no result file after all (a JSON file with "
         "`runs` but no SARIF `version` or `$schema`): the loader notes it, it is no broken report.",
     )
+    source_roots: tuple[str, ...] = Field(
+        default=(),
+        exclude=True,  # a reading aid for the loader (JVM frames → paths), not a result of the file
+        description="The source folders a coverage report names (Cobertura's `<sources>`).",
+    )
 
 
 class RunReport(Frozen):

@@ -44,6 +44,7 @@ from issueplan.model import (
 )
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults
 from issueplan.sources import _inputs
+from issueplan.sources._trace_locations import place_package_paths
 
 if TYPE_CHECKING:
     from issueplan.sources import Reader
@@ -125,6 +126,7 @@ def load_results(
         elif read is _Skipped.NOT_A_RESULT:
             unrecognised.append(candidate.display)
 
+    results = _place_package_paths(results)
     gathered: dict[str, _Gathered] = {}
     for candidate, result in results:
         owner = _owner(candidate, suites)
@@ -152,6 +154,20 @@ def load_results(
         problems=tuple(sorted([*problems, *(p for r in file_results for p in r.problems)], key=_problem_key)),
         unrecognised=tuple(sorted(unrecognised)),
     )
+
+
+def _place_package_paths(
+    results: list[tuple[_inputs.Candidate, FileResult]],
+) -> list[tuple[_inputs.Candidate, FileResult]]:
+    """JVM frames name a package path; the coverage reports of the run may tell where it lies in the repo."""
+    if not any(not case.path_known for _, result in results for case in result.cases):
+        return results
+    roots = sorted({root for _, result in results for root in result.source_roots})
+    covered = {f.path for _, result in results if result.coverage for f in result.coverage.files}
+    return [
+        (candidate, result.model_copy(update={"cases": place_package_paths(result.cases, roots, covered)}))
+        for candidate, result in results
+    ]
 
 
 def check_outcome_suites(outcomes: Mapping[str, StepOutcome], suites: Collection[str]) -> None:
