@@ -164,6 +164,17 @@ def _located(path: str, number: str) -> TraceLocation | None:
     return TraceLocation(clean, line) if clean and line > 0 else None
 
 
+def locate_case(case: Case) -> Case:
+    """`case` with the location of its trace when its report named no file."""
+    if case.file is not None or not case.trace:
+        return case
+    found = trace_location(case.trace)
+    if found is None:
+        return case
+    update = {"file": found.path, "line": case.line or found.line, "path_known": found.rooted}
+    return case.model_copy(update=update)
+
+
 def place_package_paths(
     cases: Sequence[Case], roots: Sequence[str], covered: Collection[str]
 ) -> tuple[Case, ...]:
