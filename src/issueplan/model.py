@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 # Display caps, applied by the clean pass (render/clean.py) after redaction, so a cut never leaves a prefix
 # of a secret: a message, a trace, and any name, path or rule id (a test name can be megabytes).
@@ -343,9 +343,17 @@ class FileResult(Frozen):
     )
     source_roots: tuple[str, ...] = Field(
         default=(),
-        exclude=True,  # a reading aid for the loader (JVM frames → paths), not a result of the file
-        description="The source folders a coverage report names (Cobertura's `<sources>`).",
+        description="The source folders a coverage report names (Cobertura's `<sources>`): where the loader "
+        "finds a JVM frame's file.",
     )
+
+    @model_serializer(mode="wrap")
+    def _without_empty_roots(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Written only when a report named some, so the results of every other file read as before.
+        data: dict[str, object] = handler(self)
+        if not self.source_roots:
+            data.pop("source_roots", None)
+        return data
 
 
 class RunReport(Frozen):
