@@ -128,6 +128,7 @@ def test_each_ecosystems_trace_gives_the_frame_of_the_code_under_test(
         "\tat org.junit.Assert.fail(Assert.java:89)",
         '  File "/usr/lib/python3.12/site-packages/_pytest/python.py", line 195, in pytest_pyfunc_call',
         "tests/test_cart.py:0: AssertionError",
+        "   at NUnit.Framework.Assert.That(Object actual) in D:\\a\\nunit\\Assert.cs:line 8",
     ],
 )
 def test_a_trace_naming_no_frame_of_the_code_under_test_gives_no_location(trace: str) -> None:

@@ -57,6 +57,9 @@ _JVM_FRAMEWORKS = (
 )  # fmt: skip
 
 
+_DOTNET_FRAMEWORKS = ("NUnit.Framework.", "Xunit.", "Microsoft.VisualStudio.TestTools.", "System.")
+
+
 class TraceLocation(NamedTuple):
     """A file and line from a trace. `rooted` is False for a JVM frame's package path (`com/acme/Cart.java`),
     which is relative to a source root the trace does not name."""
@@ -141,6 +144,8 @@ def _dotnet(line: str) -> TraceLocation | None:
     if ending is None or not _DOTNET_FRAME.match(line):
         return None
     head = line[: ending.start()]
+    if head.lstrip()[3:].startswith(_DOTNET_FRAMEWORKS):  # an assertion's own frame, built with symbols
+        return _FOREIGN
     start = head.find(") in ")
     start = start + 5 if start >= 0 else (head.find(" in ") + 4 if " in " in head else -1)
     if start < 0 or not head[start:].strip():
