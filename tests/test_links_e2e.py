@@ -213,8 +213,12 @@ EXPECTED_LOCATIONS = {
 def test_every_location_links_to_its_line_at_the_given_commit_and_every_issue_names_its_run(
     fake_github: FakeGitHub, workspace: Path
 ) -> None:
-    done = sync_cli(fake_github, workspace, "--commit", SHA_A, "--run-url", RUN_1)
+    out = workspace.parent / "out"
+    done = sync_cli(fake_github, workspace, "--commit", SHA_A, "--run-url", RUN_1, "--output-dir", str(out))
     assert done.returncode == 0, done.stdout + done.stderr
+    plan_md = (out / "plan.md").read_text(encoding="utf-8")
+    assert (SHA_A, "tests/test_cart.py", 42) in linked(plan_md), "plan.md links its locations too"
+    assert SHA_A not in (out / "plan.json").read_text(encoding="utf-8"), "plan.json stays commit-free"
     found = bodies(fake_github)
     links = set().union(*(linked(body) for body in found.values()))
     assert {sha for sha, _, _ in links} == {SHA_A}, "every link points at the commit given"

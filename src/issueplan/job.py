@@ -146,7 +146,7 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
     plan = outcome.plan
     # A sandbox run keeps its plan beside the sandbox's issues unless told otherwise.
     json_path, md_path = _write_outputs(
-        plan, options.output_dir or (options.sandbox if options.sync else None)
+        plan, options.output_dir or (options.sandbox if options.sync else None), options.source_links
     )
     hand_to_workspace_owner(options.workspace, json_path, md_path)
     return outcome.model_copy(
@@ -270,12 +270,14 @@ def _failure(error: IssueplanError, forced_dry_run: bool) -> Failure:
     return Failure(message=str(error), exit_code=error.exit_code)
 
 
-def _write_outputs(plan: Plan, output_dir: Path | None) -> tuple[Path | None, Path | None]:
+def _write_outputs(
+    plan: Plan, output_dir: Path | None, source_links: SourceLinks | None
+) -> tuple[Path | None, Path | None]:
     if output_dir is None:
         return None, None
     output_dir.mkdir(parents=True, exist_ok=True)
     json_path = output_dir / "plan.json"
     md_path = output_dir / "plan.md"
     json_path.write_text(render_json(plan), encoding="utf-8")
-    md_path.write_text(render_markdown(plan), encoding="utf-8")
+    md_path.write_text(render_markdown(plan, source_links=source_links), encoding="utf-8")
     return json_path, md_path
