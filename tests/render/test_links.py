@@ -158,3 +158,18 @@ def test_the_workflow_context_gives_the_commit_and_the_run_and_options_win() -> 
     chosen = read_source_links(env, repo="octo/demo", commit=SHA_B, run_url="https://ci.example.com/r/1")
     assert (chosen.sha, chosen.run_url) == (SHA_B, "https://ci.example.com/r/1")
     assert source_links({}) == SourceLinks()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[`" * 300_000,
+        "[`a`](https://h/o/r/blob/" * 30_000,
+        "[`" + "a" * 2999 + "`" * 300_000,
+        "_Last seen in " * 50_000,
+    ],
+    ids=lambda text: repr(text[:16]),
+)
+def test_i10_comparing_bodies_stays_linear_on_adversarial_text(text: str) -> None:
+    """I10: a body built of the patterns' own delimiters is compared in one pass; nothing in it is a link."""
+    assert without_source_links(text) == text

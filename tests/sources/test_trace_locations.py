@@ -178,3 +178,24 @@ def test_a_package_path_lies_where_the_coverage_report_puts_it() -> None:
         ("com/acme/CartTest.java", False),  # not in any report: a guess could be a link to nothing
     ]
     assert place_package_paths([case("com/acme/Cart.java")], [], covered)[0].path_known is False
+
+
+MEGA = 1_000_000
+
+
+@pytest.mark.parametrize(
+    "trace",
+    [
+        "at " + "a." * (MEGA // 2),
+        "    at x (" + ":1" * (MEGA // 2),
+        "   at N.C.M() in " + " in " * (MEGA // 4),
+        "a" * MEGA + ".py:1: E",
+        ("tests/t.py:1: in t\n" * (MEGA // 20)),
+        "\tat com.acme." + "$" * MEGA + "(A.java:1)",
+    ],
+    ids=lambda text: repr(text[:14]),
+)
+def test_i10_a_megabyte_of_frame_fragments_is_read_in_one_bounded_pass(trace: str) -> None:
+    """I10: lines are cut at LINE_CAP and traces at LINE_LIMIT lines before any pattern runs."""
+    found = trace_location(trace)
+    assert found is None or (found.line == 1 and found.path in trace)
