@@ -374,3 +374,23 @@ def test_the_action_refuses_a_malformed_github_sha(
     assert done.returncode == 2, done.stdout + done.stderr
     assert "$GITHUB_SHA 'not a sha'" in done.stdout + done.stderr
     assert fake.writes() == []
+
+
+def test_links_go_to_the_workflows_repository_even_when_issues_go_to_another(tmp_path: Path) -> None:
+    from issueplan.action import ActionInputs  # noqa: PLC0415 - only this test reads inputs directly
+
+    inputs = ActionInputs.from_env(
+        {
+            "GITHUB_WORKSPACE": str(tmp_path),
+            "GITHUB_REPOSITORY": "octo/demo",
+            "GITHUB_SHA": SHA_A,
+            "GITHUB_RUN_ID": "101",
+            "INPUT_REPOSITORY": "octo/tracker",
+            "INPUT_GITHUB-TOKEN": TOKEN,
+        }
+    )
+    assert inputs.repository == "octo/tracker"
+    links = inputs.job_options().source_links
+    assert links is not None
+    assert (links.repo, links.sha, links.run_url) == ("octo/demo", SHA_A, RUN_1)
+    assert links.blob("src/a.py", 3) == f"https://github.com/octo/demo/blob/{SHA_A}/src/a.py#L3"

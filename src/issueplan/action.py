@@ -129,8 +129,9 @@ class ActionInputs(Frozen):
             summary=parse_bool(ActionInput.SUMMARY, env),
             workspace=workspace,
             run_url=_run_url(env),
+            # The code and the run are the workflow's repository's, even when issues go to another one.
             source_links=read_source_links(
-                env, repo=repository, workspace=str(workspace.absolute()), spelling=_FROM_ENV
+                env, repo=env.get("GITHUB_REPOSITORY") or repository, workspace=str(workspace.absolute())
             ),
             output_file=Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
             summary_file=Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
@@ -189,10 +190,6 @@ def _given(name: ActionInput, env: Mapping[str, str], default: str) -> str:
     """The input's text when it was given (even empty), else `default`: an empty `scope:` is refused."""
     given = any(key in env for key in (f"INPUT_{name.upper()}", f"INPUT_{name.upper().replace('-', '_')}"))
     return name.read(env) if given else default
-
-
-# The action takes the commit and the run from the workflow's context only.
-_FROM_ENV = {"commit": "$GITHUB_SHA", "run_url": "the run URL"}
 
 
 def _run_url(env: Mapping[str, str]) -> str | None:

@@ -295,8 +295,13 @@ def sync(
         close_comment=close_comment,
         write_interval=write_interval if write_interval is not None else (0.0 if sandbox else 1.0),
         output_dir=output_dir,
+        # The code and the run are the workflow's repository's, even when issues go to another one.
         source_links=read_source_links(
-            os.environ, repo=repository, commit=commit, run_url=run_url, workspace=str(checkout.absolute())
+            os.environ,
+            repo=os.environ.get("GITHUB_REPOSITORY") or repository,
+            commit=commit,
+            run_url=run_url,
+            workspace=str(checkout.absolute()),
         ),
     )
     result = run_job(options, log=_log)

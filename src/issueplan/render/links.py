@@ -82,21 +82,18 @@ def read_source_links(
     commit: str | None = None,
     run_url: str | None = None,
     workspace: str | None = None,
-    spelling: Mapping[str, str] | None = None,
 ) -> SourceLinks:
     """`source_links`, refusing a value that is given but unusable: a UsageError naming where it came from
-    (`--commit`, `$GITHUB_SHA`, …) and what it should look like. `spelling` names the options as the front
-    end spells them (the action has no `--commit`: its values all come from the workflow's environment)."""
-    names = {"commit": "--commit", "run_url": "--run-url", **(spelling or {})}
+    (`--commit`, `--run-url`, `$GITHUB_SHA`, …) and what it should look like."""
     checks = (
-        (commit, names["commit"], _SHA, "a commit SHA of 7 to 64 hex digits"),
+        (commit, "--commit", _SHA, "a commit SHA of 7 to 64 hex digits"),
         (
             env.get("GITHUB_SHA") if commit is None else None,
             "$GITHUB_SHA",
             _SHA,
             "a commit SHA of hex digits",
         ),
-        (run_url, names["run_url"], _RUN_URL, "an http(s) URL of plain URL characters"),
+        (run_url, "--run-url", _RUN_URL, "an http(s) URL of plain URL characters"),
         (
             env.get("GITHUB_SERVER_URL"),
             "$GITHUB_SERVER_URL",
