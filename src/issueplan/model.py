@@ -181,8 +181,9 @@ class Case(Frozen):
     trace: str = ""
     path_known: bool = Field(
         default=True,
-        description="False when `file` is a bare file name taken from a stack frame (a JVM frame names the "
-        "file, not its folder): shown, never linked, since no path in the repository is known.",
+        description="False when `file` is a JVM stack frame's package path (`com/acme/Cart.java`: a frame "
+        "names the file, not its source folder) that no report of the run placed in the repository: shown, "
+        "never linked, since no path in the repository is known.",
     )
 
 
