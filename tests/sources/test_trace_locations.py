@@ -111,6 +111,17 @@ DOTNET_WINDOWS = (
             id="dotnet-path-with-in",
         ),
         pytest.param("tests/x_spec.rb:9:in `block'", TraceLocation("tests/x_spec.rb", 9), id="first-line"),
+        pytest.param(
+            "Error: x\n    at internal/process/task_queues.js:95:5\n    at run (src/internal/queue.js:3:1)",
+            TraceLocation("src/internal/queue.js", 3),
+            id="node-internal-vs-a-folder-named-internal",
+        ),
+        pytest.param(
+            "panic: x\n\t/opt/hostedtoolcache/go/1.22.0/x64/src/testing/testing.go:1545 +0x238\n"
+            "\t/home/runner/work/shop/shop/internal/runtime/cart.go:9 +0x1d",
+            TraceLocation("/home/runner/work/shop/shop/internal/runtime/cart.go", 9),
+            id="go-tool-cache-skipped",
+        ),
     ],
 )
 def test_each_ecosystems_trace_gives_the_frame_of_the_code_under_test(

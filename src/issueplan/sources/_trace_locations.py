@@ -47,16 +47,18 @@ _DOTNET_FRAME = re.compile(r"\s{0,40}at \S")
 # The old reader's rule, kept as the last resort: `path.ext:123` anywhere on the trace's first line.
 _ANY_PATH_LINE = re.compile(r"([\w./\\-]{1,1000}\.[A-Za-z]\w{0,20}):(\d{1,9})")
 
-_FOREIGN_PATHS = ("node_modules/", "node:", "internal/", "site-packages/", "dist-packages/", "<frozen")
-_GO_ROOTS = ("/usr/local/go/", "/usr/lib/go", "/opt/hostedtoolcache/go/", "runtime/", "testing/")
+# Installed packages anywhere in a path; Node's and Python's own sources by how their paths start.
+_FOREIGN_PARTS = ("node_modules/", "site-packages/", "dist-packages/")
+_FOREIGN_STARTS = ("node:", "internal/", "<frozen")
+# Go's own sources: its installation (apt, the official tarball, setup-go's tool cache) or its standard
+# library's runtime and testing packages.
+_GO_ROOTS = ("/usr/local/go/", "/usr/lib/go", "/hostedtoolcache/", "/src/runtime/", "/src/testing/")
 _JVM_FRAMEWORKS = (
     "java.", "javax.", "jdk.", "sun.", "com.sun.", "jakarta.", "kotlin.", "kotlinx.", "scala.", "groovy.",
     "org.codehaus.groovy.", "org.junit.", "junit.", "org.testng.", "org.opentest4j.", "org.assertj.",
     "org.hamcrest.", "org.mockito.", "org.spockframework.", "io.kotest.", "org.apache.maven.", "org.gradle.",
     "worker.org.gradle.",
 )  # fmt: skip
-
-
 _DOTNET_FRAMEWORKS = ("NUnit.Framework.", "Xunit.", "Microsoft.VisualStudio.TestTools.", "System.")
 
 
@@ -160,7 +162,7 @@ def _first_line(lines: list[str]) -> TraceLocation | None:
 
 
 def _foreign(path: str) -> bool:
-    return any(part in path for part in _FOREIGN_PATHS)
+    return path.startswith(_FOREIGN_STARTS) or any(part in path for part in _FOREIGN_PARTS)
 
 
 def _located(path: str, number: str) -> TraceLocation | None:
