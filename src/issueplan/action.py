@@ -54,6 +54,7 @@ from issueplan.outcome import (
     summary_preface,
 )
 from issueplan.render.annotations import annotate_report
+from issueplan.render.links import SourceLinks, read_source_links
 from issueplan.render.workflow import WorkflowCommand, WorkflowLog, format_output
 from issueplan.workspace_files import hand_to_workspace_owner
 
@@ -87,6 +88,7 @@ class ActionInputs(Frozen):
     summary: bool = True
     workspace: ExistingDirectory = Path()
     run_url: str | None = None
+    source_links: SourceLinks | None = None
     output_file: Path | None = None
     summary_file: Path | None = None
 
@@ -128,6 +130,10 @@ class ActionInputs(Frozen):
             summary=parse_bool(ActionInput.SUMMARY, env),
             workspace=workspace,
             run_url=_run_url(env),
+            # The code and the run are the workflow's repository's, even when issues go to another one.
+            source_links=read_source_links(
+                env, repo=env.get("GITHUB_REPOSITORY") or repository, workspace=str(workspace.absolute())
+            ),
             output_file=Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
             summary_file=Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
         )
@@ -160,6 +166,7 @@ class ActionInputs(Frozen):
             dashboard=self.dashboard,
             output_dir=self.workspace / OUTPUT_DIR,
             run_url=self.run_url,
+            source_links=self.source_links,
         )
 
 

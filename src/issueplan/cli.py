@@ -16,6 +16,7 @@ from typer._click.exceptions import ClickException
 
 from issueplan import __version__
 from issueplan.cli_args import (
+    CommitOpt,
     ConfigOpt,
     IfNoResultsOpt,
     LabelOpt,
@@ -28,6 +29,7 @@ from issueplan.cli_args import (
     PlanOutputOpt,
     ReportFormat,
     ResultsArg,
+    RunUrlOpt,
     ScopeOpt,
     WorkspaceOpt,
     WriteIntervalOpt,
@@ -243,6 +245,8 @@ def sync(
     fail_on: Annotated[
         FailOn, typer.Option(help="Exit 1 when the plan has items at or above this priority.")
     ] = FailOn.NEVER,
+    commit: CommitOpt = None,
+    run_url: RunUrlOpt = None,
 ) -> None:
     """Build the plan and keep it alive as GitHub issues, labels and milestones.
 
@@ -252,6 +256,7 @@ def sync(
     from issueplan.inputs import FrontEnd, validated  # noqa: PLC0415 - fast --help
     from issueplan.job import JobOptions, run_job  # noqa: PLC0415
     from issueplan.outcome import change_lines, judge, stop_line, summary_line  # noqa: PLC0415
+    from issueplan.render.links import read_source_links  # noqa: PLC0415
     from issueplan.render.report import render_plan_table  # noqa: PLC0415
 
     token = next(iter(_env_secrets(token_env, with_github_token=False)), None)
@@ -262,6 +267,8 @@ def sync(
             f"${token_env} is not set: export a token with `issues: write` (or pass --token-env NAME), "
             "or try it offline with --sandbox DIR"
         )
+    checkout = read_workspace_option(workspace)
+    repository = repo or os.environ.get("GITHUB_REPOSITORY")
     options = validated(
         JobOptions,
         FrontEnd.CLI,
@@ -270,9 +277,9 @@ def sync(
         outcomes=read_outcomes(outcome, outcomes),
         if_no_results=if_no_results,
         max_read_bytes=max_read_bytes,
-        workspace=read_workspace_option(workspace),
+        workspace=checkout,
         now=read_now(now),
-        repo=repo or os.environ.get("GITHUB_REPOSITORY"),
+        repo=repository,
         token=token,
         secrets=secrets,
         api_url=api_url or os.environ.get("GITHUB_API_URL") or "https://api.github.com",
@@ -291,6 +298,14 @@ def sync(
         if write_interval is not None
         else (0.0 if sandbox else DEFAULT_WRITE_INTERVAL),
         output_dir=output_dir,
+        # The code and the run are the workflow's repository's, even when issues go to another one.
+        source_links=read_source_links(
+            os.environ,
+            repo=os.environ.get("GITHUB_REPOSITORY") or repository,
+            commit=commit,
+            run_url=run_url,
+            workspace=str(checkout.absolute()),
+        ),
     )
     result = run_job(options, log=_log)
     typer.echo(render_plan_table(result.plan, result.issues) + "\n")

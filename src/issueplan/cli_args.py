@@ -123,6 +123,24 @@ MaxWritesOpt = Annotated[
         show_default=False,
     ),
 ]
+CommitOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="SHA",
+        help="The commit the results are from: issue bodies link each location to its line there. "
+        "Default: $GITHUB_SHA.",
+        show_default=False,
+    ),
+]
+RunUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="URL",
+        help="The run that produced the results, linked from every issue (last seen in) and comment. "
+        "Default: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID.",
+        show_default=False,
+    ),
+]
 PlanOutputOpt = Annotated[
     Path | None,
     typer.Option(

@@ -31,6 +31,7 @@ from issueplan.outcome import Failure, RunOutcome
 from issueplan.policy import Config, build_plan, content_probes, load_config, read_workspace
 from issueplan.render.clean import clean_report
 from issueplan.render.json import render_json
+from issueplan.render.links import SourceLinks
 from issueplan.render.markdown import render_markdown
 from issueplan.render.report import unrecognised_note
 from issueplan.render.summary import render_summary
@@ -91,6 +92,8 @@ class JobOptions(Frozen):
     write_interval: WriteInterval = DEFAULT_WRITE_INTERVAL
     output_dir: Directory | None = None
     run_url: str | None = None
+    # The server, repository, commit and run the bodies link to (render/links.py); None: no such links.
+    source_links: SourceLinks | None = None
 
 
 def held_secrets(options: JobOptions) -> tuple[str, ...]:
@@ -144,7 +147,7 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
     plan = outcome.plan
     # A sandbox run keeps its plan beside the sandbox's issues unless told otherwise.
     json_path, md_path = _write_outputs(
-        plan, options.output_dir or (options.sandbox if options.sync else None)
+        plan, options.output_dir or (options.sandbox if options.sync else None), options.source_links
     )
     hand_to_workspace_owner(options.workspace, json_path, md_path)
     return outcome.model_copy(
@@ -173,7 +176,8 @@ def _sync_options(options: JobOptions, config: Config, *, write_interval: float)
         max_new_issues=options.max_new_issues,
         allow_mass_create=options.allow_mass_create,
         dry_run=options.dry_run or options.dry_run_reason is not None,
-        run_url=options.run_url,
+        run_url=options.run_url or (options.source_links.run_url if options.source_links else None),
+        source_links=options.source_links,
         secrets=(options.token, *options.secrets) if options.token else options.secrets,
     )
 
@@ -267,12 +271,14 @@ def _failure(error: IssueplanError, forced_dry_run: bool) -> Failure:
     return Failure(message=str(error), exit_code=error.exit_code)
 
 
-def _write_outputs(plan: Plan, output_dir: Path | None) -> tuple[Path | None, Path | None]:
+def _write_outputs(
+    plan: Plan, output_dir: Path | None, source_links: SourceLinks | None
+) -> tuple[Path | None, Path | None]:
     if output_dir is None:
         return None, None
     output_dir.mkdir(parents=True, exist_ok=True)
     json_path = output_dir / "plan.json"
     md_path = output_dir / "plan.md"
     json_path.write_text(render_json(plan), encoding="utf-8")
-    md_path.write_text(render_markdown(plan), encoding="utf-8")
+    md_path.write_text(render_markdown(plan, source_links=source_links), encoding="utf-8")
     return json_path, md_path

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 # Display caps, applied by the clean pass (render/clean.py) after redaction, so a cut never leaves a prefix
 # of a secret: a message, a trace, and any name, path or rule id (a test name can be megabytes).
@@ -181,8 +181,9 @@ class Case(Frozen):
     trace: str = ""
     path_known: bool = Field(
         default=True,
-        description="False when `file` is a bare file name taken from a stack frame (a JVM frame names the "
-        "file, not its folder): shown, never linked, since no path in the repository is known.",
+        description="False when `file` is a JVM stack frame's package path (`com/acme/Cart.java`: a frame "
+        "names the file, not its source folder) that no report of the run placed in the repository: shown, "
+        "never linked, since no path in the repository is known.",
     )
 
 
@@ -341,6 +342,19 @@ class FileResult(Frozen):
         description="False when a full read showed the file is no result file after all (a JSON file with "
         "`runs` but no SARIF `version` or `$schema`): the loader notes it, it is no broken report.",
     )
+    source_roots: tuple[str, ...] = Field(
+        default=(),
+        description="The source folders a coverage report names (Cobertura's `<sources>`): where the loader "
+        "finds a JVM frame's file.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_empty_roots(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Written only when a report named some, so the results of every other file read as before.
+        data: dict[str, object] = handler(self)
+        if not self.source_roots:
+            data.pop("source_roots", None)
+        return data
 
 
 class RunReport(Frozen):

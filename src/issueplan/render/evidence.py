@@ -12,7 +12,7 @@ from __future__ import annotations
 from issueplan.model import Case, CaseOutcome, Evidence, Suite
 from issueplan.policy.describe import case_label
 from issueplan.render.finding_groups import render_finding_groups
-from issueplan.render.links import SourceLinks
+from issueplan.render.links import SourceLinks, location
 from issueplan.render.safety import Span, code_block, code_span, neutralise
 
 # Failed and errored cases first: they are why the item exists; flaky ones are context.
@@ -97,7 +97,7 @@ def render_case(case: Case, *, links: SourceLinks | None = None, within: str | N
     if case.file:
         place = f"{case.file}:{case.line}" if case.line is not None else case.file
         url = links.blob(case.file, case.line) if links and case.path_known else None
-        where = f" at [{code_span(place)}]({url})" if url else f" at {code_span(place)}"
+        where = f" at {location(place, url)}"
     head = f"- {name} ({case.outcome}){where}\n"
     # Most runners repeat the exception type at the start of the message; say it once.
     kind = "" if case.message.startswith(case.type) else case.type

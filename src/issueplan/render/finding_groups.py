@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from issueplan.model import Finding, Severity
-from issueplan.render.links import SourceLinks
+from issueplan.render.links import SourceLinks, location
 from issueplan.render.safety import Span, code_span, neutralise
 
 MESSAGE_CHARS = 200
@@ -117,7 +117,7 @@ def _where(finding: Finding, links: SourceLinks | None, *, message: bool) -> str
     if finding.path:
         place = f"{finding.path}:{finding.line}" if finding.line is not None else finding.path
         url = links.blob(finding.path, finding.line) if links else None
-        shown = f"[{code_span(place)}]({url})" if url else code_span(place)
+        shown = location(place, url)
     elif finding.package:
         shown = code_span(f"{finding.package} {finding.version or ''}".strip())
     else:

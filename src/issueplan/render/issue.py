@@ -20,6 +20,7 @@ from pydantic import AwareDatetime, ValidationError
 
 from issueplan.model import ActionItem, Dependency, Frozen, StepOutcome, suite_digest
 from issueplan.render.evidence import count, render_evidence
+from issueplan.render.links import SourceLinks, last_seen_line
 from issueplan.render.safety import (
     BODY_MARGIN,
     TITLE_LIMIT,
@@ -118,8 +119,13 @@ def render_issue_body(
     scope: str,
     links: Mapping[str, int] | None = None,
     previous: str | None = None,
+    source_links: SourceLinks | None = None,
 ) -> str:
-    """The full body: `previous`'s text outside the managed block, and a fresh managed block for `item`."""
+    """The full body: `previous`'s text outside the managed block, and a fresh managed block for `item`.
+
+    `source_links`, when the run knows its repository and commit, links every location to its line and says
+    which run last saw the item; compare bodies with `without_source_links` so a new commit alone is no edit.
+    """
     parsed = parse_issue_body(previous) if previous else None
     before = parsed.before if parsed else ""
     after = parsed.after if parsed else ""
@@ -137,12 +143,15 @@ def render_issue_body(
         NOTICE,
         f"**Description**: {neutralise(item.description)}\n\n",
         _render_fields(item, links or {}, line),
+        last_seen_line(source_links),
     ]
     if item.steps:
         head.append(f"### Implementation steps\n\n{tasks(item.steps)}\n")
     if item.acceptance_criteria:
         head.append(f"### Acceptance criteria\n\n{tasks(item.acceptance_criteria)}\n")
-    evidence = render_evidence(item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT)
+    evidence = render_evidence(
+        item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT, links=source_links
+    )
     if evidence:
         evidence[0] = "### Evidence\n\n" + evidence[0]
     tail = f"{item_marker(item, scope).render()}\n{END}"

@@ -16,13 +16,16 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+from issueplan.errors import UsageError
 from issueplan.model import Frozen
+from issueplan.render.safety import code_span
 
 _SERVER = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
 _REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
 _SHA = re.compile(r"[0-9a-fA-F]{7,64}")
 # A run's page: plain URL characters only (no space, quote, bracket or parenthesis that could end a link).
 _RUN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?/[A-Za-z0-9._~%/+=&?-]{0,500}")
+_RUN_ID = re.compile(r"\d{1,20}")
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:/")
 DEFAULT_SERVER = "https://github.com"
 
@@ -72,6 +75,47 @@ class SourceLinks(Frozen):
         return f"{self.server}/{self.repo}/commit/{self.sha}"
 
 
+def read_source_links(
+    env: Mapping[str, str],
+    *,
+    repo: str | None = None,
+    commit: str | None = None,
+    run_url: str | None = None,
+    workspace: str | None = None,
+) -> SourceLinks:
+    """`source_links`, refusing a value that is given but unusable: a UsageError naming where it came from
+    (`--commit`, `--run-url`, `$GITHUB_SHA`, …) and what it should look like."""
+    checks = (
+        (commit, "--commit", _SHA, "a commit SHA of 7 to 64 hex digits"),
+        (
+            env.get("GITHUB_SHA") if commit is None else None,
+            "$GITHUB_SHA",
+            _SHA,
+            "a commit SHA of hex digits",
+        ),
+        (run_url, "--run-url", _RUN_URL, "an http(s) URL of plain URL characters"),
+        (
+            env.get("GITHUB_SERVER_URL"),
+            "$GITHUB_SERVER_URL",
+            _SERVER,
+            "a server root such as https://github.com",
+        ),
+        (
+            env.get("GITHUB_RUN_ID") if run_url is None else None,
+            "$GITHUB_RUN_ID",
+            _RUN_ID,
+            "a decimal run id",
+        ),
+    )
+    for value, name, pattern, wanted in checks:
+        if value and not pattern.fullmatch(value.rstrip("/") if name == "$GITHUB_SERVER_URL" else value):
+            raise UsageError(
+                f"{name} {value[:100]!r}: not {wanted}; it is used to link issues to the run's code. "
+                "Give a valid value, or leave it unset for issues without those links"
+            )
+    return source_links(env, repo=repo, commit=commit, run_url=run_url, workspace=workspace)
+
+
 def source_links(
     env: Mapping[str, str],
     *,
@@ -105,3 +149,43 @@ def _workflow_run(env: Mapping[str, str], server: str, repository: str | None) -
     if repository is None or not run_id or not run_id.isdecimal():
         return None
     return f"{server}/{repository}/actions/runs/{run_id}"
+
+
+def location(place: str, url: str | None) -> str:
+    """A location as Markdown: `path:line` as a code span, linked when there is a URL (the one spelling of a
+    location link, which `without_source_links` recognises)."""
+    shown = code_span(place)
+    return f"[{shown}]({url})" if url else shown
+
+
+def last_seen_line(links: SourceLinks | None) -> str:
+    """`_Last seen in [run 42](…) at commit [`abc1234`](…)._` and a blank line; empty when nothing known."""
+    if links is None:
+        return ""
+    parts = []
+    if links.run_url:
+        found = _RUN_NUMBER.search(links.run_url)
+        parts.append(f"in [{f'run {found.group(1)}' if found else 'this run'}]({links.run_url})")
+    if links.commit_url and links.sha:
+        parts.append(f"at commit [{code_span(links.sha[:SHORT_SHA])}]({links.commit_url})")
+    return f"_Last seen {' '.join(parts)}._\n\n" if parts else ""
+
+
+def without_source_links(body: str) -> str:
+    """`body` as it reads with no link to the run or its commit: location links become their plain code
+    span and the last-seen line goes. Two bodies that differ only by their commit or run compare equal, so a
+    re-run on a new commit with the same results edits nothing (S1); a body is rewritten, with fresh links,
+    only when something else changed."""
+    return _LAST_SEEN.sub("", _LOCATION_LINK.sub(r"\1", body))
+
+
+SHORT_SHA = 7
+_RUN_NUMBER = re.compile(r"/actions/runs/(\d{1,20})(?:/|$)")
+# `[`path:line`](https://HOST/OWNER/REPO/blob/SHA/path#L1)`: the code span's content holds no backtick and
+# the URL no space or parenthesis, so each part stops at its first delimiter (linear, no backtracking).
+_LOCATION_LINK = re.compile(
+    r"\[(`[^`\n]{1,3000}`)\]\(https?://[A-Za-z0-9.-]{1,253}(?::\d{1,5})?/[A-Za-z0-9_.-]{1,100}/"
+    r"[A-Za-z0-9_.-]{1,100}/blob/[0-9a-f]{7,64}/[^\s()<>]{1,3000}\)"
+)
+# Anchored at a line's start: quoted text sits indented in a fence or after a list bullet, never there.
+_LAST_SEEN = re.compile(r"^_Last seen (?:in|at) [^\n]{1,3000}\._\n\n", re.MULTILINE)

@@ -13,6 +13,7 @@ from datetime import datetime
 from issueplan.model import ActionItem, Dependency, FileCoverage, Plan, PlanCoverage, Priority
 from issueplan.render.evidence import render_evidence
 from issueplan.render.issue import absent_dependency
+from issueplan.render.links import SourceLinks
 from issueplan.render.safety import Span, code_span, neutralise
 from issueplan.render.timestamp import as_utc, due_in_words, format_date, format_minute
 
@@ -23,7 +24,8 @@ FINDING_LIMIT = 20
 HARD_BREAK = "\\"
 
 
-def render_markdown(plan: Plan) -> str:
+def render_markdown(plan: Plan, *, source_links: SourceLinks | None = None) -> str:
+    """The plan as Markdown; with `source_links`, its locations link to their lines at the run's commit."""
     parts = [_render_head(plan)]
     if plan.coverage is not None:
         parts.append(f"## Coverage\n\n{render_coverage(plan.coverage)}")
@@ -33,7 +35,7 @@ def render_markdown(plan: Plan) -> str:
         chosen = [item for item in items if item.priority is priority]
         if chosen:
             parts.append(f"### {priority.value.capitalize()} Priority Actions\n\n")
-            parts.extend(_render_item(item, plan) for item in chosen)
+            parts.extend(_render_item(item, plan, source_links) for item in chosen)
     if not items:
         parts.append("No action items: every observed check is healthy.\n\n")
     else:
@@ -86,7 +88,7 @@ def _due(moment: datetime, plan: Plan) -> str:
     return f"{format_date(moment)} ({due_in_words(moment, plan.generated_at)})"
 
 
-def _render_item(item: ActionItem, plan: Plan) -> str:
+def _render_item(item: ActionItem, plan: Plan, source_links: SourceLinks | None) -> str:
     def line(text: str) -> str:
         return neutralise(text, Span.LINE)
 
@@ -110,7 +112,9 @@ def _render_item(item: ActionItem, plan: Plan) -> str:
     if item.acceptance_criteria:
         criteria = "".join(f"- {line(c)}\n" for c in item.acceptance_criteria)
         parts.append("**Acceptance Criteria**:\n" + criteria + "\n")
-    evidence = render_evidence(item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT)
+    evidence = render_evidence(
+        item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT, links=source_links
+    )
     if evidence:
         parts.append("**Evidence**:\n\n" + "".join(evidence))
     parts.append("---\n\n")

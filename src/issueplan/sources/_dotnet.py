@@ -3,21 +3,17 @@ texts and a .NET stack trace's source location, and keeping a bounded, sorted li
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
-# `   at Ns.Class.Method() in C:\src\File.cs:line 25` (the `in … :line N` part is there with PDBs only).
-# The path is bounded: unbounded, each ` in ` of a long line would be scanned to the line's end.
-_FRAME = re.compile(r"\sin (.{1,1000}?):line (\d+)\s*$", re.MULTILINE)
+from issueplan.sources._trace_locations import trace_location as locate
 
 
 def trace_location(trace: str) -> tuple[str | None, int | None]:
-    """The source file and line of the first frame of a .NET stack trace that names one."""
-    found = _FRAME.search(trace[:20000])  # the first frames are the useful ones; a huge trace is not scanned
-    if found is None:
-        return None, None
-    return found.group(1).strip(), int(found.group(2)) or None
+    """The source file and line of the first frame of a .NET stack trace that names one
+    (`   at Ns.Class.Method() in C:\\src\\File.cs:line 25`, there with PDBs only), read by the one trace
+    parser, sources/_trace_locations.py."""
+    found = locate(trace)
+    return (found.path, found.line) if found is not None else (None, None)
 
 
 def element_text(element: etree._Element | None, *, indented: bool = False) -> str:

@@ -13,11 +13,11 @@ The dialects disagree on how a result is written; these are the rules, in order:
 from __future__ import annotations
 
 import math
-import re
 
 from lxml import etree
 
 from issueplan.model import READ_CAP, Case, CaseOutcome, cap_text
+from issueplan.sources._trace_locations import trace_location
 
 _RESULTS = {"error": CaseOutcome.ERROR, "failure": CaseOutcome.FAILED, "skipped": CaseOutcome.SKIPPED}
 _RANK = {CaseOutcome.ERROR: 0, CaseOutcome.FAILED: 1, CaseOutcome.SKIPPED: 2}
@@ -36,8 +36,6 @@ _STATUSES = {
     "error": CaseOutcome.ERROR,
 }
 SUITE_RESULTS = frozenset({"error", "failure"})
-# `path/to/file.ext:123` anywhere on the first line of a trace (Go, pytest, PHPUnit, Java frames).
-_PATH_LINE = re.compile(r"([\w./\\-]+\.[A-Za-z]\w*):(\d+)")
 
 
 def outcome_of(
@@ -73,8 +71,9 @@ def build_case(
     trace = _text_of(detail) if detail is not None else ""
     file = testcase.get("file") or suite_file
     line = _positive_int(testcase.get("line"))
-    if file is None and trace:
-        file, line = _path_line(trace, line)
+    known = True
+    if file is None and (found := trace_location(trace)) is not None:
+        file, line, known = found.path, line or found.line, found.rooted
     return Case(
         classname=testcase.get("classname") or "",
         name=testcase.get("name") or "",
@@ -84,6 +83,7 @@ def build_case(
         message=_message(detail, trace),
         type=(detail.get("type") or "") if detail is not None else "",
         trace=cap_text(trace, READ_CAP),
+        path_known=known,
     )
 
 
@@ -147,11 +147,3 @@ def _message(result: etree._Element | None, trace: str) -> str:
 def _positive_int(raw: str | None) -> int | None:
     value = declared_count(raw)
     return value or None
-
-
-def _path_line(trace: str, line: int | None) -> tuple[str | None, int | None]:
-    first = next((text for text in trace.splitlines() if text.strip()), "")
-    found = _PATH_LINE.search(first[:1000])
-    if found is None:
-        return None, line
-    return found.group(1), line or int(found.group(2))

@@ -21,6 +21,9 @@ FORMAT = "cobertura"
 
 _ROOT = re.compile(rb"<coverage[\s>]")
 _MARKERS = re.compile(rb"line-rate|lines-valid|cobertura|<packages", re.IGNORECASE)
+# `<sources>` names a few folders; more, or longer, is no source root worth trusting for a link.
+MAX_SOURCES = 20
+SOURCE_CAP = 1000
 _CONDITIONS = re.compile(r"\((\d+)\s*/\s*(\d+)\)")
 
 
@@ -40,9 +43,12 @@ def read(path: Path) -> FileResult:
     file = str(path)
     files: dict[str, _Lines] = {}
     root: dict[str, str] = {}
+    sources: list[str] = []
     try:
         with path.open("rb") as stream:
-            for event, element in stream_events(stream, events=("start", "end"), tags=("coverage", "class")):
+            for event, element in stream_events(
+                stream, events=("start", "end"), tags=("coverage", "class", "source")
+            ):
                 if event == "start":
                     if element.tag == "coverage" and not root:
                         entities = declared_entities(element)
@@ -51,6 +57,9 @@ def read(path: Path) -> FileResult:
                                 file=file, format=FORMAT, problems=(entity_problem(file, entities),)
                             )
                         root = {str(key): str(value) for key, value in element.attrib.items()}
+                elif element.tag == "source":
+                    if element.text and element.text.strip() and len(sources) < MAX_SOURCES:
+                        sources.append(element.text.strip()[:SOURCE_CAP])
                 elif element.tag == "class":
                     _add_class(files, element)
                     element.clear()  # a finished class is counted: free it, the stream stays small
@@ -62,7 +71,8 @@ def read(path: Path) -> FileResult:
     if not root:
         problem = Problem(file=file, message="not a Cobertura report: no <coverage> element")
         return FileResult(file=file, format=FORMAT, problems=(problem,))
-    return FileResult(file=file, format=FORMAT, coverage=_coverage(root, files))
+    coverage = _coverage(root, files)
+    return FileResult(file=file, format=FORMAT, coverage=coverage, source_roots=tuple(sources))
 
 
 def _add_class(files: dict[str, _Lines], element: etree._Element) -> None:

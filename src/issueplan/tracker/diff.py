@@ -18,6 +18,7 @@ from issueplan.render.issue import (
     render_issue_title,
     render_reopen_comment,
 )
+from issueplan.render.links import without_source_links
 from issueplan.tracker.catalog import (
     LabelSpec,
     item_label_specs,
@@ -211,7 +212,7 @@ def _create(
         key=item.key,
         id=item.id,
         title=render_issue_title(item),
-        body=render_issue_body(item, scope=options.scope, links=links),
+        body=render_issue_body(item, scope=options.scope, links=links, source_links=options.source_links),
         labels=tuple(sorted(_owned_labels(item, state, options, plan), key=str.casefold)),
         milestone=(title := milestone_title(item, options)),
         milestone_number=_milestone_number(title, state),
@@ -234,7 +235,9 @@ def _update(
     links: Mapping[str, int],
 ) -> UpdateIssue | None:
     title = render_issue_title(item)
-    body = render_issue_body(item, scope=options.scope, links=links, previous=issue.body)
+    body = render_issue_body(
+        item, scope=options.scope, links=links, previous=issue.body, source_links=options.source_links
+    )
     theirs = [name for name in issue.labels if not owns_label(name, options)]
     labels = sorted({*theirs, *_owned_labels(item, state, options, plan)}, key=str.casefold)
     changed_labels = {name.casefold() for name in labels} != {name.casefold() for name in issue.labels}
@@ -244,7 +247,8 @@ def _update(
         key=item.key,
         id=item.id,
         title=title if title != issue.title else None,
-        body=body if body != issue.body else None,
+        # A new commit or run alone changes only links: no edit (S1); any other change brings fresh ones.
+        body=body if without_source_links(body) != without_source_links(issue.body) else None,
         labels=tuple(labels) if changed_labels else None,
         milestone=milestone,
         milestone_number=_milestone_number(milestone, state),

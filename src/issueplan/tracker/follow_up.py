@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from issueplan.model import ActionItem
 from issueplan.render.issue import render_issue_body
+from issueplan.render.links import SourceLinks
 from issueplan.tracker.changes import BodyDraft, CreateIssue, ItemBodyDraft, LinkNewIssues
 from issueplan.tracker.dashboard import render_dashboard_body
 
@@ -55,11 +56,15 @@ def plan_links(
     return follow_ups
 
 
-def render_draft(draft: BodyDraft, numbers: Mapping[str, int], *, scope: str) -> str:
+def render_draft(
+    draft: BodyDraft, numbers: Mapping[str, int], *, scope: str, source_links: SourceLinks | None = None
+) -> str:
     """The body with every link filled in: `numbers` maps the ids of this run's new issues to theirs."""
     links = {**draft.links, **numbers}
     if isinstance(draft, ItemBodyDraft):
-        return render_issue_body(draft.item, scope=scope, links=links, previous=draft.previous)
+        return render_issue_body(
+            draft.item, scope=scope, links=links, previous=draft.previous, source_links=source_links
+        )
     return render_dashboard_body(
         draft.items,
         links,

@@ -321,7 +321,9 @@ class _Applier:
         """Render the body again with the numbers the creates answered, and write it (no re-read)."""
         numbers = {item_id: self.issues[key][0] for key, item_id in operation.waits_for.items()}
         number = operation.number if operation.number is not None else self.issues[operation.key][0]
-        body = render_draft(operation.draft, numbers, scope=self.options.scope)
+        body = render_draft(
+            operation.draft, numbers, scope=self.options.scope, source_links=self.options.source_links
+        )
         url = f"{self.repo.url}/issues/{number}"
         self.write(lambda: self.repo.requester.requestJsonAndCheck("PATCH", url, input={"body": body}))
 

@@ -8,6 +8,7 @@ from issueplan.limits import DEFAULT_WRITE_INTERVAL
 from issueplan.model import Frozen
 from issueplan.modes import MilestoneMode
 from issueplan.naming import LabelNames, MilestoneNames
+from issueplan.render.links import SourceLinks
 
 DEFAULT_LABEL = "issueplan"
 API_VERSION = "2022-11-28"
@@ -44,6 +45,8 @@ class SyncOptions(Frozen):
     allow_mass_create: bool = False
     dry_run: bool = False
     run_url: str | None = None
+    # Where bodies link their locations and the run that last saw them; never part of a body's identity.
+    source_links: SourceLinks | None = None
     # Every token the run holds. Text from the report arrives cleaned of them (render/clean.py); these are for
     # text that does not come from the report, such as GitHub's own error messages.
     secrets: tuple[SecretStr, ...] = ()

@@ -1,0 +1,209 @@
+"""Where a failure happened, read from its trace: the one place stack traces are parsed for a location.
+
+Readers call `trace_location` when the report itself names no file (JUnit has no `file` attribute in most
+dialects). Each ecosystem prints its frames differently:
+
+- pytest: `tests/test_cart.py:42: AssertionError` or `File "tests/test_cart.py", line 42`; the last such
+  frame, as pytest prints the innermost frame last;
+- jest, vitest, mocha: `at Object.<anonymous> (src/orders.test.ts:20:27)`, vitest's `src/a.test.ts:3:9`
+  after its arrow; the first;
+- Go: `    cart_test.go:31: got 2`, a panic's `/src/cart.go:31 +0x1d`; the first;
+- JVM (Surefire, Gradle): `at com.acme.Cart.total(Cart.java:42)`; the first, as a package path;
+- .NET: `at Ns.Cart.Total() in /src/Cart.cs:line 12`; the first.
+
+Frames of the runtime and the test frameworks (`node_modules`, `site-packages`, `org.junit.`, Go's own
+sources …) are skipped: the first frame of the code under test is the one worth a click. A JVM frame names
+the file, not its folder: its path is the class's package path (`com/acme/Cart.java`), which becomes a path
+of the repository only under a source root the reports give (`rooted` False until then).
+
+Every pattern is matched from a line's start on a line cut to `LINE_CAP` characters, with no nested
+quantifiers, and only the first `LINE_LIMIT` lines are looked at: linear in the trace, whatever it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from typing import NamedTuple
+
+from issueplan.model import Case
+
+LINE_CAP = 2000
+LINE_LIMIT = 400
+
+_PYTHON = re.compile(r"\s{0,40}([^\s:][^:\n]{0,1000}\.py):(\d{1,9}):(?: |$)")
+_PYTHON_NATIVE = re.compile(r'\s{0,40}File "([^"\n]{1,1000}\.py)", line (\d{1,9})')
+_GO = re.compile(r"\s{0,40}([^\s:][^:\n]{0,1000}\.go):(\d{1,9})(?::| \+0x[0-9a-f]{1,16}\s*$)")
+# `at fn (file:1:2)`: the text before the parenthesis holds none, so the one `(` is where the file starts.
+_JS_CALL = re.compile(r"\s{0,40}at [^()\n]{0,1000}\(([^()\n]{1,1000}):(\d{1,9}):\d{1,9}\)\s*$")
+_JS_BARE = re.compile(r"\s{0,40}(?:at |\u276f |\u2192 )([^()\s]{1,1000}):(\d{1,9}):\d{1,9}\s*$")
+_JS_FILE = re.compile(r"[^\n]{0,1000}\.(?:[cm]?[jt]sx?|vue|svelte)")
+_JVM = re.compile(
+    r"\s{0,40}at (?:[\w.$@-]{1,200}/{1,2})?([\w$.]{1,1000})\.[\w$<>-]{1,200}"
+    r"\(([\w$-]{1,200}\.(?:java|kt|kts|scala|groovy)):(\d{1,9})\)\s*$"
+)
+_DOTNET_LINE = re.compile(r":line (\d{1,9})\s*$")
+_DOTNET_FRAME = re.compile(r"\s{0,40}at \S")
+# The old reader's rule, kept as the last resort: `path.ext:123` anywhere on the trace's first line.
+_ANY_PATH_LINE = re.compile(r"([\w./\\-]{1,1000}\.[A-Za-z]\w{0,20}):(\d{1,9})")
+
+# Installed packages anywhere in a path; Node's and Python's own sources by how their paths start.
+_FOREIGN_PARTS = ("node_modules/", "site-packages/", "dist-packages/")
+_FOREIGN_STARTS = ("node:", "internal/", "<frozen")
+# Go's own sources: its installation (apt, the official tarball, setup-go's tool cache) or its standard
+# library's runtime and testing packages.
+_GO_ROOTS = ("/usr/local/go/", "/usr/lib/go", "/hostedtoolcache/", "/src/runtime/", "/src/testing/")
+_JVM_FRAMEWORKS = (
+    "java.", "javax.", "jdk.", "sun.", "com.sun.", "jakarta.", "kotlin.", "kotlinx.", "scala.", "groovy.",
+    "org.codehaus.groovy.", "org.junit.", "junit.", "org.testng.", "org.opentest4j.", "org.assertj.",
+    "org.hamcrest.", "org.mockito.", "org.spockframework.", "io.kotest.", "org.apache.maven.", "org.gradle.",
+    "worker.org.gradle.",
+)  # fmt: skip
+_DOTNET_FRAMEWORKS = ("NUnit.Framework.", "Xunit.", "Microsoft.VisualStudio.TestTools.", "System.")
+
+
+class TraceLocation(NamedTuple):
+    """A file and line from a trace. `rooted` is False for a JVM frame's package path (`com/acme/Cart.java`),
+    which is relative to a source root the trace does not name."""
+
+    path: str
+    line: int
+    rooted: bool = True
+
+
+# What a matcher answers for a frame of the runtime or a test framework: a frame, but not worth a link.
+_FOREIGN = TraceLocation("", 0)
+
+
+def trace_location(trace: str) -> TraceLocation | None:
+    """The location of the innermost frame of the code under test in `trace`, or None when it names none."""
+    if not trace:
+        return None
+    lines = trace.split("\n", LINE_LIMIT)[:LINE_LIMIT]
+    last_python: TraceLocation | None = None
+    framed = False  # a frame was recognised, if only of a framework: the first-line guess is off then
+    for raw in lines:
+        line = raw[:LINE_CAP]
+        found = _python(line)
+        if found is None and last_python is None:
+            found = _javascript(line) or _go(line) or _jvm(line) or _dotnet(line)
+        if found is None:
+            continue
+        framed = True
+        if found is _FOREIGN:
+            continue
+        if not found.path.endswith(".py"):
+            return found
+        last_python = found  # pytest lists the innermost frame last
+    return last_python or (None if framed else _first_line(lines))
+
+
+def _python(line: str) -> TraceLocation | None:
+    found = _PYTHON.match(line) or _PYTHON_NATIVE.match(line)
+    if found is None:
+        return None
+    if _foreign(found.group(1)) or "/lib/python" in found.group(1):
+        return _FOREIGN
+    return _located(found.group(1), found.group(2))
+
+
+def _go(line: str) -> TraceLocation | None:
+    found = _GO.match(line)
+    if found is None:
+        return None
+    if any(root in found.group(1) for root in _GO_ROOTS):
+        return _FOREIGN
+    return _located(found.group(1), found.group(2))
+
+
+def _javascript(line: str) -> TraceLocation | None:
+    found = _JS_CALL.match(line) or _JS_BARE.match(line)
+    if found is None:
+        return None
+    path = found.group(1).removeprefix("file://")
+    if not _JS_FILE.fullmatch(path):
+        return None
+    return _FOREIGN if _foreign(path) else _located(path, found.group(2))
+
+
+def _jvm(line: str) -> TraceLocation | None:
+    found = _JVM.match(line)
+    if found is None:
+        return None
+    classname, file, number = found.groups()
+    if classname.startswith(_JVM_FRAMEWORKS):
+        return _FOREIGN
+    package = classname.split("$", 1)[0].rpartition(".")[0]
+    path = f"{package.replace('.', '/')}/{file}" if package else file
+    located = _located(path, number)
+    return located._replace(rooted=False) if located else None
+
+
+def _dotnet(line: str) -> TraceLocation | None:
+    """`at Ns.Class.Method(String a) in C:\\src\\File.cs:line 25`: the path follows the signature's
+    `) in `."""
+    ending = _DOTNET_LINE.search(line)
+    if ending is None or not _DOTNET_FRAME.match(line):
+        return None
+    head = line[: ending.start()]
+    if head.lstrip()[3:].startswith(_DOTNET_FRAMEWORKS):  # an assertion's own frame, built with symbols
+        return _FOREIGN
+    start = head.find(") in ")
+    start = start + 5 if start >= 0 else (head.find(" in ") + 4 if " in " in head else -1)
+    if start < 0 or not head[start:].strip():
+        return None
+    return _located(head[start:].strip(), ending.group(1))
+
+
+def _first_line(lines: list[str]) -> TraceLocation | None:
+    first = next((line for line in lines if line.strip()), "")
+    found = _ANY_PATH_LINE.search(first[:LINE_CAP])
+    return _located(found.group(1), found.group(2)) if found else None
+
+
+def _foreign(path: str) -> bool:
+    return path.startswith(_FOREIGN_STARTS) or any(part in path for part in _FOREIGN_PARTS)
+
+
+def _located(path: str, number: str) -> TraceLocation | None:
+    line = int(number)
+    clean = path.strip().removeprefix("./")
+    return TraceLocation(clean, line) if clean and line > 0 else None
+
+
+def locate_case(case: Case) -> Case:
+    """`case` with the location of its trace when its report named no file."""
+    if case.file is not None or not case.trace:
+        return case
+    found = trace_location(case.trace)
+    if found is None:
+        return case
+    update = {"file": found.path, "line": case.line or found.line, "path_known": found.rooted}
+    return case.model_copy(update=update)
+
+
+def place_package_paths(
+    cases: Sequence[Case], roots: Sequence[str], covered: Collection[str]
+) -> tuple[Case, ...]:
+    """Cases whose file is a JVM package path (`path_known` False) given their path in the repository where
+    the reports tell it: a covered file that is that path under a source root (Cobertura's `<sources>`), or
+    ends with it. A guess would be a link to nothing, so anything else stays unlinked."""
+    placed = []
+    for case in cases:
+        path = _repository_path(case.file, roots, covered) if case.file and not case.path_known else None
+        placed.append(case.model_copy(update={"file": path, "path_known": True}) if path else case)
+    return tuple(placed)
+
+
+def _repository_path(package_path: str, roots: Sequence[str], covered: Collection[str]) -> str | None:
+    for root in roots:
+        rooted = f"{root.replace(chr(92), '/').rstrip('/')}/{package_path}"
+        if rooted in covered:
+            return rooted
+    suffix = "/" + package_path
+    ending = sorted(path for path in covered if path.endswith(suffix))
+    if len(ending) == 1:
+        return ending[0]
+    if package_path in covered and len(roots) == 1:  # Cobertura's paths are relative to its one source root
+        return f"{roots[0].replace(chr(92), '/').rstrip('/')}/{package_path}"
+    return None
