@@ -141,7 +141,9 @@ def render_issue_body(
         head.append(f"### Implementation steps\n\n{tasks(item.steps)}\n")
     if item.acceptance_criteria:
         head.append(f"### Acceptance criteria\n\n{tasks(item.acceptance_criteria)}\n")
-    evidence = render_evidence(item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT)
+    evidence = render_evidence(
+        item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT, said=item.description
+    )
     if evidence:
         evidence[0] = "### Evidence\n\n" + evidence[0]
     tail = f"{item_marker(item, scope).render()}\n{END}"

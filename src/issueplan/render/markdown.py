@@ -110,7 +110,9 @@ def _render_item(item: ActionItem, plan: Plan) -> str:
     if item.acceptance_criteria:
         criteria = "".join(f"- {line(c)}\n" for c in item.acceptance_criteria)
         parts.append("**Acceptance Criteria**:\n" + criteria + "\n")
-    evidence = render_evidence(item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT)
+    evidence = render_evidence(
+        item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT, said=item.description
+    )
     if evidence:
         parts.append("**Evidence**:\n\n" + "".join(evidence))
     parts.append("---\n\n")

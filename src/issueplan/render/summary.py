@@ -24,6 +24,7 @@ from issueplan.model import (
     Suite,
     SuiteStatus,
 )
+from issueplan.policy.describe import case_label
 from issueplan.render.markdown import render_coverage, sorted_items
 from issueplan.render.safety import Span, code_span, neutralise, truncate_sections
 from issueplan.render.summary_issues import issue_reference, issue_rows, touched_issues
@@ -157,8 +158,7 @@ def _table(title: str, header: str, rows: list[str], what: str) -> list[str]:
 
 
 def _case_name(case: Case) -> str:
-    name = f"{case.classname}.{case.name}" if case.classname and case.classname != case.name else case.name
-    return neutralise(name, Span.CELL)
+    return neutralise(case_label(case), Span.CELL)
 
 
 def _item_row(item: ActionItem, plan: Plan, numbers: Mapping[str, int] | None, issues_url: str | None) -> str:
