@@ -56,7 +56,7 @@ def render_summary(
     `sync` is what a sync did (or, in a dry run, would do): the items then show their issues, and every
     issue written is listed; `issues_url` (`https://github.com/OWNER/NAME/issues`) makes the numbers links.
     """
-    counts = ", ".join(f"{count} {priority}" for priority, count in sorted_counts(plan))
+    counts = ", ".join(f"{count} {priority}" for priority, count in sorted_counts(plan) if count)
     generated = format_minute(plan.generated_at)
     sections = [
         f"## {STATUS_EMOJI[plan.overall_status]} issueplan: {plan.overall_status}\n\n",
