@@ -406,3 +406,39 @@ def test_unexpected_failures_map_to_their_exit_codes(
     # Even a bug's traceback, whose text we do not control, runs no command.
     assert {name for name, _, _ in runner_commands(stdout.getvalue())} <= OUR_COMMANDS
     assert "::warning::boom" not in [data for _, _, data in runner_commands(stdout.getvalue())]
+
+
+def test_the_job_summary_links_every_issue_the_run_touched(
+    fake_github_factory: Callable[..., FakeGitHub], run_action: Callable[..., Run], workspace: Path
+) -> None:
+    """Issue 13 point 6: the summary is the triage view: each created issue by number, linked on the
+    workflow's server; a dry run says "would"; no instant finer than a minute anywhere."""
+    fake = fake_github_factory(token=TOKEN)
+    run = run_action(fake)
+    assert run.code == 0, run.stdout + run.stderr
+    issues = json.loads(run.outputs["issues"])
+    changed = run.summary.split("### Issues changed in this run", 1)[1].split("###", 1)[0]
+    linked = re.findall(
+        r"\[#(\d+)\]\(https://github\.com/octo/demo/issues/(\d+)\) \| ([A-Z]+-\d+) \|", changed
+    )
+    assert sorted((int(a), item) for a, b, item in linked if a == b) == sorted(
+        (number, item) for item, number in issues.items()
+    )
+    assert all(row.endswith("| created |") for row in changed.strip().splitlines()[2:])
+    assert "| security_tests | security | ⚠️ 6 findings |" in run.summary
+    assert not re.search(r"\d:\d\d:\d\d", run.summary)
+    (workspace.parent / "runner" / "summary.md").unlink()
+    unit = workspace / "test-results" / "unit_tests"
+    shutil.rmtree(unit)
+    unit.mkdir()
+    (unit / "junit.xml").write_text(
+        '<testsuite name="unit" tests="1"><testcase classname="t" name="ok"/></testsuite>', encoding="utf-8"
+    )
+    outcomes = json.loads((EXAMPLES / "outcomes.json").read_text(encoding="utf-8")) | {
+        "unit_tests": "success"
+    }
+    dry = run_action(fake, dry_run="true", outcomes=json.dumps(outcomes))
+    assert dry.code == 0, dry.stdout + dry.stderr
+    number = issues["BUG-003"]
+    assert f"| [#{number}](https://github.com/octo/demo/issues/{number}) | BUG-003 |" in dry.summary
+    assert "| would close |" in dry.summary

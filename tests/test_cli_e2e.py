@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -215,3 +216,16 @@ def test_dry_run_prints_the_changes_and_writes_nothing(fake_github: FakeGitHub, 
     assert fake_github.writes() == []
     assert "would: create issue BUG-004" in done.stdout
     assert done.stdout.count("would: create issue") == 11
+
+
+def test_the_sync_log_says_what_changed_in_an_update(fake_github: FakeGitHub, scenario: Path) -> None:
+    """Issue 13 point 5: `update issue #N (BUG-001): body: 4 → 3 failing tests`, not just "body"."""
+    sync_cli(fake_github, scenario)
+    junit = scenario / "ci-results/unit_tests/junit.xml"
+    text = junit.read_text(encoding="utf-8")
+    first = re.search(r"<testcase [^>]*>\s*<failure.*?</testcase>", text, flags=re.DOTALL)
+    assert first is not None
+    junit.write_text(text.replace(first.group(0), "", 1), encoding="utf-8")
+    done = sync_cli(fake_github, scenario)
+    number = by_id(fake_github)["BUG-001"]["number"]
+    assert f"update issue #{number} (BUG-001): body: 4 → 3 failing tests\n" in done.stdout

@@ -35,6 +35,7 @@ from issueplan.render.links import SourceLinks
 from issueplan.render.markdown import render_markdown
 from issueplan.render.report import unrecognised_note
 from issueplan.render.summary import render_summary
+from issueplan.render.summary_issues import issues_url
 from issueplan.sources import load_results
 from issueplan.tracker.options import DEFAULT_MAX_NEW_ISSUES, GitHubTarget, SyncOptions
 from issueplan.workspace_files import hand_to_workspace_owner
@@ -152,7 +153,15 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
     hand_to_workspace_owner(options.workspace, json_path, md_path)
     return outcome.model_copy(
         update={
-            "summary_markdown": render_summary(plan, report),
+            "summary_markdown": render_summary(
+                plan,
+                report,
+                # A sync that never got to write lists no issues (the summary's preface says why).
+                sync=outcome.sync if outcome.synced and outcome.failure is None else None,
+                issues_url=None
+                if options.sandbox
+                else issues_url(options.api_url, options.repo, options.run_url),
+            ),
             "plan_json_path": json_path,
             "plan_markdown_path": md_path,
             "notes": tuple(notes),

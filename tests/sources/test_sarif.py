@@ -183,7 +183,7 @@ def test_wrong_types_inside_a_run_are_read_as_absent(tmp_path: Path) -> None:
         "runs": [{"tool": "x", "results": [1, "a", {"ruleId": 5, "locations": "no", "message": 3}]}, 7],
     }
     result = _read(tmp_path, log)
-    assert [f.rule_id for f in result.findings] == ["(no rule id)"]
+    assert [f.rule_id for f in result.findings] == ["unknown scanner finding"]
     assert [p.message for p in result.problems] == ["SARIF run 2 is not an object; skipped"]
 
 

@@ -66,8 +66,19 @@ def finding_sort_key(finding: Finding) -> tuple[int, str, str, str, str]:
     )
 
 
+UNNAMED = "(unnamed test)"
+
+
 def case_label(case: Case) -> str:
-    return f"{case.classname}.{case.name}" if case.classname and case.classname != case.name else case.name
+    """`tests.test_cart.test_total`; a name that already starts with its class (jest-junit puts the describe
+    path in both: `orders endpoint` / `orders endpoint creates an order`) is shown once; a blank part is
+    left out, and a case with neither is `(unnamed test)`."""
+    classname, name = case.classname.strip(), case.name.strip()
+    if not name:
+        return classname or UNNAMED
+    if not classname or name == classname or name.startswith((f"{classname} ", f"{classname}.")):
+        return name
+    return f"{classname}.{name}"
 
 
 def _first_line(text: str) -> str:

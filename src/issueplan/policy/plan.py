@@ -25,6 +25,7 @@ from issueplan.model import (
 )
 from issueplan.policy.config import Config
 from issueplan.policy.describe import case_sort_key, describe_suite, suite_title
+from issueplan.policy.owners import point_to_owners
 from issueplan.policy.rule import Rule
 from issueplan.policy.triggers import evaluate
 from issueplan.policy.verdict import Observation, Reason, TriggerResult, Verdict
@@ -79,6 +80,7 @@ def build_plan(
     ids = _assign_ids(drafts, config, known)
     teams = {suite.name: suite.team for suite in config.suites if suite.team}
     items = [_item(draft, ids[draft.key], config, known, now, teams) for draft in drafts]
+    items = point_to_owners(items, config.rules)  # each finding listed in one issue only
     in_plan = {item.id for item in items}
     items = [
         item.model_copy(

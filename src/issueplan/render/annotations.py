@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from issueplan.model import Case, CaseOutcome, Frozen, Problem, RunReport, cap_text
+from issueplan.policy.describe import case_label
 from issueplan.render.safety import cap_title
 from issueplan.render.workflow import WorkflowCommand, format_command
 
@@ -59,7 +60,7 @@ def _order(annotation: Annotation) -> tuple[str, int, str, str]:
 
 
 def _case_annotation(case: Case) -> Annotation:
-    name = f"{case.classname}.{case.name}" if case.classname else case.name
+    name = case_label(case)
     verb = "errored" if case.outcome is CaseOutcome.ERROR else "failed"
     message = case.message or case.type or f"{name} {verb}"
     return Annotation(

@@ -10,7 +10,7 @@ or fenced. Where the run knows its repository and commit (`SourceLinks`), every 
 from __future__ import annotations
 
 from issueplan.model import Case, CaseOutcome, Evidence, Suite
-from issueplan.policy.describe import case_label
+from issueplan.policy.describe import UNNAMED, case_label
 from issueplan.render.finding_groups import render_finding_groups
 from issueplan.render.links import SourceLinks, location
 from issueplan.render.safety import Span, code_block, code_span, neutralise
@@ -18,7 +18,6 @@ from issueplan.render.safety import Span, code_block, code_span, neutralise
 # Failed and errored cases first: they are why the item exists; flaky ones are context.
 _CASE_ORDER = {CaseOutcome.ERROR: 0, CaseOutcome.FAILED: 1, CaseOutcome.FLAKY: 2}
 LOCATIONS_PER_GROUP = 5
-UNNAMED = "(unnamed test)"
 
 
 def render_evidence(
@@ -28,21 +27,30 @@ def render_evidence(
     finding_limit: int,
     links: SourceLinks | None = None,
     findings_at: str | None = None,
+    said: str = "",
 ) -> list[str]:
     """The sections describing `evidence`, most telling first (facts, suites and their cases, findings).
 
     `finding_limit` caps the groups of findings shown; `findings_at`, when given, is where the findings
-    are listed in full (another issue): one line pointing there replaces the groups, so no finding is
-    listed twice.
+    are listed in full (another issue; by default the items of `evidence.findings_in`): one line pointing
+    there replaces the groups, so no finding is listed twice. Facts `said` already (the Description) are
+    not repeated.
     """
     sections: list[str] = []
-    if evidence.facts:
-        facts = "".join(f"- {neutralise(fact, Span.LINE)}\n" for fact in evidence.facts)
-        sections.append(facts + "\n")
+    told = {_sentence(line) for line in said.splitlines()}
+    facts = [fact for fact in evidence.facts if _sentence(fact) not in told]
+    if facts:
+        sections.append("".join(f"- {neutralise(fact, Span.LINE)}\n" for fact in facts) + "\n")
     for suite in sorted(evidence.suites, key=lambda s: s.name):
         sections.extend(render_suite(suite, case_limit=case_limit, links=links))
+    findings_at = findings_at or " and ".join(neutralise(owner, Span.LINE) for owner in evidence.findings_in)
     if evidence.findings and findings_at:
-        sections.append(f"_The {count(len(evidence.findings), 'finding')} are listed in {findings_at}._\n\n")
+        these = (
+            "This finding is"
+            if len(evidence.findings) == 1
+            else f"These {len(evidence.findings)} findings are"
+        )
+        sections.append(f"_{these} listed in full in {findings_at}: see that issue._\n\n")
     elif evidence.findings:
         sections.extend(
             render_finding_groups(
@@ -50,6 +58,11 @@ def render_evidence(
             )
         )
     return sections
+
+
+def _sentence(text: str) -> str:
+    """A fact as a sentence of the Description would hold it (`Triggered by:` lists them with a period)."""
+    return text.strip().removesuffix(".").strip().casefold()
 
 
 def render_suite(suite: Suite, *, case_limit: int, links: SourceLinks | None = None) -> list[str]:
@@ -72,9 +85,11 @@ def render_suite(suite: Suite, *, case_limit: int, links: SourceLinks | None = N
     for case in shown:
         if _group_of(case) != group:
             group = _group_of(case)
-            members = sum(1 for other in cases if _group_of(other) == group)
-            if group:  # a case with neither file nor class needs no heading of its own
-                sections.append(f"{code_span(group)}: {count(members, 'test')}\n\n")
+            members = [other for other in cases if _group_of(other) == group]
+            # No heading for a case with neither file nor class, nor for a group of tests that only repeat
+            # it as their name (jest-junit: classname and name both the full test name).
+            if group.strip() and any(case_label(other) != group for other in members):
+                sections.append(f"{code_span(group)}: {count(len(members), 'test')}\n\n")
         sections.append(render_case(case, links=links, within=group))
     failing = sum(1 for case in cases if case.outcome is not CaseOutcome.FLAKY)
     listed = sum(1 for case in shown if case.outcome is not CaseOutcome.FLAKY)
@@ -91,8 +106,8 @@ def _group_of(case: Case) -> str:
 def render_case(case: Case, *, links: SourceLinks | None = None, within: str | None = None) -> str:
     """One failing test: its name and place, then its message once and its trace (without the message it
     repeats) in a fence it cannot close."""
-    label = case.name if within and within == case.classname else case_label(case)
-    name = code_span(label) if label.strip() else UNNAMED
+    label = case.name.strip() if within and within == case.classname else case_label(case)
+    name = code_span(label) if label.strip() and label != UNNAMED else UNNAMED
     where = ""
     if case.file:
         place = f"{case.file}:{case.line}" if case.line is not None else case.file

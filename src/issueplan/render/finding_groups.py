@@ -95,7 +95,8 @@ def render_group(group: FindingGroup, *, locations: int, links: SourceLinks | No
         lines.append(f"  - Fix: {fix}\n")
     advisory = _advisory(group)
     if advisory:
-        lines.append(f"  - Advisory: {advisory}\n")
+        # A code scanner's link is the rule's help page (Bandit's more_info, SARIF helpUri), no advisory.
+        lines.append(f"  - {'Advisory' if group.package else 'More info'}: {advisory}\n")
     messages = {f.message.strip() for f in group.findings}
     shared = len(messages) == 1 and first.message.strip()
     if shared:

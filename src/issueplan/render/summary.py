@@ -1,5 +1,6 @@
-"""The compact Markdown written to GITHUB_STEP_SUMMARY: status, items, suites, findings, coverage,
-unreadable files.
+"""The compact Markdown written to GITHUB_STEP_SUMMARY, the triage view of a run: status, items (with their
+issues), the issues the run created, updated, closed or reopened, suites in their real state, findings,
+coverage, unreadable files. Times are dates or minutes; exact instants live in the issue markers only.
 
 GitHub refuses a step summary over 1 MiB; this one is cut by whole table rows well below that, saying how
 many rows were left out. Everything from the run comes redacted (render/clean.py) and is neutralised like
@@ -9,7 +10,7 @@ any other output.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from issueplan.model import (
     ActionItem,
@@ -23,9 +24,12 @@ from issueplan.model import (
     Suite,
     SuiteStatus,
 )
+from issueplan.policy.describe import case_label
 from issueplan.render.markdown import render_coverage, sorted_items
 from issueplan.render.safety import Span, code_span, neutralise, truncate_sections
-from issueplan.render.timestamp import format_timestamp
+from issueplan.render.summary_issues import issue_reference, issue_rows, touched_issues
+from issueplan.render.timestamp import due_in_words, format_date, format_minute
+from issueplan.tracker.results import SyncResult
 
 SUMMARY_LIMIT = 200 * 1024
 # Each table is cut on its own first, so a long item list cannot push the suites or problems out.
@@ -39,10 +43,21 @@ STATUS_EMOJI = {
 SUITE_EMOJI = {SuiteStatus.PASSED: "✅", SuiteStatus.FAILED: "❌", SuiteStatus.SKIPPED: "⏭️"}
 
 
-def render_summary(plan: Plan, report: RunReport | None = None, *, limit: int = SUMMARY_LIMIT) -> str:
-    """The job summary. Suites and findings come from `report` when given, else from the items' evidence."""
-    counts = ", ".join(f"{count} {priority}" for priority, count in sorted_counts(plan))
-    generated = format_timestamp(plan.generated_at)
+def render_summary(
+    plan: Plan,
+    report: RunReport | None = None,
+    *,
+    sync: SyncResult | None = None,
+    issues_url: str | None = None,
+    limit: int = SUMMARY_LIMIT,
+) -> str:
+    """The job summary. Suites and findings come from `report` when given, else from the items' evidence.
+
+    `sync` is what a sync did (or, in a dry run, would do): the items then show their issues, and every
+    issue written is listed; `issues_url` (`https://github.com/OWNER/NAME/issues`) makes the numbers links.
+    """
+    counts = ", ".join(f"{count} {priority}" for priority, count in sorted_counts(plan) if count)
+    generated = format_minute(plan.generated_at)
     sections = [
         f"## {STATUS_EMOJI[plan.overall_status]} issueplan: {plan.overall_status}\n\n",
         (
@@ -51,20 +66,31 @@ def render_summary(plan: Plan, report: RunReport | None = None, *, limit: int = 
         ),
     ]
     items = sorted_items(plan.items)
+    numbers = sync.issues if sync is not None else None
     if items:
+        issue_head = ("| Issue ", "| --- ") if numbers is not None else ("", "")
         sections += _table(
             "### Action items",
-            "| ID | Title | Priority | Team | Due date |\n| --- | --- | --- | --- | --- |",
-            [_item_row(item) for item in items],
+            f"{issue_head[0]}| ID | Title | Priority | Team | Due date |\n"
+            f"{issue_head[1]}| --- | --- | --- | --- | --- |",
+            [_item_row(item, plan, numbers, issues_url) for item in items],
             "action items",
         )
+    if sync is not None:
+        touched = touched_issues(sync, plan.items)
+        sections += _table(
+            "### Issues changed in this run",
+            "| Issue | ID | Title | Change |\n| --- | --- | --- | --- |",
+            issue_rows(touched, issues_url),
+            "issues",
+        ) or ["### Issues changed in this run\n\nNone: the issues already match the plan.\n\n"]
     suites = report.suites if report else _evidence_suites(items)
     if suites:
         sections += _table(
             "### Test suites",
             "| Suite | Kind | Status | Tests | Failures | Errors | Skipped | Flaky | Report |\n"
             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
-            [_suite_row(suite) for suite in sorted(suites, key=lambda s: s.name)],
+            [_suite_row(suite, report) for suite in sorted(suites, key=lambda s: s.name)],
             "suites",
         )
     flaky = [(suite, case) for suite in suites for case in suite.cases if case.outcome is CaseOutcome.FLAKY]
@@ -116,7 +142,7 @@ def sorted_counts(plan: Plan) -> list[tuple[str, int]]:
 
 def _completion(plan: Plan) -> str:
     completion = plan.summary.estimated_completion
-    return f" · estimated completion {format_timestamp(completion)}" if completion else ""
+    return f" · estimated completion {format_date(completion)}" if completion else ""
 
 
 def _table(title: str, header: str, rows: list[str], what: str) -> list[str]:
@@ -132,24 +158,40 @@ def _table(title: str, header: str, rows: list[str], what: str) -> list[str]:
 
 
 def _case_name(case: Case) -> str:
-    name = f"{case.classname}.{case.name}" if case.classname and case.classname != case.name else case.name
-    return neutralise(name, Span.CELL)
+    return neutralise(case_label(case), Span.CELL)
 
 
-def _item_row(item: ActionItem) -> str:
+def _item_row(item: ActionItem, plan: Plan, numbers: Mapping[str, int] | None, issues_url: str | None) -> str:
     def cell(text: str) -> str:
         return neutralise(text, Span.CELL)
 
-    due = format_timestamp(item.due_date)
-    return f"| {cell(item.id)} | {cell(item.title)} | {item.priority} | {cell(item.team)} | {due} |\n"
+    issue = f"| {issue_reference(numbers.get(item.id), issues_url)} " if numbers is not None else ""
+    due = f"{format_date(item.due_date)} ({due_in_words(item.due_date, plan.generated_at)})"
+    row = f"| {cell(item.id)} | {cell(item.title)} | {item.priority} | {cell(item.team)} | {due} |\n"
+    return issue + row
 
 
-def _suite_row(suite: Suite) -> str:
+def _suite_row(suite: Suite, report: RunReport | None) -> str:
     name = neutralise(suite.name, Span.CELL)
-    status = f"{SUITE_EMOJI[suite.status]} {suite.status}"
-    report = "yes" if suite.has_report else "**no**"
+    findings = _suite_findings(suite, report)
+    if suite.status is SuiteStatus.PASSED and findings:
+        # Its tests passed, but a scanner of this step reports findings: not a suite to call passed.
+        status = f"⚠️ {findings} finding{'' if findings == 1 else 's'}"
+    else:
+        status = f"{SUITE_EMOJI[suite.status]} {suite.status}"
+        if findings:
+            status += f", {findings} finding{'' if findings == 1 else 's'}"
+    has_report = "yes" if suite.has_report else "**no**"
     counts = f"{suite.tests} | {suite.failures} | {suite.errors} | {suite.skipped} | {suite.flaky}"
-    return f"| {name} | {suite.kind} | {status} | {counts} | {report} |\n"
+    return f"| {name} | {suite.kind} | {status} | {counts} | {has_report} |\n"
+
+
+def _suite_findings(suite: Suite, report: RunReport | None) -> int:
+    """The findings of the scanners whose files belong to this suite's step."""
+    if report is None:
+        return 0
+    files = set(suite.files)
+    return sum(scan.findings for scan in report.scans if scan.file in files)
 
 
 def _evidence_suites(items: Iterable[ActionItem]) -> list[Suite]:

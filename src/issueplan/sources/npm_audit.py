@@ -64,7 +64,11 @@ def _v2_findings(vulnerabilities: dict[str, JsonValue]) -> list[Finding]:
         for via in as_list(vulnerable.get("via")):
             advisory = as_dict(via)
             if advisory:
-                findings.append(_finding(package, None, advisory, _fixed(vulnerable)))
+                found = _finding(package, None, advisory, _fixed(vulnerable))
+                fix = vulnerable.get("fixAvailable")
+                # `fixAvailable`: false, true, or the upgrade that fixes it (then a fix is available too)
+                available = fix if isinstance(fix, bool) else True if isinstance(fix, dict) else None
+                findings.append(found.model_copy(update={"fix_available": available}))
     return findings
 
 
@@ -113,6 +117,8 @@ def _finding(
         advisory=url or None,
         aliases=tuple(sorted(aliases)),
         fixed_versions=fixed,
+        # v2 names the range on the advisory (`range`), v1 as `vulnerable_versions`
+        vulnerable_range=as_str(advisory.get("range")) or as_str(advisory.get("vulnerable_versions")),
         fingerprint=fingerprint(TOOL, package, version or "", advisory_id),
     )
 

@@ -27,6 +27,7 @@ from issueplan.sources._json import (
     collector_paused,
     load_json,
 )
+from issueplan.sources._sarif_rule_text import first_line, help_uri, rule_help, rule_in_message
 from issueplan.sources._sarif_rules import Rule, RuleFacts
 from issueplan.sources._security import is_security_scanner
 
@@ -133,11 +134,24 @@ def _run_findings(
     for rules in reversed(rule_lists):  # the driver's rule wins over an extension's of the same id
         by_id.update({rule_id: rule for rule in rules if (rule_id := as_str(rule.get("id")))})
     facts = RuleFacts(is_security_scanner(tool))
+    named = {
+        name: rule
+        for rules in reversed(rule_lists)
+        for rule in rules
+        for name in (as_str(rule.get("id")), as_str(rule.get("name")))
+        if name
+    }
+    driver = as_dict(as_dict(run.get("tool")).get("driver"))
+    home = (as_str(driver.get("informationUri")) or "").rstrip("/")
     findings = []
     for result in as_list(run.get("results")):
         if isinstance(result, dict) and _is_live(result):
             rule = _rule_of(result, rule_lists, by_id)
-            findings.append(_finding(result, rule, tool, version, facts))
+            found = _finding(result, rule, tool, version, facts, named)
+            # Some producers give every rule the tool's home page as its help: no advisory of the finding.
+            if found.advisory is not None and found.advisory.rstrip("/") == home:
+                found = found.model_copy(update={"advisory": None})
+            findings.append(found)
     looked_for = {facts.category({}, rule)[0] for rules in rule_lists for rule in rules}
     looked_for |= {finding.category for finding in findings}
     looked_for = looked_for or {facts.category({}, {})[0]}
@@ -170,16 +184,24 @@ def _rule_of(result: dict[str, JsonValue], rule_lists: list[list[Rule]], by_id: 
 
 
 def _finding(
-    result: dict[str, JsonValue], rule: Rule, tool: str, version: str | None, facts: RuleFacts
+    result: dict[str, JsonValue],
+    rule: Rule,
+    tool: str,
+    version: str | None,
+    facts: RuleFacts,
+    named: dict[str, Rule],
 ) -> Finding:
+    message = _message(result, rule)
+    if not rule:  # Gitleaks names no rule on its results, only in its message: `AWS Access Key secret …`
+        rule = rule_in_message(message, named)
     rule_id = (
         as_str(result.get("ruleId"))
         or as_str(as_dict(result.get("rule")).get("id"))
         or as_str(rule.get("id"))
-        or "(no rule id)"
+        or first_line(message)
+        or f"{tool} finding"
     )
     path, line, snippet = _location(result)
-    message = _message(result, rule)
     fingerprints = {**_strings(result.get("fingerprints")), **_strings(result.get("partialFingerprints"))}
     if fingerprints:
         identity = [f"{key}={value}" for key, value in sorted(fingerprints.items())]
@@ -191,6 +213,8 @@ def _finding(
         tool_version=version,
         rule_id=rule_id,
         rule_name=_text(rule.get("name")) or None,
+        rule_help=rule_help(rule, message),
+        advisory=help_uri(rule),
         severity=_severity(result, rule),
         cwe=cwes,
         category=category,

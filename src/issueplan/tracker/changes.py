@@ -15,6 +15,8 @@ from pydantic import Field
 
 from issueplan.model import ActionItem, Frozen
 
+# A minus sign, not a hyphen: `-priority: high` could be read as part of a label's name.
+MINUS = "\u2212"
 SHOWN_IDS = 5  # a dashboard may wait on a thousand new issues; its one line names a few
 
 
@@ -131,14 +133,33 @@ class UpdateIssue(Frozen):
     labels: tuple[str, ...] | None = None
     milestone: str | None = None
     milestone_number: int | None = None
+    # For the log only (the applier ignores them): the labels before, and the body's change in words.
+    old_labels: tuple[str, ...] | None = None
+    body_change: str | None = None
 
     phase: ClassVar[Phase] = Phase.UPDATES
 
     def describe(self) -> str:
-        fields = [
-            name for name in ("title", "body", "labels", "milestone") if getattr(self, name) is not None
-        ]
-        return f"update issue #{self.number} ({self.id}): {', '.join(fields)}"
+        """`update issue #6 (BUG-003): labels +priority: high, then the removed label after a minus sign;
+        body: 3 → 1 failing tests`: what changed, not just which fields."""
+        parts = ["title"] if self.title is not None else []
+        if self.labels is not None:
+            parts.append(_label_change(self.old_labels, self.labels))
+        if self.body is not None:
+            parts.append(f"body: {self.body_change}" if self.body_change else "body")
+        if self.milestone is not None:
+            parts.append(f"milestone → {self.milestone!r}")
+        return f"update issue #{self.number} ({self.id}): {'; '.join(parts)}"
+
+
+def _label_change(old: tuple[str, ...] | None, new: tuple[str, ...]) -> str:
+    if old is None:
+        return "labels"
+    was = {name.casefold() for name in old}
+    now = {name.casefold() for name in new}
+    added = [f"+{name}" for name in new if name.casefold() not in was]
+    removed = [f"{MINUS}{name}" for name in old if name.casefold() not in now]
+    return " ".join(["labels", *added, *removed]) if added or removed else "labels"
 
 
 class ReopenIssue(Frozen):

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from issueplan.errors import SafetyStopError
 from issueplan.model import ActionItem, Plan
+from issueplan.render.body_change import describe_body_change
 from issueplan.render.issue import (
     render_close_comment,
     render_issue_body,
@@ -252,6 +253,8 @@ def _update(
         labels=tuple(labels) if changed_labels else None,
         milestone=milestone,
         milestone_number=_milestone_number(milestone, state),
+        old_labels=tuple(issue.labels) if changed_labels else None,
+        body_change=describe_body_change(issue.body, body) if body != issue.body else None,
     )
     changed = (update.title, update.body, update.labels, update.milestone)
     return update if any(value is not None for value in changed) else None
