@@ -1,5 +1,5 @@
-"""The flaky-tests rule: one item per flaky test, one per suite with many, none from an infrastructure failure,
-and fine only for flaky keys the tracker knows and the run shows clean."""
+"""The flaky-tests rule: one item per flaky test, one per suite with many, none from an infrastructure
+failure, and fine only for flaky keys the tracker knows and the run shows clean."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from issueplan.errors import ConfigError
 from issueplan.model import (
     ActionItem,
     Case,
@@ -19,7 +20,6 @@ from issueplan.model import (
     SuiteKind,
     SuiteStatus,
 )
-from issueplan.errors import ConfigError
 from issueplan.policy import build_plan, load_config
 from issueplan.policy.config import config_from_mapping
 
@@ -114,7 +114,8 @@ def test_a_known_flaky_test_is_fine_only_when_its_suite_reported_without_it() ->
     _, broke = flaky_items(RunReport(suites=(suite((failed("refunds"),)),)), known)
     _, absent = flaky_items(RunReport(suites=(suite((), has_report=False),)), known)
     assert key in clean.healthy
-    assert key not in flaked.healthy and [i.key for i in flaked.items if i.rule == "flaky-tests"] == [key]
+    assert key not in flaked.healthy
+    assert [i.key for i in flaked.items if i.rule == "flaky-tests"] == [key]
     assert key not in broke.healthy  # a hard failure is no clean run; the suite's item tracks it
     assert key not in absent.healthy  # absent is not fixed
 
