@@ -164,3 +164,9 @@ def test_a_per_subject_rule_needs_a_key_prefix() -> None:
     }
     with pytest.raises(ConfigError, match="makes one item per subject: set id_prefix"):
         config_from_mapping({"rules": [rule]}, source="issueplan.yml")
+
+
+def test_a_grouped_title_with_an_unknown_placeholder_is_a_config_error() -> None:
+    rules = [{"id": "flaky-tests", "trigger": {"type": "flaky_tests", "group_title": "Flaky: {test}"}}]
+    with pytest.raises(ConfigError, match=r"group_title: unknown placeholder \{test\}"):
+        config_from_mapping({"rules": rules}, source="issueplan.yml")

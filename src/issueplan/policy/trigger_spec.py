@@ -10,9 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from issueplan.model import FindingCategory, Frozen, Severity, SuiteKind
+from issueplan.naming import check_template
 
 # The data-protection weaknesses (CWE ids): exposure, weak or missing crypto, cleartext or hard-coded secrets.
 DATA_PROTECTION_CWES: tuple[int, ...] = (
@@ -152,6 +153,12 @@ class FlakyTests(Frozen):
         description="A suite in which more than this share of the tests failed or errored is an "
         "infrastructure failure: none of its tests counts as flaky in that run.",
     )
+
+    @field_validator("group_title")
+    @classmethod
+    def _group_title(cls, value: str) -> str:
+        check_template(value, ("suite", "suite_title", "kind"), "group_title")
+        return value
 
 
 class AnyOf(Frozen):
