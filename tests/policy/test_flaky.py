@@ -170,3 +170,11 @@ def test_a_grouped_title_with_an_unknown_placeholder_is_a_config_error() -> None
     rules = [{"id": "flaky-tests", "trigger": {"type": "flaky_tests", "group_title": "Flaky: {test}"}}]
     with pytest.raises(ConfigError, match=r"group_title: unknown placeholder \{test\}"):
         config_from_mapping({"rules": rules}, source="issueplan.yml")
+
+
+def test_a_suite_counting_more_flaky_tests_than_it_lists_is_grouped_by_its_count() -> None:
+    capped = suite((flaky("a"), flaky("b"))).model_copy(update={"flaky": 12})  # a case cap kept 2 of 12
+    items, _ = flaky_items(RunReport(suites=(capped,)))
+    assert [item.key for item in items] == ["flaky/unit_tests"]
+    assert "12 tests of the unit_tests suite failed, then passed" in items[0].description
+    assert "app.PaymentTest.a, app.PaymentTest.b and 10 more" in items[0].description

@@ -93,7 +93,8 @@ def _judge_suite(
         return  # unknown: every key of the suite is left out, neither fired nor fine
     flaky = _flaky_cases(suite)
     evidence = suite.model_copy(update={"cases": tuple(flaky.values())})
-    if len(flaky) > run.group_flaky_over:
+    # The suite's count, not the listed cases: a case cap may have kept only some of them.
+    if max(len(flaky), suite.flaky) > run.group_flaky_over:
         yield _grouped(suite, evidence, params)
     else:
         for test, case in flaky.items():
@@ -132,10 +133,11 @@ def _lists_every_case(suite: Suite) -> bool:
 def _grouped(suite: Suite, evidence: Suite, params: FlakyTests) -> Subject:
     names = {"suite": suite.name, "suite_title": suite_title(suite.name), "kind": suite.kind.value}
     tests = [case_label(case) for case in evidence.cases]
-    more = len(tests) - TESTS_NAMED
+    count = max(len(tests), suite.flaky)
+    more = count - min(len(tests), TESTS_NAMED)
     shown = ", ".join(tests[:TESTS_NAMED]) + (f" and {more} more" if more > 0 else "")
     fact = (
-        f"{plural(len(tests), 'test')} of the {suite.name} suite failed, then passed when run again "
+        f"{plural(count, 'test')} of the {suite.name} suite failed, then passed when run again "
         f"(one item for all of them, more than the limit for separate items): {shown}"
     )
     return Subject(
