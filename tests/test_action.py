@@ -130,7 +130,16 @@ def test_a_pull_request_is_a_fork_unless_its_head_is_the_base(
     tmp_path: Path, head: str | None, fork: bool
 ) -> None:
     inputs = ActionInputs.from_env(_pull_request_event(tmp_path, head=head))
-    assert (inputs.dry_run_reason is not None) == fork
+    assert inputs.dry_run_reason is not None
+    assert ("fork" in inputs.dry_run_reason) == fork
+
+
+def test_every_pull_request_run_is_a_dry_run_even_from_the_repository_itself(tmp_path: Path) -> None:
+    """Issue #10: a pull request's results are of code not merged yet; it shows what it would change."""
+    inputs = ActionInputs.from_env(_pull_request_event(tmp_path, head="octo/demo"))
+    assert inputs.dry_run_reason == "a pull request run shows what it would change and writes no issue"
+    assert inputs.pull_request
+    assert inputs.job_options().dry_run_reason == inputs.dry_run_reason
 
 
 def test_an_unreadable_pull_request_event_counts_as_a_fork(tmp_path: Path) -> None:

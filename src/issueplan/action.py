@@ -22,6 +22,7 @@ from issueplan.action_context import (
     ActionInput,
     ActionOutput,
     dry_run_reason,
+    is_pull_request,
     parse_bool,
     parse_choice,
     parse_outcomes,
@@ -49,12 +50,14 @@ from issueplan.outcome import (
     Verdict,
     change_lines,
     judge,
+    new_items,
     stop_line,
     summary_line,
     summary_preface,
 )
 from issueplan.render.annotations import annotate_report
 from issueplan.render.links import SourceLinks, read_source_links
+from issueplan.render.change_view import render_change_view
 from issueplan.render.workflow import WorkflowCommand, WorkflowLog, format_output
 from issueplan.workspace_files import hand_to_workspace_owner
 
@@ -78,6 +81,7 @@ class ActionInputs(Frozen):
     milestones: MilestoneMode | None = None
     dry_run: bool = False
     dry_run_reason: str | None = None
+    pull_request: bool = False  # a pull_request run: its summary says what it would change
     max_writes: WriteBudget | None = None
     write_interval: WriteInterval = DEFAULT_WRITE_INTERVAL
     allow_mass_close: bool = False
@@ -120,6 +124,7 @@ class ActionInputs(Frozen):
             else None,
             dry_run=parse_bool(ActionInput.DRY_RUN, env),
             dry_run_reason=dry_run_reason(env, has_token=token is not None),
+            pull_request=is_pull_request(env),
             max_writes=ActionInput.MAX_WRITES.read(env) or None,
             write_interval=ActionInput.WRITE_INTERVAL.read(env) or ActionInput.WRITE_INTERVAL.default,
             allow_mass_close=parse_bool(ActionInput.ALLOW_MASS_CLOSE, env),
@@ -263,7 +268,10 @@ def _publish(outcome: RunOutcome, inputs: ActionInputs, log: WorkflowLog, verdic
     if inputs.summary and inputs.summary_file is not None:
         with inputs.summary_file.open("a", encoding="utf-8") as summary:
             summary.write(
-                summary_preface(outcome, inputs.dry_run_reason) + outcome.summary_markdown.rstrip("\n") + "\n"
+                summary_preface(outcome, inputs.dry_run_reason)
+                + _change_view(outcome, inputs)
+                + outcome.summary_markdown.rstrip("\n")
+                + "\n"
             )
     if inputs.output_file is not None:
         with inputs.output_file.open("a", encoding="utf-8") as outputs:
@@ -275,6 +283,7 @@ def _publish(outcome: RunOutcome, inputs: ActionInputs, log: WorkflowLog, verdic
 
 def _outputs(outcome: RunOutcome, workspace: Path) -> dict[ActionOutput, str]:
     counts = outcome.sync.done  # outputs say what happened: a dry run created nothing
+    new = new_items(outcome)  # not tracked before this run, whether or not this run opened them
     return {
         ActionOutput.OVERALL_STATUS: outcome.plan.overall_status.value,
         ActionOutput.PLAN_JSON: _shown_path(outcome.plan_json_path, workspace),
@@ -287,7 +296,17 @@ def _outputs(outcome: RunOutcome, workspace: Path) -> dict[ActionOutput, str]:
         ActionOutput.FAILED: str(counts.failed),
         ActionOutput.LEFT: str(counts.left),
         ActionOutput.ISSUES: json.dumps(dict(sorted(outcome.issues.items())), separators=(",", ":")),
+        ActionOutput.NEW: str(len(new)),
+        ActionOutput.NEW_ITEMS: json.dumps(sorted(item.id for item in new), separators=(",", ":")),
     }
+
+
+def _change_view(outcome: RunOutcome, inputs: ActionInputs) -> str:
+    """A dry run that read the tracker says what it would open, close and reopen (a pull request's view)."""
+    if not (outcome.dry_run and outcome.synced) or outcome.failure is not None:
+        return ""
+    heading = "What this pull request changes" if inputs.pull_request else "What this run would change"
+    return render_change_view(outcome.changes, outcome.plan, heading=heading)
 
 
 def _shown_path(path: Path | None, workspace: Path) -> str:

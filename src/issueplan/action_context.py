@@ -93,6 +93,8 @@ class ActionOutput(StrEnum):
     FAILED = "failed"
     LEFT = "left"
     ISSUES = "issues"
+    NEW = "new"
+    NEW_ITEMS = "new-items"
 
 
 def parse_bool(name: ActionInput, env: Mapping[str, str]) -> bool:
@@ -129,17 +131,28 @@ def parse_outcomes(raw: str) -> dict[str, StepOutcome]:
     return parse_step_outcomes(loaded, source="input `outcomes`")
 
 
+PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
+
+
+def is_pull_request(env: Mapping[str, str]) -> bool:
+    return env.get("GITHUB_EVENT_NAME", "") in PULL_REQUEST_EVENTS
+
+
 def dry_run_reason(env: Mapping[str, str], *, has_token: bool) -> str | None:
     """Why this run cannot write issues, in one line; None when it can (S11).
 
-    A pull request from a fork, and any run Dependabot triggers, gets a read-only token: trying to write would
-    only fail halfway. The plan and the job summary are still produced.
+    A pull request run is always a dry run: from a fork (and any run Dependabot triggers) its token is
+    read-only, so trying to write would only fail halfway; from the repository itself, its results are of
+    code not merged yet. The plan, the job summary and its "what this pull request changes" view are still
+    produced.
     """
-    event = env.get("GITHUB_EVENT_NAME", "")
-    if event == "pull_request":
+    if is_pull_request(env):
         fork = _fork_of(env.get("GITHUB_EVENT_PATH"))
         if fork is not None:
             return f"this pull request comes from {fork}, whose token is read-only; no issue changes"
+        # Its results are of code not merged yet: the summary shows what it would change, issues stay as
+        # they are until a run on a pushed branch writes them.
+        return "a pull request run shows what it would change and writes no issue"
     if env.get("GITHUB_ACTOR") == "dependabot[bot]":
         return "Dependabot's runs get a read-only token; no issue is changed"
     if not has_token:

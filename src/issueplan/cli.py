@@ -243,7 +243,11 @@ def sync(
         typer.Option(metavar="DIR", help="Also write plan.md and plan.json into DIR (created when missing)."),
     ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option(help="Exit 1 when the plan has items at or above this priority.")
+        FailOn,
+        typer.Option(
+            help="Exit 1 when the plan has items at or above this priority; the new modes count only items "
+            "not tracked before this run (plan only: every item)."
+        ),
     ] = FailOn.NEVER,
     commit: CommitOpt = None,
     run_url: RunUrlOpt = None,

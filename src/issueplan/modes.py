@@ -17,12 +17,21 @@ class MilestoneMode(StrEnum):
 
 
 class FailOn(StrEnum):
-    """`--fail-on` / `fail-on`: exit 1 when the plan has an item at or above this priority."""
+    """`--fail-on` / `fail-on`: exit 1 when the plan has an item at or above this priority; the `new` modes
+    count only items not tracked before this run (the ones the sync opens; a plan-only run tracks nothing, so
+    every item is new there)."""
 
     NEVER = "never"
     CRITICAL = "critical"
     HIGH = "high"
     ANY = "any"
+    NEW = "new"
+    NEW_CRITICAL = "new-critical"
+    NEW_HIGH = "new-high"
+
+    @property
+    def new_only(self) -> bool:
+        return self in (FailOn.NEW, FailOn.NEW_CRITICAL, FailOn.NEW_HIGH)
 
 
 # `--max-read-bytes`: how much of the result files one run reads at most (RELIABILITY I14). Here, not in the

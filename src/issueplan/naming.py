@@ -76,6 +76,8 @@ class LabelNames(Frozen):
     team: str = "team: {team}"
     type: str = "type: {type}"
     overdue: str = "overdue"
+    # Set on flaky-test items (keys `flaky/...`); never removed by the sync, so a human's choice stands.
+    flaky: str = "flaky"
 
     @model_validator(mode="after")
     def _templates(self) -> Self:
@@ -83,7 +85,8 @@ class LabelNames(Frozen):
             check_template(getattr(self, name), (name,), name)
         check_template(self.managed, (), "managed")
         check_template(self.overdue, (), "overdue")
-        made = [("managed", self.managed), ("overdue", self.overdue)]
+        check_template(self.flaky, (), "flaky")
+        made = [("managed", self.managed), ("overdue", self.overdue), ("flaky", self.flaky)]
         made += [("priority", self.priority.format(priority=p.value)) for p in Priority]
         made += [("type", self.type.format(type=t.value)) for t in ItemType]
         for key, name in made:

@@ -15,7 +15,7 @@ from issueplan.errors import ExitCode
 from issueplan.model import ActionItem, Frozen, Plan, Priority, RunReport
 from issueplan.modes import FailOn
 from issueplan.render.safety import Span, neutralise
-from issueplan.tracker.changes import ChangeSet
+from issueplan.tracker.changes import ChangeSet, CreateIssue
 from issueplan.tracker.results import Counts, Fate, OperationResult, StopReason, SyncResult
 
 NAMED = 10  # failed changes or fail-on items named in one error message
@@ -87,14 +87,41 @@ class Verdict(Frozen):
     warnings: tuple[str, ...] = ()
 
 
+_THRESHOLDS = {
+    FailOn.CRITICAL: Priority.CRITICAL,
+    FailOn.HIGH: Priority.HIGH,
+    FailOn.NEW_CRITICAL: Priority.CRITICAL,
+    FailOn.NEW_HIGH: Priority.HIGH,
+}
+
+
 def items_at_or_above(plan: Plan, fail_on: FailOn) -> tuple[ActionItem, ...]:
-    """The items that reach `--fail-on`."""
+    """The plan's items at or above `--fail-on`'s priority (every item for `any` and the `new` modes)."""
     if fail_on is FailOn.NEVER:
         return ()
-    if fail_on is FailOn.ANY:
+    threshold = _THRESHOLDS.get(fail_on)
+    if threshold is None:
         return plan.items
-    threshold = Priority(fail_on.value)
     return tuple(item for item in plan.items if item.priority.rank <= threshold.rank)
+
+
+def new_items(outcome: RunOutcome) -> tuple[ActionItem, ...]:
+    """The items not tracked before this run: those the sync opens an issue for (in a dry run, would open).
+    A run that did not read the tracker (plan only, or its read failed) knows of no tracked item, so every
+    item is new there."""
+    if not outcome.synced or (outcome.failure is not None and not outcome.changes.operations):
+        return outcome.plan.items
+    opened = {operation.key for operation in outcome.changes.operations if isinstance(operation, CreateIssue)}
+    return tuple(item for item in outcome.plan.items if item.key in opened)
+
+
+def items_reaching(outcome: RunOutcome, fail_on: FailOn) -> tuple[ActionItem, ...]:
+    """The items that reach `--fail-on`: at or above its priority, and new for the `new` modes."""
+    reached = items_at_or_above(outcome.plan, fail_on)
+    if not fail_on.new_only:
+        return reached
+    new = {item.key for item in new_items(outcome)}
+    return tuple(item for item in reached if item.key in new)
 
 
 def judge(outcome: RunOutcome, fail_on: FailOn = FailOn.NEVER) -> Verdict:
@@ -117,10 +144,11 @@ def judge(outcome: RunOutcome, fail_on: FailOn = FailOn.NEVER) -> Verdict:
     if stop in (StopReason.PERMISSION, StopReason.RATE_LIMIT):
         errors.append(f"stopped: {outcome.sync.stopped}")
         codes.append(ExitCode.GITHUB)
-    reached = items_at_or_above(outcome.plan, fail_on)
+    reached = items_reaching(outcome, fail_on)
     if reached:
         shown = _first([f"{item.id} ({item.priority.value})" for item in reached], sep=", ")
-        errors.append(f"fail-on {fail_on.value}: {_count(len(reached), 'item')} reached it: {shown}")
+        noun = "new item" if fail_on.new_only else "item"
+        errors.append(f"fail-on {fail_on.value}: {_count(len(reached), noun)} reached it: {shown}")
         codes.append(ExitCode.FAILED)
     order = (ExitCode.GITHUB, ExitCode.USAGE, ExitCode.FAILED)
     code = next((each for each in order if each in codes), ExitCode.OK)

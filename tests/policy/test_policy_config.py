@@ -14,6 +14,7 @@ from issueplan.policy.config import DEFAULT_CONFIG_PATH, Extends
 
 DEFAULT_RULES = [
     ("suite-failed", None),
+    ("flaky-tests", None),
     ("security-findings", None),
     ("code-quality", None),
     ("security-program", "SEC-001"),
@@ -265,7 +266,8 @@ def test_sla_by_type_overrides_some_pairs(tmp_path: Path) -> None:
                 "issueplan.yml: rules[0].priority_by_reason.finding_meduim: 'finding_meduim' is not one of "
                 "suite_failed, suite_skipped, suite_without_report, no_suite_of_kind, no_scanner_output, "
                 "no_security_testing, workspace_lacks, coverage_below, finding_critical, finding_high, "
-                "finding_medium, finding_low, finding_info (did you mean 'finding_medium'?)"
+                "finding_medium, finding_low, finding_info, flaky_test, "
+                "flaky_tests_grouped (did you mean 'finding_medium'?)"
             ),
         ),
         (

@@ -194,6 +194,26 @@ def test_all_passing_repeats_are_separate_tests_but_failed_reruns_are_one(tmp_pa
     assert (result.totals.tests, result.totals.errors, result.totals.failures) == (4, 1, 0)
 
 
+@pytest.mark.parametrize(
+    ("attempts", "outcome"),
+    [
+        ("<failure/>|", "flaky"),  # Gradle, jest-junit: failed, then passed on retry
+        ("<failure/>|<error/>|", "flaky"),
+        ("||<failure/>", "failed"),  # pytest-rerunfailures 16.6.1: earlier attempts written empty
+        ("|<failure/>", "failed"),  # a failure after a pass is never hidden as flaky
+        ("<failure/>|<failure/>", "failed"),
+    ],
+)
+def test_a_repeated_testcase_is_flaky_only_when_its_last_attempt_passed(
+    tmp_path: Path, attempts: str, outcome: str
+) -> None:
+    cases = "".join(f'<testcase classname="c" name="t">{body}</testcase>' for body in attempts.split("|"))
+    result = junit.read(_write(tmp_path, f"<testsuite>{cases}</testsuite>"))
+    assert [(case.name, case.outcome.value) for case in result.cases] == [("t", outcome)]
+    assert result.totals is not None
+    assert result.totals.tests == 1
+
+
 def test_problem_messages_carry_no_location_noise(tmp_path: Path) -> None:
     result = junit.read(_write(tmp_path, "<testsuite>\n<testcase name='a'/>\n<testcase"))
     [problem] = result.problems

@@ -28,7 +28,7 @@ from issueplan.tracker.state import TrackerState, read_state
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TOKEN = "ghs_listingTestToken0123456789abcdefABCD"
 NOW = "2025-01-15T12:00:00Z"
-EXAMPLE_ITEMS = 9
+EXAMPLE_ITEMS = 10
 
 Run = Callable[..., tuple[int, str]]
 

@@ -52,6 +52,12 @@ class Config(Frozen):
     extends: Extends = Extends.DEFAULT
     suites: tuple[SuiteSpec, ...] = ()
     min_severity: Severity = Severity.LOW
+    group_flaky_over: int = Field(
+        default=10,
+        ge=0,
+        description="More flaky tests than this in one suite and run make one grouped item for the suite "
+        "(key flaky/<suite>) instead of one item per test.",
+    )
     sla: Sla = Sla()
     labels: LabelNames = LabelNames()
     milestones: MilestoneNames = MilestoneNames()

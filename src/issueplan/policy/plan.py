@@ -45,6 +45,8 @@ class _Draft:
     suite: Suite | None
     evidence: Evidence
     reasons: tuple[Reason, ...] = ()
+    test: str | None = None  # a per-subject item's {test}
+    title: str | None = None  # a subject's own finished title (a grouped item)
 
 
 def build_plan(
@@ -68,12 +70,14 @@ def build_plan(
         workspace=workspace,
         min_severity=config.min_severity,
         required_suites=frozenset(suite.name for suite in config.suites if suite.required),
+        known_keys=frozenset(known),
+        group_flaky_over=config.group_flaky_over,
     )
     drafts: list[_Draft] = []
     healthy: set[str] = set()
     for rule in config.rules:
         if rule.enabled:
-            result = evaluate(rule.trigger, run)
+            result = evaluate(rule.trigger, run, rule.key or rule.id)
             drafts.extend(_drafts(rule, result))
             healthy.update(_healthy_keys(rule, result))
     healthy -= _resting_on_untold_outcomes(healthy, report, known)
@@ -130,7 +134,13 @@ def summarise_coverage(coverage: Coverage | None, shown: int = COVERAGE_FILES) -
 
 
 def _drafts(rule: Rule, result: TriggerResult) -> Iterable[_Draft]:
-    if rule.per_suite:
+    if rule.per_subject:
+        for subject in result.subjects:
+            if subject.verdict is Verdict.FIRED:
+                evidence = Evidence(suites=(_trimmed(subject.suite),), facts=subject.facts)
+                key = f"{rule.key}/{subject.key}"
+                yield _Draft(key, rule, subject.suite, evidence, subject.reasons, subject.test, subject.title)
+    elif rule.per_suite:
         for judged in result.per_suite:
             if judged.verdict is Verdict.FIRED:
                 facts = (describe_suite(judged.suite),)
@@ -143,7 +153,9 @@ def _drafts(rule: Rule, result: TriggerResult) -> Iterable[_Draft]:
 
 
 def _healthy_keys(rule: Rule, result: TriggerResult) -> Iterable[str]:
-    if rule.per_suite:
+    if rule.per_subject:
+        yield from (f"{rule.key}/{s.key}" for s in result.subjects if s.verdict is Verdict.FINE)
+    elif rule.per_suite:
         yield from (f"{rule.id}/{j.suite.name}" for j in result.per_suite if j.verdict is Verdict.FINE)
     elif result.verdict is Verdict.FINE and rule.item_key is not None:
         yield rule.item_key
@@ -210,6 +222,8 @@ def _item(
         if suite
         else {}
     )
+    if draft.test is not None:
+        names["test"] = draft.test
     priority = rule.priority_for(draft.reasons)
     # A rule's own offset is for its own priority; a priority the evidence chose takes that priority's SLA.
     days = rule.due_offset_days if priority is rule.priority else None
@@ -220,7 +234,7 @@ def _item(
         id=item_id,
         key=draft.key,
         rule=rule.id,
-        title=rule.title.format(**names),
+        title=draft.title or rule.title.format(**names),
         description=_description(rule, draft.evidence.facts, names),
         type=rule.type,
         priority=priority,

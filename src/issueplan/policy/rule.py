@@ -14,10 +14,11 @@ from pydantic import Field, field_validator, model_validator
 
 from issueplan.model import Frozen, ItemType, Priority, SuiteKind
 from issueplan.naming import check_template
-from issueplan.policy.trigger_spec import PER_SUITE, TriggerSpec
+from issueplan.policy.trigger_spec import PER_SUBJECT, PER_SUITE, TriggerSpec
 from issueplan.policy.verdict import Reason
 
 SUITE_PLACEHOLDERS = ("suite", "suite_title", "kind")
+SUBJECT_PLACEHOLDERS = (*SUITE_PLACEHOLDERS, "test")
 RULE_ID_SHAPE = r"^[a-z0-9][a-z0-9-]*$"
 ITEM_ID_SHAPE = r"^[A-Z][A-Z0-9]*-[0-9]+$"
 PREFIX_SHAPE = r"^[A-Z][A-Z0-9]*$"
@@ -39,7 +40,8 @@ class KindOverride(Frozen):
 
 class Rule(Frozen):
     """A trigger and the item it makes. `item_id` makes one fixed item (key `rule/<ID>`); `id_prefix` makes
-    numbered items: one per suite for per-suite triggers (key `<rule id>/<suite>`), or one with `key`.
+    numbered items: one per suite for per-suite triggers (key `<rule id>/<suite>`), or one with `key`, or,
+    for per-subject triggers (`flaky_tests`), one per subject keyed `<key>/<subject>` (`flaky/unit/a.b.test`).
 
     `priority_by_reason` lets the evidence set a one-item rule's priority: each reason the trigger fired for
     (`issueplan.policy.verdict.Reason`) maps to a priority, unmapped ones to `priority`, and the most urgent
@@ -50,7 +52,9 @@ class Rule(Frozen):
     item_id: str | None = Field(default=None, json_schema_extra={"pattern": ITEM_ID_SHAPE})
     id_prefix: str | None = Field(default=None, json_schema_extra={"pattern": PREFIX_SHAPE})
     key: str | None = Field(
-        default=None, description="The key of a single numbered item, e.g. findings/security."
+        default=None,
+        description="The key of a single numbered item, e.g. findings/security; of a per-subject rule "
+        "(flaky_tests), the prefix of its items' keys, e.g. flaky.",
     )
     title: str = Field(min_length=1)
     description: str = ""
@@ -100,6 +104,11 @@ class Rule(Frozen):
     def per_suite(self) -> bool:
         return self.id_prefix is not None and self.key is None
 
+    @property
+    def per_subject(self) -> bool:
+        """One item per subject of the trigger (a flaky test), each keyed under this rule's `key`."""
+        return self.trigger.type in PER_SUBJECT
+
     def for_kind(self, kind: SuiteKind) -> Rule:
         """This rule with the `by_kind` variation for `kind` applied."""
         override = self.by_kind.get(kind)
@@ -115,6 +124,8 @@ class Rule(Frozen):
     @property
     def item_key(self) -> str | None:
         """The key of this rule's single item; None for per-suite rules, whose keys name the suite."""
+        if self.per_subject:
+            return None
         return f"rule/{self.item_id}" if self.item_id else self.key
 
     @model_validator(mode="after")
@@ -125,6 +136,11 @@ class Rule(Frozen):
             )
         if self.key is not None and self.item_id is not None:
             raise ValueError("key is only for id_prefix rules; an item_id rule's key is rule/<item_id>")
+        if self.per_subject and (self.id_prefix is None or self.key is None):
+            raise ValueError(
+                f"trigger {self.trigger.type.value} makes one item per subject: set id_prefix (like FLAKY) "
+                "and key, the prefix of the items' keys (like flaky)"
+            )
         if self.per_suite and self.trigger.type not in PER_SUITE:
             raise ValueError(
                 f"trigger {self.trigger.type.value} judges the whole run, not each suite: "
@@ -136,7 +152,7 @@ class Rule(Frozen):
             raise ValueError(
                 "priority_by_reason sets the priority of one-item rules; vary a per-suite rule with by_kind"
             )
-        allowed = SUITE_PLACEHOLDERS if self.per_suite else ()
+        allowed = SUBJECT_PLACEHOLDERS if self.per_subject else SUITE_PLACEHOLDERS if self.per_suite else ()
         texts = [("title", self.title), ("description", self.description)]
         texts += [(f"steps[{i}]", step) for i, step in enumerate(self.steps)]
         texts += [(f"acceptance_criteria[{i}]", text) for i, text in enumerate(self.acceptance_criteria)]

@@ -10,9 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from issueplan.model import FindingCategory, Frozen, Severity, SuiteKind
+from issueplan.naming import check_template
 
 # The data-protection weaknesses (CWE ids): exposure, weak or missing crypto, cleartext or hard-coded secrets.
 DATA_PROTECTION_CWES: tuple[int, ...] = (
@@ -32,6 +33,7 @@ class TriggerType(StrEnum):
     COVERAGE_BELOW = "coverage_below"
     SECURITY_PROGRAM = "security_program"
     SECURITY_FRAMEWORK = "security_framework"
+    FLAKY_TESTS = "flaky_tests"
     ANY_OF = "any_of"
     ALL_OF = "all_of"
 
@@ -133,6 +135,32 @@ class SecurityFramework(Frozen):
     kinds: Kinds = (SuiteKind.SECURITY,)
 
 
+class FlakyTests(Frozen):
+    """One item per test that failed and then passed when run again (`issueplan.policy.flaky`)."""
+
+    type: Literal[TriggerType.FLAKY_TESTS]
+    kinds: Kinds = ()
+    group_title: str = Field(
+        default="Flaky: tests of the {suite} suite",
+        min_length=1,
+        description="The title of a suite's grouped item (more than the config's `group_flaky_over` flaky "
+        "tests); may use {suite}, {suite_title} and {kind}.",
+    )
+    infrastructure_share: float = Field(
+        default=0.8,
+        gt=0.0,
+        le=1.0,
+        description="A suite in which more than this share of the tests failed or errored is an "
+        "infrastructure failure: none of its tests counts as flaky in that run.",
+    )
+
+    @field_validator("group_title")
+    @classmethod
+    def _group_title(cls, value: str) -> str:
+        check_template(value, ("suite", "suite_title", "kind"), "group_title")
+        return value
+
+
 class AnyOf(Frozen):
     type: Literal[TriggerType.ANY_OF]
     triggers: tuple[TriggerSpec, ...] = Field(min_length=1)
@@ -155,6 +183,7 @@ TriggerSpec = Annotated[
     | CoverageBelow
     | SecurityProgram
     | SecurityFramework
+    | FlakyTests
     | AnyOf
     | AllOf,
     Field(discriminator="type"),
@@ -167,3 +196,7 @@ AllOf.model_rebuild()
 PER_SUITE: frozenset[TriggerType] = frozenset(
     {TriggerType.SUITE_FAILED, TriggerType.SUITE_SKIPPED_OR_MISSING, TriggerType.SUITE_WITHOUT_REPORT}
 )
+
+# Triggers that judge subjects smaller than a suite (each flaky test), so a rule with an `id_prefix` and a
+# `key` makes one item per subject, keyed `<key>/<subject>`.
+PER_SUBJECT: frozenset[TriggerType] = frozenset({TriggerType.FLAKY_TESTS})

@@ -43,6 +43,7 @@ so runs without `--outcome` keep working.
 | `coverage_below` | `line_rate` (0.0-1.0; unset: never judges) | the line rate is below `line_rate` | it is not (unknown without coverage or threshold) |
 | `security_program` | `kinds` (security), `severity` (high) | any of: a suite of `kinds` failed or left no report; a finding at or above `severity` | all of those are fine |
 | `security_framework` | `kinds` (security) | any of: a suite of `kinds` failed, was skipped or left no report; the run saw suites, read results, and has no such suite and no scanner output | all of those are fine |
+| `flaky_tests` | `kinds`, `group_title`, `infrastructure_share` (0.8) | a test failed, then passed when run again: one item per test, one per suite with more than `group_flaky_over` of them (`issueplan.policy.flaky`) | a known flaky test's suite reported without it failing, flaking or being cut from the report |
 | `any_of` | `triggers` | any listed trigger fires | every one is fine |
 | `all_of` | `triggers` | every listed trigger fires | any one is fine (so it cannot fire) |
 
@@ -51,8 +52,8 @@ match relative POSIX paths, ignoring case: `*` and `?` stay within a folder, `**
 
 A fired result also says *why* (`Reason`): `suite_failed`, `suite_skipped`, `suite_without_report`,
 `no_suite_of_kind`, `no_scanner_output`, `workspace_lacks`, `coverage_below`, one `finding_<severity>` per
-severity among the matched findings, and `no_security_testing` for `security_framework`'s "no security suite
-and no scanner output". Composites fire for the reasons of their parts that fired. A rule's
+severity among the matched findings, `no_security_testing` for `security_framework`'s "no security suite
+and no scanner output", and `flaky_test` / `flaky_tests_grouped` for `flaky_tests`. Composites fire for the reasons of their parts that fired. A rule's
 `priority_by_reason` maps reasons to priorities (README, Configuration).
 """  # noqa: E501 - a Markdown table's rows cannot wrap
 
@@ -82,12 +83,14 @@ from issueplan.policy.describe import (
     list_findings,
     plural,
 )
+from issueplan.policy.flaky import flaky_tests
 from issueplan.policy.trigger_spec import (
     AllOf,
     AnyOf,
     CoverageBelow,
     FindingsAtLeast,
     FindingsWithCwe,
+    FlakyTests,
     NoScannerOutput,
     NoSuiteOfKind,
     SecurityFramework,
@@ -103,8 +106,9 @@ from issueplan.policy.verdict import Observation, Reason, SuiteVerdict, TriggerR
 from issueplan.policy.workspace import matches_any
 
 
-def evaluate(spec: TriggerSpec, run: Observation) -> TriggerResult:  # noqa: PLR0911, PLR0912 - one case per type
-    """Evaluate one trigger against one run."""
+def evaluate(spec: TriggerSpec, run: Observation, key: str = "") -> TriggerResult:  # noqa: PLR0911, PLR0912 - one case per type
+    """Evaluate one trigger against one run; `key` is the rule's key, under which a per-subject trigger's
+    subjects are keyed (and known to the tracker)."""
     match spec:
         case SuiteFailed():
             return suite_failed(run, spec)
@@ -128,6 +132,8 @@ def evaluate(spec: TriggerSpec, run: Observation) -> TriggerResult:  # noqa: PLR
             return security_program(run, spec)
         case SecurityFramework():
             return security_framework(run, spec)
+        case FlakyTests():
+            return flaky_tests(run, spec, key)
         case AnyOf():
             return any_of(tuple(evaluate(child, run) for child in spec.triggers))
         case AllOf():

@@ -36,6 +36,8 @@ class Reason(StrEnum):
     FINDING_MEDIUM = "finding_medium"
     FINDING_LOW = "finding_low"
     FINDING_INFO = "finding_info"
+    FLAKY_TEST = "flaky_test"
+    FLAKY_TESTS_GROUPED = "flaky_tests_grouped"
 
     @classmethod
     def of_severity(cls, severity: Severity) -> Reason:
@@ -51,6 +53,10 @@ class Observation:
     workspace: Workspace | None = None
     min_severity: Severity = Severity.LOW
     required_suites: frozenset[str] = frozenset()
+    # The keys the tracker knows (closed items too): a per-subject trigger can only call a subject fine that
+    # it can name, and a passing test is named in no report.
+    known_keys: frozenset[str] = frozenset()
+    group_flaky_over: int = 10
 
     @property
     def read_results(self) -> bool:
@@ -80,6 +86,21 @@ class SuiteVerdict:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """One item's worth of a per-subject trigger (a flaky test, or a suite's grouped flaky tests): `key` is
+    the part after the rule's key, `suite` the evidence (only the subject's cases), `title` the finished title
+    when the rule's own does not apply (a grouped item)."""
+
+    key: str
+    verdict: Verdict
+    suite: Suite
+    test: str = ""
+    title: str | None = None
+    facts: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
 class TriggerResult:
     """A verdict with its evidence: the suites and findings it fired for, true sentences about them, and
     the reasons it fired for (in Reason's order, no repeats)."""
@@ -90,6 +111,7 @@ class TriggerResult:
     findings: tuple[Finding, ...] = ()
     facts: tuple[str, ...] = ()
     reasons: tuple[Reason, ...] = ()
+    subjects: tuple[Subject, ...] = ()
 
     @property
     def fired(self) -> bool:

@@ -5,8 +5,9 @@ The dialects disagree on how a result is written; these are the rules, in order:
    makes the case skipped, whatever children it has: a runner that did not run a test cannot have failed it.
 2. Otherwise the result children decide, one result per case: `<error>` > `<failure>` > `<skipped>`.
    Surefire's `<rerunFailure>` / `<rerunError>` beside a `<failure>` leave it failed (every rerun failed too).
-3. Only rerun children (`<flakyFailure>`, `<flakyError>`, or reruns without a final failure) → flaky: it
-   failed, then passed, so it does not fail the suite but is listed.
+3. Only rerun children (`<flakyFailure>`, `<flakyError>`, or reruns without a final failure, such as the
+   `<rerun>` elements of pytest's `--junit-xml-reruns` reporter) → flaky: it failed, then passed, so it does
+   not fail the suite but is listed.
 4. Otherwise a `status` of `failed` / `errored` (tst) without a child still counts; anything else passed.
 """
 

@@ -110,6 +110,7 @@ class Tally:
     _held: list[Case] = field(default_factory=list)
     _hidden: int = 0
     _first: dict[CaseOutcome, Case] = field(default_factory=dict)
+    _last_passed: bool = False  # the group's latest attempt passed: its failures were reruns, so it is flaky
 
     def record(self, identity: Identity | None, outcome: CaseOutcome | None, case: Case | None) -> None:
         """One testcase element; `identity` None means it cannot be a rerun of its neighbour."""
@@ -124,6 +125,7 @@ class Tally:
             if self._lone_pass:
                 self._lone_pass = False
                 self._runs[None] = 1
+                self._last_passed = True
             elif self._lone is not None:
                 self._hold(self._lone, self._lone_case)
                 self._lone = self._lone_case = None
@@ -151,6 +153,7 @@ class Tally:
 
     def _hold(self, outcome: CaseOutcome | None, case: Case | None) -> None:
         self._runs[outcome] = self._runs.get(outcome, 0) + 1
+        self._last_passed = outcome is None or outcome is CaseOutcome.FLAKY
         if outcome is None:
             return
         if case is not None:
@@ -192,6 +195,7 @@ class Tally:
         self._held = []
         self._hidden = 0
         self._first = {}
+        self._last_passed = False
 
     def _add(self, outcome: CaseOutcome | None, count: int) -> None:
         """`count` tests with this outcome (None: passed), none of them a rerun."""
@@ -206,11 +210,16 @@ class Tally:
             self.flaky += count
 
     def _merge_reruns(self, runs: dict[CaseOutcome | None, int]) -> None:
-        """One test run several times: flaky if any attempt passed, else its worst outcome."""
+        """One test run several times: flaky if its last attempt passed, else its worst outcome.
+
+        A rerun follows a failure, so only a pass at the end shows a test that failed and then passed. A pass
+        before a failure is a rerun written without its failure (pytest-rerunfailures 16.6.1 writes each
+        failed attempt as an empty testcase and only the last with its `<failure>`): the test failed every
+        time, and a failure is never hidden as flaky."""
         self.tests += 1
         failed = self._first.get(CaseOutcome.ERROR) or self._first.get(CaseOutcome.FAILED)
         kept = failed
-        if None in runs or CaseOutcome.FLAKY in runs:
+        if self._last_passed:
             self.flaky += 1
             kept = failed.model_copy(update={"outcome": CaseOutcome.FLAKY}) if failed else None
         elif CaseOutcome.ERROR in runs:

@@ -5,8 +5,10 @@ of `<testsuites>` / `<testsuite>`; declared `tests=` / `failures=` attributes ar
 and a disagreement becomes one informational Problem per file. `_junit_case` says how a case gets its outcome.
 An `<error>` or `<failure>` directly under a `<testsuite>` (its setup failed) counts as an errored case named
 after the suite. Adjacent cases with one name, class and file of which at least one failed or errored are one
-test run several times (pytest-rerunfailures style): it counts once, flaky if any attempt passed. Repeats that
-all passed or were skipped are separate tests (parameterised tests sharing a title are common in jest, mocha).
+test run several times (pytest-rerunfailures, Gradle's test-retry, jest-junit with retries): it counts once,
+flaky if its last attempt passed, else failed (a pass before a failure is a rerun written without its
+failure). Repeats that all passed or were skipped are separate tests (parameterised tests sharing a title are
+common in jest, mocha).
 
 Duration is the sum of the cases' `time` attributes (absent, negative or garbage → 0), never a suite's `time`:
 suites nest, and their time may or may not include the nested ones and the setup, depending on the producer.

@@ -2,7 +2,8 @@
 
 Ownership is by name: the managed label and the names the priority, team, type and overdue templates produce
 are ours and may be set or removed on managed issues; any other label belongs to a human and is never removed
-(S14). A milestone is ours when its title is one the config's milestone names would produce.
+(S14). The `flaky` label is set on flaky-test items but never owned: never removed, never recoloured. A
+milestone is ours when its title is one the config's milestone names would produce.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ TYPE_COLORS = {
 MANAGED_COLOR = "1d76db"
 TEAM_COLOR = "c5def5"
 OVERDUE_COLOR = "e11d21"
+FLAKY_COLOR = "f9d0c4"
+# The items of the flaky-tests rule (policy/flaky.py): one test, or one suite's grouped tests.
+FLAKY_KEY_PREFIX = "flaky/"
 
 DESCRIPTION_CAP = 100
 # The descriptions issueplan gives its milestones and priority labels: how a read recognises them without the
@@ -69,6 +73,9 @@ def item_label_specs(item: ActionItem, options: SyncOptions, *, now: datetime) -
             description=f"issueplan: {item.type.value.replace('_', ' ')}",
         ),
     ]
+    if item.key.startswith(FLAKY_KEY_PREFIX):
+        flaky = "issueplan: fails, then passes on rerun"
+        specs.append(LabelSpec(name=names.flaky, color=FLAKY_COLOR, description=flaky))
     if is_overdue(item, now=now):
         specs.append(
             LabelSpec(name=names.overdue, color=OVERDUE_COLOR, description="issueplan: past its due date")

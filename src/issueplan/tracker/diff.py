@@ -122,7 +122,8 @@ def _declined(issue: TrackedIssue | None) -> bool:
 def _label_changes(
     items: list[ActionItem], state: TrackerState, options: SyncOptions, plan: Plan
 ) -> list[Operation]:
-    """Create the owned labels the plan needs; recolour ours that drifted (names compare by case, S13)."""
+    """Create the labels the plan needs; recolour ours that drifted (names compare by case, S13), never a
+    label we set but do not own (`flaky`: a human may have made it first)."""
     wanted: dict[str, LabelSpec] = {options.label.casefold(): managed_label(options)}
     for item in items:
         for spec in item_label_specs(item, options, now=plan.generated_at):
@@ -133,7 +134,9 @@ def _label_changes(
         label = existing.get(folded)
         if label is None:
             ops.append(CreateLabel(name=spec.name, color=spec.color, description=spec.description))
-        elif label.color.lower() != spec.color or label.description != spec.description:
+        elif owns_label(label.name, options) and (
+            label.color.lower() != spec.color or label.description != spec.description
+        ):
             ops.append(UpdateLabel(name=label.name, color=spec.color, description=spec.description))
     return ops
 
