@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from issueplan.tracker.sandbox.project_state import ProjectRecord
+
 STATE_FILE = "github-state.json"
 FIRST_ID = 5_000_001
 
@@ -101,6 +103,7 @@ class RepoState(Record):
     issues: list[IssueRecord] = Field(default_factory=list)
     labels: list[LabelRecord] = Field(default_factory=list)
     milestones: list[MilestoneRecord] = Field(default_factory=list)
+    projects: list[ProjectRecord] = Field(default_factory=list)  # Projects v2, answered over GraphQL
 
     def new_id(self) -> int:
         """Ids are global and never equal an issue number, so a client that confuses the two is caught."""
