@@ -210,6 +210,7 @@ def main(env: Mapping[str, str] | None = None, *, stdout: TextIO | None = None) 
     log = WorkflowLog(stdout or sys.stdout)
     # Mask before anything can print it, even an input error.
     log.mask(ActionInput.GITHUB_TOKEN.read(environ) or environ.get("GITHUB_TOKEN") or "")
+    log.mask(ActionInput.PROJECT_TOKEN.read(environ))
     try:
         return _run(ActionInputs.from_env(environ), log)
     except IssueplanError as error:
