@@ -15,7 +15,9 @@ import pytest
 
 from issueplan.render.issue import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
+from issueplan.tracker.sandbox.faults import Fault
 from issueplan.tracker.sandbox.graphql_routes import is_mutation
+from issueplan.tracker.sandbox.replies import Reply
 
 NOW = "2025-08-20T10:05:39.316987Z"
 SEED_CONFIG = """\
@@ -230,6 +232,48 @@ def test_a_missing_field_the_config_names_exits_2(fake_github: FakeGitHub, scena
     assert done.returncode == 2
     assert "has no field 'Effort'" in done.stderr
     assert fake_github.writes() == []
+
+
+def test_an_unreadable_board_stops_the_run_before_any_write(fake_github: FakeGitHub, scenario: Path) -> None:
+    fake_github.create_project("octo", 5, fields=BOARD)
+    refusal = {"message": "Bad credentials", "documentation_url": "https://docs.github.com/graphql"}
+    fake_github.inject(Fault(method="POST", path="^/graphql$", status=401, times=100, body=refusal))
+    done = run_cli(fake_github, scenario)
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "could not read the project" in done.stderr
+    assert "Bad credentials" in done.stderr
+    assert "GITHUB_TOKEN cannot access projects" in done.stderr
+    assert [e for e in fake_github.exchanges if e.method in {"POST", "PATCH", "PUT", "DELETE"}] == [
+        e for e in fake_github.exchanges if e.path == "/graphql"
+    ], "no REST write: the board is read before anything is decided"
+
+
+def _refuse_the_first_value(_url: str, reply: Reply) -> None:
+    """GitHub refusing one aliased mutation of each request, beside the others' data."""
+    data = reply.body.get("data") if isinstance(reply.body, dict) else None
+    if isinstance(data, dict) and "u0" in data:
+        data["u0"] = None
+        reply.body["errors"] = [{"type": "FORBIDDEN", "path": ["u0"], "message": "The field is locked"}]
+
+
+def test_a_refused_value_is_reported_with_githubs_message_and_exit_4(
+    fake_github: FakeGitHub, scenario: Path
+) -> None:
+    fake_github.create_project("octo", 5, fields=BOARD)
+    fake_github.inject(Fault(method="POST", path="^/graphql$", times=1000, rewrite=_refuse_the_first_value))
+    done = run_cli(fake_github, scenario)
+    assert done.returncode == 4, done.stdout + done.stderr
+    failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED: ")]
+    assert failed, done.stdout
+    assert all("to the project" in line and "The field is locked" in line for line in failed)
+    assert "11 created" in done.stdout, "the issues were created; only some board values failed"
+    assert "GitHub refused or failed" in done.stderr
+
+    fake_github.faults.clear()
+    synced(fake_github, scenario)
+    fake_github.clear_log()
+    synced(fake_github, scenario)
+    assert fake_github.writes() == [], "the next run finished the job"
 
 
 def test_dry_run_lists_the_board_changes_and_writes_nothing(fake_github: FakeGitHub, scenario: Path) -> None:

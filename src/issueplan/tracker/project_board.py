@@ -69,7 +69,10 @@ def read_board(client: GraphQLClient, project: ProjectRef, repo: str) -> Board:
             "after": after,
             "withFields": page == 0,
         }
-        answer = client.send(document, variables, what=what)
+        try:
+            answer = client.send(document, variables, what=what)
+        except GitHubError as error:
+            raise GitHubError(f"{error}; {PROJECT_ACCESS}") from error
         board = (answer.data.get("owner") or {}).get("projectV2")
         if not isinstance(board, dict) or answer.errors:
             messages = (
