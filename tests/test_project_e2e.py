@@ -294,10 +294,8 @@ def test_a_project_without_its_token_is_a_usage_error(fake_github: FakeGitHub, s
     assert fake_github.exchanges == []
 
 
-def test_the_action_keeps_the_board_too(fake_github: FakeGitHub, scenario: Path, tmp_path: Path) -> None:
-    fake_github.create_project("octo", 5, fields=BOARD)
-    runner = tmp_path / "runner"
-    runner.mkdir()
+def action_env(fake: FakeGitHub, scenario: Path, runner: Path, **inputs: str) -> dict[str, str]:
+    runner.mkdir(exist_ok=True)
     env = {
         "PATH": os.environ.get("PATH", ""),
         "GITHUB_ACTIONS": "true",
@@ -310,32 +308,79 @@ def test_the_action_keeps_the_board_too(fake_github: FakeGitHub, scenario: Path,
         "INPUT_OUTCOMES": (scenario / "outcomes.json").read_text(encoding="utf-8"),
         "INPUT_CONFIG": str(scenario / "issueplan.yml"),
         "INPUT_GITHUB-TOKEN": "test-token",
-        "INPUT_API-URL": fake_github.base_url,
+        "INPUT_API-URL": fake.base_url,
         "INPUT_WRITE-INTERVAL": "0",
-        "INPUT_PROJECT": project_url(fake_github),
+        "INPUT_PROJECT": project_url(fake),
         "INPUT_PROJECT-TOKEN": PROJECT_TOKEN,
     }
+    env.update(inputs)
+    return env
 
-    def run() -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [sys.executable, "-m", "issueplan.action"],
-            cwd=scenario,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done
 
-    first = run()
+def run_action(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "issueplan.action"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def test_the_action_keeps_the_board_too(fake_github: FakeGitHub, scenario: Path, tmp_path: Path) -> None:
+    fake_github.create_project("octo", 5, fields=BOARD)
+    env = action_env(fake_github, scenario, tmp_path / "runner")
+    first = run_action(env, scenario)
     assert f"::add-mask::{PROJECT_TOKEN}" in first.stdout
     assert PROJECT_TOKEN not in first.stdout.replace(f"::add-mask::{PROJECT_TOKEN}", "")
     assert len(fake_github.project_values("octo", 5)) == len(numbers_by_id(fake_github)) > 0
     fake_github.clear_log()
-    run()
+    run_action(env, scenario)
     assert fake_github.writes() == []
+
+
+def test_s11_a_fork_without_the_project_secret_still_dry_runs(
+    fake_github: FakeGitHub, scenario: Path, tmp_path: Path
+) -> None:
+    """A fork's pull request gets no secrets: an empty project-token is no error there; nothing is written."""
+    fake_github.create_project("octo", 5, fields=BOARD)
+    event = tmp_path / "event.json"
+    pull = {"head": {"repo": {"full_name": "mallory/demo"}}, "base": {"repo": {"full_name": "octo/demo"}}}
+    event.write_text(json.dumps({"pull_request": pull}), encoding="utf-8")
+    context = {
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": str(event),
+        "INPUT_PROJECT-TOKEN": "",
+    }
+    run_action(action_env(fake_github, scenario, tmp_path / "runner", **context), scenario)
+    assert fake_github.writes() == []
+    assert fake_github.graphql() == []
+
+
+def test_the_sandbox_seeds_the_project_and_shows_its_fields(scenario: Path, tmp_path: Path) -> None:
+    sandbox = tmp_path / "sandbox"
+    args = [
+        sys.executable, "-m", "issueplan", "sync", str(scenario / "ci-results"),
+        "--outcomes", str(scenario / "outcomes.json"), "--workspace", str(scenario / "workspace"),
+        "--config", str(scenario / "issueplan.yml"), "--now", NOW, "--sandbox", str(sandbox),
+        "--project", "https://github.com/orgs/sandbox/projects/1",
+    ]  # fmt: skip
+    env = {key: value for key, value in os.environ.items() if key not in {"GITHUB_TOKEN", "PROJECT_TOKEN"}}
+    first = subprocess.run(args, capture_output=True, text=True, env=env, check=False, timeout=300)
+    assert first.returncode == 0, first.stdout + first.stderr
+    board = (sandbox / "issues.md").read_text(encoding="utf-8")
+    assert "## Project sandbox/1: Action plan" in board
+    assert "| Status | Priority | Team | Due date | Effort | Type |" in board
+    assert board.count("| Todo | Critical |") == 7
+    again = subprocess.run(args, capture_output=True, text=True, env=env, check=False, timeout=300)
+    assert again.returncode == 0
+    assert "to the project" not in again.stdout
+    assert "set project fields" not in again.stdout
+    assert (sandbox / "issues.md").read_text(encoding="utf-8") == board
 
 
 @pytest.mark.slow

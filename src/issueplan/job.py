@@ -226,6 +226,8 @@ def _project_target(options: JobOptions, config: Config) -> ProjectTarget | None
     ref = parse_project_url(options.project)
     url = graphql_url(options.api_url, ref)
     if options.project_token is None or not options.project_token.get_secret_value():
+        if options.dry_run_reason is not None:  # a fork's run gets no secrets: its dry run shows the issues
+            return None
         raise UsageError(
             "--project needs a project token, and GITHUB_TOKEN cannot access projects: put a token that may "
             "write the project (a classic PAT with the `project` scope, or a GitHub App with the Projects "
