@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -274,6 +275,16 @@ def test_a_refused_value_is_reported_with_githubs_message_and_exit_4(
     fake_github.clear_log()
     synced(fake_github, scenario)
     assert fake_github.writes() == [], "the next run finished the job"
+
+
+def test_github_enterprise_server_is_asked_at_api_graphql(
+    fake_github_factory: Callable[..., FakeGitHub], scenario: Path
+) -> None:
+    fake = fake_github_factory(api_prefix="/api/v3")
+    fake.create_project("octo", 5, fields=BOARD)
+    synced(fake, scenario)
+    assert {exchange.path for exchange in fake.graphql()} == {"/api/graphql"}
+    assert len(fake.project_values("octo", 5)) == 11
 
 
 def test_dry_run_lists_the_board_changes_and_writes_nothing(fake_github: FakeGitHub, scenario: Path) -> None:
