@@ -65,7 +65,9 @@ def project_url(fake: FakeGitHub, number: int = 5) -> str:
     return f"{fake.site.origin}/orgs/octo/projects/{number}"
 
 
-def run_cli(fake: FakeGitHub, scenario: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    fake: FakeGitHub, scenario: Path, *extra: str, board: bool = True
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GITHUB_TOKEN": "test-token", "PROJECT_TOKEN": PROJECT_TOKEN}
     env.pop("GITHUB_REPOSITORY", None)
     args = [
@@ -84,8 +86,7 @@ def run_cli(fake: FakeGitHub, scenario: Path, *extra: str) -> subprocess.Complet
         fake.base_url,
         "--write-interval",
         "0",
-        "--project",
-        project_url(fake),
+        *(("--project", project_url(fake)) if board else ()),
     ]
     return subprocess.run(
         [sys.executable, "-m", "issueplan", "sync", *args, *extra],
@@ -97,8 +98,10 @@ def run_cli(fake: FakeGitHub, scenario: Path, *extra: str) -> subprocess.Complet
     )
 
 
-def synced(fake: FakeGitHub, scenario: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    done = run_cli(fake, scenario, *extra)
+def synced(
+    fake: FakeGitHub, scenario: Path, *extra: str, board: bool = True
+) -> subprocess.CompletedProcess[str]:
+    done = run_cli(fake, scenario, *extra, board=board)
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
@@ -285,6 +288,23 @@ def test_github_enterprise_server_is_asked_at_api_graphql(
     synced(fake, scenario)
     assert {exchange.path for exchange in fake.graphql()} == {"/api/graphql"}
     assert len(fake.project_values("octo", 5)) == 11
+
+
+def test_s16_the_write_budget_counts_mutation_requests_and_the_next_run_finishes(
+    fake_github: FakeGitHub, scenario: Path
+) -> None:
+    synced(fake_github, scenario, board=False)  # the issues exist; the board comes later
+    fake_github.create_project("octo", 5, fields=BOARD)
+    fake_github.clear_log()
+    done = synced(fake_github, scenario, "--max-writes", "2")
+    assert len(fake_github.writes()) == 2, "the adds, then one request of values: the budget"
+    assert "Stopped early (budget)" in done.stdout
+    assert "left: set project fields" in done.stdout or "left: add issue" in done.stdout
+    synced(fake_github, scenario)
+    assert all(len(values) == 4 for values in fake_github.project_values("octo", 5).values())
+    fake_github.clear_log()
+    synced(fake_github, scenario)
+    assert fake_github.writes() == []
 
 
 def test_dry_run_lists_the_board_changes_and_writes_nothing(fake_github: FakeGitHub, scenario: Path) -> None:

@@ -313,7 +313,9 @@ def _sync_stages(
     except GitHubError as error:  # the repository's permissions could not be read: before any write
         return outcome(plan, changes=changes, failure=_failure(error, forced_dry_run))
     if board_sync is not None and not settings.dry_run:
-        result = board_sync.apply(changes, result, write_interval=settings.write_interval)
+        result = board_sync.apply(
+            changes, result, write_interval=settings.write_interval, max_writes=settings.max_writes
+        )
     return outcome(plan, changes=changes, sync=summarise(plan, state, changes, result))
 
 

@@ -35,6 +35,7 @@ class _Pending:
     number: int
     item_id: str | None
     errors: list[str] = field(default_factory=list)
+    left: bool = False  # the write budget ran out before all of its mutations were sent
 
 
 @dataclass
@@ -48,8 +49,17 @@ class _Step:
 
 
 class ProjectApplier:
-    def __init__(self, client: GraphQLClient, repo: str, *, batch: int, pause: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        client: GraphQLClient,
+        repo: str,
+        *,
+        batch: int,
+        pause: Callable[[], None],
+        budget: int | None = None,
+    ) -> None:
         self.client = client
+        self.budget = budget  # mutation requests this run may still send (None: no limit)
         self.owner, self.name = repo.split("/", 1)
         self.batch = batch
         self.pause = pause  # between mutation requests: GitHub's secondary limits count them
@@ -79,7 +89,7 @@ class ProjectApplier:
         sets = [
             _Step(each, _part(value), {"i": each.item_id, "f": value.field_id, "v": comparable(value)})
             for each in pending.values()
-            if each.item_id is not None and not each.errors
+            if each.item_id is not None and not each.errors and not each.left
             for value in each.operation.values
         ]
         self.mutate(sets)
@@ -87,6 +97,9 @@ class ProjectApplier:
             if each.errors:
                 message = "; ".join(dict.fromkeys(each.errors))
                 results[index] = OperationResult(operation=each.operation, fate=Fate.FAILED, message=message)
+            elif each.left:
+                message = "left for the next run: the write budget is spent"
+                results[index] = OperationResult(operation=each.operation, fate=Fate.LEFT, message=message)
             else:
                 results[index] = OperationResult(operation=each.operation, fate=Fate.APPLIED)
         return [results[index] for index in range(len(operations))]
@@ -122,6 +135,10 @@ class ProjectApplier:
     def mutate(self, steps: list[_Step]) -> None:
         for start in range(0, len(steps), self.batch):
             chunk = steps[start : start + self.batch]
+            if self.budget is not None and self.sent >= self.budget:
+                for step in steps[start:]:
+                    step.pending.left = True
+                return
             if self.sent:
                 self.pause()
             self.sent += 1

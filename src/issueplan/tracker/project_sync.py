@@ -17,7 +17,7 @@ from issueplan.tracker.project import diff_project
 from issueplan.tracker.project_apply import ProjectApplier
 from issueplan.tracker.project_board import Board, read_board
 from issueplan.tracker.project_ref import ProjectRef
-from issueplan.tracker.results import Fate, OperationResult, SyncResult
+from issueplan.tracker.results import Fate, OperationResult, StopReason, SyncResult
 from issueplan.tracker.retry import Sleep
 from issueplan.tracker.state import TrackerState
 
@@ -58,8 +58,11 @@ class ProjectSync:
         operations: list[Operation] = [*changes.operations, *found.operations]
         return order_changes(operations)
 
-    def apply(self, changes: ChangeSet, rest: SyncResult, *, write_interval: float) -> SyncResult:
-        """The REST result with the board's results after it; all left when the REST writes were stopped."""
+    def apply(
+        self, changes: ChangeSet, rest: SyncResult, *, write_interval: float, max_writes: int | None = None
+    ) -> SyncResult:
+        """The REST result with the board's results after it; all left when the REST writes were stopped.
+        Each mutation request counts as a write of the run's budget (`max_writes`)."""
         board_ops = [op for op in changes.operations if isinstance(op, SyncProjectItem)]
         if not board_ops:
             return rest
@@ -71,11 +74,21 @@ class ProjectSync:
             self.repo,
             batch=self.target.mapping.batch,
             pause=lambda: self.sleep(write_interval),
+            budget=None if max_writes is None else max(max_writes - rest.writes, 0),
         )
         results = applier.apply(board_ops, rest.issues)
-        return rest.model_copy(
-            update={"operations": (*rest.operations, *results), "writes": rest.writes + applier.sent}
-        )
+        update: dict[str, object] = {
+            "operations": (*rest.operations, *results),
+            "writes": rest.writes + applier.sent,
+        }
+        unsent = sum(result.fate is Fate.LEFT for result in results)
+        if max_writes is not None and any(each.message.endswith("budget is spent") for each in results):
+            update["stop"] = StopReason.BUDGET
+            update["stopped"] = (
+                f"the write budget of {max_writes} is spent; stopped after {rest.writes + applier.sent} "
+                f"writes, {unsent} changes left for the next run"
+            )
+        return rest.model_copy(update=update)
 
 
 def rest_only(changes: ChangeSet) -> ChangeSet:
