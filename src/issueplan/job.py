@@ -40,7 +40,6 @@ from issueplan.workspace_files import hand_to_workspace_owner
 
 if TYPE_CHECKING:
     from issueplan.tracker.project_sync import ProjectTarget
-    from issueplan.tracker.sandbox import FakeGitHub
 
 DEFAULT_CONFIG = Path(".github/issueplan.yml")
 SANDBOX_REPO = "sandbox/demo"
@@ -199,7 +198,15 @@ def _sync(
         target = _github_target(options)
         log(f"Syncing to {options.repo} via {options.api_url}")
         settings = _sync_options(options, config, write_interval=options.write_interval)
-        board = _project_target(options, config)
+        from issueplan.tracker.project_target import github_project  # noqa: PLC0415 - a sync only
+
+        board = github_project(
+            options.project,
+            api_url=options.api_url,
+            token=options.project_token,
+            mapping=config.project,
+            forced_dry_run=forced,
+        )
         return _sync_stages(target, settings, report, make_plan, log, forced_dry_run=forced, project=board)
 
     from issueplan.tracker.sandbox import FakeGitHub  # noqa: PLC0415 - only the sandbox needs the server
@@ -210,49 +217,14 @@ def _sync(
         log(f"Syncing to the sandbox GitHub in {options.sandbox} ({hub.base_url})")
         target = GitHubTarget(api_url=hub.base_url, repo=SANDBOX_REPO, token=SecretStr(SANDBOX_TOKEN))
         settings = _sync_options(options, config, write_interval=0.0)
-        board = _sandbox_project(options, config, hub)
+        from issueplan.tracker.project_target import sandbox_project  # noqa: PLC0415 - a sync only
+
+        token = SecretStr(SANDBOX_TOKEN)
+        board = sandbox_project(options.project, hub, token=token, mapping=config.project)
         outcome = _sync_stages(target, settings, report, make_plan, log, forced_dry_run=forced, project=board)
         # The sandbox has no web UI: this file is where a user watches the issues change across runs.
         (options.sandbox / "issues.md").write_text(render_board(hub), encoding="utf-8")
     return outcome
-
-
-def _project_target(options: JobOptions, config: Config) -> ProjectTarget | None:
-    from issueplan.tracker.project_ref import graphql_url, parse_project_url  # noqa: PLC0415 - sync only
-    from issueplan.tracker.project_sync import ProjectTarget  # noqa: PLC0415
-
-    if options.project is None:
-        return None
-    ref = parse_project_url(options.project)
-    url = graphql_url(options.api_url, ref)
-    if options.project_token is None or not options.project_token.get_secret_value():
-        if options.dry_run_reason is not None:  # a fork's run gets no secrets: its dry run shows the issues
-            return None
-        raise UsageError(
-            "--project needs a project token, and GITHUB_TOKEN cannot access projects: put a token that may "
-            "write the project (a classic PAT with the `project` scope, or a GitHub App with the Projects "
-            "permission) in a secret and name its variable with --project-token-env (action input "
-            "project-token)"
-        )
-    return ProjectTarget(project=ref, graphql_url=url, token=options.project_token, mapping=config.project)
-
-
-def _sandbox_project(options: JobOptions, config: Config, hub: FakeGitHub) -> ProjectTarget | None:
-    """The sandbox seeds the project a `--project` URL names (any host: it stands for GitHub), with the
-    fields issueplan maps by default, so a board can be tried offline."""
-    from issueplan.tracker.project_ref import OwnerKind, parse_project_url  # noqa: PLC0415 - sync only
-    from issueplan.tracker.project_sync import ProjectTarget  # noqa: PLC0415
-    from issueplan.tracker.sandbox.project_state import OwnerKind as SandboxOwner  # noqa: PLC0415
-
-    if options.project is None:
-        return None
-    ref = parse_project_url(options.project)
-    kind = SandboxOwner.USER if ref.owner_kind is OwnerKind.USER else SandboxOwner.ORGANIZATION
-    hub.create_project(ref.owner, ref.number, kind=kind)
-    token = SecretStr(SANDBOX_TOKEN)
-    return ProjectTarget(
-        project=ref, graphql_url=f"{hub.base_url}/graphql", token=token, mapping=config.project
-    )
 
 
 def _github_target(options: JobOptions) -> GitHubTarget:
