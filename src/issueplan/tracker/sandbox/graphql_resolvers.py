@@ -16,14 +16,12 @@ from issueplan.tracker.sandbox.project_state import (
     FieldRecord,
     ItemRecord,
     ProjectRecord,
-    issue_id_of,
     issue_node_id,
 )
 from issueplan.tracker.sandbox.state import IssueRecord, RepoState
 
 MAX_PAGE = 100
 FIELD_TYPES = {"SINGLE_SELECT": "ProjectV2SingleSelectField", "ITERATION": "ProjectV2IterationField"}
-VALUE_KEYS = {"SINGLE_SELECT": "singleSelectOptionId", "TEXT": "text", "DATE": "date", "NUMBER": "number"}
 
 Resolver = Callable[..., Any]
 
@@ -242,68 +240,3 @@ class ProjectGraph:
             "user": lambda _info, login: self._owner("user", login),
             "repository": repository,
         }
-
-    def mutation(self) -> dict[str, Resolver]:
-        return {
-            "addProjectV2ItemById": lambda _info, input: self._add(input),  # noqa: A006 - GraphQL's name
-            "updateProjectV2ItemFieldValue": lambda _info, input: self._update(input),  # noqa: A006
-            "clearProjectV2ItemFieldValue": lambda _info, input: self._clear(input),  # noqa: A006
-        }
-
-    def _project_by_id(self, project_id: str) -> ProjectRecord:
-        found = next((p for p in self.state.projects if p.id == project_id), None)
-        if found is None:
-            raise FieldError("NOT_FOUND", f"Could not resolve to a node with the global id of '{project_id}'")
-        return found
-
-    def _add(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Adding an issue that is on the project already answers its existing item (GitHub does)."""
-        project = self._project_by_id(data["projectId"])
-        issue_id = issue_id_of(data["contentId"])
-        issue = None if issue_id is None else self.state.issue_by_id(issue_id)
-        if issue is None:
-            raise FieldError(
-                "NOT_FOUND", f"Could not resolve to a node with the global id of '{data['contentId']}'"
-            )
-        item = project.item_for(issue.number)
-        if item is None:
-            item = ItemRecord(id=project.new_id("PVTI"), issue_number=issue.number)
-            project.items.append(item)
-        return {"clientMutationId": data.get("clientMutationId"), "item": self._item(project, item)}
-
-    def _target(self, data: dict[str, Any]) -> tuple[ProjectRecord, ItemRecord, FieldRecord]:
-        project = self._project_by_id(data["projectId"])
-        item = project.item(data["itemId"])
-        if item is None:
-            raise FieldError(
-                "NOT_FOUND", f"Could not resolve to a node with the global id of '{data['itemId']}'"
-            )
-        field = project.field(data["fieldId"])
-        if field is None:
-            raise FieldError(
-                "NOT_FOUND", f"Could not resolve to a node with the global id of '{data['fieldId']}'"
-            )
-        if field.data_type not in VALUE_KEYS:
-            raise FieldError(
-                "UNPROCESSABLE", f"The field of type {field.data_type.lower()} is currently not supported."
-            )
-        return project, item, field
-
-    def _update(self, data: dict[str, Any]) -> dict[str, Any]:
-        project, item, field = self._target(data)
-        key = VALUE_KEYS[field.data_type]
-        value = data["value"].get(key)
-        given = sorted(k for k, v in data["value"].items() if v is not None)
-        if value is None or given != [key]:
-            raise FieldError("UNPROCESSABLE", f"The field {field.name!r} takes exactly one `{key}` value.")
-        if field.data_type == "SINGLE_SELECT" and field.option(str(value)) is None:
-            raise FieldError(
-                "UNPROCESSABLE", f"The single select option Id does not belong to the field {field.name!r}."
-            )
-        item.values[field.id] = value
-        return {"clientMutationId": data.get("clientMutationId"), "projectV2Item": self._item(project, item)}
-
-    def _clear(self, data: dict[str, Any]) -> dict[str, Any]:
-        project, item, field = self._target(data)
-        item.values.pop(field.id, None)
-        return {"clientMutationId": data.get("clientMutationId"), "projectV2Item": self._item(project, item)}

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from issueplan.tracker.sandbox.graphql_resolvers import FieldError, ProjectGraph
+from issueplan.tracker.sandbox.graphql_mutations import ProjectMutations
+from issueplan.tracker.sandbox.graphql_resolvers import FieldError
 from issueplan.tracker.sandbox.graphql_schema import github_schema
 from issueplan.tracker.sandbox.replies import Reply
 from issueplan.tracker.sandbox.state import RepoState
@@ -70,7 +71,7 @@ def answer_graphql(body: Any, state: RepoState, *, can_write: bool) -> Reply:
     if operation is not None and operation.operation is OperationType.MUTATION and not can_write:
         forbidden = {"type": "FORBIDDEN", "message": "Resource not accessible by integration"}
         return Reply(200, {"data": None, "errors": [forbidden]})
-    graph = ProjectGraph(state)
+    graph = ProjectMutations(state)
     root = (
         graph.mutation()
         if operation is not None and operation.operation is OperationType.MUTATION

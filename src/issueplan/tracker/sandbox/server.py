@@ -29,7 +29,7 @@ from issueplan.tracker.sandbox.replies import Reply
 from issueplan.tracker.sandbox.shapes import Site
 from issueplan.tracker.sandbox.state import STATE_FILE, RepoState, load_state, new_repo_state, save_state
 
-RATE_LIMITS = {"core": 5000, "search": 30}
+RATE_LIMITS = {"core": 5000, "search": 30, "graphql": 5000}
 SHUTDOWN_POLL = 0.02  # seconds; stop() waits up to this long for the serving loop to notice
 
 
@@ -202,6 +202,8 @@ class FakeGitHub(people.HumanActions, ProjectActions):
             if etag.removeprefix("W/") in sent:
                 reply.status, reply.body = 304, None
         resource = "search" if request.path.endswith("/search/issues") else "core"
+        if request.path in GRAPHQL_PATHS:  # GitHub counts GraphQL in a budget of its own
+            resource = "graphql"
         if reply.status != 304:  # GitHub: a 304 does not count against the primary limit
             self._used[resource] += 1
         limit = RATE_LIMITS[resource]
