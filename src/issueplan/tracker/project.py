@@ -57,8 +57,8 @@ def diff_project(
     fields, notes = resolve_fields(board, mapping)
     errors: list[str] = []
     status = fields.get(ItemField.STATUS)
-    open_option = _status_option(board, status, mapping.status.open, errors) if status else None
-    closed_option = _status_option(board, status, mapping.status.closed, errors) if status else None
+    open_option = _status_option(status, mapping.status.open, errors) if status else None
+    closed_option = _status_option(status, mapping.status.closed, errors) if status else None
     creates = {op.key for op in rest if isinstance(op, CreateIssue)}
     closing = {op.key for op in rest if isinstance(op, CloseIssue)}
     reopening = {op.key for op in rest if isinstance(op, ReopenIssue)}
@@ -131,9 +131,7 @@ def _option(field: BoardField, wanted: str, errors: list[str], why: str) -> Proj
     return ProjectValue(field=field.name, field_id=field.id, option_id=option.id, shown=option.name)
 
 
-def _status_option(
-    board: Board, field: BoardField, name: str | None, errors: list[str]
-) -> ProjectValue | None:
+def _status_option(field: BoardField, name: str | None, errors: list[str]) -> ProjectValue | None:
     if name is not None:
         return _option(field, name, errors, "the Status issueplan sets")
     todo = next((o for o in field.options if o.name.casefold() in TODO_LIKE), None)
