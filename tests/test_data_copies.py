@@ -34,6 +34,20 @@ def test_the_github_api_files_are_the_shared_ones(shared_dir: Path) -> None:
         assert (ours / relative).read_bytes() == (theirs / relative).read_bytes(), relative
 
 
+def test_the_packaged_graphql_schema_is_the_shared_one(shared_dir: Path) -> None:
+    """The sandbox ships GitHub's GraphQL schema gzipped: it decompresses to the shared file, its licence
+    beside it."""
+    from issueplan.tracker.sandbox.graphql_schema import schema_text  # noqa: PLC0415 - lazily, as the sandbox
+
+    theirs = shared_dir / "github-api" / "graphql"
+    assert schema_text().encode("utf-8") == (theirs / "schema.graphql").read_bytes()
+    licence = (
+        Path(__file__).resolve().parent.parent
+        / "src/issueplan/tracker/sandbox/LICENSE-octokit-graphql-schema.md"
+    )
+    assert licence.read_bytes() == (theirs / "LICENSE-octokit-graphql-schema.md").read_bytes()
+
+
 SAMPLE_README = sorted(DATA.glob(f"*/{SAMPLES}/README.md"))
 
 

@@ -88,6 +88,8 @@ class ActionInputs(Frozen):
     max_new_issues: NewIssueBudget = 50
     allow_mass_create: bool = False
     dashboard: bool = False
+    project: str | None = None
+    project_token: SecretStr | None = None
     fail_on: FailOn = FailOn.NEVER
     summary: bool = True
     workspace: ExistingDirectory = Path()
@@ -102,6 +104,7 @@ class ActionInputs(Frozen):
         GITHUB_* context. A bad value raises UsageError naming the input and the fix (inputs.validated)."""
         workspace = Path(env.get("GITHUB_WORKSPACE") or Path.cwd())
         token = ActionInput.GITHUB_TOKEN.read(env) or env.get("GITHUB_TOKEN") or None
+        project_token = ActionInput.PROJECT_TOKEN.read(env) or None
         repository = ActionInput.REPOSITORY.read(env) or env.get("GITHUB_REPOSITORY") or None
         config = ActionInput.CONFIG.read(env)
         api_url = ActionInput.API_URL.read(env) or env.get("GITHUB_API_URL") or "https://api.github.com"
@@ -131,6 +134,8 @@ class ActionInputs(Frozen):
             max_new_issues=ActionInput.MAX_NEW_ISSUES.read(env) or ActionInput.MAX_NEW_ISSUES.default,
             allow_mass_create=parse_bool(ActionInput.ALLOW_MASS_CREATE, env),
             dashboard=parse_bool(ActionInput.DASHBOARD, env),
+            project=ActionInput.PROJECT.read(env) or None,
+            project_token=SecretStr(project_token) if project_token else None,
             fail_on=parse_choice(ActionInput.FAIL_ON, env, FailOn),
             summary=parse_bool(ActionInput.SUMMARY, env),
             workspace=workspace,
@@ -169,6 +174,8 @@ class ActionInputs(Frozen):
             max_new_issues=self.max_new_issues,
             allow_mass_create=self.allow_mass_create,
             dashboard=self.dashboard,
+            project=self.project,
+            project_token=self.project_token,
             output_dir=self.workspace / OUTPUT_DIR,
             run_url=self.run_url,
             source_links=self.source_links,
@@ -216,6 +223,7 @@ def main(env: Mapping[str, str] | None = None, *, stdout: TextIO | None = None) 
     log = WorkflowLog(stdout or sys.stdout)
     # Mask before anything can print it, even an input error.
     log.mask(ActionInput.GITHUB_TOKEN.read(environ) or environ.get("GITHUB_TOKEN") or "")
+    log.mask(ActionInput.PROJECT_TOKEN.read(environ))
     try:
         return _run(ActionInputs.from_env(environ), log)
     except IssueplanError as error:

@@ -39,6 +39,8 @@ class ActionInput(StrEnum):
     MAX_NEW_ISSUES = "max-new-issues"
     ALLOW_MASS_CREATE = "allow-mass-create"
     DASHBOARD = "dashboard"
+    PROJECT = "project"
+    PROJECT_TOKEN = "project-token"  # noqa: S105 - the input's name, not a secret
     FAIL_ON = "fail-on"
     SUMMARY = "summary"
 
@@ -74,6 +76,8 @@ INPUT_DEFAULTS: dict[ActionInput, str] = {
     ActionInput.MAX_NEW_ISSUES: "50",
     ActionInput.ALLOW_MASS_CREATE: "false",
     ActionInput.DASHBOARD: "false",
+    ActionInput.PROJECT: "",
+    ActionInput.PROJECT_TOKEN: "",
     ActionInput.FAIL_ON: "never",
     ActionInput.SUMMARY: "true",
 }

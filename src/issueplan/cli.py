@@ -218,6 +218,21 @@ def sync(
         bool, typer.Option(help="Comment when closing an item, naming the run and what passed.")
     ] = True,
     dashboard: Annotated[bool, typer.Option(help="Keep one dashboard issue listing all open items.")] = False,
+    project: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Keep every managed issue on this GitHub Project (v2), its fields set from the item, e.g. "
+            "https://github.com/orgs/acme/projects/5. With --sandbox the sandbox seeds it.",
+            show_default=False,
+        ),
+    ] = None,
+    project_token_env: Annotated[
+        str,
+        typer.Option(
+            help="Environment variable that holds the project token (GITHUB_TOKEN cannot access projects)."
+        ),
+    ] = "PROJECT_TOKEN",  # noqa: S107 - the name of a variable, not a secret
     write_interval: WriteIntervalOpt = None,
     max_writes: MaxWritesOpt = None,
     allow_mass_close: Annotated[
@@ -264,6 +279,7 @@ def sync(
     from issueplan.render.report import render_plan_table  # noqa: PLC0415
 
     token = next(iter(_env_secrets(token_env, with_github_token=False)), None)
+    project_token = next(iter(_env_secrets(project_token_env, with_github_token=False)), None)
     # $GITHUB_TOKEN too when the token comes from another variable: the run holds it all the same.
     secrets = tuple(s for s in _env_secrets() if token is None or s != token)
     if sandbox is None and not dry_run and token is None:
@@ -297,6 +313,8 @@ def sync(
         max_new_issues=max_new_issues,
         allow_mass_create=allow_mass_create,
         dashboard=dashboard,
+        project=project,
+        project_token=project_token if project else None,
         close_comment=close_comment,
         write_interval=write_interval
         if write_interval is not None

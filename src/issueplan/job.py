@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr
 
@@ -39,6 +40,9 @@ from issueplan.render.summary_issues import issues_url
 from issueplan.sources import load_results
 from issueplan.tracker.options import DEFAULT_MAX_NEW_ISSUES, GitHubTarget, SyncOptions
 from issueplan.workspace_files import hand_to_workspace_owner
+
+if TYPE_CHECKING:
+    from issueplan.tracker.project_sync import ProjectTarget
 
 DEFAULT_CONFIG = Path(".github/issueplan.yml")
 SANDBOX_REPO = "sandbox/demo"
@@ -89,6 +93,8 @@ class JobOptions(Frozen):
     max_new_issues: NewIssueBudget = DEFAULT_MAX_NEW_ISSUES
     allow_mass_create: bool = False
     dashboard: bool = False
+    project: str | None = None  # a Projects (v2) URL: every managed issue goes on that board
+    project_token: SecretStr | None = None
     close_comment: bool = True
     write_interval: WriteInterval = DEFAULT_WRITE_INTERVAL
     output_dir: Directory | None = None
@@ -100,6 +106,8 @@ class JobOptions(Frozen):
 def held_secrets(options: JobOptions) -> tuple[str, ...]:
     """The values of every secret the run holds, for the clean pass."""
     held = (options.token, *options.secrets) if options.token is not None else options.secrets
+    if options.project_token is not None:
+        held = (*held, options.project_token)
     return tuple(secret.get_secret_value() for secret in held)
 
 
@@ -204,7 +212,16 @@ def _sync(
         target = _github_target(options)
         log(f"Syncing to {options.repo} via {options.api_url}")
         settings = _sync_options(options, config, write_interval=options.write_interval)
-        return _sync_stages(target, settings, report, make_plan, log, forced_dry_run=forced)
+        from issueplan.tracker.project_target import github_project  # noqa: PLC0415 - a sync only
+
+        board = github_project(
+            options.project,
+            api_url=options.api_url,
+            token=options.project_token,
+            mapping=config.project,
+            forced_dry_run=forced,
+        )
+        return _sync_stages(target, settings, report, make_plan, log, forced_dry_run=forced, project=board)
 
     from issueplan.tracker.sandbox import FakeGitHub  # noqa: PLC0415 - only the sandbox needs the server
     from issueplan.tracker.sandbox.board import render_board  # noqa: PLC0415
@@ -214,7 +231,11 @@ def _sync(
         log(f"Syncing to the sandbox GitHub in {options.sandbox} ({hub.base_url})")
         target = GitHubTarget(api_url=hub.base_url, repo=SANDBOX_REPO, token=SecretStr(SANDBOX_TOKEN))
         settings = _sync_options(options, config, write_interval=0.0)
-        outcome = _sync_stages(target, settings, report, make_plan, log, forced_dry_run=forced)
+        from issueplan.tracker.project_target import sandbox_project  # noqa: PLC0415 - a sync only
+
+        token = SecretStr(SANDBOX_TOKEN)
+        board = sandbox_project(options.project, hub, token=token, mapping=config.project)
+        outcome = _sync_stages(target, settings, report, make_plan, log, forced_dry_run=forced, project=board)
         # The sandbox has no web UI: this file is where a user watches the issues change across runs.
         (options.sandbox / "issues.md").write_text(render_board(hub), encoding="utf-8")
     return outcome
@@ -242,11 +263,13 @@ def _sync_stages(
     log: Callable[[str], None],
     *,
     forced_dry_run: bool,
+    project: ProjectTarget | None = None,
 ) -> RunOutcome:
     # Only a sync talks to GitHub: PyGithub, requests, jwt and cryptography load here, not for `parse`/`plan`.
     from issueplan.progress import report_progress  # noqa: PLC0415
     from issueplan.tracker.diff import diff_tracker  # noqa: PLC0415
     from issueplan.tracker.github import connect  # noqa: PLC0415
+    from issueplan.tracker.project_sync import ProjectSync, rest_only  # noqa: PLC0415
     from issueplan.tracker.sync import apply_or_plan, read_tracker, remembered, summarise  # noqa: PLC0415
 
     def outcome(plan: Plan, **fields: object) -> RunOutcome:
@@ -255,8 +278,10 @@ def _sync_stages(
         )
 
     repo = connect(target, settings)
+    board_sync = None if project is None else ProjectSync(project, target.repo)
     try:
         state = read_tracker(repo, settings)
+        board = None if board_sync is None else board_sync.read()
     except GitHubError as error:
         # Nothing is known of the tracker, so nothing is decided; the plan from the evidence alone is shown.
         return outcome(make_plan({}), failure=_failure(error, forced_dry_run))
@@ -265,10 +290,18 @@ def _sync_stages(
         changes = diff_tracker(plan, state, settings)
     except SafetyStopError as error:
         return outcome(plan, failure=_failure(error, forced_dry_run))
+    if board_sync is not None and board is not None:  # a missing field or option raises here: no write yet
+        changes = board_sync.diff(plan, state, changes, board, settings.scope, log)
     try:
-        result = apply_or_plan(changes, repo, settings, progress=report_progress(log))
+        result = apply_or_plan(
+            changes if settings.dry_run else rest_only(changes), repo, settings, progress=report_progress(log)
+        )
     except GitHubError as error:  # the repository's permissions could not be read: before any write
         return outcome(plan, changes=changes, failure=_failure(error, forced_dry_run))
+    if board_sync is not None and not settings.dry_run:
+        result = board_sync.apply(
+            changes, result, write_interval=settings.write_interval, max_writes=settings.max_writes
+        )
     return outcome(plan, changes=changes, sync=summarise(plan, state, changes, result))
 
 

@@ -22,6 +22,7 @@ from issueplan.errors import ConfigError, did_you_mean
 from issueplan.model import Frozen, ItemType, Priority, Severity, SuiteSpec
 from issueplan.naming import LabelNames, MilestoneNames, label_problem
 from issueplan.policy.config_errors import explain
+from issueplan.policy.project_fields import ProjectMapping
 from issueplan.policy.rule import Rule
 
 DEFAULT_CONFIG_PATH = Path(".github/issueplan.yml")
@@ -61,6 +62,7 @@ class Config(Frozen):
     sla: Sla = Sla()
     labels: LabelNames = LabelNames()
     milestones: MilestoneNames = MilestoneNames()
+    project: ProjectMapping = ProjectMapping()  # used by `--project` only
     rules: tuple[Rule, ...] = ()
 
     @model_validator(mode="after")

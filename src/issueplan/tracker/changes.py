@@ -28,6 +28,7 @@ class Phase(IntEnum):
     LINKS = 4
     DEPENDENCIES = 5
     CLOSES = 6
+    PROJECT = 7  # the project board (GraphQL): after the creates it needs and the closes it reflects
 
 
 class IssueState(StrEnum):
@@ -267,6 +268,47 @@ class LinkNewIssues(Frozen):
         return f"update issue {which}: body, links to the new issues of {', '.join(ids[:SHOWN_IDS])}{more}"
 
 
+# --- the project board (Projects v2, tracker/project.py): its own block, applied over GraphQL ---------------
+
+
+class ProjectValue(Frozen):
+    """One field's new value: exactly one of `option_id`, `text`, `day` is set; `shown` is what the board
+    will show (the option's name, the text, the ISO date)."""
+
+    field: str
+    field_id: str
+    option_id: str | None = None
+    text: str | None = None
+    day: date | None = None
+    shown: str
+
+    def describe(self) -> str:
+        return f"{self.field}={self.shown!r}"
+
+
+class SyncProjectItem(Frozen):
+    """Put an issue on the project (when `item_id` is None) and set the mapped fields that differ.
+
+    `number` is None for an issue created in this run: the applier learns it from that create, by `id`.
+    """
+
+    key: str
+    id: str
+    number: int | None = None
+    project_id: str
+    item_id: str | None = None
+    values: tuple[ProjectValue, ...] = ()
+
+    phase: ClassVar[Phase] = Phase.PROJECT
+
+    def describe(self) -> str:
+        which = f"#{self.number} ({self.id})" if self.number is not None else f"{self.id} (new)"
+        values = ", ".join(value.describe() for value in self.values)
+        if self.item_id is None:
+            return f"add issue {which} to the project" + (f", set {values}" if values else "")
+        return f"set project fields of issue {which}: {values}"
+
+
 Operation: TypeAlias = (
     CreateLabel
     | UpdateLabel
@@ -279,6 +321,7 @@ Operation: TypeAlias = (
     | CloseDuplicate
     | AddDependency
     | LinkNewIssues
+    | SyncProjectItem
 )
 
 

@@ -225,8 +225,10 @@ class _Applier:
             self.write(lambda: issue.create_comment(operation.comment), post=True)
             self.done = "the comment was posted, the issue is still open"
             self.write(lambda: issue.edit(state="closed", state_reason="duplicate"))
-        else:
+        elif isinstance(operation, AddDependency):
             self.add_dependency(operation)
+        # The project board's operations are not the REST applier's: they go over GraphQL, in batches
+        # (tracker/project_apply.py), and the sync hands this applier the others only.
 
     def create_label(self, operation: CreateLabel) -> None:
         try:

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from issueplan.tracker.sandbox import catalog_routes, issue_routes, relation_routes, repo_routes
 from issueplan.tracker.sandbox.faults import NOT_ACCESSIBLE
+from issueplan.tracker.sandbox.graphql_routes import GRAPHQL_PATHS, answer_graphql
 from issueplan.tracker.sandbox.replies import Reply, ReplyError, error
 from issueplan.tracker.sandbox.routing import Call, Route
 from issueplan.tracker.sandbox.shapes import Site
@@ -72,6 +73,10 @@ def dispatch(request: Request, settings: Settings, state: RepoState, now: dateti
 
 
 def _dispatch(request: Request, settings: Settings, state: RepoState, now: datetime) -> Reply:
+    if request.path in GRAPHQL_PATHS and request.method == "POST":
+        _authenticate(request, settings)
+        # Read-only tokens may query; graphql_routes refuses their mutations as GitHub does.
+        return answer_graphql(request.body, state, can_write=settings.permission is Permission.WRITE)
     prefix = settings.site.prefix
     if not request.path.startswith(prefix):
         raise error(404, "Not Found")

@@ -26,11 +26,13 @@ from issueplan.tracker.sandbox import people
 from issueplan.tracker.sandbox.dispatch import WRITE_METHODS, Permission, Request, Settings, dispatch
 from issueplan.tracker.sandbox.faults import Fault
 from issueplan.tracker.sandbox.persistence import Saver
+from issueplan.tracker.sandbox.graphql_routes import GRAPHQL_PATHS, is_mutation
+from issueplan.tracker.sandbox.project_people import ProjectActions
 from issueplan.tracker.sandbox.replies import Reply
 from issueplan.tracker.sandbox.shapes import Site
 from issueplan.tracker.sandbox.state import STATE_FILE, RepoState, load_state, new_repo_state, save_state
 
-RATE_LIMITS = {"core": 5000, "search": 30}
+RATE_LIMITS = {"core": 5000, "search": 30, "graphql": 5000}
 SHUTDOWN_POLL = 0.02  # seconds; stop() waits up to this long for the serving loop to notice
 
 
@@ -53,7 +55,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class FakeGitHub(people.HumanActions):
+class FakeGitHub(people.HumanActions, ProjectActions):
     """A context manager: `with FakeGitHub() as gh: Github(base_url=gh.base_url, …)`."""
 
     def __init__(
@@ -131,7 +133,17 @@ class FakeGitHub(people.HumanActions):
     # --- recording and faults ----------------------------------------------------------------------------
 
     def writes(self) -> list[Exchange]:
-        return [e for e in self.exchanges if e.method in WRITE_METHODS]
+        """Requests that may change something: REST writes and GraphQL mutations (a GraphQL query is a POST
+        that reads)."""
+        return [
+            e
+            for e in self.exchanges
+            if e.method in WRITE_METHODS and (e.path not in GRAPHQL_PATHS or is_mutation(e.body))
+        ]
+
+    def graphql(self) -> list[Exchange]:
+        """Every GraphQL request, queries and mutations."""
+        return [e for e in self.exchanges if e.path in GRAPHQL_PATHS]
 
     def clear_log(self) -> None:
         with self.lock:
@@ -210,6 +222,8 @@ class FakeGitHub(people.HumanActions):
             if etag.removeprefix("W/") in sent:
                 reply.status, reply.body = 304, None
         resource = "search" if request.path.endswith("/search/issues") else "core"
+        if request.path in GRAPHQL_PATHS:  # GitHub counts GraphQL in a budget of its own
+            resource = "graphql"
         if reply.status != 304:  # GitHub: a 304 does not count against the primary limit
             self._used[resource] += 1
         limit = RATE_LIMITS[resource]

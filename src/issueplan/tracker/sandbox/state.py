@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, PrivateAttr
 
+from issueplan.tracker.sandbox.project_state import ProjectRecord
+
 STATE_FILE = "github-state.json"
 FIRST_ID = 5_000_001
 # The fields the derived indexes (who blocks whom, milestone counts) are built from.
@@ -164,6 +166,7 @@ class RepoState(Record):
     issues: list[IssueRecord] = Field(default_factory=list)
     labels: list[LabelRecord] = Field(default_factory=list)
     milestones: list[MilestoneRecord] = Field(default_factory=list)
+    projects: list[ProjectRecord] = Field(default_factory=list)  # Projects v2, answered over GraphQL
 
     _indexes: Indexes = PrivateAttr(default_factory=Indexes)
     _revision: int = PrivateAttr(default=0)
