@@ -37,7 +37,8 @@ def test_issue_types_are_listed_set_on_create_and_refused_when_unknown(
     cleared = http.patch(f"{repo}/issues/{created.json()['number']}", json={"type": None}, timeout=10)
 
     assert [entry["name"] for entry in listed.json()] == ["Bug", "Feature", "Task"]
-    assert created.status_code == 201 and created.json()["type"]["name"] == "Bug"
+    assert created.status_code == 201
+    assert created.json()["type"]["name"] == "Bug"
     assert unknown.status_code == 422
     assert cleared.json()["type"] is None
     assert contract_problems(fake_github.site.origin, fake_github.exchanges) == []
