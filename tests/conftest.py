@@ -19,6 +19,7 @@ from openapi_core import Config, OpenAPI
 from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.testing import MockRequest, MockResponse
 
+from github_description import load_description
 from issueplan.tracker.sandbox import Exchange, FakeGitHub
 from issueplan.tracker.sandbox.graphql_routes import GRAPHQL_PATHS
 
@@ -102,7 +103,7 @@ def _allow_null_in_nullable_enums(node: Any) -> None:
 @pytest.fixture(scope="session")
 def github_contract() -> Any:
     """openapi-core's validator for the fake's exchanges, from the project's copy of GitHub's description."""
-    spec = json.loads(GITHUB_API_DESCRIPTION.read_text(encoding="utf-8"))
+    spec = load_description()
     _allow_null_in_nullable_enums(spec)
     # The fake listens on an ephemeral loopback port, with or without the GHES /api/v3 prefix.
     port = {"port": {"default": "80"}}

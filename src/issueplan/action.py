@@ -56,8 +56,8 @@ from issueplan.outcome import (
     summary_preface,
 )
 from issueplan.render.annotations import annotate_report
-from issueplan.render.links import SourceLinks, read_source_links
 from issueplan.render.change_view import render_change_view
+from issueplan.render.links import SourceLinks, read_source_links
 from issueplan.render.workflow import WorkflowCommand, WorkflowLog, format_output
 from issueplan.workspace_files import hand_to_workspace_owner
 

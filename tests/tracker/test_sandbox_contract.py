@@ -10,6 +10,7 @@ from typing import Any
 import requests
 from openapi_spec_validator import validate
 
+from github_description import load_description
 from issueplan.tracker.sandbox import Exchange, FakeGitHub
 
 ORIGIN = "http://127.0.0.1:8080"
@@ -44,6 +45,7 @@ def exchange(**changes: Any) -> Exchange:
 
 def test_the_api_description_is_valid_openapi() -> None:
     validate(json.loads(GITHUB_API_DESCRIPTION.read_text(encoding="utf-8")))
+    validate(load_description())
 
 
 def test_a_well_formed_exchange_passes(contract_problems: Check) -> None:

@@ -150,7 +150,11 @@ def render_issue_body(
     if item.acceptance_criteria:
         head.append(f"### Acceptance criteria\n\n{tasks(item.acceptance_criteria)}\n")
     evidence = render_evidence(
-        item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT, links=source_links, said=item.description
+        item.evidence,
+        case_limit=CASE_LIMIT,
+        finding_limit=FINDING_LIMIT,
+        links=source_links,
+        said=item.description,
     )
     if evidence:
         evidence[0] = "### Evidence\n\n" + evidence[0]

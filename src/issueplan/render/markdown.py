@@ -113,7 +113,11 @@ def _render_item(item: ActionItem, plan: Plan, source_links: SourceLinks | None)
         criteria = "".join(f"- {line(c)}\n" for c in item.acceptance_criteria)
         parts.append("**Acceptance Criteria**:\n" + criteria + "\n")
     evidence = render_evidence(
-        item.evidence, case_limit=CASE_LIMIT, finding_limit=FINDING_LIMIT, links=source_links, said=item.description
+        item.evidence,
+        case_limit=CASE_LIMIT,
+        finding_limit=FINDING_LIMIT,
+        links=source_links,
+        said=item.description,
     )
     if evidence:
         parts.append("**Evidence**:\n\n" + "".join(evidence))

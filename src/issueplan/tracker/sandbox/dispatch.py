@@ -9,7 +9,13 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import unquote
 
-from issueplan.tracker.sandbox import catalog_routes, issue_routes, relation_routes, repo_routes
+from issueplan.tracker.sandbox import (
+    catalog_routes,
+    issue_routes,
+    owner_routes,
+    relation_routes,
+    repo_routes,
+)
 from issueplan.tracker.sandbox.faults import NOT_ACCESSIBLE
 from issueplan.tracker.sandbox.graphql_routes import GRAPHQL_PATHS, answer_graphql
 from issueplan.tracker.sandbox.replies import Reply, ReplyError, error
@@ -20,7 +26,11 @@ from issueplan.tracker.sandbox.state import RepoState
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 REPO_PATH = re.compile(r"^/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)(?P<rest>/.*)?$")
 REPO_ROUTES: tuple[Route, ...] = (
-    repo_routes.REPO_ROUTES + issue_routes.ROUTES + relation_routes.ROUTES + catalog_routes.ROUTES
+    repo_routes.REPO_ROUTES
+    + issue_routes.ROUTES
+    + relation_routes.ROUTES
+    + catalog_routes.ROUTES
+    + owner_routes.ROUTES
 )
 AUTH = re.compile(r"^(?:token|bearer)\s+(?P<token>\S+)$", re.IGNORECASE)
 

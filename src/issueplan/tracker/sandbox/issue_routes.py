@@ -6,6 +6,7 @@ from typing import Any
 
 from issueplan.tracker.sandbox.catalog_routes import check_label_name, ensure_label
 from issueplan.tracker.sandbox.dates import parse_timestamp
+from issueplan.tracker.sandbox.owner_routes import issue_type_name
 from issueplan.tracker.sandbox.replies import Reply, error, invalid, missing, not_found, too_long
 from issueplan.tracker.sandbox.routing import Call, Rendered, Route, paginate, route
 from issueplan.tracker.sandbox.shapes import comment_json, issue_json, label_json
@@ -141,6 +142,7 @@ def create_issue(call: Call) -> Reply:
     milestone = _milestone(call.state, body.get("milestone"))
     names = label_names(body.get("labels", []))
     assignees = _assignees(body.get("assignees", []))
+    issue_type = issue_type_name(call.state, body.get("type"))
     issue = IssueRecord(
         id=call.state.new_id(),
         number=call.state.new_number(),
@@ -149,6 +151,7 @@ def create_issue(call: Call) -> Reply:
         user=call.login,
         milestone=milestone,
         assignees=assignees,
+        issue_type=issue_type,
         created_at=call.now,
         updated_at=call.now,
     )
@@ -172,6 +175,7 @@ def update_issue(call: Call) -> Reply:
     milestone = _milestone(call.state, body["milestone"]) if "milestone" in body else None
     names = label_names(body["labels"]) if body.get("labels") is not None else None
     assignees = _assignees(body["assignees"]) if body.get("assignees") is not None else None
+    issue_type = issue_type_name(call.state, body["type"]) if "type" in body else None
     if "state" in body:
         _set_state(call, issue, body)
     if title is not None:
@@ -184,6 +188,8 @@ def update_issue(call: Call) -> Reply:
         _set_labels(call.state, issue, names)
     if assignees is not None:
         issue.assignees = assignees
+    if "type" in body:
+        issue.issue_type = issue_type
     issue.updated_at = call.now
     return Reply(200, issue_json(call.site, call.state, issue))
 

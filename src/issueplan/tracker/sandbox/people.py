@@ -8,7 +8,13 @@ from typing import Any
 
 from issueplan.tracker.sandbox.catalog_routes import ensure_label
 from issueplan.tracker.sandbox.shapes import Site, comment_json, issue_json, label_json, milestone_json
-from issueplan.tracker.sandbox.state import IssueRecord, IssueState, RepoState, StateReason
+from issueplan.tracker.sandbox.state import (
+    IssueRecord,
+    IssueState,
+    IssueTypeRecord,
+    RepoState,
+    StateReason,
+)
 
 
 class HumanActions:
@@ -92,6 +98,29 @@ class HumanActions:
                 issue.closed_by = "a-human" if closing else None
             issue.updated_at = now
             self.persist()
+
+    def offer_issue_types(self, names: list[str] | None) -> None:
+        """Give the repository these issue types (an organisation's admin does this); None: none at all,
+        so the listing answers 404."""
+        with self.lock:
+            if names is None:
+                self.state.issue_types = None
+            else:
+                self.state.issue_types = [
+                    IssueTypeRecord(id=self.state.new_id(), name=name, description=f"{name} issues")
+                    for name in names
+                ]
+            self.persist()
+
+    def allow_assignees(self, logins: list[str] | None) -> None:
+        """Only these people may be assigned (the repository's collaborators); None: anyone."""
+        with self.lock:
+            self.state.assignable = None if logins is None else list(logins)
+            self.persist()
+
+    def issue_type_of(self, number: int) -> str | None:
+        with self.lock:
+            return self._issue(number).issue_type
 
     def human_create_label(self, name: str, color: str = "ededed", description: str | None = None) -> None:
         """Add a label as a maintainer would (e.g. GitHub's default `bug`, `enhancement`, …)."""

@@ -25,8 +25,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from issueplan.tracker.sandbox import people
 from issueplan.tracker.sandbox.dispatch import WRITE_METHODS, Permission, Request, Settings, dispatch
 from issueplan.tracker.sandbox.faults import Fault
-from issueplan.tracker.sandbox.persistence import Saver
 from issueplan.tracker.sandbox.graphql_routes import GRAPHQL_PATHS, is_mutation
+from issueplan.tracker.sandbox.persistence import Saver
 from issueplan.tracker.sandbox.project_people import ProjectActions
 from issueplan.tracker.sandbox.replies import Reply
 from issueplan.tracker.sandbox.shapes import Site

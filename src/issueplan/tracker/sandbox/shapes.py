@@ -13,6 +13,7 @@ from issueplan.tracker.sandbox.state import (
     CommentRecord,
     IssueRecord,
     IssueState,
+    IssueTypeRecord,
     LabelRecord,
     MilestoneRecord,
     RepoState,
@@ -129,6 +130,22 @@ def comment_json(site: Site, state: RepoState, issue: IssueRecord, comment: Comm
     }
 
 
+def _issue_type(state: RepoState, issue: IssueRecord) -> JSON | None:
+    record = None if issue.issue_type is None else state.issue_type(issue.issue_type)
+    return None if record is None else issue_type_json(record)
+
+
+def issue_type_json(record: IssueTypeRecord) -> JSON:
+    return {
+        "id": record.id,
+        "node_id": node_id("IssueType", record.id),
+        "name": record.name,
+        "description": record.description,
+        "color": record.color,
+        "is_enabled": True,
+    }
+
+
 def issue_json(site: Site, state: RepoState, issue: IssueRecord) -> JSON:
     url = f"{site.repo_url(state)}/issues/{issue.number}"
     kind = "pull" if issue.pull_request else "issues"
@@ -169,6 +186,7 @@ def issue_json(site: Site, state: RepoState, issue: IssueRecord) -> JSON:
         "created_at": stamp(issue.created_at),
         "updated_at": stamp(issue.updated_at),
         "author_association": "NONE",
+        "type": _issue_type(state, issue),
         "sub_issues_summary": {
             "total": len(subs),
             "completed": done,

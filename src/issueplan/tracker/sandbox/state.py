@@ -66,6 +66,15 @@ class MilestoneRecord(Record):
     closed_at: datetime | None = None
 
 
+class IssueTypeRecord(Record):
+    """An issue type the repository offers (inherited from its organisation on GitHub)."""
+
+    id: int
+    name: str
+    description: str | None = None
+    color: str | None = None
+
+
 class CommentRecord(Record):
     id: int
     body: str
@@ -97,6 +106,7 @@ class IssueRecord(Record):
     # A tuple, so changing it means assigning it, which keeps the `blocking` index right (an append would
     # fail loudly instead of going unseen).
     blocked_by_ids: tuple[int, ...] = ()
+    issue_type: str | None = None  # the name of one of the repository's issue types
 
     _index: Indexes | None = PrivateAttr(default=None)
 
@@ -189,6 +199,11 @@ class RepoState(Record):
         self._memo = {key: (self._revision, value)}  # one listing at a time: memory stays bounded
         return value
 
+    # None: the repository has no issue types (a personal account's, or GHES without them): the listing 404s.
+    issue_types: list[IssueTypeRecord] | None = None
+    # None: anyone may be assigned (the sandbox's default); else only these logins (collaborators).
+    assignable: list[str] | None = None
+
     def new_id(self) -> int:
         """Ids are global and never equal an issue number, so a client that confuses the two is caught."""
         value = self.next_id
@@ -226,6 +241,14 @@ class RepoState(Record):
 
     def milestone(self, number: int) -> MilestoneRecord | None:
         return next((m for m in self.milestones if m.number == number), None)
+
+    def issue_type(self, name: str) -> IssueTypeRecord | None:
+        """Issue type names match case-insensitively, like labels."""
+        folded = name.casefold()
+        return next((t for t in self.issue_types or () if t.name.casefold() == folded), None)
+
+    def can_be_assigned(self, login: str) -> bool:
+        return self.assignable is None or login.casefold() in {name.casefold() for name in self.assignable}
 
 
 def new_repo_state(owner: str, repo: str, now: datetime) -> RepoState:
