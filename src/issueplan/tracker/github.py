@@ -21,6 +21,7 @@ from issueplan.tracker.changes import (
     ChangeSet,
     CloseDuplicate,
     CloseIssue,
+    CommentIssue,
     CreateIssue,
     CreateLabel,
     CreateMilestone,
@@ -209,11 +210,10 @@ class _Applier:
             self.write(lambda: issue.create_comment(operation.comment), post=True)
             self.item_numbers[operation.id] = operation.number
         elif isinstance(operation, CloseIssue):
+            self.close_issue(operation)
+        elif isinstance(operation, CommentIssue):
             issue = repo.get_issue(operation.number)
-            self.write(lambda: issue.edit(state="closed", state_reason=operation.state_reason.value))
-            if operation.comment:
-                self.done = "the issue was closed, the comment not posted"
-                self.write(lambda: issue.create_comment(operation.comment), post=True)
+            self.write(lambda: issue.create_comment(operation.comment), post=True)
         elif isinstance(operation, CloseDuplicate):
             issue = repo.get_issue(operation.number)
             self.write(lambda: issue.create_comment(operation.comment), post=True)
@@ -221,6 +221,18 @@ class _Applier:
             self.write(lambda: issue.edit(state="closed", state_reason="duplicate"))
         else:
             self.add_dependency(operation)
+
+    def close_issue(self, operation: CloseIssue) -> None:
+        issue = self.repo.get_issue(operation.number)
+        reason = operation.state_reason.value
+        if operation.body is None:
+            self.write(lambda: issue.edit(state="closed", state_reason=reason))
+        else:  # the marker's record of the run that closed it goes in the same request
+            body = operation.body
+            self.write(lambda: issue.edit(state="closed", state_reason=reason, body=body))
+        if operation.comment:
+            self.done = "the issue was closed, the comment not posted"
+            self.write(lambda: issue.create_comment(operation.comment), post=True)
 
     def create_label(self, operation: CreateLabel) -> None:
         try:

@@ -7,6 +7,7 @@ from pydantic import Field, SecretStr
 from issueplan.model import Frozen
 from issueplan.modes import MilestoneMode
 from issueplan.naming import LabelNames, MilestoneNames
+from issueplan.policy.lifecycle import Lifecycle
 
 DEFAULT_LABEL = "issueplan"
 API_VERSION = "2022-11-28"
@@ -25,7 +26,8 @@ class SyncOptions(Frozen):
     would disown every issue an earlier token opened and recreate each of them after a token switch.
 
     `label` and `milestones` are this run's managed label and grouping; `label_names` and `milestone_names`
-    (from the config) name the other labels and the milestones issueplan owns.
+    (from the config) name the other labels and the milestones issueplan owns; `lifecycle` (the config's
+    too) says when issues close, reopen and turn flaky (tracker/lifecycle.py).
     """
 
     scope: str = "default"
@@ -33,6 +35,7 @@ class SyncOptions(Frozen):
     milestones: MilestoneMode = MilestoneMode.PRIORITY
     label_names: LabelNames = LabelNames()
     milestone_names: MilestoneNames = MilestoneNames()
+    lifecycle: Lifecycle = Lifecycle()
     close_comment: bool = True
     dashboard: bool = False
     write_interval: float = Field(default=1.0, ge=0)
