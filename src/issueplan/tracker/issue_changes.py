@@ -184,7 +184,7 @@ def _update(
     marker = item_marker(item, options.scope).remembering(remembered)
     body = render_issue_body(item, scope=options.scope, links=links, previous=issue.body, marker=marker)
     if run is not None:
-        writing = body != issue.body or title != issue.title or changed_labels or milestone is not None
+        writing = body != issue.body  # a title, label or milestone change alone does not touch the body
         observed = fired(marker, item.key, run, writing=writing)
         if observed != marker:
             body = render_issue_body(
