@@ -105,8 +105,10 @@ def _render_check() -> ModuleType:
 
 INERT = _render_check()
 # Lines issueplan itself writes that look live to the check: block delimiters and marker, task boxes, and the
-# dependency line, which links our own issues on purpose (`#N (SEC-001)`).
-_OWN_LINES = re.compile(r"^(?:<!-- issueplan[ :].*-->|- \*\*Dependencies\*\*: .*)$", re.MULTILINE)
+# dependency and follows lines, which link our own issues on purpose (`#N (SEC-001)`, `**Follows** #N`).
+_OWN_LINES = re.compile(
+    r"^(?:<!-- issueplan[ :].*-->|- \*\*Dependencies\*\*: .*|\*\*Follows\*\* #\d+: .*)$", re.MULTILINE
+)
 _TASK_BOX = re.compile(r"^- \[[ x]\] ", re.MULTILINE)
 
 
