@@ -185,6 +185,7 @@ def _sync_options(options: JobOptions, config: Config, *, write_interval: float)
         milestones=options.milestones or config.milestones.group_by,
         label_names=config.labels,
         milestone_names=config.milestones,
+        lifecycle=config.lifecycle,
         close_comment=options.close_comment,
         dashboard=options.dashboard,
         write_interval=write_interval,

@@ -9,15 +9,14 @@ from render_factory import RUN_TOKEN
 
 from issueplan.model import ActionItem
 from issueplan.render.clean import clean_model
+from issueplan.render.comments import render_close_comment, render_reopen_comment
 from issueplan.render.issue import (
     BEGIN,
     END,
     item_marker,
     parse_issue_body,
-    render_close_comment,
     render_issue_body,
     render_issue_title,
-    render_reopen_comment,
 )
 from issueplan.render.safety import BODY_LIMIT, body_length
 

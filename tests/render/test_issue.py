@@ -16,16 +16,15 @@ from render_factory import CLOCK, RUN_TOKEN, make_case, make_item, make_suite
 
 from issueplan.model import CaseOutcome, Evidence, suite_digest
 from issueplan.render.clean import clean_model
+from issueplan.render.comments import render_close_comment, render_reopen_comment
 from issueplan.render.issue import (
     BEGIN,
     END,
     NOTICE,
     Marker,
     parse_issue_body,
-    render_close_comment,
     render_issue_body,
     render_issue_title,
-    render_reopen_comment,
 )
 from issueplan.render.safety import BODY_LIMIT, body_length
 from issueplan.sources import junit
@@ -203,7 +202,7 @@ def test_r4_parse_returns_the_items_marker_whatever_the_message_and_name(message
 @pytest.mark.parametrize(
     "line",
     [
-        f'<!-- issueplan {{{T},"id":"B-1","key":"k","scope":"d","v":2}} -->',
+        f'<!-- issueplan {{{T},"id":"B-1","key":"k","scope":"d","v":3}} -->',
         f'<!-- issueplan {{{T},"id":"B-1","key":"k","scope":"d","v":"1"}} -->',
         '<!-- issueplan {"first_seen":"2025-08-20T10:05:39","id":"B-1","key":"k","scope":"d","v":1} -->',
         f'<!-- issueplan {{{T},"id":"B-1","key":"k","scope":"d","v":1,"x":0}} -->',
@@ -297,13 +296,13 @@ def test_r7_human_text_outside_the_block_shrinks_the_room_for_evidence() -> None
 
 def test_close_comment_says_what_was_found_healthy_and_links_the_run() -> None:
     comment = render_close_comment(
-        "suite-failed/unit_tests",
+        "BUG-001: Fix: Unit Tests Test Failures",
         ["unit_tests ran: 128 tests, 0 failures (thanks @bob, see #3)"],
         "https://github.com/acme/app/actions/runs/42",
     )
     assert comment == (
-        "issueplan closed this issue: the evidence for suite-failed/unit_tests was observed in this run "
-        "and found healthy.\n\n"
+        "issueplan closed this issue: this run observed the evidence of BUG-001: Fix: Unit Tests Test "
+        "Failures and found it healthy.\n\n"
         "- unit_tests ran: 128 tests, 0 failures (thanks `@bob`, see `#3`)\n\n"
         "[The run](https://github.com/acme/app/actions/runs/42)\n"
     )

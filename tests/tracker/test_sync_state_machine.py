@@ -48,6 +48,7 @@ from issueplan.model import (
     SuiteStatus,
 )
 from issueplan.policy import build_plan, load_config
+from issueplan.policy.lifecycle import Lifecycle
 from issueplan.render.clean import clean_report
 from issueplan.render.issue import parse_issue_body
 from issueplan.render.safety import BODY_LIMIT, body_length
@@ -104,8 +105,10 @@ def _render_check() -> ModuleType:
 
 INERT = _render_check()
 # Lines issueplan itself writes that look live to the check: block delimiters and marker, task boxes, and the
-# dependency line, which links our own issues on purpose (`#N (SEC-001)`).
-_OWN_LINES = re.compile(r"^(?:<!-- issueplan[ :].*-->|- \*\*Dependencies\*\*: .*)$", re.MULTILINE)
+# dependency and follows lines, which link our own issues on purpose (`#N (SEC-001)`, `**Follows** #N`).
+_OWN_LINES = re.compile(
+    r"^(?:<!-- issueplan[ :].*-->|- \*\*Dependencies\*\*: .*|\*\*Follows\*\* #\d+: .*)$", re.MULTILINE
+)
 _TASK_BOX = re.compile(r"^- \[[ x]\] ", re.MULTILINE)
 
 
@@ -193,7 +196,14 @@ class SyncMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.fake = self.start_fake()
-        self.options = SyncOptions(write_interval=0, allow_mass_close=True, secrets=(SecretStr(RUN_TOKEN),))
+        # Damping off (every healthy run closes, nothing turns flaky): this machine checks the board's
+        # consistency; the lifecycle's own machine is tests/tracker/test_lifecycle_state_machine.py.
+        self.options = SyncOptions(
+            write_interval=0,
+            allow_mass_close=True,
+            secrets=(SecretStr(RUN_TOKEN),),
+            lifecycle=Lifecycle(close_after_flapping=1, flaky_after=1_000),
+        )
         self.target = GitHubTarget(api_url=self.fake.base_url, repo="octo/demo", token="test-token")
         self.config = load_config(None)
         self.not_planned: set[int] = set()

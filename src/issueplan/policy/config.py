@@ -1,9 +1,10 @@
 """The config file (`.github/issueplan.yml`): declared suites and the policy, validated by frozen models.
 
 A user's config extends the shipped `default.yml` (`extends: default`, the default): a rule with the id of
-a default rule overrides only the keys it sets, other rules are added after the defaults, and `sla`, `labels`
-and `milestones` override key by key. `extends: none` starts from an empty policy. Every error is a
-ConfigError naming the file, the key path and the fix; no YAML or pydantic traceback reaches the user.
+a default rule overrides only the keys it sets, other rules are added after the defaults, and `sla`,
+`labels`, `milestones` and `lifecycle` override key by key. `extends: none` starts from an empty policy.
+Every error is a ConfigError naming the file, the key path and the fix; no YAML or pydantic traceback
+reaches the user.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from issueplan.errors import ConfigError, did_you_mean
 from issueplan.model import Frozen, ItemType, Priority, Severity, SuiteSpec
 from issueplan.naming import LabelNames, MilestoneNames, label_problem
 from issueplan.policy.config_errors import explain
+from issueplan.policy.lifecycle import Lifecycle
 from issueplan.policy.project_fields import ProjectMapping
 from issueplan.policy.rule import Rule
 
@@ -63,6 +65,7 @@ class Config(Frozen):
     labels: LabelNames = LabelNames()
     milestones: MilestoneNames = MilestoneNames()
     project: ProjectMapping = ProjectMapping()  # used by `--project` only
+    lifecycle: Lifecycle = Lifecycle()
     rules: tuple[Rule, ...] = ()
 
     @model_validator(mode="after")
@@ -205,7 +208,7 @@ def _default_config() -> Config:
 def _merge(default: dict[str, Any], user: dict[str, Any]) -> tuple[dict[str, Any], list[int | None]]:
     """The user's config over the default; also, for each merged rule, its index in the user's `rules`."""
     merged = copy.deepcopy(default) | {key: value for key, value in user.items() if key != "rules"}
-    for section in ("sla", "labels", "milestones"):
+    for section in ("sla", "labels", "milestones", "lifecycle"):
         if isinstance(default.get(section), dict) and isinstance(user.get(section), dict):
             merged[section] = copy.deepcopy(default[section]) | user[section]
     rules: list[Any] = copy.deepcopy(default.get("rules", []))

@@ -1,26 +1,23 @@
-"""One GitHub issue per action item: its title, its body with a managed block and a hidden marker, and the
-comments written when an item is closed or comes back.
+"""One GitHub issue per action item: its title and its body with a managed block and a hidden marker
+(render/marker.py; the comments are render/comments.py).
 
 The body is the only state issueplan keeps (DESIGN decision 2). Its managed block lies between
 `<!-- issueplan:begin -->` and `<!-- issueplan:end -->` and ends with the marker line
-`<!-- issueplan {"first_seen":…,"id":…,"key":…,"scope":…,"v":1} -->`. Text outside the block and boxes a human
-ticked inside it survive every re-render (decision 5). Same inputs give byte-identical bodies, so a no-op run
-makes no edit.
+`<!-- issueplan {"first_seen":…,"id":…,"key":…,"scope":…,"v":2,…} -->`. Text outside the block and boxes a
+human ticked inside it survive every re-render (decision 5). Same inputs give byte-identical bodies, so a
+no-op run makes no edit.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Literal
-
-from pydantic import AwareDatetime, ValidationError
 
 from issueplan.model import ActionItem, Dependency, Frozen, StepOutcome, suite_digest
-from issueplan.render.evidence import count, render_evidence
+from issueplan.render.evidence import render_evidence
 from issueplan.render.links import SourceLinks, last_seen_line
+from issueplan.render.marker import Marker, parse_marker
 from issueplan.render.safety import (
     BODY_MARGIN,
     TITLE_LIMIT,
@@ -30,11 +27,10 @@ from issueplan.render.safety import (
     neutralise,
     truncate_sections,
 )
-from issueplan.render.timestamp import as_utc, format_date, format_timestamp
+from issueplan.render.timestamp import as_utc, format_date
 
 BEGIN = "<!-- issueplan:begin -->"
 END = "<!-- issueplan:end -->"
-_MARKER_LINE = re.compile(r"<!-- issueplan (\{.*\}) -->")
 _FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 _TASK = re.compile(r"\s*[-*+] \[([ xX])\] (.*?)\s*")
 # The first line of a managed block's notice (issues and the dashboard): proof of where a block began when a
@@ -49,35 +45,6 @@ NOTICE = (
     "_This issue is maintained by issueplan. The part between the issueplan markers is rewritten on every"
     " run; text above or below it and the boxes you tick are kept._\n\n"
 )
-
-
-class Marker(Frozen):
-    """The hidden identity of a managed issue. Its `key` is the item's identity; `id` and `first_seen` are
-    remembered from the first run so display ids and due dates never move."""
-
-    v: Literal[1] = 1
-    key: str
-    id: str
-    scope: str
-    first_seen: AwareDatetime
-    # The suites whose CI step outcome (failure, skipped, cancelled) the item rested on, as suite_digest()s
-    # (a suite's name is untrusted text); absent when none.
-    step_outcomes: tuple[str, ...] = ()
-
-    def render(self) -> str:
-        payload: dict[str, object] = {
-            "first_seen": format_timestamp(self.first_seen),
-            "id": self.id,
-            "key": self.key,
-            "scope": self.scope,
-            "v": self.v,
-        }
-        if self.step_outcomes:  # written only when set, so the markers of other items never change
-            payload["step_outcomes"] = list(self.step_outcomes)
-        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-        # A key built from a suite name could hold `-->`; escaped, nothing can end the comment early.
-        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        return f"<!-- issueplan {text} -->"
 
 
 class ParsedBody(Frozen):
@@ -120,13 +87,19 @@ def render_issue_body(
     links: Mapping[str, int] | None = None,
     previous: str | None = None,
     source_links: SourceLinks | None = None,
+    marker: Marker | None = None,
 ) -> str:
     """The full body: `previous`'s text outside the managed block, and a fresh managed block for `item`.
 
     `source_links`, when the run knows its repository and commit, links every location to its line and says
     which run last saw the item; compare bodies with `without_source_links` so a new commit alone is no edit.
+    `marker` is the one to write (the sync's lifecycle memory, tracker/lifecycle.py); by default the item's
+    own, keeping what `previous`'s marker remembers. The lifecycle's notes (flaky, follows an older issue)
+    come from the marker, so the same marker always gives the same body.
     """
     parsed = parse_issue_body(previous) if previous else None
+    if marker is None:
+        marker = item_marker(item, scope).remembering(parsed.marker if parsed else None)
     before = parsed.before if parsed else ""
     after = parsed.after if parsed else ""
     checked = parsed.checked if parsed else frozenset()
@@ -141,6 +114,7 @@ def render_issue_body(
     head = [
         f"{BEGIN}\n",
         NOTICE,
+        "".join(f"{note}\n\n" for note in marker.notes()),
         f"**Description**: {neutralise(item.description)}\n\n",
         _render_fields(item, links or {}, line),
         last_seen_line(source_links),
@@ -158,7 +132,7 @@ def render_issue_body(
     )
     if evidence:
         evidence[0] = "### Evidence\n\n" + evidence[0]
-    tail = f"{item_marker(item, scope).render()}\n{END}"
+    tail = f"{marker.render()}\n{END}"
     # Text outside the block belongs to humans and is kept whole; the managed block gets what is left.
     budget = BODY_MARGIN - body_length(before) - body_length(after)
     managed = truncate_sections(
@@ -248,6 +222,21 @@ def parse_issue_body(body: str) -> ParsedBody | None:
     return ParsedBody(marker=marker, before=before, managed=managed, after=after, checked=checked)
 
 
+def with_marker(body: str, marker: Marker) -> str | None:
+    """`body` with its marker line replaced by `marker`'s and nothing else changed; None without a marker.
+
+    For the lifecycle's memory of a run that changes no content (a healthy run that does not close yet).
+    """
+    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
+    found = _find_block(lines, _lines_outside_fences(lines))
+    if found is None:
+        return None
+    _, tail, _ = found
+    at = tail - 2 if _is(lines[tail - 1], END) else tail - 1
+    ending = lines[at][len(lines[at].rstrip("\r\n")) :]
+    return "".join([*lines[:at], marker.render() + ending, *lines[at + 1 :]])
+
+
 def carries_managed_block(body: str) -> bool:
     """Whether the body holds a line of issueplan's managed block (begin, end or notice) outside fences: an
     issue issueplan wrote, even when its marker line is gone."""
@@ -273,7 +262,7 @@ def _find_block(lines: Sequence[str], outside: Sequence[int]) -> tuple[int, int,
 
     def last_marker(low: int, high: int) -> tuple[int, Marker] | None:
         for index in reversed(outside):
-            if low < index < high and (marker := _parse_marker(lines[index].rstrip("\r\n"))):
+            if low < index < high and (marker := parse_marker(lines[index].rstrip("\r\n"))):
                 return index, marker
         return None
 
@@ -297,27 +286,6 @@ def _is(line: str, expected: str) -> bool:
     return line.strip() == expected
 
 
-def _parse_marker(line: str) -> Marker | None:
-    match = _MARKER_LINE.fullmatch(line)
-    if match is None:
-        return None
-    payload = match.group(1)
-    try:
-        data = json.loads(payload, object_pairs_hook=_refuse_duplicates)
-        if not isinstance(data, dict):
-            return None
-        return Marker.model_validate_json(payload, strict=True)
-    except (ValueError, ValidationError):
-        return None
-
-
-def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    keys = [key for key, _ in pairs]
-    if len(keys) != len(set(keys)):
-        raise ValueError("duplicate key in marker")
-    return dict(pairs)
-
-
 def _lines_outside_fences(lines: Sequence[str]) -> list[int]:
     """Indexes of lines outside fenced code blocks (CommonMark's fence rules, enough to skip quoted text)."""
     outside: list[int] = []
@@ -338,40 +306,3 @@ def _lines_outside_fences(lines: Sequence[str]) -> list[int]:
         ):
             fence = None
     return outside
-
-
-def render_close_comment(item_key: str, reason_facts: Sequence[str], run_url: str | None) -> str:
-    """Why issueplan closed the issue: what it observed as healthy in this run."""
-    facts = "".join(f"- {neutralise(fact, Span.LINE)}\n" for fact in reason_facts)
-    key = neutralise(item_key, Span.LINE)
-    lines = [
-        f"issueplan closed this issue: the evidence for {key} was observed in this run and found healthy.\n"
-    ]
-    if facts:
-        lines.append("\n" + facts)
-    lines.append(_run_line(run_url))
-    return "".join(lines)
-
-
-def render_reopen_comment(item: ActionItem, run_url: str | None) -> str:
-    """Why issueplan reopened the issue: what came back, in the run's own facts."""
-    facts = [neutralise(fact, Span.LINE) for fact in item.evidence.facts]
-    facts += [
-        f"suite {neutralise(suite.name, Span.LINE)}: {suite.status}"
-        f" ({count(suite.failures, 'failure')}, {count(suite.errors, 'error')})"
-        for suite in sorted(item.evidence.suites, key=lambda s: s.name)
-    ]
-    if item.evidence.findings:
-        facts.append(f"{len(item.evidence.findings)} findings reported by scanners")
-    text = "issueplan reopened this issue: the problem it tracks came back.\n"
-    if facts:
-        text += "\n" + "".join(f"- {fact}\n" for fact in facts)
-    return text + _run_line(run_url)
-
-
-def _run_line(run_url: str | None) -> str:
-    if not run_url:
-        return ""
-    if re.fullmatch(r"https://[^\s<>()\[\]]+", run_url):
-        return f"\n[The run]({run_url})\n"
-    return f"\nRun: {neutralise(run_url, Span.LINE)}\n"

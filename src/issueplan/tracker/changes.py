@@ -177,12 +177,29 @@ class ReopenIssue(Frozen):
         return f"reopen issue #{self.number} ({self.id}) with a comment"
 
 
+class CommentIssue(Frozen):
+    """A comment on a change of state that writes nothing else (a `snooze:` date passed), said once."""
+
+    number: int
+    key: str
+    id: str
+    comment: str
+
+    phase: ClassVar[Phase] = Phase.UPDATES
+
+    def describe(self) -> str:
+        return f"comment on issue #{self.number} ({self.id})"
+
+
 class CloseIssue(Frozen):
+    """`body`, when set, is written in the same request: the marker's record of the run that closed it."""
+
     number: int
     key: str
     id: str
     comment: str
     state_reason: StateReason = StateReason.COMPLETED
+    body: str | None = None
 
     phase: ClassVar[Phase] = Phase.CLOSES
 
@@ -317,6 +334,7 @@ Operation: TypeAlias = (
     | CreateIssue
     | UpdateIssue
     | ReopenIssue
+    | CommentIssue
     | CloseIssue
     | CloseDuplicate
     | AddDependency

@@ -12,38 +12,27 @@ from collections.abc import Mapping
 
 from issueplan.errors import SafetyStopError
 from issueplan.model import ActionItem, Plan
-from issueplan.render.body_change import describe_body_change
-from issueplan.render.issue import (
-    render_close_comment,
-    render_issue_body,
-    render_issue_title,
-    render_reopen_comment,
-)
-from issueplan.render.links import without_source_links
 from issueplan.tracker.catalog import (
     LabelSpec,
     item_label_specs,
     managed_label,
-    milestone_title,
     owns_label,
-    owns_milestone,
 )
 from issueplan.tracker.changes import (
-    AddDependency,
     ChangeSet,
     CloseDuplicate,
     CloseIssue,
     CreateIssue,
     CreateLabel,
     Operation,
-    ReopenIssue,
     StateReason,
-    UpdateIssue,
     UpdateLabel,
     order_changes,
 )
 from issueplan.tracker.dashboard import dashboard_key, diff_dashboard
-from issueplan.tracker.follow_up import plan_links
+from issueplan.tracker.issue_changes import declined, issue_changes
+from issueplan.tracker.lifecycle import Run, this_run
+from issueplan.tracker.lifecycle_ops import unplanned_changes
 from issueplan.tracker.milestones import diff_milestones
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue, TrackerState
@@ -60,14 +49,15 @@ def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> Chang
     # Plan order (priority, due date, ...): the most urgent items get the lowest issue numbers.
     items = list(plan.items)
     # An item a human closed as not planned stays closed: it gets neither labels nor a milestone slot.
-    live = [item for item in items if not _declined(kept.get(item.key))]
+    live = [item for item in items if not declined(kept.get(item.key))]
+    run = this_run(plan, options)
     label_ops = _label_changes(live, state, options, plan)
-    issue_ops = _issue_changes(items, kept, state, options, plan)
+    issue_ops = issue_changes(items, kept, state, options, plan, run)
     if options.dashboard:
         links = {item.id: kept[item.key].number for item in live if item.key in kept}
         issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at)
     _guard_orphans(issue_ops, state, options)
-    close_ops = _close_changes(plan, kept, duplicates, options)
+    close_ops = _close_changes(plan, kept, duplicates, options, run)
     _guard_mass_close(close_ops, kept, options)
     _guard_mass_create(issue_ops, options)
     milestone_ops = diff_milestones(live, issues, [*issue_ops, *close_ops], state, options)
@@ -115,10 +105,6 @@ def _guard_orphans(issue_ops: list[Operation], state: TrackerState, options: Syn
     )
 
 
-def _declined(issue: TrackedIssue | None) -> bool:
-    return issue is not None and not issue.is_open and issue.state_reason is StateReason.NOT_PLANNED
-
-
 def _label_changes(
     items: list[ActionItem], state: TrackerState, options: SyncOptions, plan: Plan
 ) -> list[Operation]:
@@ -141,157 +127,17 @@ def _label_changes(
     return ops
 
 
-def _issue_changes(
-    items: list[ActionItem],
-    kept: Mapping[str, TrackedIssue],
-    state: TrackerState,
-    options: SyncOptions,
-    plan: Plan,
-) -> list[Operation]:
-    links = {kept[item.key].item_id: kept[item.key].number for item in items if item.key in kept}
-    by_id = {item.id: item for item in items}
-    ops: list[Operation] = []
-    written: dict[str, tuple[int, str]] = {}  # existing issues' bodies as this run leaves them
-    for item in items:
-        issue = kept.get(item.key)
-        if _declined(issue):
-            continue
-        if issue is None:
-            ops.append(_create(item, state, options, plan, links))
-            ops.extend(_dependencies(item, by_id, kept))
-            continue
-        if not issue.is_open:
-            ops.append(
-                ReopenIssue(
-                    number=issue.number,
-                    key=item.key,
-                    id=item.id,
-                    comment=render_reopen_comment(item, options.run_url),
-                )
-            )
-        update = _update(item, issue, state, options, plan, links)
-        if update is not None:
-            ops.append(update)
-        body = update.body if update is not None and update.body is not None else issue.body
-        written[item.id] = (issue.number, body)
-    # Bodies that link to issues created in this run get their `#N` links once the creates have answered.
-    ops.extend(plan_links(items, [op for op in ops if isinstance(op, CreateIssue)], links, written))
-    return ops
-
-
-def _dependencies(
-    item: ActionItem, by_id: Mapping[str, ActionItem], kept: Mapping[str, TrackedIssue]
-) -> list[AddDependency]:
-    """Links for a new issue to the in-plan items it waits on (existing ones carry their numbers)."""
-    links = []
-    for dependency in item.dependencies:
-        blocker_item = by_id.get(dependency.id)
-        if not dependency.in_plan or blocker_item is None:
-            continue
-        blocker = kept.get(blocker_item.key)
-        links.append(
-            AddDependency(
-                blocked_key=item.key,
-                blocked_id=item.id,
-                blocker_key=blocker_item.key,
-                blocker_id=dependency.id,
-                blocker_number=blocker.number if blocker else None,
-                blocker_issue_id=blocker.id if blocker else None,
-            )
-        )
-    return links
-
-
-def _owned_labels(item: ActionItem, state: TrackerState, options: SyncOptions, plan: Plan) -> list[str]:
-    """Our labels for an item, spelt as the repository already spells them (GitHub matches names by case)."""
-    spelling = {label.name.casefold(): label.name for label in state.labels}
-    names = [options.label, *(spec.name for spec in item_label_specs(item, options, now=plan.generated_at))]
-    return [spelling.get(name.casefold(), name) for name in names]
-
-
-def _create(
-    item: ActionItem, state: TrackerState, options: SyncOptions, plan: Plan, links: Mapping[str, int]
-) -> CreateIssue:
-    return CreateIssue(
-        key=item.key,
-        id=item.id,
-        title=render_issue_title(item),
-        body=render_issue_body(item, scope=options.scope, links=links, source_links=options.source_links),
-        labels=tuple(sorted(_owned_labels(item, state, options, plan), key=str.casefold)),
-        milestone=(title := milestone_title(item, options)),
-        milestone_number=_milestone_number(title, state),
-    )
-
-
-def _milestone_number(title: str | None, state: TrackerState) -> int | None:
-    """An existing milestone's number; None when this run creates it (the applier learns it then)."""
-    if title is None:
-        return None
-    return next((mil.number for mil in state.milestones if mil.title.casefold() == title.casefold()), None)
-
-
-def _update(
-    item: ActionItem,
-    issue: TrackedIssue,
-    state: TrackerState,
-    options: SyncOptions,
-    plan: Plan,
-    links: Mapping[str, int],
-) -> UpdateIssue | None:
-    title = render_issue_title(item)
-    body = render_issue_body(
-        item, scope=options.scope, links=links, previous=issue.body, source_links=options.source_links
-    )
-    theirs = [name for name in issue.labels if not owns_label(name, options)]
-    labels = sorted({*theirs, *_owned_labels(item, state, options, plan)}, key=str.casefold)
-    changed_labels = {name.casefold() for name in labels} != {name.casefold() for name in issue.labels}
-    milestone = _milestone_change(item, issue, state, options)
-    update = UpdateIssue(
-        number=issue.number,
-        key=item.key,
-        id=item.id,
-        title=title if title != issue.title else None,
-        # A new commit or run alone changes only links: no edit (S1); any other change brings fresh ones.
-        body=body if without_source_links(body) != without_source_links(issue.body) else None,
-        labels=tuple(labels) if changed_labels else None,
-        milestone=milestone,
-        milestone_number=_milestone_number(milestone, state),
-        old_labels=tuple(issue.labels) if changed_labels else None,
-        body_change=describe_body_change(issue.body, body) if body != issue.body else None,
-    )
-    changed = (update.title, update.body, update.labels, update.milestone)
-    return update if any(value is not None for value in changed) else None
-
-
-def _milestone_change(
-    item: ActionItem, issue: TrackedIssue, state: TrackerState, options: SyncOptions
-) -> str | None:
-    """The milestone title to move the issue to, or None: a milestone a human chose is kept."""
-    target = milestone_title(item, options)
-    if target is None:
-        return None
-    current = next((mil for mil in state.milestones if mil.number == issue.milestone), None)
-    if current is not None and not owns_milestone(current.title, options):
-        return None
-    if current is not None and current.title.casefold() == target.casefold():
-        return None
-    return target
-
-
 def _close_changes(
     plan: Plan,
     kept: Mapping[str, TrackedIssue],
     duplicates: list[tuple[TrackedIssue, int]],
     options: SyncOptions,
+    run: Run,
 ) -> list[Operation]:
-    """Close what the run saw healthy (decision 4: absent is not fixed), and the extra issues of a race."""
+    """Close what the run saw healthy long enough (decision 4: absent is not fixed; tracker/lifecycle_ops.py),
+    and the extra issues of a race."""
     planned = {item.key for item in plan.items}
-    healthy = set(plan.healthy)
-    ops: list[Operation] = [
-        CloseIssue(number=issue.number, key=key, id=issue.item_id, comment=_close_comment(issue, options))
-        for key, issue in sorted(kept.items())
-        if issue.is_open and key not in planned and key in healthy
-    ]
+    ops = unplanned_changes(kept, planned, set(plan.healthy), run, options)
     ops.extend(
         CloseDuplicate(
             number=issue.number,
@@ -332,7 +178,3 @@ def _guard_mass_create(issue_ops: list[Operation], options: SyncOptions) -> None
         "If it is right, re-run with --allow-mass-create (action input allow-mass-create: true) or raise "
         "--max-new-issues (input max-new-issues)."
     )
-
-
-def _close_comment(issue: TrackedIssue, options: SyncOptions) -> str:
-    return render_close_comment(issue.key, (), options.run_url) if options.close_comment else ""

@@ -21,6 +21,7 @@ from issueplan.tracker.changes import (
     ChangeSet,
     CloseDuplicate,
     CloseIssue,
+    CommentIssue,
     CreateIssue,
     CreateLabel,
     CreateMilestone,
@@ -215,11 +216,10 @@ class _Applier:
             self.write(lambda: issue.create_comment(operation.comment), post=True)
             self.item_numbers[operation.id] = operation.number
         elif isinstance(operation, CloseIssue):
+            self.close_issue(operation)
+        elif isinstance(operation, CommentIssue):
             issue = repo.get_issue(operation.number)
-            self.write(lambda: issue.edit(state="closed", state_reason=operation.state_reason.value))
-            if operation.comment:
-                self.done = "the issue was closed, the comment not posted"
-                self.write(lambda: issue.create_comment(operation.comment), post=True)
+            self.write(lambda: issue.create_comment(operation.comment), post=True)
         elif isinstance(operation, CloseDuplicate):
             issue = repo.get_issue(operation.number)
             self.write(lambda: issue.create_comment(operation.comment), post=True)
@@ -229,6 +229,18 @@ class _Applier:
             self.add_dependency(operation)
         # The project board's operations are not the REST applier's: they go over GraphQL, in batches
         # (tracker/project_apply.py), and the sync hands this applier the others only.
+
+    def close_issue(self, operation: CloseIssue) -> None:
+        issue = self.repo.get_issue(operation.number)
+        reason = operation.state_reason.value
+        if operation.body is None:
+            self.write(lambda: issue.edit(state="closed", state_reason=reason))
+        else:  # the marker's record of the run that closed it goes in the same request
+            body = operation.body
+            self.write(lambda: issue.edit(state="closed", state_reason=reason, body=body))
+        if operation.comment:
+            self.done = "the issue was closed, the comment not posted"
+            self.write(lambda: issue.create_comment(operation.comment), post=True)
 
     def create_label(self, operation: CreateLabel) -> None:
         try:

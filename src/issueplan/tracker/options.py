@@ -8,6 +8,7 @@ from issueplan.limits import DEFAULT_WRITE_INTERVAL
 from issueplan.model import Frozen
 from issueplan.modes import MilestoneMode
 from issueplan.naming import LabelNames, MilestoneNames
+from issueplan.policy.lifecycle import Lifecycle
 from issueplan.render.links import SourceLinks
 
 DEFAULT_LABEL = "issueplan"
@@ -28,7 +29,8 @@ class SyncOptions(Frozen):
     would disown every issue an earlier token opened and recreate each of them after a token switch.
 
     `label` and `milestones` are this run's managed label and grouping; `label_names` and `milestone_names`
-    (from the config) name the other labels and the milestones issueplan owns.
+    (from the config) name the other labels and the milestones issueplan owns; `lifecycle` (the config's
+    too) says when issues close, reopen and turn flaky (tracker/lifecycle.py).
     """
 
     scope: str = "default"
@@ -36,6 +38,7 @@ class SyncOptions(Frozen):
     milestones: MilestoneMode = MilestoneMode.PRIORITY
     label_names: LabelNames = LabelNames()
     milestone_names: MilestoneNames = MilestoneNames()
+    lifecycle: Lifecycle = Lifecycle()
     close_comment: bool = True
     dashboard: bool = False
     write_interval: float = Field(default=DEFAULT_WRITE_INTERVAL, ge=0)

@@ -18,6 +18,7 @@ from pydantic import StrictInt, ValidationError
 from issueplan.errors import GitHubError, UsageError
 from issueplan.model import Frozen, KnownItem
 from issueplan.render.issue import carries_managed_block, parse_issue_body
+from issueplan.render.marker import Marker
 from issueplan.tracker.changes import IssueState, StateReason
 from issueplan.tracker.listing import read_pages
 from issueplan.tracker.recovery import Route, recovery_routes
@@ -44,6 +45,8 @@ class TrackedIssue(Frozen):
     scope: str
     first_seen: datetime
     step_outcomes: tuple[str, ...] = ()
+    closed_at: datetime | None = None
+    marker: Marker | None = None  # the whole marker, with the lifecycle's memory (render/marker.py)
 
     @property
     def is_open(self) -> bool:
@@ -81,11 +84,17 @@ class TrackerState(Frozen):
     def known_items(self, scope: str) -> dict[str, KnownItem]:
         """Ids and first_seen per key, closed issues included, so ids and due dates never change.
 
-        When two issues carry one key (a race), the oldest wins: it is the one the diff keeps.
+        When two issues carry one key, the diff's choice wins: the oldest open one (a race), else the oldest
+        (an issue opened again after the reopen window follows the closed one, and is open).
         """
         known: dict[str, KnownItem] = {}
+        chosen: dict[str, TrackedIssue] = {}
         for issue in sorted(self.issues, key=lambda issue: issue.number):
-            if issue.scope == scope and issue.key not in known:
+            if issue.scope != scope:
+                continue
+            held = chosen.get(issue.key)
+            if held is None or (issue.is_open and not held.is_open):
+                chosen[issue.key] = issue
                 known[issue.key] = KnownItem(
                     id=issue.item_id, first_seen=issue.first_seen, step_outcomes=issue.step_outcomes
                 )
@@ -229,6 +238,8 @@ def _tracked_issue(
         "scope": marker.scope,
         "first_seen": marker.first_seen,
         "step_outcomes": marker.step_outcomes,
+        "closed_at": raw.get("closed_at") or None,
+        "marker": marker,
     }
     return _validated(TrackedIssue, fields, f"issue #{raw.get('number')}", what)
 

@@ -1,0 +1,145 @@
+"""The hidden marker of a managed issue, and what it remembers of the runs that saw its item (v2).
+
+The issue body is the only state (DESIGN decision 2), so the lifecycle's memory lives in the marker line
+`<!-- issueplan {"first_seen":…,"id":…,"key":…,"scope":…,"v":2,…} -->`: the last observations of the
+item's key, when the issue was reopened, since when it is flaky, which closed issue it follows and which
+snooze date has been announced as over. Every list is bounded so the marker stays small whatever happens.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import AwareDatetime, ValidationError
+
+from issueplan.model import Frozen
+from issueplan.render.timestamp import format_date, format_timestamp
+
+_MARKER_LINE = re.compile(r"<!-- issueplan (\{.*\}) -->")
+
+HISTORY_LIMIT = 10  # observations kept per marker
+REOPENS_LIMIT = 10  # reopen times kept per marker
+LIFECYCLE_FIELDS = ("history", "reopened", "flaky_since", "follows", "snooze_over")
+
+
+class Seen(StrEnum):
+    """What one run observed of an item's key."""
+
+    FIRED = "fired"  # its rule fired: the problem is there
+    FINE = "fine"  # its evidence was observed and found healthy
+    UNKNOWN = "unknown"  # its evidence was not observed
+    FLAKY = "flaky"  # a flaky-test item's test failed or was rerun
+
+
+class Observation(Frozen):
+    at: AwareDatetime
+    seen: Seen
+    run: str | None = None  # the workflow run's id, when the run knows it
+
+
+def bounded(entries: tuple[Observation, ...]) -> tuple[Observation, ...]:
+    return entries[-HISTORY_LIMIT:]
+
+
+class Marker(Frozen):
+    """The hidden identity of a managed issue. Its `key` is the item's identity; `id` and `first_seen` are
+    remembered from the first run so display ids and due dates never move.
+
+    Version 2 adds the lifecycle's memory (render/marker_history.py): `history`, `reopened`, `flaky_since`,
+    `follows` and `snooze_over`. A marker renders as v2 only when it holds some of it, so a v1 marker read
+    back renders byte-identically and a no-op run makes no edit; it becomes v2 with the next write.
+    """
+
+    v: Literal[1, 2] = 1
+    key: str
+    id: str
+    scope: str
+    first_seen: AwareDatetime
+    # The suites whose CI step outcome (failure, skipped, cancelled) the item rested on, as suite_digest()s
+    # (a suite's name is untrusted text); absent when none.
+    step_outcomes: tuple[str, ...] = ()
+    history: tuple[Observation, ...] = ()
+    reopened: tuple[AwareDatetime, ...] = ()
+    flaky_since: AwareDatetime | None = None
+    follows: int | None = None  # the closed issue this one replaces (its problem came back too late)
+    snooze_over: date | None = None  # the `snooze:` date whose passing has been announced
+
+    def remembering(self, previous: Marker | None) -> Marker:
+        """This marker with the lifecycle's memory of `previous` (the issue's marker until now)."""
+        if previous is None:
+            return self
+        return self.model_copy(update={name: getattr(previous, name) for name in LIFECYCLE_FIELDS})
+
+    def notes(self) -> list[str]:
+        """What the body says of the lifecycle: flaky, or following an older issue of the same problem."""
+        notes = []
+        if self.flaky_since is not None:
+            notes.append(
+                f"**Flaky** since {format_date(self.flaky_since)}: this problem keeps coming back after "
+                "it is fixed, so issueplan no longer closes this issue on its own. Remove its flaky label "
+                "once the cause is found and fixed."
+            )
+        if self.follows is not None:
+            # Our own reference to our own issue: a live `#N` is wanted here.
+            notes.append(
+                f"**Follows** #{self.follows}: the same problem was tracked there and closed, and came back "
+                "after the reopen window."
+            )
+        return notes
+
+    @property
+    def lifecycle_set(self) -> bool:
+        return bool(self.history or self.reopened or self.flaky_since or self.follows or self.snooze_over)
+
+    def render(self) -> str:
+        payload: dict[str, object] = {
+            "first_seen": format_timestamp(self.first_seen),
+            "id": self.id,
+            "key": self.key,
+            "scope": self.scope,
+            "v": 2 if self.lifecycle_set else 1,
+        }
+        if self.step_outcomes:  # written only when set, so the markers of other items never change
+            payload["step_outcomes"] = list(self.step_outcomes)
+        if self.history:
+            payload["history"] = [
+                {"at": format_timestamp(o.at), "seen": o.seen.value} | ({"run": o.run} if o.run else {})
+                for o in self.history
+            ]
+        if self.reopened:
+            payload["reopened"] = [format_timestamp(moment) for moment in self.reopened]
+        if self.flaky_since:
+            payload["flaky_since"] = format_timestamp(self.flaky_since)
+        if self.follows:
+            payload["follows"] = self.follows
+        if self.snooze_over:
+            payload["snooze_over"] = self.snooze_over.isoformat()
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        # A key built from a suite name could hold `-->`; escaped, nothing can end the comment early.
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return f"<!-- issueplan {text} -->"
+
+
+def parse_marker(line: str) -> Marker | None:
+    match = _MARKER_LINE.fullmatch(line)
+    if match is None:
+        return None
+    payload = match.group(1)
+    try:
+        data = json.loads(payload, object_pairs_hook=_refuse_duplicates)
+        if not isinstance(data, dict):
+            return None
+        return Marker.model_validate_json(payload, strict=True)
+    except (ValueError, ValidationError):
+        return None
+
+
+def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [key for key, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise ValueError("duplicate key in marker")
+    return dict(pairs)

@@ -1,0 +1,240 @@
+"""The diff of the items in the plan against their issues (pure): create, update, reopen, or open a new issue
+following a closed one; tracker/diff.py runs it with the rest.
+
+Humans win (decision 5): text outside the managed block, ticked boxes, labels we do not own, a milestone a
+human chose and a "not planned" close are all kept; a snoozed issue gets no write (tracker/lifecycle.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from issueplan.model import ActionItem, Plan
+from issueplan.render.body_change import describe_body_change
+from issueplan.render.comments import render_reopen_comment
+from issueplan.render.issue import item_marker, render_issue_body, render_issue_title
+from issueplan.render.links import without_source_links
+from issueplan.render.marker import Marker
+from issueplan.tracker.catalog import item_label_specs, milestone_title, owns_label, owns_milestone
+from issueplan.tracker.changes import (
+    AddDependency,
+    CreateIssue,
+    CreateLabel,
+    Operation,
+    ReopenIssue,
+    StateReason,
+    UpdateIssue,
+)
+from issueplan.tracker.follow_up import plan_links
+from issueplan.tracker.lifecycle import Return, Run, created, fired, is_snoozed, returning
+from issueplan.tracker.lifecycle_ops import current_marker
+from issueplan.tracker.options import SyncOptions
+from issueplan.tracker.state import TrackedIssue, TrackerState
+
+FLAKY_COLOR = "fbca04"
+FLAKY_DESCRIPTION = "Keeps coming back; issueplan no longer closes it on its own"
+
+
+def declined(issue: TrackedIssue | None) -> bool:
+    """A human closed the issue as not planned: it stays closed, whatever the runs see."""
+    return issue is not None and not issue.is_open and issue.state_reason is StateReason.NOT_PLANNED
+
+
+def issue_changes(
+    items: list[ActionItem],
+    kept: Mapping[str, TrackedIssue],
+    state: TrackerState,
+    options: SyncOptions,
+    plan: Plan,
+    run: Run,
+) -> list[Operation]:
+    links = {kept[item.key].item_id: kept[item.key].number for item in items if item.key in kept}
+    by_id = {item.id: item for item in items}
+    ops: list[Operation] = []
+    written: dict[str, tuple[int, str]] = {}  # existing issues' bodies as this run leaves them
+    for item in items:
+        issue = kept.get(item.key)
+        if declined(issue) or (issue is not None and is_snoozed(issue, run)):
+            continue  # not planned stays closed; a snoozed issue gets no write at all
+        if issue is None:
+            marker = created(item_marker(item, options.scope), item.key, run)
+            ops.append(_create(item, state, options, plan, links, marker))
+            ops.extend(_dependencies(item, by_id, kept))
+            continue
+        marker, comments = current_marker(issue, run)
+        ops.extend(comments)
+        back: Return | None = None
+        if not issue.is_open:
+            back = returning(issue, marker, run)
+            if not back.reopen:  # back after the window: a new issue that follows the closed one
+                marker = created(item_marker(item, options.scope), item.key, run, follows=issue.number)
+                ops.append(_create(_fresh(item, run), state, options, plan, links, marker))
+                continue
+            ops.append(_reopen(item, issue, back, run, options))
+            marker = back.marker
+        flaky = (run.settings.flaky_label,) if back is not None and back.turns_flaky else ()
+        if flaky and not any(label.name.casefold() == flaky[0].casefold() for label in state.labels):
+            ops.append(CreateLabel(name=flaky[0], color=FLAKY_COLOR, description=FLAKY_DESCRIPTION))
+        update = _update(
+            item, issue, state, options, plan, links, marker, run if back is None else None, flaky
+        )
+        if update is not None:
+            ops.append(update)
+        body = update.body if update is not None and update.body is not None else issue.body
+        written[item.id] = (issue.number, body)
+    # Bodies that link to issues created in this run get their `#N` links once the creates have answered.
+    ops.extend(plan_links(items, [op for op in ops if isinstance(op, CreateIssue)], links, written))
+    return ops
+
+
+def _reopen(
+    item: ActionItem, issue: TrackedIssue, back: Return, run: Run, options: SyncOptions
+) -> ReopenIssue:
+    days = run.settings.reopen_within_days
+    comment = render_reopen_comment(
+        item,
+        options.run_url,
+        event=run.event("reopen", issue),
+        closed_on=back.closed_on,
+        flaky=(run.settings.flaky_label, back.reopens, days) if back.turns_flaky else None,
+    )
+    return ReopenIssue(number=issue.number, key=item.key, id=item.id, comment=comment)
+
+
+def _fresh(item: ActionItem, run: Run) -> ActionItem:
+    """The item as first seen now: a problem back after the reopen window gets a new due date."""
+    return item.model_copy(
+        update={"first_seen": run.at, "due_date": run.at + (item.due_date - item.first_seen)}
+    )
+
+
+def _dependencies(
+    item: ActionItem, by_id: Mapping[str, ActionItem], kept: Mapping[str, TrackedIssue]
+) -> list[AddDependency]:
+    """Links for a new issue to the in-plan items it waits on (existing ones carry their numbers)."""
+    links = []
+    for dependency in item.dependencies:
+        blocker_item = by_id.get(dependency.id)
+        if not dependency.in_plan or blocker_item is None:
+            continue
+        blocker = kept.get(blocker_item.key)
+        links.append(
+            AddDependency(
+                blocked_key=item.key,
+                blocked_id=item.id,
+                blocker_key=blocker_item.key,
+                blocker_id=dependency.id,
+                blocker_number=blocker.number if blocker else None,
+                blocker_issue_id=blocker.id if blocker else None,
+            )
+        )
+    return links
+
+
+def _owned_labels(item: ActionItem, state: TrackerState, options: SyncOptions, plan: Plan) -> list[str]:
+    """Our labels for an item, spelt as the repository already spells them (GitHub matches names by case)."""
+    spelling = {label.name.casefold(): label.name for label in state.labels}
+    names = [options.label, *(spec.name for spec in item_label_specs(item, options, now=plan.generated_at))]
+    return [spelling.get(name.casefold(), name) for name in names]
+
+
+def _create(
+    item: ActionItem,
+    state: TrackerState,
+    options: SyncOptions,
+    plan: Plan,
+    links: Mapping[str, int],
+    marker: Marker,
+) -> CreateIssue:
+    return CreateIssue(
+        key=item.key,
+        id=item.id,
+        title=render_issue_title(item),
+        body=render_issue_body(
+            item, scope=options.scope, links=links, marker=marker, source_links=options.source_links
+        ),
+        labels=tuple(sorted(_owned_labels(item, state, options, plan), key=str.casefold)),
+        milestone=(title := milestone_title(item, options)),
+        milestone_number=_milestone_number(title, state),
+    )
+
+
+def _milestone_number(title: str | None, state: TrackerState) -> int | None:
+    """An existing milestone's number; None when this run creates it (the applier learns it then)."""
+    if title is None:
+        return None
+    return next((mil.number for mil in state.milestones if mil.title.casefold() == title.casefold()), None)
+
+
+def _update(
+    item: ActionItem,
+    issue: TrackedIssue,
+    state: TrackerState,
+    options: SyncOptions,
+    plan: Plan,
+    links: Mapping[str, int],
+    remembered: Marker,
+    run: Run | None,
+    flaky: tuple[str, ...],
+) -> UpdateIssue | None:
+    """The update an issue needs. `remembered` is its lifecycle memory so far; for an issue that stays
+    open (`run` given), this run's observation joins it only when something is written anyway or it ends
+    a healthy streak (tracker/lifecycle.py), so a no-op re-run writes nothing."""
+    title = render_issue_title(item)
+    theirs = [name for name in issue.labels if not owns_label(name, options)]
+    labels = sorted({*theirs, *flaky, *_owned_labels(item, state, options, plan)}, key=str.casefold)
+    changed_labels = {name.casefold() for name in labels} != {name.casefold() for name in issue.labels}
+    milestone = _milestone_change(item, issue, state, options)
+    marker = item_marker(item, options.scope).remembering(remembered)
+    body = render_issue_body(
+        item,
+        scope=options.scope,
+        links=links,
+        previous=issue.body,
+        marker=marker,
+        source_links=options.source_links,
+    )
+    if run is not None:
+        writing = without_source_links(body) != without_source_links(
+            issue.body
+        )  # a title, label or milestone change alone does not touch the body
+        observed = fired(marker, item.key, run, writing=writing)
+        if observed != marker:
+            body = render_issue_body(
+                item,
+                scope=options.scope,
+                links=links,
+                previous=issue.body,
+                marker=observed,
+                source_links=options.source_links,
+            )
+    update = UpdateIssue(
+        number=issue.number,
+        key=item.key,
+        id=item.id,
+        title=title if title != issue.title else None,
+        # A new commit or run alone changes only links: no edit (S1); any other change brings fresh ones.
+        body=body if without_source_links(body) != without_source_links(issue.body) else None,
+        labels=tuple(labels) if changed_labels else None,
+        milestone=milestone,
+        milestone_number=_milestone_number(milestone, state),
+        old_labels=tuple(issue.labels) if changed_labels else None,
+        body_change=describe_body_change(issue.body, body) if body != issue.body else None,
+    )
+    changed = (update.title, update.body, update.labels, update.milestone)
+    return update if any(value is not None for value in changed) else None
+
+
+def _milestone_change(
+    item: ActionItem, issue: TrackedIssue, state: TrackerState, options: SyncOptions
+) -> str | None:
+    """The milestone title to move the issue to, or None: a milestone a human chose is kept."""
+    target = milestone_title(item, options)
+    if target is None:
+        return None
+    current = next((mil for mil in state.milestones if mil.number == issue.milestone), None)
+    if current is not None and not owns_milestone(current.title, options):
+        return None
+    if current is not None and current.title.casefold() == target.casefold():
+        return None
+    return target
