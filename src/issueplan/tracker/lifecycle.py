@@ -187,7 +187,12 @@ def returning(issue: TrackedIssue, marker: Marker, run: Run) -> Return:
 
 def closed_moment(issue: TrackedIssue, marker: Marker, run: Run) -> datetime:
     """When the issue was closed: the healthy run that closed it (in the run's clock, `--now`), else what
-    GitHub says (a human closed it), else now."""
+    GitHub says (a human closed it; never before the last run that saw it open), else now."""
     if marker.history and marker.history[-1].seen is Seen.FINE:
         return marker.history[-1].at
-    return as_utc(issue.closed_at) if issue.closed_at is not None else run.at
+    if issue.closed_at is None:
+        return run.at
+    # An issue open at its last observation was closed after it: GitHub's clock and the run's (`--now`)
+    # may disagree, and the later of the two is the one that cannot be wrong about it being open then.
+    closed = as_utc(issue.closed_at)
+    return max(closed, marker.history[-1].at) if marker.history else closed
