@@ -186,28 +186,24 @@ def _update(
     changed_labels = {name.casefold() for name in labels} != {name.casefold() for name in issue.labels}
     milestone = _milestone_change(item, issue, state, options)
     marker = item_marker(item, options.scope).remembering(remembered)
-    body = render_issue_body(
-        item,
-        scope=options.scope,
-        links=links,
-        previous=issue.body,
-        marker=marker,
-        source_links=options.source_links,
-    )
+
+    def render(with_marker: Marker) -> str:
+        return render_issue_body(
+            item,
+            scope=options.scope,
+            links=links,
+            previous=issue.body,
+            marker=with_marker,
+            source_links=options.source_links,
+        )
+
+    body = render(marker)
     if run is not None:
-        writing = without_source_links(body) != without_source_links(
-            issue.body
-        )  # a title, label or milestone change alone does not touch the body
+        # A title, label or milestone change alone does not touch the body; nor does a new commit's links.
+        writing = without_source_links(body) != without_source_links(issue.body)
         observed = fired(marker, item.key, run, writing=writing)
         if observed != marker:
-            body = render_issue_body(
-                item,
-                scope=options.scope,
-                links=links,
-                previous=issue.body,
-                marker=observed,
-                source_links=options.source_links,
-            )
+            body = render(observed)
     update = UpdateIssue(
         number=issue.number,
         key=item.key,
