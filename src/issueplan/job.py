@@ -30,6 +30,7 @@ from issueplan.model import Frozen, KnownItem, Plan, RunReport, StepOutcome
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults, MilestoneMode
 from issueplan.outcome import Failure, RunOutcome
 from issueplan.policy import Config, build_plan, content_probes, load_config, read_workspace
+from issueplan.policy.assignees import read_codeowners
 from issueplan.render.clean import clean_report
 from issueplan.render.json import render_json
 from issueplan.render.links import SourceLinks
@@ -38,6 +39,7 @@ from issueplan.render.report import unrecognised_note
 from issueplan.render.summary import render_summary
 from issueplan.render.summary_issues import issues_url
 from issueplan.sources import load_results
+from issueplan.tracker.assignees import Owners
 from issueplan.tracker.options import DEFAULT_MAX_NEW_ISSUES, GitHubTarget, SyncOptions
 from issueplan.workspace_files import hand_to_workspace_owner
 
@@ -172,14 +174,28 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
             ),
             "plan_json_path": json_path,
             "plan_markdown_path": md_path,
-            "notes": tuple(notes),
+            "notes": (*outcome.notes, *notes),
         }
+    )
+
+
+def _owners(options: JobOptions, config: Config) -> Owners:
+    """Who is assigned what: the config's team map and, when it asks, the workspace's CODEOWNERS file."""
+    source = str(_config_path(options) or DEFAULT_CONFIG)
+    found = read_codeowners(config.codeowners, options.workspace, source=source)
+    roots = (str(options.workspace.absolute()), *(options.source_links.roots if options.source_links else ()))
+    return Owners(
+        teams=config.teams,
+        codeowners=found.text if found else None,
+        codeowners_path=found.path if found else None,
+        roots=tuple(dict.fromkeys(roots)),
     )
 
 
 def _sync_options(options: JobOptions, config: Config, *, write_interval: float) -> SyncOptions:
     """The options a sync runs with: the command line's or the action's where given, else the config's."""
     return SyncOptions(
+        owners=_owners(options, config),
         scope=options.scope,
         label=options.label or config.labels.managed,
         milestones=options.milestones or config.milestones.group_by,
@@ -268,7 +284,7 @@ def _sync_stages(
 ) -> RunOutcome:
     # Only a sync talks to GitHub: PyGithub, requests, jwt and cryptography load here, not for `parse`/`plan`.
     from issueplan.progress import report_progress  # noqa: PLC0415
-    from issueplan.tracker.diff import diff_tracker  # noqa: PLC0415
+    from issueplan.tracker.assignability import AssigneeCheck, diff_assigning  # noqa: PLC0415
     from issueplan.tracker.github import connect  # noqa: PLC0415
     from issueplan.tracker.project_sync import ProjectSync, rest_only  # noqa: PLC0415
     from issueplan.tracker.sync import apply_or_plan, read_tracker, remembered, summarise  # noqa: PLC0415
@@ -288,9 +304,10 @@ def _sync_stages(
         return outcome(make_plan({}), failure=_failure(error, forced_dry_run))
     plan = make_plan(remembered(state, settings))
     try:
-        changes = diff_tracker(plan, state, settings)
+        changes, owners = diff_assigning(plan, state, settings, AssigneeCheck(repo))
     except SafetyStopError as error:
         return outcome(plan, failure=_failure(error, forced_dry_run))
+
     if board_sync is not None and board is not None:  # a missing field or option raises here: no write yet
         changes = board_sync.diff(plan, state, changes, board, settings.scope, log)
     try:
@@ -298,12 +315,24 @@ def _sync_stages(
             changes if settings.dry_run else rest_only(changes), repo, settings, progress=report_progress(log)
         )
     except GitHubError as error:  # the repository's permissions could not be read: before any write
-        return outcome(plan, changes=changes, failure=_failure(error, forced_dry_run))
+        return outcome(
+            plan,
+            changes=changes,
+            failure=_failure(error, forced_dry_run),
+            notes=owners.notes,
+            warnings=owners.warnings,
+        )
     if board_sync is not None and not settings.dry_run:
         result = board_sync.apply(
             changes, result, write_interval=settings.write_interval, max_writes=settings.max_writes
         )
-    return outcome(plan, changes=changes, sync=summarise(plan, state, changes, result))
+    return outcome(
+        plan,
+        changes=changes,
+        sync=summarise(plan, state, changes, result),
+        notes=owners.notes,
+        warnings=owners.warnings,
+    )
 
 
 def _failure(error: IssueplanError, forced_dry_run: bool) -> Failure:

@@ -44,6 +44,8 @@ class RunOutcome(Frozen):
     plan_json_path: Path | None = None
     plan_markdown_path: Path | None = None
     notes: tuple[str, ...] = ()
+    # What went wrong without failing the run (a person who cannot be assigned): a warning everywhere.
+    warnings: tuple[str, ...] = ()
 
     @property
     def counts(self) -> Counts:
@@ -128,7 +130,7 @@ def judge(outcome: RunOutcome, fail_on: FailOn = FailOn.NEVER) -> Verdict:
     """The one place an outcome becomes an exit code. A GitHub failure outranks a refused guard, which
     outranks `--fail-on`: the most urgent thing to fix decides, and every reason is listed."""
     errors: list[str] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(outcome.warnings)
     codes: list[ExitCode] = []
     failure = outcome.failure
     if failure is not None:
@@ -217,4 +219,5 @@ def summary_preface(outcome: RunOutcome, dry_run_reason: str | None) -> str:
         if outcome.sync.stopped is not None:
             lines.append(f"> **Stopped early ({outcome.sync.stop}):** {quote(outcome.sync.stopped)}")
     lines.extend(f"> **Failed:** {quote(failed.describe())}" for failed in outcome.sync.failed)
+    lines.extend(f"> **Warning:** {quote(warning)}" for warning in outcome.warnings)
     return "\n>\n".join(lines) + "\n\n" if lines else ""

@@ -22,6 +22,7 @@ from pydantic import Field, ValidationError, model_validator
 from issueplan.errors import ConfigError, did_you_mean
 from issueplan.model import Frozen, ItemType, Priority, Severity, SuiteSpec
 from issueplan.naming import LabelNames, MilestoneNames, label_problem
+from issueplan.policy.assignees import CodeownersSetting, Login
 from issueplan.policy.config_errors import explain
 from issueplan.policy.lifecycle import Lifecycle
 from issueplan.policy.project_fields import ProjectMapping
@@ -66,6 +67,16 @@ class Config(Frozen):
     milestones: MilestoneNames = MilestoneNames()
     project: ProjectMapping = ProjectMapping()  # used by `--project` only
     lifecycle: Lifecycle = Lifecycle()
+    teams: dict[str, tuple[Login, ...]] = Field(
+        default_factory=dict,
+        description="Team (as the rules and suites name it) -> GitHub logins of the people its items' issues "
+        "are assigned to; teams themselves stay labels.",
+    )
+    codeowners: CodeownersSetting = Field(
+        default=False,
+        description="Also assign the users CODEOWNERS names for the paths in an item's evidence: true looks "
+        "where GitHub does (.github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS), a path names the file.",
+    )
     rules: tuple[Rule, ...] = ()
 
     @model_validator(mode="after")
@@ -132,6 +143,7 @@ def config_from_mapping(raw: object, *, source: str) -> Config:
     except ValidationError as error:
         raise ConfigError(explain(error, source=source, root=Config, rule_origin=origin)) from None
     _check_team_labels(config, source=source, origin=origin)
+    _check_team_map(config, source=source)
     return config
 
 
@@ -170,6 +182,21 @@ def _check_team_labels(config: Config, *, source: str, origin: list[int | None])
         if problem is not None:
             raise ConfigError(
                 f"{source}: {key}: the label {label!r} {problem} (shorten the team, or labels.team)"
+            )
+
+
+def _check_team_map(config: Config, *, source: str) -> None:
+    """A team in `teams` that no rule or suite names would assign nobody, silently: most likely a typo."""
+    known = sorted(
+        {suite.team for suite in config.suites if suite.team}
+        | {rule.team for rule in config.rules}
+        | {o.team for rule in config.rules for o in rule.by_kind.values() if o.team}
+    )
+    for team in config.teams:
+        if team not in known:
+            raise ConfigError(
+                f"{source}: teams.{team}: no rule or suite has the team {team!r}{did_you_mean(team, known)}; "
+                f"the teams are {', '.join(known)}"
             )
 
 

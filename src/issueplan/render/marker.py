@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, ValidationError
+from pydantic import AwareDatetime, Field, ValidationError
 
 from issueplan.model import Frozen
 from issueplan.render.timestamp import format_date, format_timestamp
@@ -23,7 +23,9 @@ _MARKER_LINE = re.compile(r"<!-- issueplan (\{.*\}) -->")
 
 HISTORY_LIMIT = 10  # observations kept per marker
 REOPENS_LIMIT = 10  # reopen times kept per marker
-LIFECYCLE_FIELDS = ("history", "reopened", "flaky_since", "follows", "snooze_over")
+ASSIGNEES_LIMIT = 10  # GitHub's limit of assignees per issue
+# What a marker remembers from one run to the next (the rest is the item's, rendered afresh).
+REMEMBERED_FIELDS = ("history", "reopened", "flaky_since", "follows", "snooze_over", "assignees")
 
 
 class Seen(StrEnum):
@@ -50,8 +52,10 @@ class Marker(Frozen):
     remembered from the first run so display ids and due dates never move.
 
     Version 2 adds the lifecycle's memory (render/marker_history.py): `history`, `reopened`, `flaky_since`,
-    `follows` and `snooze_over`. A marker renders as v2 only when it holds some of it, so a v1 marker read
-    back renders byte-identically and a no-op run makes no edit; it becomes v2 with the next write.
+    `follows` and `snooze_over`, and the `assignees` issueplan set (tracker/assignees.py: the others are a
+    human's; a marker without them means issueplan set none). A marker renders as v2 only when it holds some
+    of it, so a v1 marker read back renders byte-identically and a no-op run makes no edit; it becomes v2
+    with the next write.
     """
 
     v: Literal[1, 2] = 1
@@ -67,12 +71,14 @@ class Marker(Frozen):
     flaky_since: AwareDatetime | None = None
     follows: int | None = None  # the closed issue this one replaces (its problem came back too late)
     snooze_over: date | None = None  # the `snooze:` date whose passing has been announced
+    # The logins issueplan assigned (and not since taken back): a human's change to the others is theirs.
+    assignees: tuple[str, ...] = Field(default=(), max_length=ASSIGNEES_LIMIT)
 
     def remembering(self, previous: Marker | None) -> Marker:
         """This marker with the lifecycle's memory of `previous` (the issue's marker until now)."""
         if previous is None:
             return self
-        return self.model_copy(update={name: getattr(previous, name) for name in LIFECYCLE_FIELDS})
+        return self.model_copy(update={name: getattr(previous, name) for name in REMEMBERED_FIELDS})
 
     def notes(self) -> list[str]:
         """What the body says of the lifecycle: flaky, or following an older issue of the same problem."""
@@ -95,13 +101,18 @@ class Marker(Frozen):
     def lifecycle_set(self) -> bool:
         return bool(self.history or self.reopened or self.flaky_since or self.follows or self.snooze_over)
 
+    @property
+    def remembers(self) -> bool:
+        """Whether this marker holds more than v1 did, so it renders as v2."""
+        return self.lifecycle_set or bool(self.assignees)
+
     def render(self) -> str:
         payload: dict[str, object] = {
             "first_seen": format_timestamp(self.first_seen),
             "id": self.id,
             "key": self.key,
             "scope": self.scope,
-            "v": 2 if self.lifecycle_set else 1,
+            "v": 2 if self.remembers else 1,
         }
         if self.step_outcomes:  # written only when set, so the markers of other items never change
             payload["step_outcomes"] = list(self.step_outcomes)
@@ -118,6 +129,8 @@ class Marker(Frozen):
             payload["follows"] = self.follows
         if self.snooze_over:
             payload["snooze_over"] = self.snooze_over.isoformat()
+        if self.assignees:
+            payload["assignees"] = list(self.assignees)
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
         # A key built from a suite name could hold `-->`; escaped, nothing can end the comment early.
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -115,12 +115,15 @@ class CreateIssue(Frozen):
     labels: tuple[str, ...]
     milestone: str | None = None
     milestone_number: int | None = None
+    assignees: tuple[str, ...] = ()
 
     phase: ClassVar[Phase] = Phase.CREATES
 
     def describe(self) -> str:
         where = f" in {self.milestone!r}" if self.milestone else ""
-        return f"create issue {self.id}: {self.title!r}{where} [{', '.join(self.labels)}]"
+        # Logins without `@`: a log line or job summary is no place for a mention.
+        assigned = f", assigned to {', '.join(self.assignees)}" if self.assignees else ""
+        return f"create issue {self.id}: {self.title!r}{where} [{', '.join(self.labels)}]{assigned}"
 
 
 class UpdateIssue(Frozen):
@@ -134,9 +137,13 @@ class UpdateIssue(Frozen):
     labels: tuple[str, ...] | None = None
     milestone: str | None = None
     milestone_number: int | None = None
-    # For the log only (the applier ignores them): the labels before, and the body's change in words.
+    assignees: tuple[str, ...] | None = None  # the full new set (tracker/assignees.py)
+    # For the log only (the applier ignores them): the labels before, the body's change in words, and who is
+    # assigned and unassigned.
     old_labels: tuple[str, ...] | None = None
     body_change: str | None = None
+    added_assignees: tuple[str, ...] = ()
+    removed_assignees: tuple[str, ...] = ()
 
     phase: ClassVar[Phase] = Phase.UPDATES
 
@@ -150,6 +157,10 @@ class UpdateIssue(Frozen):
             parts.append(f"body: {self.body_change}" if self.body_change else "body")
         if self.milestone is not None:
             parts.append(f"milestone → {self.milestone!r}")
+        if self.assignees is not None:
+            changed = [f"+{login}" for login in self.added_assignees]
+            changed += [f"{MINUS}{login}" for login in self.removed_assignees]
+            parts.append(" ".join(["assignees", *changed]))
         return f"update issue #{self.number} ({self.id}): {'; '.join(parts)}"
 
 

@@ -40,8 +40,13 @@ from issueplan.tracker.state import TrackedIssue, TrackerState
 MASS_CLOSE_FLOOR = 2
 
 
-def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> ChangeSet:
-    """Everything to write, in apply order. Raises SafetyStopError when it would close too much (S12)."""
+def diff_tracker(
+    plan: Plan, state: TrackerState, options: SyncOptions, *, refused: frozenset[str] = frozenset()
+) -> ChangeSet:
+    """Everything to write, in apply order. Raises SafetyStopError when it would close too much (S12).
+
+    `refused` are the (casefolded) logins GitHub said cannot be assigned (tracker/assignability.py): never
+    sent; anyone else an item wants is assigned."""
     issues = [issue for issue in state.issues if issue.scope == options.scope]
     kept, duplicates = _keep_oldest(issues)
     # The dashboard is healed like any key (duplicates get closed) but is no item: never closed, not counted.
@@ -52,7 +57,7 @@ def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> Chang
     live = [item for item in items if not declined(kept.get(item.key))]
     run = this_run(plan, options)
     label_ops = _label_changes(live, state, options, plan)
-    issue_ops = issue_changes(items, kept, state, options, plan, run)
+    issue_ops = issue_changes(items, kept, state, options, plan, run, refused=refused)
     if options.dashboard:
         links = {item.id: kept[item.key].number for item in live if item.key in kept}
         issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at)

@@ -289,6 +289,8 @@ class _Applier:
         number = self.milestone_number(operation.milestone, operation.milestone_number)
         if number is not None:
             payload["milestone"] = number
+        if operation.assignees:
+            payload["assignees"] = list(operation.assignees)
         url = f"{self.repo.url}/issues"
         try:
             _, data = self.write(
@@ -327,6 +329,8 @@ class _Applier:
         number = self.milestone_number(operation.milestone, operation.milestone_number)
         if number is not None:
             payload["milestone"] = number
+        if operation.assignees is not None:
+            payload["assignees"] = list(operation.assignees)
         url = f"{self.repo.url}/issues/{operation.number}"
         self.write(lambda: self.repo.requester.requestJsonAndCheck("PATCH", url, input=payload))
         self.item_numbers[operation.id] = operation.number

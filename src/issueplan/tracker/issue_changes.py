@@ -15,6 +15,12 @@ from issueplan.render.comments import render_reopen_comment
 from issueplan.render.issue import item_marker, render_issue_body, render_issue_title
 from issueplan.render.links import without_source_links
 from issueplan.render.marker import Marker
+from issueplan.tracker.assignees import (
+    AssigneeChange,
+    assignee_change,
+    item_assignees,
+    new_issue_assignees,
+)
 from issueplan.tracker.catalog import item_label_specs, milestone_title, owns_label, owns_milestone
 from issueplan.tracker.changes import (
     AddDependency,
@@ -47,6 +53,8 @@ def issue_changes(
     options: SyncOptions,
     plan: Plan,
     run: Run,
+    *,
+    refused: frozenset[str] = frozenset(),
 ) -> list[Operation]:
     links = {kept[item.key].item_id: kept[item.key].number for item in items if item.key in kept}
     by_id = {item.id: item for item in items}
@@ -58,7 +66,7 @@ def issue_changes(
             continue  # not planned stays closed; a snoozed issue gets no write at all
         if issue is None:
             marker = created(item_marker(item, options.scope), item.key, run)
-            ops.append(_create(item, state, options, plan, links, marker))
+            ops.append(_create(item, state, options, plan, links, marker, refused))
             ops.extend(_dependencies(item, by_id, kept))
             continue
         marker, comments = current_marker(issue, run)
@@ -68,15 +76,19 @@ def issue_changes(
             back = returning(issue, marker, run)
             if not back.reopen:  # back after the window: a new issue that follows the closed one
                 marker = created(item_marker(item, options.scope), item.key, run, follows=issue.number)
-                ops.append(_create(_fresh(item, run), state, options, plan, links, marker))
+                ops.append(_create(_fresh(item, run), state, options, plan, links, marker, refused))
                 continue
             ops.append(_reopen(item, issue, back, run, options))
             marker = back.marker
         flaky = (run.settings.flaky_label,) if back is not None and back.turns_flaky else ()
         if flaky and not any(label.name.casefold() == flaky[0].casefold() for label in state.labels):
             ops.append(CreateLabel(name=flaky[0], color=FLAKY_COLOR, description=FLAKY_DESCRIPTION))
+        assignees = assignee_change(
+            item_assignees(item, options.owners), issue.assignees, marker.assignees, refused
+        )
+        marker = marker.model_copy(update={"assignees": assignees.ours})
         update = _update(
-            item, issue, state, options, plan, links, marker, run if back is None else None, flaky
+            item, issue, state, options, plan, links, marker, run if back is None else None, flaky, assignees
         )
         if update is not None:
             ops.append(update)
@@ -145,7 +157,10 @@ def _create(
     plan: Plan,
     links: Mapping[str, int],
     marker: Marker,
+    refused: frozenset[str],
 ) -> CreateIssue:
+    assignees = new_issue_assignees(item_assignees(item, options.owners), refused)
+    marker = marker.model_copy(update={"assignees": assignees})
     return CreateIssue(
         key=item.key,
         id=item.id,
@@ -156,6 +171,7 @@ def _create(
         labels=tuple(sorted(_owned_labels(item, state, options, plan), key=str.casefold)),
         milestone=(title := milestone_title(item, options)),
         milestone_number=_milestone_number(title, state),
+        assignees=assignees,
     )
 
 
@@ -176,6 +192,7 @@ def _update(
     remembered: Marker,
     run: Run | None,
     flaky: tuple[str, ...],
+    assignees: AssigneeChange,
 ) -> UpdateIssue | None:
     """The update an issue needs. `remembered` is its lifecycle memory so far; for an issue that stays
     open (`run` given), this run's observation joins it only when something is written anyway or it ends
@@ -216,8 +233,11 @@ def _update(
         milestone_number=_milestone_number(milestone, state),
         old_labels=tuple(issue.labels) if changed_labels else None,
         body_change=describe_body_change(issue.body, body) if body != issue.body else None,
+        assignees=assignees.assignees,
+        added_assignees=assignees.added,
+        removed_assignees=assignees.removed,
     )
-    changed = (update.title, update.body, update.labels, update.milestone)
+    changed = (update.title, update.body, update.labels, update.milestone, update.assignees)
     return update if any(value is not None for value in changed) else None
 
 

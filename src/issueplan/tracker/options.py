@@ -10,6 +10,7 @@ from issueplan.modes import MilestoneMode
 from issueplan.naming import LabelNames, MilestoneNames
 from issueplan.policy.lifecycle import Lifecycle
 from issueplan.render.links import SourceLinks
+from issueplan.tracker.assignees import Owners
 
 DEFAULT_LABEL = "issueplan"
 API_VERSION = "2022-11-28"
@@ -30,7 +31,8 @@ class SyncOptions(Frozen):
 
     `label` and `milestones` are this run's managed label and grouping; `label_names` and `milestone_names`
     (from the config) name the other labels and the milestones issueplan owns; `lifecycle` (the config's
-    too) says when issues close, reopen and turn flaky (tracker/lifecycle.py).
+    too) says when issues close, reopen and turn flaky (tracker/lifecycle.py). `owners` says who is
+    assigned each item's issue (tracker/assignees.py; empty: nobody).
     """
 
     scope: str = "default"
@@ -54,6 +56,7 @@ class SyncOptions(Frozen):
     # text that does not come from the report, such as GitHub's own error messages.
     secrets: tuple[SecretStr, ...] = ()
     login: str | None = None
+    owners: Owners = Owners()
 
 
 class GitHubTarget(Frozen):

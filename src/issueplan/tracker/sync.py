@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from github.Repository import Repository
 
 from issueplan.model import KnownItem, Plan
+from issueplan.tracker.assignability import AssigneeCheck, diff_assigning
 from issueplan.tracker.changes import ChangeSet, CreateIssue, ReopenIssue, UpdateIssue
 from issueplan.tracker.dashboard import is_dashboard
-from issueplan.tracker.diff import diff_tracker
 from issueplan.tracker.github import Progress, apply_changes, connect
 from issueplan.tracker.options import GitHubTarget, SyncOptions
 from issueplan.tracker.results import SyncResult, planned
@@ -42,7 +42,8 @@ def sync_plan(
     repo = connect(target, options, sleep=sleep, clock=clock)
     state = read_tracker(repo, options)
     plan = make_plan(remembered(state, options))
-    changes = diff_tracker(plan, state, options)
+    # People who cannot be assigned are left out (job.py reports them; here only the ChangeSet counts).
+    changes, _ = diff_assigning(plan, state, options, AssigneeCheck(repo))
     result = apply_or_plan(changes, repo, options, sleep=sleep, clock=clock, progress=progress)
     return plan, changes, summarise(plan, state, changes, result)
 

@@ -51,9 +51,13 @@ def _milestone(state: RepoState, value: Any) -> int | None:
     return number
 
 
-def _assignees(value: Any) -> list[str]:
+def _assignees(state: RepoState, value: Any) -> list[str]:
+    """GitHub refuses the whole write when one of the assignees cannot be assigned in the repository."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise invalid("Issue", "assignees", "invalid")
+    for login in value:
+        if not state.can_be_assigned(login):
+            raise invalid("Issue", "assignees", "invalid", value=login)
     return sorted(set(value), key=value.index)
 
 
@@ -141,7 +145,7 @@ def create_issue(call: Call) -> Reply:
     text = _body(body.get("body"))
     milestone = _milestone(call.state, body.get("milestone"))
     names = label_names(body.get("labels", []))
-    assignees = _assignees(body.get("assignees", []))
+    assignees = _assignees(call.state, body.get("assignees", []))
     issue_type = issue_type_name(call.state, body.get("type"))
     issue = IssueRecord(
         id=call.state.new_id(),
@@ -174,7 +178,7 @@ def update_issue(call: Call) -> Reply:
     text = _body(body.get("body"))
     milestone = _milestone(call.state, body["milestone"]) if "milestone" in body else None
     names = label_names(body["labels"]) if body.get("labels") is not None else None
-    assignees = _assignees(body["assignees"]) if body.get("assignees") is not None else None
+    assignees = _assignees(call.state, body["assignees"]) if body.get("assignees") is not None else None
     issue_type = issue_type_name(call.state, body["type"]) if "type" in body else None
     if "state" in body:
         _set_state(call, issue, body)
