@@ -21,6 +21,7 @@ from issueplan.tracker.changes import ChangeSet, CreateIssue, UpdateIssue
 from issueplan.tracker.diff import diff_tracker
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackerState
+from issueplan.tracker.writes import error_message
 
 ASSIGNABLE = 204
 NOT_ASSIGNABLE = 404
@@ -60,7 +61,9 @@ class AssigneeCheck:
         try:
             status, _, _ = self.repo.requester.requestJson("GET", url)
         except (GithubException, requests.RequestException) as error:
-            return Refusal(login=login, reason=f"GitHub could not say whether they can be ({error})")
+            return Refusal(
+                login=login, reason=f"GitHub could not say whether they can be ({error_message(error)})"
+            )
         if status == ASSIGNABLE:
             return None
         if status == NOT_ASSIGNABLE:
