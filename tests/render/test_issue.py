@@ -26,6 +26,7 @@ from issueplan.render.issue import (
     render_issue_body,
     render_issue_title,
 )
+from issueplan.render.marker import parse_marker
 from issueplan.render.safety import BODY_LIMIT, body_length
 from issueplan.sources import junit
 
@@ -68,6 +69,25 @@ def test_marker_is_one_compact_sorted_json_line() -> None:
         '<!-- issueplan {"first_seen":"2025-08-20T10:05:39.316987Z","id":"BUG-001",'
         '"key":"suite-failed/unit_tests","scope":"default","v":1} -->'
     )
+
+
+def test_the_marker_records_issueplans_assignees_as_v2_and_a_body_re_rendered_keeps_them() -> None:
+    marker = marker_of().model_copy(update={"assignees": ("alice", "bob")})
+    line = marker.render()
+
+    assert line.endswith(',"scope":"default","v":2} -->')
+    assert '"assignees":["alice","bob"]' in line
+    assert parse_marker(line) == marker.model_copy(update={"v": 2})
+    item = make_item()
+    body = render_issue_body(item, scope="default", marker=marker)
+    again = parse_issue_body(render_issue_body(item, scope="default", previous=body))
+    assert again is not None
+    assert again.marker.assignees == ("alice", "bob")
+    assert "@alice" not in body
+    # An older marker has no such field: issueplan set no assignee.
+    old = parse_marker(marker_of().render())
+    assert old is not None
+    assert old.assignees == ()
 
 
 def test_s22_the_marker_remembers_the_step_outcomes_an_item_rests_on() -> None:

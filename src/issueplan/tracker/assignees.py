@@ -9,7 +9,7 @@ chosen first, as the config names them outright. Logins compare without case, as
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from codeowners import CodeOwners
 from pydantic import Field
@@ -70,6 +70,7 @@ def _rules(text: str) -> CodeOwners:
         return CodeOwners("\n".join(kept))
 
 
+@lru_cache(maxsize=16_384)  # a path is asked about by each item that names it, in each of the run's diffs
 def codeowners_of(path: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(users, others) that CODEOWNERS' last matching rule names for `path`: the users' logins without `@`,
     and the owners that are no user (teams, e-mail addresses, malformed entries), as written."""
