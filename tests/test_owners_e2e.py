@@ -136,6 +136,7 @@ def test_a_humans_change_of_assignees_is_kept_and_only_issueplans_own_change(
     fake_github.clear_log()
     sync_cli(fake_github, scenario)
     assert fake_github.writes() == []
+    assert checked(fake_github) == [], "auth-erin, whom a human took off, is not to be added: nothing asked"
     assert assignees(fake_github)["SEC-001"] == ["sec-alice", "sec-bob", "zoe"]
 
     # sec-bob leaves the team: issueplan takes off the one it had set, and only that one.

@@ -194,9 +194,10 @@ def _check_team_map(config: Config, *, source: str) -> None:
     )
     for team in config.teams:
         if team not in known:
+            teams = f"the teams are {', '.join(known)}" if known else "no rule or suite names a team"
             raise ConfigError(
                 f"{source}: teams.{team}: no rule or suite has the team {team!r}{did_you_mean(team, known)}; "
-                f"the teams are {', '.join(known)}"
+                f"{teams}"
             )
 
 
