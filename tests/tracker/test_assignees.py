@@ -160,3 +160,14 @@ def test_a_new_issue_is_created_with_its_assignees_recorded_in_the_marker_never_
     assert parsed.marker.v == 2
     assert "@alice" not in create.body
     assert "@" not in create.describe()
+
+
+def test_no_more_than_ten_and_a_refused_login_frees_no_room_for_one_never_asked_about() -> None:
+    current = tuple(f"human{n}" for n in range(8))
+    wanted = ("alice", "bob", "carol")
+
+    first = assignee_change(wanted=wanted, current=current, ours=())
+    second = assignee_change(wanted=wanted, current=current, ours=(), refused=frozenset({"alice"}))
+
+    assert first.added == ("alice", "bob")  # GitHub's limit: 10 in all
+    assert second.added == ("bob",)  # carol was not among those checked

@@ -146,8 +146,10 @@ def assignee_change(
     removed = tuple(login for login in current if _key(login) in mine and _key(login) not in wanted_keys)
     kept = [login for login in current if _key(login) not in {_key(gone) for gone in removed}]
     room = max(ASSIGNEES_LIMIT - len(kept), 0)
-    candidates = [w for w in wanted if _key(w) not in now and _key(w) not in mine and _key(w) not in refused]
-    added = tuple(candidates[:room])
+    candidates = [w for w in wanted if _key(w) not in now and _key(w) not in mine][:room]
+    # The room is counted before the refused are left out: the diff that learnt who is refused must not add
+    # anyone whose assignability the first one did not ask about.
+    added = tuple(w for w in candidates if _key(w) not in refused)
     # Still ours: what we set that is still wanted (there, or taken off by a human: not to be re-added).
     still = [login for login in ours if _key(login) in wanted_keys]
     recorded = tuple(sorted(_unique([*still, *added]), key=lambda login: (_key(login), login)))
