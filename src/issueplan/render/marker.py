@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, ValidationError
+from pydantic import AwareDatetime, ValidationError
 
 from issueplan.model import Frozen
 from issueplan.render.timestamp import format_date, format_timestamp
@@ -72,7 +72,8 @@ class Marker(Frozen):
     follows: int | None = None  # the closed issue this one replaces (its problem came back too late)
     snooze_over: date | None = None  # the `snooze:` date whose passing has been announced
     # The logins issueplan assigned (and not since taken back): a human's change to the others is theirs.
-    assignees: tuple[str, ...] = Field(default=(), max_length=ASSIGNEES_LIMIT)
+    # At most ASSIGNEES_LIMIT as written; not enforced on reading, so an edited marker never disowns an issue.
+    assignees: tuple[str, ...] = ()
 
     def remembering(self, previous: Marker | None) -> Marker:
         """This marker with the lifecycle's memory of `previous` (the issue's marker until now)."""
