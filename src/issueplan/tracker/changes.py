@@ -27,8 +27,9 @@ class Phase(IntEnum):
     CREATES = 3
     LINKS = 4
     DEPENDENCIES = 5
-    CLOSES = 6
-    PROJECT = 7  # the project board (GraphQL): after the creates it needs and the closes it reflects
+    SUB_ISSUES = 6  # the dashboard's children: after the creates whose ids they need
+    CLOSES = 7
+    PROJECT = 8  # the project board (GraphQL): after the creates it needs and the closes it reflects
 
 
 class IssueState(StrEnum):
@@ -115,12 +116,14 @@ class CreateIssue(Frozen):
     labels: tuple[str, ...]
     milestone: str | None = None
     milestone_number: int | None = None
+    issue_type: str | None = None  # a GitHub issue type's name (tracker/issue_types.py)
 
     phase: ClassVar[Phase] = Phase.CREATES
 
     def describe(self) -> str:
         where = f" in {self.milestone!r}" if self.milestone else ""
-        return f"create issue {self.id}: {self.title!r}{where} [{', '.join(self.labels)}]"
+        kind = f", type {self.issue_type!r}" if self.issue_type else ""
+        return f"create issue {self.id}: {self.title!r}{where}{kind} [{', '.join(self.labels)}]"
 
 
 class UpdateIssue(Frozen):
@@ -134,6 +137,7 @@ class UpdateIssue(Frozen):
     labels: tuple[str, ...] | None = None
     milestone: str | None = None
     milestone_number: int | None = None
+    issue_type: str | None = None
     # For the log only (the applier ignores them): the labels before, and the body's change in words.
     old_labels: tuple[str, ...] | None = None
     body_change: str | None = None
@@ -150,6 +154,8 @@ class UpdateIssue(Frozen):
             parts.append(f"body: {self.body_change}" if self.body_change else "body")
         if self.milestone is not None:
             parts.append(f"milestone → {self.milestone!r}")
+        if self.issue_type is not None:
+            parts.append(f"type → {self.issue_type!r}")
         return f"update issue #{self.number} ({self.id}): {'; '.join(parts)}"
 
 
@@ -235,6 +241,48 @@ class AddDependency(Frozen):
 
     def describe(self) -> str:
         return f"link {self.blocked_id} as blocked by {self.blocker_id}"
+
+
+class AttachSubIssue(Frozen):
+    """Make `child_key`'s issue a sub-issue of `parent_key`'s (the dashboard, or a holder of one priority).
+
+    Numbers and ids are None for issues created in this run: the applier knows them by key then.
+    `replace_parent` moves a child from another of issueplan's parents (never from a human's).
+    """
+
+    parent_key: str
+    parent_id: str
+    parent_number: int | None = None
+    child_key: str
+    child_id: str
+    child_number: int | None = None
+    child_issue_id: int | None = None
+    replace_parent: bool = False
+
+    phase: ClassVar[Phase] = Phase.SUB_ISSUES
+
+    def describe(self) -> str:
+        child = _which(self.child_number, self.child_id)
+        verb = "move" if self.replace_parent else "attach"
+        return f"{verb} issue {child} under {_which(self.parent_number, self.parent_id)} as a sub-issue"
+
+
+class DetachSubIssue(Frozen):
+    """Take a closed (or no longer held) issue off the parent it is a sub-issue of."""
+
+    parent_number: int
+    parent_id: str
+    child_number: int
+    child_issue_id: int
+
+    phase: ClassVar[Phase] = Phase.SUB_ISSUES
+
+    def describe(self) -> str:
+        return f"detach issue #{self.child_number} from {_which(self.parent_number, self.parent_id)}"
+
+
+def _which(number: int | None, shown: str) -> str:
+    return f"#{number} ({shown})" if number is not None else f"{shown} (new)"
 
 
 class ItemBodyDraft(Frozen):
@@ -338,6 +386,8 @@ Operation: TypeAlias = (
     | CloseIssue
     | CloseDuplicate
     | AddDependency
+    | AttachSubIssue
+    | DetachSubIssue
     | LinkNewIssues
     | SyncProjectItem
 )
