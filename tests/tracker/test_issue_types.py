@@ -46,12 +46,11 @@ def sync(
 
 
 def types_by_id(fake: FakeGitHub) -> dict[str, str | None]:
-    found = {}
-    for issue in fake.issues():
-        match = re.search(r'"id":"([A-Z]+-\d+)"', issue["body"] or "")
-        if match:
-            found[match.group(1)] = issue["type"]["name"] if issue.get("type") else None
-    return found
+    return {
+        item_id: issue["type"]["name"] if issue.get("type") else None
+        for issue in fake.issues()
+        if (item_id := _id(issue)) is not None
+    }
 
 
 def test_the_repositorys_types_are_set_in_the_create_request_matched_by_case(fake_github: FakeGitHub) -> None:

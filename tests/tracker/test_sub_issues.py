@@ -9,9 +9,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import pytest
 import responses
 from tracker_plans import make_item, remembering
 
+from issueplan.errors import GitHubError
 from issueplan.model import ActionItem, Priority
 from issueplan.render.issue import parse_issue_body
 from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
@@ -196,6 +198,17 @@ def test_a_server_without_sub_issues_is_left_alone_without_a_failure(fake_github
     assert result.errors == ()
     assert fake_github.writes() == []
     assert [e.status for e in fake_github.exchanges if "sub_issue" in e.path] == [404], "one read, no write"
+
+
+def test_s4_a_failed_listing_of_sub_issues_aborts_before_any_write(fake_github: FakeGitHub) -> None:
+    sync(fake_github)
+    fake_github.inject(Fault(method="GET", path=r"/sub_issues$", status=502, times=100))
+    fake_github.clear_log()
+
+    with pytest.raises(GitHubError, match=r"could not list the sub-issues of #\d+: GitHub answered 502"):
+        sync(fake_github, ITEMS[1:], healthy=["suite-failed/api"])
+
+    assert fake_github.writes() == [], "not even the close the plan asks for"
 
 
 def not_found() -> dict[str, str]:
