@@ -152,6 +152,15 @@ def test_beyond_100_open_items_one_holder_per_priority_holds_them_and_they_come_
         issues["dashboard/default/priority/high/2"]["title"] == "issueplan dashboard: high priority, part 2"
     )
     assert "GitHub allows at most 100 sub-issues" in issues["dashboard/default/priority/high"]["body"]
+    linked = ", ".join(
+        f"#{issues[key]['number']} {label}"
+        for key, label in (
+            ("dashboard/default/priority/critical", "critical priority"),
+            ("dashboard/default/priority/high", "high priority"),
+            ("dashboard/default/priority/high/2", "high priority, part 2"),
+        )
+    )
+    assert f"so they are held by priority: {linked}\n" in issues["dashboard/default"]["body"]
     assert "DASHBOARD-HIGH-2" not in result.issues, "holders are no items"
     assert result.created == len(items) + 1 + 3, "the items, the dashboard and three holders"
 
@@ -171,6 +180,7 @@ def test_beyond_100_open_items_one_holder_per_priority_holds_them_and_they_come_
     issues = by_key(fake_github)
     assert all(issues[key]["state"] == "closed" for key in holders)
     assert all(children(fake_github, key) == set() for key in holders)
+    assert "**Sub-issues**" not in issues["dashboard/default"]["body"]
     moves = [op for op in changes.operations if isinstance(op, AttachSubIssue) and op.replace_parent]
     assert len(moves) == 93
     closes = [op for op in changes.operations if isinstance(op, CloseIssue)]

@@ -294,6 +294,14 @@ class ItemBodyDraft(Frozen):
     previous: str  # the body as this run first writes it
 
 
+class Holder(Frozen):
+    """An issue that holds one priority's open items as sub-issues when the dashboard cannot (over 100)."""
+
+    key: str
+    id: str
+    label: str  # how the dashboard names it: `high priority`, `high priority, part 2`
+
+
 class DashboardBodyDraft(Frozen):
     """The dashboard's body, to render again once the numbers of this run's new issues are known."""
 
@@ -303,6 +311,7 @@ class DashboardBodyDraft(Frozen):
     first_seen: datetime
     now: datetime
     previous: str
+    holders: tuple[Holder, ...] = ()
 
 
 BodyDraft: TypeAlias = Annotated[ItemBodyDraft | DashboardBodyDraft, Field(discriminator="kind")]

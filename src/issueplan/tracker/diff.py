@@ -36,7 +36,7 @@ from issueplan.tracker.lifecycle_ops import unplanned_changes
 from issueplan.tracker.milestones import diff_milestones
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue, TrackerState
-from issueplan.tracker.sub_issues import diff_sub_issues, is_parent_key
+from issueplan.tracker.sub_issues import diff_sub_issues, is_parent_key, sub_issue_holders
 
 MASS_CLOSE_FLOOR = 2
 
@@ -58,11 +58,13 @@ def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> Chang
     run = this_run(plan, options)
     label_ops = _label_changes(live, state, options, plan)
     issue_ops = issue_changes(items, kept, state, options, plan, run)
-    if options.dashboard:
-        links = {item.id: kept[item.key].number for item in live if item.key in kept}
-        issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at)
-    _guard_orphans(issue_ops, state, options)
     close_ops = _close_changes(plan, kept, duplicates, options, run)
+    if options.dashboard:
+        holders = sub_issue_holders(live, kept, parents, [*issue_ops, *close_ops], state, options)
+        links = {item.id: kept[item.key].number for item in live if item.key in kept}
+        links.update({holder.id: parents[holder.key].number for holder in holders if holder.key in parents})
+        issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at, holders)
+    _guard_orphans(issue_ops, state, options)
     _guard_mass_close(close_ops, kept, options)
     _guard_mass_create(issue_ops, options)
     milestone_ops = diff_milestones(live, issues, [*issue_ops, *close_ops], state, options)

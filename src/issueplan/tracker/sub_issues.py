@@ -30,15 +30,15 @@ from issueplan.tracker.changes import (
     CloseIssue,
     CreateIssue,
     DetachSubIssue,
+    Holder,
     Operation,
     ReopenIssue,
 )
-from issueplan.tracker.dashboard import DASHBOARD_ID, dashboard_key, dashboard_title
+from issueplan.tracker.dashboard import DASHBOARD_ID, SUB_ISSUES_MAX, dashboard_key, dashboard_title
 from issueplan.tracker.listing import read_pages
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import SubIssue, SubIssues, TrackedIssue, TrackerState
 
-SUB_ISSUES_MAX = 100  # GitHub's cap per parent (FACTS §9)
 REOPEN_COMMENT = (
     "issueplan: the dashboard has more open items than GitHub's 100 sub-issues again, so this issue holds "
     "this priority's items once more."
@@ -99,6 +99,26 @@ class _Child(Frozen):
     shown: str
     priority: Priority | None
     issue: TrackedIssue | None = None  # None: created in this run
+
+
+def sub_issue_holders(
+    items: Sequence[ActionItem],
+    kept: Mapping[str, TrackedIssue],
+    parents: Mapping[str, TrackedIssue],
+    ops: Sequence[Operation],
+    state: TrackerState,
+    options: SyncOptions,
+) -> list[Holder]:
+    """The holders this run uses (none up to 100 open items, or without the API), for the dashboard's body."""
+    if state.sub_issues is None:
+        return []
+    dashboard = _Parent(key=dashboard_key(options.scope), shown=DASHBOARD_ID)
+    _, holders = _targets(_open_after(items, kept, ops, options), dashboard, parents, options)
+    return [Holder(key=holder.key, id=holder.shown, label=_label(p, part)) for holder, p, part in holders]
+
+
+def _label(priority: Priority, part: int) -> str:
+    return f"{priority.value} priority" + ("" if part == 1 else f", part {part}")
 
 
 def diff_sub_issues(
@@ -242,9 +262,7 @@ def _holder_changes(
     used = {holder.key for holder, _, _ in holders}
     for holder, priority, part in holders:
         if holder.issue is None:
-            title = f"{dashboard_title(options.scope)}: {priority.value} priority" + (
-                "" if part == 1 else f", part {part}"
-            )
+            title = f"{dashboard_title(options.scope)}: {_label(priority, part)}"
             body = _holder_body(holder, priority, options.scope, now)
             ops.append(CreateIssue(key=holder.key, id=holder.shown, title=title, body=body, labels=(label,)))
         elif not holder.issue.is_open:
