@@ -75,6 +75,11 @@ def test_no_type_is_requested_where_the_repository_answers_404(
 def test_the_dashboard_parents_the_open_items_and_a_closed_one_leaves_it(
     fake_github: FakeGitHub, scenario: Path
 ) -> None:
+    dry = synced(fake_github, scenario, "--dashboard", "--dry-run", board=False)
+    assert dry.stdout.count("would: attach issue ") == 11
+    assert "would: attach issue BUG-004 (new) under DASHBOARD (new) as a sub-issue" in dry.stdout
+    assert fake_github.writes() == []
+
     synced(fake_github, scenario, "--dashboard", board=False)
     ids = numbers_by_id(fake_github)
     board = ids.pop("DASHBOARD")
