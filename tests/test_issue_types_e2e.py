@@ -18,6 +18,7 @@ from test_project_e2e import (
     action_env,
     numbers_by_id,
     run_action,
+    run_cli,
     scenario,
     synced,
 )
@@ -172,3 +173,23 @@ def test_the_action_degrades_silently_where_sub_issues_answer_404(
     run_action(env, scenario)
     assert fake_github.writes() == []
     assert [e.status for e in fake_github.exchanges if "sub_issue" in e.path] == [404], "one read"
+
+
+def test_a_refused_attach_is_reported_and_exits_4(fake_github: FakeGitHub, scenario: Path) -> None:
+    refusal = {
+        "message": "Validation Failed",
+        "errors": [{"resource": "SubIssue", "code": "custom", "message": "the parent is locked"}],
+        "documentation_url": "https://docs.github.com/rest",
+    }
+    fake_github.inject(Fault(method="POST", path=r"/sub_issues$", status=422, times=1, body=refusal))
+
+    done = run_cli(fake_github, scenario, "--dashboard", board=False)
+
+    assert done.returncode == 4, done.stdout + done.stderr
+    failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED: ")]
+    assert len(failed) == 1
+    assert "as a sub-issue: 422 Validation Failed" in failed[0]
+    synced(fake_github, scenario, "--dashboard", board=False)  # the next run attaches it
+    fake_github.clear_log()
+    synced(fake_github, scenario, "--dashboard", board=False)
+    assert fake_github.writes() == []
