@@ -204,6 +204,7 @@ def _sync_options(options: JobOptions, config: Config, *, write_interval: float)
         lifecycle=config.lifecycle,
         close_comment=options.close_comment,
         dashboard=options.dashboard,
+        issue_types=config.issue_types.mapping(),
         write_interval=write_interval,
         max_writes=options.max_writes,
         allow_mass_close=options.allow_mass_close,

@@ -120,7 +120,7 @@ def test_s20_a_deleted_managed_label_finds_the_issues_again_and_creates_none(
     code, out = run_sync(fake_github)
     assert code == 0, out
     assert fake_github.writes() == []
-    assert len(fake_github.exchanges) == 3, "healed: back to one page each of issues, labels, milestones"
+    assert len(fake_github.exchanges) == 4, "healed: one page each of issues, labels, milestones, types"
 
 
 def test_s20_a_renamed_managed_label_finds_the_issues_again_and_keeps_the_new_name(
@@ -161,7 +161,7 @@ def test_s20_the_managed_label_taken_off_issues_finds_them_again_through_their_m
     assert all("issueplan" in label_names(after[issue["number"]]) for issue in stripped)
     fake_github.clear_log()
     run_sync(fake_github)
-    assert len(fake_github.exchanges) == 3, "healed: no extra read any more"
+    assert len(fake_github.exchanges) == 4, "healed: no extra read (issues, labels, milestones, types)"
 
 
 def test_r5_a_stranger_is_not_adopted_when_the_label_is_gone(fake_github: FakeGitHub, run_sync: Run) -> None:

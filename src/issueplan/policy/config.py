@@ -2,7 +2,8 @@
 
 A user's config extends the shipped `default.yml` (`extends: default`, the default): a rule with the id of
 a default rule overrides only the keys it sets, other rules are added after the defaults, and `sla`,
-`labels`, `milestones` and `lifecycle` override key by key. `extends: none` starts from an empty policy.
+`labels`, `milestones`, `lifecycle` and `issue_types` override key by key. `extends: none` starts from an
+empty policy.
 Every error is a ConfigError naming the file, the key path and the fix; no YAML or pydantic traceback
 reaches the user.
 """
@@ -24,6 +25,7 @@ from issueplan.model import Frozen, ItemType, Priority, Severity, SuiteSpec
 from issueplan.naming import LabelNames, MilestoneNames, label_problem
 from issueplan.policy.assignees import CodeownersSetting, Login
 from issueplan.policy.config_errors import explain
+from issueplan.policy.issue_types import IssueTypeNames
 from issueplan.policy.lifecycle import Lifecycle
 from issueplan.policy.project_fields import ProjectMapping
 from issueplan.policy.rule import Rule
@@ -66,6 +68,7 @@ class Config(Frozen):
     labels: LabelNames = LabelNames()
     milestones: MilestoneNames = MilestoneNames()
     project: ProjectMapping = ProjectMapping()  # used by `--project` only
+    issue_types: IssueTypeNames = IssueTypeNames()  # where the repository has issue types
     lifecycle: Lifecycle = Lifecycle()
     teams: dict[str, tuple[Login, ...]] = Field(
         default_factory=dict,
@@ -236,7 +239,7 @@ def _default_config() -> Config:
 def _merge(default: dict[str, Any], user: dict[str, Any]) -> tuple[dict[str, Any], list[int | None]]:
     """The user's config over the default; also, for each merged rule, its index in the user's `rules`."""
     merged = copy.deepcopy(default) | {key: value for key, value in user.items() if key != "rules"}
-    for section in ("sla", "labels", "milestones", "lifecycle"):
+    for section in ("sla", "labels", "milestones", "lifecycle", "issue_types"):
         if isinstance(default.get(section), dict) and isinstance(user.get(section), dict):
             merged[section] = copy.deepcopy(default[section]) | user[section]
     rules: list[Any] = copy.deepcopy(default.get("rules", []))

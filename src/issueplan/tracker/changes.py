@@ -27,8 +27,9 @@ class Phase(IntEnum):
     CREATES = 3
     LINKS = 4
     DEPENDENCIES = 5
-    CLOSES = 6
-    PROJECT = 7  # the project board (GraphQL): after the creates it needs and the closes it reflects
+    SUB_ISSUES = 6  # the dashboard's children: after the creates whose ids they need
+    CLOSES = 7
+    PROJECT = 8  # the project board (GraphQL): after the creates it needs and the closes it reflects
 
 
 class IssueState(StrEnum):
@@ -116,14 +117,16 @@ class CreateIssue(Frozen):
     milestone: str | None = None
     milestone_number: int | None = None
     assignees: tuple[str, ...] = ()
+    issue_type: str | None = None  # a GitHub issue type's name (tracker/issue_types.py)
 
     phase: ClassVar[Phase] = Phase.CREATES
 
     def describe(self) -> str:
         where = f" in {self.milestone!r}" if self.milestone else ""
+        kind = f", type {self.issue_type!r}" if self.issue_type else ""
         # Logins without `@`: a log line or job summary is no place for a mention.
         assigned = f", assigned to {', '.join(self.assignees)}" if self.assignees else ""
-        return f"create issue {self.id}: {self.title!r}{where} [{', '.join(self.labels)}]{assigned}"
+        return f"create issue {self.id}: {self.title!r}{where}{kind} [{', '.join(self.labels)}]{assigned}"
 
 
 class UpdateIssue(Frozen):
@@ -138,6 +141,7 @@ class UpdateIssue(Frozen):
     milestone: str | None = None
     milestone_number: int | None = None
     assignees: tuple[str, ...] | None = None  # the full new set (tracker/assignees.py)
+    issue_type: str | None = None
     # For the log only (the applier ignores them): the labels before, the body's change in words, and who is
     # assigned and unassigned.
     old_labels: tuple[str, ...] | None = None
@@ -161,6 +165,8 @@ class UpdateIssue(Frozen):
             changed = [f"+{login}" for login in self.added_assignees]
             changed += [f"{MINUS}{login}" for login in self.removed_assignees]
             parts.append(" ".join(["assignees", *changed]))
+        if self.issue_type is not None:
+            parts.append(f"type → {self.issue_type!r}")
         return f"update issue #{self.number} ({self.id}): {'; '.join(parts)}"
 
 
@@ -248,6 +254,48 @@ class AddDependency(Frozen):
         return f"link {self.blocked_id} as blocked by {self.blocker_id}"
 
 
+class AttachSubIssue(Frozen):
+    """Make `child_key`'s issue a sub-issue of `parent_key`'s (the dashboard, or a holder of one priority).
+
+    Numbers and ids are None for issues created in this run: the applier knows them by key then.
+    `replace_parent` moves a child from another of issueplan's parents (never from a human's).
+    """
+
+    parent_key: str
+    parent_id: str
+    parent_number: int | None = None
+    child_key: str
+    child_id: str
+    child_number: int | None = None
+    child_issue_id: int | None = None
+    replace_parent: bool = False
+
+    phase: ClassVar[Phase] = Phase.SUB_ISSUES
+
+    def describe(self) -> str:
+        child = _which(self.child_number, self.child_id)
+        verb = "move" if self.replace_parent else "attach"
+        return f"{verb} issue {child} under {_which(self.parent_number, self.parent_id)} as a sub-issue"
+
+
+class DetachSubIssue(Frozen):
+    """Take a closed (or no longer held) issue off the parent it is a sub-issue of."""
+
+    parent_number: int
+    parent_id: str
+    child_number: int
+    child_issue_id: int
+
+    phase: ClassVar[Phase] = Phase.SUB_ISSUES
+
+    def describe(self) -> str:
+        return f"detach issue #{self.child_number} from {_which(self.parent_number, self.parent_id)}"
+
+
+def _which(number: int | None, shown: str) -> str:
+    return f"#{number} ({shown})" if number is not None else f"{shown} (new)"
+
+
 class ItemBodyDraft(Frozen):
     """An item's body, to render again with the numbers of the issues created in this run."""
 
@@ -255,6 +303,14 @@ class ItemBodyDraft(Frozen):
     item: ActionItem
     links: dict[str, int]  # item id -> issue number, as known before this run's creates
     previous: str  # the body as this run first writes it
+
+
+class Holder(Frozen):
+    """An issue that holds one priority's open items as sub-issues when the dashboard cannot (over 100)."""
+
+    key: str
+    id: str
+    label: str  # how the dashboard names it: `high priority`, `high priority, part 2`
 
 
 class DashboardBodyDraft(Frozen):
@@ -266,6 +322,7 @@ class DashboardBodyDraft(Frozen):
     first_seen: datetime
     now: datetime
     previous: str
+    holders: tuple[Holder, ...] = ()
 
 
 BodyDraft: TypeAlias = Annotated[ItemBodyDraft | DashboardBodyDraft, Field(discriminator="kind")]
@@ -349,6 +406,8 @@ Operation: TypeAlias = (
     | CloseIssue
     | CloseDuplicate
     | AddDependency
+    | AttachSubIssue
+    | DetachSubIssue
     | LinkNewIssues
     | SyncProjectItem
 )

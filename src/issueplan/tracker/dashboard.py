@@ -20,7 +20,14 @@ from issueplan.render.marker import Marker
 from issueplan.render.safety import BODY_MARGIN, Span, body_length, neutralise, truncate_sections
 from issueplan.render.timestamp import as_utc
 from issueplan.tracker.catalog import is_overdue
-from issueplan.tracker.changes import CreateIssue, DashboardBodyDraft, LinkNewIssues, Operation, UpdateIssue
+from issueplan.tracker.changes import (
+    CreateIssue,
+    DashboardBodyDraft,
+    Holder,
+    LinkNewIssues,
+    Operation,
+    UpdateIssue,
+)
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue, TrackerState
 
@@ -30,6 +37,7 @@ NOTICE = (
     "_This dashboard is maintained by issueplan and lists every open action item. The part between the"
     " issueplan markers is rewritten when the plan changes; text above or below it is kept._\n\n"
 )
+SUB_ISSUES_MAX = 100  # GitHub's cap of sub-issues per parent (FACTS §9)
 CHARTS_LEFT_OUT = "_The charts are left out: the plan is too large for one issue body._\n\n"
 
 
@@ -54,11 +62,14 @@ def diff_dashboard(
     state: TrackerState,
     options: SyncOptions,
     now: datetime,
+    holders: Sequence[Holder] = (),
 ) -> list[Operation]:
     """Create the dashboard, or update the kept one (`board`) when its title or managed block would change.
 
-    `items` are the open ones (not declined by a human); `links` maps item ids to their issue numbers. A
-    dashboard a human closed stays closed and is not replaced (humans win; never two dashboards).
+    `items` are the open ones (not declined by a human); `links` maps item ids (and existing holders' ids) to
+    their issue numbers; `holders` are the issues that hold the items beyond GitHub's 100 sub-issues
+    (tracker/sub_issues.py). A dashboard a human closed stays closed and is not replaced (humans win; never
+    two dashboards).
     """
     if board is not None and not board.is_open:
         return []
@@ -72,6 +83,7 @@ def diff_dashboard(
         first_seen=first_seen,
         now=now,
         previous=board.body if board is not None else None,
+        holders=holders,
     )
     ops: list[Operation] = []
     if board is None:
@@ -90,9 +102,15 @@ def diff_dashboard(
         )
     # Every open item without a number is created in this run: link it once GitHub has given it one.
     new = {item.key: item.id for item in items if item.id not in links}
+    new.update({holder.key: holder.id for holder in holders if holder.id not in links})
     if new:
         draft = DashboardBodyDraft(
-            items=tuple(items), links=dict(links), first_seen=first_seen, now=now, previous=body
+            items=tuple(items),
+            links=dict(links),
+            first_seen=first_seen,
+            now=now,
+            previous=body,
+            holders=tuple(holders),
         )
         number = board.number if board is not None else None
         ops.append(LinkNewIssues(key=key, id=DASHBOARD_ID, number=number, waits_for=new, draft=draft))
@@ -107,8 +125,10 @@ def render_dashboard_body(
     first_seen: datetime,
     now: datetime,
     previous: str | None = None,
+    holders: Sequence[Holder] = (),
 ) -> str:
-    """The body: `previous`'s text outside the managed block, then the list, the Gantt chart and the graph.
+    """The body: `previous`'s text outside the managed block, then the list, the Gantt chart and the graph;
+    with holders, a line linking them first.
 
     Under GitHub's body limit the charts go first, then list entries from the least urgent; the marker stays.
     """
@@ -118,6 +138,11 @@ def render_dashboard_body(
     # Titles come redacted from the clean pass (render/clean.py), the charts' labels too.
     shown = sorted_items(items)
     head = f"{BEGIN}\n{NOTICE}**Open action items**: {len(shown)} (scope {neutralise(scope, Span.LINE)})\n\n"
+    if holders:
+        held = ", ".join(f"#{links[h.id]} {h.label}" if h.id in links else h.label for h in holders)
+        head += (
+            f"**Sub-issues**: more than {SUB_ISSUES_MAX} open items, so they are held by priority: {held}\n\n"
+        )
     entries = _entries(shown, links, now=now)
     marker = Marker(key=dashboard_key(scope), id=DASHBOARD_ID, scope=scope, first_seen=as_utc(first_seen))
     tail = f"{marker.render()}\n{END}"

@@ -29,13 +29,14 @@ from issueplan.tracker.changes import (
     UpdateLabel,
     order_changes,
 )
-from issueplan.tracker.dashboard import dashboard_key, diff_dashboard
+from issueplan.tracker.dashboard import dashboard_key, diff_dashboard, is_dashboard
 from issueplan.tracker.issue_changes import declined, issue_changes
 from issueplan.tracker.lifecycle import Run, this_run
 from issueplan.tracker.lifecycle_ops import unplanned_changes
 from issueplan.tracker.milestones import diff_milestones
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue, TrackerState
+from issueplan.tracker.sub_issues import diff_sub_issues, is_parent_key, sub_issue_holders
 
 MASS_CLOSE_FLOOR = 2
 
@@ -51,6 +52,10 @@ def diff_tracker(
     kept, duplicates = _keep_oldest(issues)
     # The dashboard is healed like any key (duplicates get closed) but is no item: never closed, not counted.
     board = kept.pop(dashboard_key(options.scope), None)
+    # Its holders (tracker/sub_issues.py) are no items either.
+    parents = {key: kept.pop(key) for key in sorted(kept) if is_parent_key(key, options.scope)}
+    if board is not None:
+        parents[dashboard_key(options.scope)] = board
     # Plan order (priority, due date, ...): the most urgent items get the lowest issue numbers.
     items = list(plan.items)
     # An item a human closed as not planned stays closed: it gets neither labels nor a milestone slot.
@@ -58,15 +63,21 @@ def diff_tracker(
     run = this_run(plan, options)
     label_ops = _label_changes(live, state, options, plan)
     issue_ops = issue_changes(items, kept, state, options, plan, run, refused=refused)
-    if options.dashboard:
-        links = {item.id: kept[item.key].number for item in live if item.key in kept}
-        issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at)
-    _guard_orphans(issue_ops, state, options)
     close_ops = _close_changes(plan, kept, duplicates, options, run)
+    if options.dashboard:
+        holders = sub_issue_holders(live, kept, parents, [*issue_ops, *close_ops], state, options)
+        links = {item.id: kept[item.key].number for item in live if item.key in kept}
+        links.update({holder.id: parents[holder.key].number for holder in holders if holder.key in parents})
+        issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at, holders)
+    _guard_orphans(issue_ops, state, options)
     _guard_mass_close(close_ops, kept, options)
     _guard_mass_create(issue_ops, options)
     milestone_ops = diff_milestones(live, issues, [*issue_ops, *close_ops], state, options)
-    return order_changes([*label_ops, *milestone_ops, *issue_ops, *close_ops])
+    sub_ops: list[Operation] = []
+    if options.dashboard:
+        done = [*issue_ops, *close_ops]
+        sub_ops = diff_sub_issues(live, kept, parents, done, state, options, plan.generated_at)
+    return order_changes([*label_ops, *milestone_ops, *issue_ops, *close_ops, *sub_ops])
 
 
 def _keep_oldest(
@@ -174,7 +185,7 @@ def _guard_mass_close(
 def _guard_mass_create(issue_ops: list[Operation], options: SyncOptions) -> None:
     """Refuse to open more than `max_new_issues` issues in one run (S23): 200 suites failing at once is
     likelier a broken runner than 200 problems, and 200 issues are hard to take back."""
-    creating = sum(isinstance(op, CreateIssue) and op.key != dashboard_key(options.scope) for op in issue_ops)
+    creating = sum(isinstance(op, CreateIssue) and not is_dashboard(op.key) for op in issue_ops)
     if options.allow_mass_create or creating <= options.max_new_issues:
         return
     raise SafetyStopError(

@@ -18,6 +18,7 @@ from github.Repository import Repository
 from issueplan.errors import GitHubError, PermissionDeniedError
 from issueplan.tracker.changes import (
     AddDependency,
+    AttachSubIssue,
     ChangeSet,
     CloseDuplicate,
     CloseIssue,
@@ -25,6 +26,7 @@ from issueplan.tracker.changes import (
     CreateIssue,
     CreateLabel,
     CreateMilestone,
+    DetachSubIssue,
     LinkNewIssues,
     Operation,
     ReopenIssue,
@@ -39,6 +41,7 @@ from issueplan.tracker.pacing import WritePacer
 from issueplan.tracker.results import Fate, OperationResult, StopReason, SyncResult
 from issueplan.tracker.retry import MAX_RETRIES, Clock, PacedRetry, Sleep, is_rate_limited, rate_limit_wait
 from issueplan.tracker.state import read_state
+from issueplan.tracker.sub_issue_writes import SubIssuesMissing, SubIssueWriter
 from issueplan.tracker.writes import (
     STOP_REASONS,
     WriteStop,
@@ -93,6 +96,7 @@ class _Applier:
         self.item_numbers: dict[str, int] = {}  # item id -> number
         self.milestones: dict[str, int] = {}  # title -> number, for this run's creates
         self.dependencies_supported = True
+        self.sub_issues = SubIssueWriter(repo, self.write)
         self.done = ""  # what an operation of two requests did before its second one failed
 
     def write(self, call: Callable[[], Any], *, post: bool = False) -> Any:
@@ -154,7 +158,7 @@ class _Applier:
             return OperationResult(operation=operation, fate=Fate.LEFT, message=message), None
         self.done = ""
         try:
-            self.run(operation)
+            left = self.execute(operation)
         except PermissionDeniedError as error:
             return self.failed(operation, error, 403), StopReason.PERMISSION
         except WriteStop as stop:
@@ -165,7 +169,19 @@ class _Applier:
         except (requests.RequestException, GitHubError) as error:
             text = error_message(error) if isinstance(error, requests.RequestException) else str(error)
             return self.failed(operation, text, None), None
-        return OperationResult(operation=operation, fate=Fate.APPLIED), None
+        fate = Fate.APPLIED if left is None else Fate.LEFT
+        return OperationResult(operation=operation, fate=fate, message=left or ""), None
+
+    def execute(self, operation: Operation) -> str | None:
+        """Run one operation; why it was left instead, when the server lacks the API it needs."""
+        if isinstance(operation, AttachSubIssue | DetachSubIssue):
+            try:
+                self.sub_issues.apply(operation, self.issues)
+            except SubIssuesMissing as missing:
+                return str(missing)
+            return None
+        self.run(operation)
+        return None
 
     def failed(self, operation: Operation, error: object, status: int | None) -> OperationResult:
         message = f"{error} ({self.done})" if self.done else str(error)
@@ -291,6 +307,8 @@ class _Applier:
             payload["milestone"] = number
         if operation.assignees:
             payload["assignees"] = list(operation.assignees)
+        if operation.issue_type is not None:
+            payload["type"] = operation.issue_type
         url = f"{self.repo.url}/issues"
         try:
             _, data = self.write(
@@ -331,6 +349,8 @@ class _Applier:
             payload["milestone"] = number
         if operation.assignees is not None:
             payload["assignees"] = list(operation.assignees)
+        if operation.issue_type is not None:
+            payload["type"] = operation.issue_type
         url = f"{self.repo.url}/issues/{operation.number}"
         self.write(lambda: self.repo.requester.requestJsonAndCheck("PATCH", url, input=payload))
         self.item_numbers[operation.id] = operation.number

@@ -32,6 +32,7 @@ from issueplan.tracker.changes import (
     UpdateIssue,
 )
 from issueplan.tracker.follow_up import plan_links
+from issueplan.tracker.issue_types import issue_type_change, issue_type_for
 from issueplan.tracker.lifecycle import Return, Run, created, fired, is_snoozed, returning
 from issueplan.tracker.lifecycle_ops import current_marker
 from issueplan.tracker.options import SyncOptions
@@ -172,6 +173,7 @@ def _create(
         milestone=(title := milestone_title(item, options)),
         milestone_number=_milestone_number(title, state),
         assignees=assignees,
+        issue_type=issue_type_for(item, state, options),
     )
 
 
@@ -231,14 +233,16 @@ def _update(
         labels=tuple(labels) if changed_labels else None,
         milestone=milestone,
         milestone_number=_milestone_number(milestone, state),
+        issue_type=issue_type_change(item, issue, state, options),
         old_labels=tuple(issue.labels) if changed_labels else None,
         body_change=describe_body_change(issue.body, body) if body != issue.body else None,
         assignees=assignees.assignees,
         added_assignees=assignees.added,
         removed_assignees=assignees.removed,
     )
-    changed = (update.title, update.body, update.labels, update.milestone, update.assignees)
-    return update if any(value is not None for value in changed) else None
+    changed = (update.title, update.body, update.labels, update.milestone)
+    changed_people = (update.assignees, update.issue_type)
+    return update if any(value is not None for value in (*changed, *changed_people)) else None
 
 
 def _milestone_change(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 
 from issueplan.limits import DEFAULT_WRITE_INTERVAL
-from issueplan.model import Frozen
+from issueplan.model import Frozen, ItemType
 from issueplan.modes import MilestoneMode
 from issueplan.naming import LabelNames, MilestoneNames
 from issueplan.policy.lifecycle import Lifecycle
@@ -32,7 +32,8 @@ class SyncOptions(Frozen):
     `label` and `milestones` are this run's managed label and grouping; `label_names` and `milestone_names`
     (from the config) name the other labels and the milestones issueplan owns; `lifecycle` (the config's
     too) says when issues close, reopen and turn flaky (tracker/lifecycle.py). `owners` says who is
-    assigned each item's issue (tracker/assignees.py; empty: nobody).
+    assigned each item's issue (tracker/assignees.py; empty: nobody). `issue_types` maps item types to GitHub
+    issue type names (the config's `issue_types:`); empty, the repository's types are not read.
     """
 
     scope: str = "default"
@@ -43,6 +44,7 @@ class SyncOptions(Frozen):
     lifecycle: Lifecycle = Lifecycle()
     close_comment: bool = True
     dashboard: bool = False
+    issue_types: dict[ItemType, str] = Field(default_factory=dict)
     write_interval: float = Field(default=DEFAULT_WRITE_INTERVAL, ge=0)
     max_writes: int | None = Field(default=None, ge=0)
     allow_mass_close: bool = False

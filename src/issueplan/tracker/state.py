@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from github.Repository import Repository
-from pydantic import StrictInt, ValidationError
+from pydantic import Field, StrictInt, ValidationError
 
 from issueplan.errors import GitHubError, UsageError
 from issueplan.model import Frozen, KnownItem
@@ -38,6 +38,8 @@ class TrackedIssue(Frozen):
     labels: tuple[str, ...] = ()
     milestone: int | None = None
     assignees: tuple[str, ...] = ()
+    issue_type: str | None = None  # the name of its GitHub issue type (tracker/issue_types.py)
+    parent_url: str | None = None  # the issue it is a sub-issue of (tracker/sub_issues.py)
     author: str | None = None
     created_at: datetime
     key: str
@@ -69,6 +71,20 @@ class TrackedMilestone(Frozen):
     closed_issues: int = 0
 
 
+class SubIssue(Frozen):
+    """A child of one of issueplan's parent issues, as the sub-issue listing gives it."""
+
+    id: StrictInt
+    number: StrictInt
+    state: IssueState
+
+
+class SubIssues(Frozen):
+    """The children of the dashboard and of its holders, by the parent's issue number."""
+
+    children: dict[int, tuple[SubIssue, ...]] = Field(default_factory=dict)
+
+
 class TrackerState(Frozen):
     """Managed issues of one scope (sorted by number), every label and every milestone of the repository.
 
@@ -80,6 +96,9 @@ class TrackerState(Frozen):
     labels: tuple[TrackedLabel, ...] = ()
     milestones: tuple[TrackedMilestone, ...] = ()
     orphans: tuple[int, ...] = ()
+    # Read when the run uses them (tracker/sync.py); None: not read, or the server lacks the API.
+    issue_types: tuple[str, ...] | None = None
+    sub_issues: SubIssues | None = None
 
     def known_items(self, scope: str) -> dict[str, KnownItem]:
         """Ids and first_seen per key, closed issues included, so ids and due dates never change.
@@ -231,6 +250,8 @@ def _tracked_issue(
         "labels": labels,
         "milestone": milestone.get("number") if isinstance(milestone, dict) else None,
         "assignees": tuple(sorted(filter(None, map(_login, raw.get("assignees") or ())))),
+        "issue_type": _type_name(raw.get("type")),
+        "parent_url": raw.get("parent_issue_url") or None,
         "author": author,
         "created_at": raw.get("created_at"),
         "key": marker.key,
@@ -242,6 +263,11 @@ def _tracked_issue(
         "marker": marker,
     }
     return _validated(TrackedIssue, fields, f"issue #{raw.get('number')}", what)
+
+
+def _type_name(value: Any) -> str | None:
+    """`type` is present only where the repository has issue types, and null on an issue without one."""
+    return value["name"] if isinstance(value, dict) and isinstance(value.get("name"), str) else None
 
 
 def _label_names(raw: Mapping[str, Any], what: str) -> list[str]:

@@ -17,10 +17,12 @@ from issueplan.tracker.assignability import AssigneeCheck, diff_assigning
 from issueplan.tracker.changes import ChangeSet, CreateIssue, ReopenIssue, UpdateIssue
 from issueplan.tracker.dashboard import is_dashboard
 from issueplan.tracker.github import Progress, apply_changes, connect
+from issueplan.tracker.issue_types import read_issue_types
 from issueplan.tracker.options import GitHubTarget, SyncOptions
 from issueplan.tracker.results import SyncResult, planned
 from issueplan.tracker.retry import Clock, Sleep
 from issueplan.tracker.state import TrackerState, read_state
+from issueplan.tracker.sub_issues import read_sub_issues
 
 PlanMaker = Callable[[Mapping[str, KnownItem]], Plan]
 
@@ -49,7 +51,14 @@ def sync_plan(
 
 
 def read_tracker(repo: Repository, options: SyncOptions) -> TrackerState:
-    return read_state(repo, label=options.label, scope=options.scope, login=options.login)
+    """The listing, then what the run's options use besides: the repository's issue types (one request)
+    and, with the dashboard, its children and its holders' (one listing each)."""
+    state = read_state(repo, label=options.label, scope=options.scope, login=options.login)
+    if options.issue_types:
+        state = state.model_copy(update={"issue_types": read_issue_types(repo)})
+    if options.dashboard:
+        state = state.model_copy(update={"sub_issues": read_sub_issues(repo, state, options.scope)})
+    return state
 
 
 def remembered(state: TrackerState, options: SyncOptions) -> dict[str, KnownItem]:

@@ -12,6 +12,7 @@ from github.Repository import Repository
 from issueplan.errors import PermissionDeniedError
 from issueplan.tracker.changes import (
     AddDependency,
+    AttachSubIssue,
     CloseDuplicate,
     CloseIssue,
     LinkNewIssues,
@@ -50,6 +51,12 @@ def missing_creates(operation: Operation, created: Container[str]) -> str:
         needed = {operation.blocked_key: operation.blocked_id}
         if operation.blocker_issue_id is None:
             needed[operation.blocker_key] = operation.blocker_id
+    elif isinstance(operation, AttachSubIssue):
+        needed = {}
+        if operation.parent_number is None:
+            needed[operation.parent_key] = operation.parent_id
+        if operation.child_issue_id is None:
+            needed[operation.child_key] = operation.child_id
     else:
         return ""
     return ", ".join(item_id for key, item_id in sorted(needed.items()) if key not in created)

@@ -118,6 +118,23 @@ class HumanActions:
             self.state.assignable = None if logins is None else list(logins)
             self.persist()
 
+    def human_set_issue_type(self, number: int, name: str | None) -> None:
+        """Choose an issue's type in the web UI (one the repository offers), or None to clear it."""
+        with self.lock:
+            issue = self._issue(number)
+            record = None if name is None else self.state.issue_type(name)
+            if name is not None and record is None:
+                raise KeyError(f"the fake repository offers no issue type {name!r}")
+            issue.issue_type = None if record is None else record.name
+            issue.updated_at = self.now()
+            self.persist()
+
+    def sub_issue_numbers(self, number: int) -> list[int]:
+        """The numbers of an issue's sub-issues, in GitHub's order."""
+        with self.lock:
+            found = (self.state.issue_by_id(i) for i in self._issue(number).sub_issue_ids)
+            return [child.number for child in found if child is not None]
+
     def issue_type_of(self, number: int) -> str | None:
         with self.lock:
             return self._issue(number).issue_type
