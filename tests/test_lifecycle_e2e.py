@@ -241,6 +241,14 @@ def test_a_return_within_the_window_reopens_and_a_later_one_opens_a_new_issue_fo
     assert len(repo.fake.comments(number)) == comments, "the old issue is left as it was"
     repo.pass_()
     assert states(repo.fake) == [(number, "closed"), (new, "closed")], "a fresh issue: close_after again"
+    repo.fail()
+    assert states(repo.fake) == [(number, "closed"), (new, "open")], "the newest of the key's issues reopens"
+    for _ in range(3):  # reopened within the window: close_after_flapping
+        repo.pass_()
+    repo.fail(days=12)
+    ((_, first), (_, second), (third, _)) = states(repo.fake)
+    assert (first, second) == ("closed", "closed")
+    assert marker(issue_no(repo.fake, third)).follows == new, "each new issue follows the one before"
 
 
 def test_two_reopens_make_it_flaky_it_stays_open_until_a_human_removes_the_label(repo: Repository) -> None:
