@@ -16,7 +16,7 @@ import pytest
 
 from issueplan import action, cli
 from issueplan.render.issue import parse_issue_body
-from issueplan.render.marker import Marker
+from issueplan.render.marker import HISTORY_LIMIT, Marker
 from issueplan.tracker.sandbox import FakeGitHub
 
 START = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -440,6 +440,26 @@ def test_the_schema_command_lists_every_lifecycle_key_of_the_default_policy(
         assert spec.get("description"), f"lifecycle.{name} has a description"
         if spec.get("type") == "integer":
             assert "minimum" in spec, f"lifecycle.{name} has a lower bound"
+    for name in ("close_after", "close_after_flapping", "flaky_clean_runs"):
+        assert lifecycle["properties"][name]["maximum"] == HISTORY_LIMIT, "no streak the marker cannot hold"
+
+
+@pytest.mark.parametrize("name", ["close_after", "close_after_flapping", "flaky_clean_runs"])
+def test_a_streak_longer_than_the_marker_remembers_is_refused_before_any_run(
+    repo: Repository, name: str
+) -> None:
+    """The marker keeps the last 10 observations: `close_after: 14` could never be counted, so it would
+    silently never close. It is a config error instead, naming the key and the bound."""
+    repo.configure(f"extends: default\nlifecycle:\n  {name}: 14\n")
+    repo.fake.clear_log()
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["plan", str(repo.root / "test-results"), "--config", str(repo.root / "issueplan.yml")])
+    assert exited.value.code == 2
+    err = repo.capsys.readouterr().err
+    assert f"lifecycle.{name}: input should be less than or equal to 10 (got 14)" in err
+    repo.configure(f"extends: default\nlifecycle:\n  {name}: 10\n")
+    repo.fail()
+    assert len(states(repo.fake)) == 1, "10 is allowed"
 
 
 # --- the action's entrypoint -------------------------------------------------------------------------------

@@ -185,3 +185,11 @@ def test_a_return_soon_after_the_following_issue_closed_reopens_that_one_not_the
     assert [op.number for op in ops if isinstance(op, ReopenIssue)] == [2], "the newest of the key's issues"
     assert not any(isinstance(op, CreateIssue) for op in ops)
     assert board.states() == ["closed", "open"]
+
+
+def test_the_longest_streak_allowed_is_one_the_marker_can_count() -> None:
+    board = Board(Lifecycle(close_after=10))
+    board.run(fails=True)
+    for _ in range(9):
+        assert not closes(board.run(fails=False))
+    assert closes(board.run(fails=False)), "the tenth healthy run closes: the marker keeps ten"
