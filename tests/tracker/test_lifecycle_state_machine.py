@@ -1,7 +1,7 @@
 """A stateful test of the lifecycle (issue #10) through the pure diff: random per-key observations over an
-advancing clock, with random lifecycle settings, and humans who close issues as not planned, snooze them
-(label or `snooze:` date) and take the flaky label off. Each run's ChangeSet is applied to an in-memory
-board as GitHub would apply it.
+advancing clock, with random lifecycle settings, and humans who close issues (as not planned or as
+completed), snooze them (label or `snooze:` date) and take the flaky label off. Each run's ChangeSet is
+applied to an in-memory board as GitHub would apply it.
 
 The model beside the board is what the runs showed issueplan: per key, the healthy runs since its last
 failing one. Runs while the key's issue is snoozed or closed as not planned are not shown (the sync leaves
@@ -61,6 +61,7 @@ HISTORY_BOUND = 10  # the marker's configured bound (render/marker.HISTORY_LIMIT
 # Not planned is for good: it comes up less often so keys live long enough to flap.
 HUMAN_ACTIONS = (
     "close as not planned",
+    "close as completed",
     "add the snooze label",
     "remove the snooze label",
     "remove the snooze label",
@@ -255,7 +256,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         issues = [issue for _, issue in sorted(self.issues.items())]
         if action == "remove the flaky label":
             issues = [issue for issue in issues if FLAKY in issue.labels]
-        if action == "close as not planned":
+        if action.startswith("close as"):
             issues = [issue for issue in issues if issue.is_open]
         if not issues:
             return
@@ -264,6 +265,8 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.human(
                 issue, state=IssueState.CLOSED, state_reason=StateReason.NOT_PLANNED, closed_at=self.now
             )
+        elif action == "close as completed":
+            self.human(issue, state=IssueState.CLOSED, state_reason=StateReason.COMPLETED, closed_at=self.now)
         elif action == "add the snooze label":
             self.human(issue, labels=(*issue.labels, SNOOZE) if SNOOZE not in issue.labels else issue.labels)
         elif action == "remove the snooze label":
