@@ -180,6 +180,7 @@ def writes_to(fake: FakeGitHub, number: int) -> list[str]:
 def test_fail_pass_fail_pass_pass_pass_closes_reopens_then_closes_on_the_third_pass(
     repo: Repository,
 ) -> None:
+    """S15 with damping: the returning problem reopens its own issue, which then needs three healthy runs."""
     repo.fail()
     ((number, state),) = states(repo.fake)
     assert state == "open"
@@ -406,6 +407,7 @@ def test_a_snoozed_closed_issue_is_not_reopened(repo: Repository) -> None:
 
 
 def test_an_issue_closed_as_not_planned_gets_no_write_whatever_the_runs_see(repo: Repository) -> None:
+    """S14: not planned stays closed, and nothing is written to it."""
     repo.fail()
     ((number, _),) = states(repo.fake)
     repo.fake.human_edit(number, state="closed", state_reason="not_planned")
