@@ -9,7 +9,8 @@ it alone, so they count neither way), nor are healthy runs of an issue turned fl
 open issue per key; an issue closes exactly when the model says it may: never with fewer healthy runs in a
 row than its threshold (`close_after`; `close_after_flapping` after a reopen in the window;
 `flaky_clean_runs` for a flaky-test key) nor before its quiet days, and never later; no write of any kind
-to a snoozed or not-planned issue, and no new issue in its place; every marker's memory bounded."""
+to a snoozed or not-planned issue, and no new issue in its place; a passed snooze date said at most once;
+every marker's memory bounded."""
 
 from __future__ import annotations
 
@@ -95,6 +96,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         # What the runs showed issueplan, per key: when each healthy run since the last failing one was.
         self.healthy: dict[str, list[datetime]] = {key: [] for key in KEYS}
         self.reopens: dict[int, list[datetime]] = {}
+        self.snooze_dates: dict[int, set[date]] = {}  # the `snooze:` dates humans wrote, per issue
+        self.snooze_comments: dict[int, int] = {}  # the comments saying one of them passed
 
     @initialize(lifecycle=lifecycles)
     def configure(self, lifecycle: Lifecycle) -> None:
@@ -207,6 +210,12 @@ class LifecycleMachine(RuleBasedStateMachine):
         for number in sorted(due - closed):
             raise AssertionError(self.why(before[number], "left open although"))
         for op in ops:
+            if isinstance(op, CommentIssue):
+                said = self.snooze_comments[op.number] = self.snooze_comments.get(op.number, 0) + 1
+                dates = len(self.snooze_dates.get(op.number, ()))
+                assert said <= dates, (
+                    f"#{op.number}: {said} comments for {dates} snooze dates (said once each)"
+                )
             self.apply(op)
 
     def remember(self, seen: dict[str, str], before: dict[int, TrackedIssue], alone: set[int]) -> set[int]:
@@ -274,6 +283,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         elif action == "write a snooze date":
             until = date.fromordinal(self.now.date().toordinal() + days)
             self.human(issue, body=f"{issue.body}\n\nsnooze: {until.isoformat()}\n")
+            self.snooze_dates.setdefault(issue.number, set()).add(until)
         else:
             if issue.marker is not None and issue.marker.flaky_since is not None:
                 self.reopens.pop(issue.number, None)  # the human says the cause is fixed: reopens forgotten
