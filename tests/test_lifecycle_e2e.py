@@ -349,11 +349,19 @@ def test_a_flaky_rerun_among_the_clean_runs_starts_the_count_again(repo: Reposit
     assert states(repo.fake, key) == [(number, "closed")]
 
 
-def test_a_snooze_label_means_zero_writes_for_its_issue_until_it_is_removed(repo: Repository) -> None:
+@pytest.mark.parametrize(
+    ("config", "label"),
+    [("", "snoozed"), ("lifecycle:\n  snooze_label: on-hold\n", "On-Hold")],
+    ids=["default label", "configured label, other case"],
+)
+def test_a_snooze_label_means_zero_writes_for_its_issue_until_it_is_removed(
+    repo: Repository, config: str, label: str
+) -> None:
+    repo.configure(f"extends: default\n{config}")
     repo.fail()
     ((number, _),) = states(repo.fake)
     issue = issue_no(repo.fake, number)
-    repo.fake.human_edit(number, labels=[*labels(issue), "snoozed"])
+    repo.fake.human_edit(number, labels=[*labels(issue), label])
     repo.fake.clear_log()
     for step in (repo.pass_, repo.fail, repo.pass_, repo.fail):
         step()
