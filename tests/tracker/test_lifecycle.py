@@ -172,3 +172,24 @@ def test_a_flaky_test_item_closes_after_five_clean_runs_and_seven_quiet_days() -
         assert closes(board.run(fails=False, days=2)), "fifth clean run, eight quiet days"
     finally:
         ITEM = saved
+
+
+def test_a_return_soon_after_the_following_issue_closed_reopens_that_one_not_the_first() -> None:
+    board = Board()
+    board.run(fails=True)
+    board.run(fails=False)
+    board.run(fails=True, days=11)
+    board.run(fails=False)
+    assert board.states() == ["closed", "closed"]
+    ops = board.run(fails=True)
+    assert [op.number for op in ops if isinstance(op, ReopenIssue)] == [2], "the newest of the key's issues"
+    assert not any(isinstance(op, CreateIssue) for op in ops)
+    assert board.states() == ["closed", "open"]
+
+
+def test_the_longest_streak_allowed_is_one_the_marker_can_count() -> None:
+    board = Board(Lifecycle(close_after=10))
+    board.run(fails=True)
+    for _ in range(9):
+        assert not closes(board.run(fails=False))
+    assert closes(board.run(fails=False)), "the tenth healthy run closes: the marker keeps ten"

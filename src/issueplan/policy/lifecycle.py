@@ -14,6 +14,9 @@ from issueplan.model import Frozen
 from issueplan.naming import label_problem
 
 FLAKY_KEY_PREFIX = "flaky/"
+# The observations a marker keeps (render/marker.py): a streak of healthy runs longer than that cannot be
+# counted, so no close may need more (a close_after of 14 would never close).
+RUNS_REMEMBERED = 10
 
 
 def is_flaky_key(key: str) -> bool:
@@ -31,14 +34,21 @@ class Lifecycle(Frozen):
     until a human removes that label.
     """
 
-    close_after: int = Field(default=1, ge=1, description="Healthy runs in a row that close an issue.")
+    close_after: int = Field(
+        default=1,
+        ge=1,
+        le=RUNS_REMEMBERED,
+        description="Healthy runs in a row that close an issue (at most 10, the runs a marker keeps).",
+    )
     quiet_days: int = Field(
         default=0, ge=0, description="Days an issue must stay healthy (from its first healthy run) to close."
     )
     close_after_flapping: int = Field(
         default=3,
         ge=1,
-        description="Healthy runs in a row that close an issue reopened within reopen_within_days.",
+        le=RUNS_REMEMBERED,
+        description="Healthy runs in a row that close an issue reopened within reopen_within_days; at most "
+        "10.",
     )
     reopen_within_days: int = Field(
         default=10,
@@ -53,7 +63,10 @@ class Lifecycle(Frozen):
         "automatically).",
     )
     flaky_clean_runs: int = Field(
-        default=5, ge=1, description="Healthy runs in a row that close a flaky-test item (key flaky/...)."
+        default=5,
+        ge=1,
+        le=RUNS_REMEMBERED,
+        description="Healthy runs in a row that close a flaky-test item (key flaky/...); at most 10.",
     )
     flaky_quiet_days: int = Field(
         default=7, ge=0, description="Days without a failure or rerun before a flaky-test item closes."

@@ -17,11 +17,12 @@ from typing import Literal
 from pydantic import AwareDatetime, ValidationError
 
 from issueplan.model import Frozen
+from issueplan.policy.lifecycle import RUNS_REMEMBERED
 from issueplan.render.timestamp import format_date, format_timestamp
 
 _MARKER_LINE = re.compile(r"<!-- issueplan (\{.*\}) -->")
 
-HISTORY_LIMIT = 10  # observations kept per marker
+HISTORY_LIMIT = RUNS_REMEMBERED  # observations kept per marker (the lifecycle's thresholds stay within it)
 REOPENS_LIMIT = 10  # reopen times kept per marker
 ASSIGNEES_LIMIT = 10  # GitHub's limit of assignees per issue
 # What a marker remembers from one run to the next (the rest is the item's, rendered afresh).

@@ -25,7 +25,6 @@ from issueplan.tracker.changes import (
     CreateIssue,
     CreateLabel,
     Operation,
-    StateReason,
     UpdateLabel,
     order_changes,
 )
@@ -35,7 +34,7 @@ from issueplan.tracker.lifecycle import Run, this_run
 from issueplan.tracker.lifecycle_ops import unplanned_changes
 from issueplan.tracker.milestones import diff_milestones
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackedIssue, TrackerState
+from issueplan.tracker.state import TrackedIssue, TrackerState, key_holder
 from issueplan.tracker.sub_issues import diff_sub_issues, is_parent_key, sub_issue_holders
 
 MASS_CLOSE_FLOOR = 2
@@ -83,7 +82,8 @@ def diff_tracker(
 def _keep_oldest(
     issues: list[TrackedIssue],
 ) -> tuple[dict[str, TrackedIssue], list[tuple[TrackedIssue, int]]]:
-    """One issue per key: the oldest, preferring an open one; other open ones are duplicates of it (S8).
+    """One issue per key (`key_holder`: the oldest open one, else the newest closed one); other open ones are
+    duplicates of it (S8).
 
     An issue listed twice (offset pagination shifting while it was read) is one issue, never a duplicate of
     itself (S19).
@@ -95,8 +95,7 @@ def _keep_oldest(
     kept: dict[str, TrackedIssue] = {}
     duplicates: list[tuple[TrackedIssue, int]] = []
     for key, group in sorted(by_key.items()):
-        candidates = [issue for issue in group if issue.state_reason is not StateReason.DUPLICATE] or group
-        keep = next((issue for issue in candidates if issue.is_open), candidates[0])
+        keep = key_holder(group)
         kept[key] = keep
         duplicates.extend(
             (issue, keep.number) for issue in group if issue.is_open and issue.number != keep.number

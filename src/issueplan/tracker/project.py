@@ -25,7 +25,7 @@ from issueplan.tracker.changes import (
 )
 from issueplan.tracker.dashboard import is_dashboard
 from issueplan.tracker.project_board import Board, BoardField, BoardItem
-from issueplan.tracker.state import TrackedIssue, TrackerState
+from issueplan.tracker.state import TrackedIssue, TrackerState, key_holder
 
 KINDS: dict[ItemField, tuple[str, ...]] = {
     ItemField.STATUS: ("SINGLE_SELECT",),
@@ -202,12 +202,9 @@ def _item_op(
 
 
 def _kept(state: TrackerState, scope: str) -> dict[str, TrackedIssue]:
-    """One issue per key, as the REST diff keeps it: the oldest open one, else the oldest."""
-    kept: dict[str, TrackedIssue] = {}
+    """One issue per key, as the REST diff keeps it (`key_holder`)."""
+    by_key: dict[str, list[TrackedIssue]] = {}
     for issue in sorted(state.issues, key=lambda issue: issue.number):
-        if issue.scope != scope:
-            continue
-        known = kept.get(issue.key)
-        if known is None or (issue.is_open and not known.is_open):
-            kept[issue.key] = issue
-    return kept
+        if issue.scope == scope:
+            by_key.setdefault(issue.key, []).append(issue)
+    return {key: key_holder(group) for key, group in by_key.items()}

@@ -8,7 +8,7 @@ GitHubError before anything is written (S4). Pages are read by `listing.read_pag
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -103,21 +103,25 @@ class TrackerState(Frozen):
     def known_items(self, scope: str) -> dict[str, KnownItem]:
         """Ids and first_seen per key, closed issues included, so ids and due dates never change.
 
-        When two issues carry one key, the diff's choice wins: the oldest open one (a race), else the oldest
-        (an issue opened again after the reopen window follows the closed one, and is open).
-        """
-        known: dict[str, KnownItem] = {}
-        chosen: dict[str, TrackedIssue] = {}
+        When two issues carry one key, the diff's choice wins (`key_holder`)."""
+        by_key: dict[str, list[TrackedIssue]] = {}
         for issue in sorted(self.issues, key=lambda issue: issue.number):
-            if issue.scope != scope:
-                continue
-            held = chosen.get(issue.key)
-            if held is None or (issue.is_open and not held.is_open):
-                chosen[issue.key] = issue
-                known[issue.key] = KnownItem(
-                    id=issue.item_id, first_seen=issue.first_seen, step_outcomes=issue.step_outcomes
-                )
-        return known
+            if issue.scope == scope:
+                by_key.setdefault(issue.key, []).append(issue)
+        holders = {key: key_holder(group) for key, group in by_key.items()}
+        return {
+            key: KnownItem(id=held.item_id, first_seen=held.first_seen, step_outcomes=held.step_outcomes)
+            for key, held in holders.items()
+        }
+
+
+def key_holder(issues: Sequence[TrackedIssue]) -> TrackedIssue:
+    """The issue that stands for a key among its issues (sorted by number): the oldest open one (the others
+    are a race's duplicates, S8), else the newest closed one not closed as a duplicate. That is the latest of
+    the key's line: a problem back after the reopen window gets a new issue following the closed one, and
+    once that one is closed too, it is the one a return within the window reopens."""
+    candidates = [issue for issue in issues if issue.state_reason is not StateReason.DUPLICATE] or issues
+    return next((issue for issue in candidates if issue.is_open), candidates[-1])
 
 
 _Tracked = TypeVar("_Tracked", TrackedIssue, TrackedLabel, TrackedMilestone)
