@@ -55,10 +55,10 @@ class Board:
             return
         issue = self.issues[op.number]
         update: dict[str, object] = {}
-        if isinstance(op, UpdateIssue | CloseIssue) and op.body is not None:
+        if op.body is not None:
             update["body"] = op.body
             update["marker"] = parse_issue_body(op.body).marker  # type: ignore[union-attr]
-        if isinstance(op, UpdateIssue) and op.labels is not None:
+        if isinstance(op, UpdateIssue | ReopenIssue) and op.labels is not None:
             update["labels"] = op.labels
         if isinstance(op, CloseIssue):
             update |= {"state": IssueState.CLOSED, "state_reason": StateReason.COMPLETED}

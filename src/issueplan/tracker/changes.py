@@ -164,17 +164,35 @@ def _label_change(old: tuple[str, ...] | None, new: tuple[str, ...]) -> str:
 
 
 class ReopenIssue(Frozen):
-    """An item the tool closed as completed came back: same issue, reopened, with a comment saying why."""
+    """An item the tool closed as completed came back: same issue, reopened, with a comment saying why.
+
+    What else changes (title, body, labels, milestone; `None`: unchanged) is written in the same request
+    as the state, so a reopen is one edit and one comment, never a reopened issue with a stale body."""
 
     number: int
     key: str
     id: str
     comment: str
+    title: str | None = None
+    body: str | None = None
+    labels: tuple[str, ...] | None = None
+    milestone: str | None = None
+    milestone_number: int | None = None
+    old_labels: tuple[str, ...] | None = None  # for the log only, as UpdateIssue's
+    body_change: str | None = None
 
     phase: ClassVar[Phase] = Phase.UPDATES
 
     def describe(self) -> str:
-        return f"reopen issue #{self.number} ({self.id}) with a comment"
+        parts = ["title"] if self.title is not None else []
+        if self.labels is not None:
+            parts.append(_label_change(self.old_labels, self.labels))
+        if self.body is not None:
+            parts.append(f"body: {self.body_change}" if self.body_change else "body")
+        if self.milestone is not None:
+            parts.append(f"milestone → {self.milestone!r}")
+        also = f"; {'; '.join(parts)}" if parts else ""
+        return f"reopen issue #{self.number} ({self.id}) with a comment{also}"
 
 
 class CommentIssue(Frozen):

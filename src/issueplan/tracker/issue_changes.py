@@ -70,7 +70,6 @@ def issue_changes(
                 marker = created(item_marker(item, options.scope), item.key, run, follows=issue.number)
                 ops.append(_create(_fresh(item, run), state, options, plan, links, marker))
                 continue
-            ops.append(_reopen(item, issue, back, run, options))
             marker = back.marker
         flaky = (run.settings.flaky_label,) if back is not None and back.turns_flaky else ()
         if flaky and not any(label.name.casefold() == flaky[0].casefold() for label in state.labels):
@@ -78,7 +77,9 @@ def issue_changes(
         update = _update(
             item, issue, state, options, plan, links, marker, run if back is None else None, flaky
         )
-        if update is not None:
+        if back is not None:  # the reopen carries the update: one edit, then its comment
+            ops.append(_reopen(item, issue, back, run, options, update))
+        elif update is not None:
             ops.append(update)
         body = update.body if update is not None and update.body is not None else issue.body
         written[item.id] = (issue.number, body)
@@ -88,7 +89,12 @@ def issue_changes(
 
 
 def _reopen(
-    item: ActionItem, issue: TrackedIssue, back: Return, run: Run, options: SyncOptions
+    item: ActionItem,
+    issue: TrackedIssue,
+    back: Return,
+    run: Run,
+    options: SyncOptions,
+    update: UpdateIssue | None,
 ) -> ReopenIssue:
     days = run.settings.reopen_within_days
     comment = render_reopen_comment(
@@ -98,7 +104,8 @@ def _reopen(
         closed_on=back.closed_on,
         flaky=(run.settings.flaky_label, back.reopens, days) if back.turns_flaky else None,
     )
-    return ReopenIssue(number=issue.number, key=item.key, id=item.id, comment=comment)
+    changes = update.model_dump(exclude={"number", "key", "id"}) if update is not None else {}
+    return ReopenIssue(number=issue.number, key=item.key, id=item.id, comment=comment, **changes)
 
 
 def _fresh(item: ActionItem, run: Run) -> ActionItem:
