@@ -137,7 +137,7 @@ def _close_changes(
     """Close what the run saw healthy long enough (decision 4: absent is not fixed; tracker/lifecycle_ops.py),
     and the extra issues of a race."""
     planned = {item.key for item in plan.items}
-    ops = unplanned_changes(kept, planned, set(plan.healthy), run, options)
+    ops = unplanned_changes(kept, planned, set(plan.healthy), run, options, plan.healthy_facts)
     ops.extend(
         CloseDuplicate(
             number=issue.number,

@@ -61,7 +61,7 @@ def issue_changes(
             ops.append(_create(item, state, options, plan, links, marker))
             ops.extend(_dependencies(item, by_id, kept))
             continue
-        marker, comments = current_marker(issue, run)
+        marker, comments = current_marker(issue, run, options)
         ops.extend(comments)
         back: Return | None = None
         if not issue.is_open:
@@ -99,8 +99,7 @@ def _reopen(
     days = run.settings.reopen_within_days
     comment = render_reopen_comment(
         item,
-        options.run_url,
-        event=run.event("reopen", issue),
+        run.place("reopen", issue, options),
         closed_on=back.closed_on,
         flaky=(run.settings.flaky_label, back.reopens, days) if back.turns_flaky else None,
     )

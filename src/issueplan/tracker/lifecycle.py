@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 from issueplan.model import Frozen, Plan
 from issueplan.policy.lifecycle import Lifecycle, is_flaky_key
-from issueplan.render.comments import RunEvent
+from issueplan.render.comments import RunEvent, RunPlace
 from issueplan.render.issue import parse_issue_body
 from issueplan.render.marker import REOPENS_LIMIT, Marker, Observation, Seen, bounded
 from issueplan.render.timestamp import as_utc
@@ -41,6 +41,10 @@ class Run(Frozen):
 
     def event(self, name: str, issue: TrackedIssue) -> RunEvent:
         return RunEvent(event=name, id=issue.item_id, at=self.at, run=self.id)
+
+    def place(self, name: str, issue: TrackedIssue, options: SyncOptions) -> RunPlace:
+        """The event with the run's page and commit, as a comment names them."""
+        return RunPlace(event=self.event(name, issue), run_url=options.run_url, links=options.source_links)
 
     def window(self) -> timedelta:
         return timedelta(days=self.settings.reopen_within_days)

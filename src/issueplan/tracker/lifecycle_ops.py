@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from issueplan.model import HealthyFact
 from issueplan.render.comments import render_close_comment, render_snooze_over_comment
 from issueplan.render.issue import with_marker
 from issueplan.render.marker import Marker
@@ -25,7 +26,7 @@ from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue
 
 
-def current_marker(issue: TrackedIssue, run: Run) -> tuple[Marker, list[Operation]]:
+def current_marker(issue: TrackedIssue, run: Run, options: SyncOptions) -> tuple[Marker, list[Operation]]:
     """The issue's marker as this run starts from it, and the comment a passed snooze date asks for (once).
 
     A human's removal of the flaky label is taken in; a passed `snooze:` date is recorded so it is announced
@@ -38,7 +39,7 @@ def current_marker(issue: TrackedIssue, run: Run) -> tuple[Marker, list[Operatio
         number=issue.number,
         key=issue.key,
         id=issue.item_id,
-        comment=render_snooze_over_comment(until, run.event("snooze-over", issue)),
+        comment=render_snooze_over_comment(until, run.place("snooze-over", issue, options)),
     )
     return marker.model_copy(update={"snooze_over": until}), [comment]
 
@@ -49,6 +50,7 @@ def unplanned_changes(
     healthy_keys: set[str],
     run: Run,
     options: SyncOptions,
+    facts: Mapping[str, tuple[HealthyFact, ...]],
 ) -> list[Operation]:
     """Close what the run saw healthy often and long enough (decision 4: absent is not fixed), record a
     healthy run that does not close yet, and leave snoozed and not-planned issues alone."""
@@ -56,7 +58,7 @@ def unplanned_changes(
     for key, issue in sorted(kept.items()):
         if key in planned or not issue.is_open or is_snoozed(issue, run):
             continue
-        marker, comments = current_marker(issue, run)
+        marker, comments = current_marker(issue, run, options)
         ops.extend(comments)
         seen = healthy(issue, marker, run) if key in healthy_keys else None
         if seen is not None and seen.closes:
@@ -65,7 +67,9 @@ def unplanned_changes(
                     number=issue.number,
                     key=key,
                     id=issue.item_id,
-                    comment=_close_comment(issue, run, options, streak=seen.streak, since=seen.since),
+                    comment=_close_comment(
+                        issue, run, options, facts.get(key, ()), streak=seen.streak, since=seen.since
+                    ),
                     state_reason=StateReason.COMPLETED,
                     body=_rewritten(issue, seen.marker),
                 )
@@ -88,15 +92,16 @@ def _rewritten(issue: TrackedIssue, marker: Marker) -> str | None:
 
 
 def _close_comment(
-    issue: TrackedIssue, run: Run, options: SyncOptions, *, streak: int, since: datetime
+    issue: TrackedIssue,
+    run: Run,
+    options: SyncOptions,
+    facts: tuple[HealthyFact, ...],
+    *,
+    streak: int,
+    since: datetime,
 ) -> str:
     if not options.close_comment:
         return ""
     return render_close_comment(
-        issue.title,
-        (),
-        options.run_url,
-        event=run.event("close", issue),
-        healthy_runs=streak,
-        healthy_since=since,
+        facts, run.place("close", issue, options), healthy_runs=streak, healthy_since=since
     )
