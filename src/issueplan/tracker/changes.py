@@ -273,6 +273,7 @@ class DashboardBodyDraft(Frozen):
     first_seen: datetime
     now: datetime
     previous: str
+    snoozed: dict[str, date | None] = Field(default_factory=dict)  # item id -> snoozed until (None: label)
 
 
 BodyDraft: TypeAlias = Annotated[ItemBodyDraft | DashboardBodyDraft, Field(discriminator="kind")]

@@ -31,7 +31,7 @@ from issueplan.tracker.changes import (
 )
 from issueplan.tracker.dashboard import dashboard_key, diff_dashboard
 from issueplan.tracker.issue_changes import declined, issue_changes
-from issueplan.tracker.lifecycle import Run, this_run
+from issueplan.tracker.lifecycle import Run, is_snoozed, snoozed_until, this_run
 from issueplan.tracker.lifecycle_ops import unplanned_changes
 from issueplan.tracker.milestones import diff_milestones
 from issueplan.tracker.options import SyncOptions
@@ -55,7 +55,12 @@ def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> Chang
     issue_ops = issue_changes(items, kept, state, options, plan, run)
     if options.dashboard:
         links = {item.id: kept[item.key].number for item in live if item.key in kept}
-        issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at)
+        snoozed = {
+            item.id: snoozed_until(kept[item.key], run)
+            for item in live
+            if item.key in kept and kept[item.key].is_open and is_snoozed(kept[item.key], run)
+        }
+        issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at, snoozed)
     _guard_orphans(issue_ops, state, options)
     close_ops = _close_changes(plan, kept, duplicates, options, run)
     _guard_mass_close(close_ops, kept, options)

@@ -72,4 +72,5 @@ def render_draft(
         first_seen=draft.first_seen,
         now=draft.now,
         previous=draft.previous,
+        snoozed=draft.snoozed,
     )

@@ -90,6 +90,12 @@ def is_snoozed(issue: TrackedIssue, run: Run) -> bool:
     return until is not None and until >= run.at.date()
 
 
+def snoozed_until(issue: TrackedIssue, run: Run) -> date | None:
+    """The `snooze:` date that still quiets the issue; None when only the label does, or nothing."""
+    until = snooze_date(issue.body)
+    return until if until is not None and until >= run.at.date() else None
+
+
 def snooze_over(issue: TrackedIssue, run: Run) -> date | None:
     """A `snooze:` date that has passed and was not yet announced; None otherwise."""
     until = snooze_date(issue.body)
