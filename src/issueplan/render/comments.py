@@ -100,21 +100,38 @@ def render_reopen_comment(
     *,
     closed_on: datetime | None = None,
     flaky: tuple[str, int, int] | None = None,
+    same_commit: bool = False,
 ) -> str:
     """Why issueplan reopened the issue: what came back, in the run's own facts. `flaky` is (label, reopens,
-    days) when this reopen made the issue flaky."""
+    days) when this reopen made the issue flaky; `same_commit` when that is because it passed on the very
+    commit it now fails on."""
     head, summary = "issueplan reopened this issue: ", "the problem it tracks came back"
     text = _observed(head, summary, _returned(item), place)
     if closed_on is not None:
         text += f"\nIt was closed on {format_date(closed_on)}.\n"
-    if flaky is not None:
+    if flaky is not None and same_commit:
+        text += f"\nAn earlier run passed on this same commit, so it is flaky: {_flaky_label(flaky[0])}\n"
+    elif flaky is not None:
         label, reopens, days = flaky
-        text += (
-            f"\nIt was reopened {reopens} times in {days} days, so it is labelled {code_span(label)}: "
-            "issueplan will no longer close it on its own. Remove the label to let it close again once "
-            "the cause is fixed.\n"
-        )
+        text += f"\nIt was reopened {reopens} times in {days} days, so {_flaky_label(label)}\n"
     return text + place.event.render()
+
+
+def render_flaky_comment(label: str, place: RunPlace, *, failed: bool) -> str:
+    """The issue's item failed and passed on one commit (in two runs): flaky, not fixed or broken again."""
+    now, before = ("failed", "pass") if failed else ("passed", "fail")
+    return (
+        f"issueplan marked this issue flaky: it {now} {place.words()}, where an earlier run on the same "
+        f"commit saw it {before}. The same code both ways is no fix and no regression, so "
+        f"{_flaky_label(label)}\n" + place.event.render()
+    )
+
+
+def _flaky_label(label: str) -> str:
+    return (
+        f"it is labelled {code_span(label)}: issueplan will no longer close it on its own. Remove the label "
+        "to let it close again once the cause is fixed."
+    )
 
 
 def render_snooze_over_comment(until: date, place: RunPlace) -> str:

@@ -62,7 +62,7 @@ def diff_tracker(plan: Plan, state: TrackerState, options: SyncOptions) -> Chang
         }
         issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at, snoozed)
     _guard_orphans(issue_ops, state, options)
-    close_ops = _close_changes(plan, kept, duplicates, options, run)
+    close_ops = _close_changes(plan, state, kept, duplicates, options, run)
     _guard_mass_close(close_ops, kept, options)
     _guard_mass_create(issue_ops, options)
     milestone_ops = diff_milestones(live, issues, [*issue_ops, *close_ops], state, options)
@@ -134,6 +134,7 @@ def _label_changes(
 
 def _close_changes(
     plan: Plan,
+    state: TrackerState,
     kept: Mapping[str, TrackedIssue],
     duplicates: list[tuple[TrackedIssue, int]],
     options: SyncOptions,
@@ -141,8 +142,7 @@ def _close_changes(
 ) -> list[Operation]:
     """Close what the run saw healthy long enough (decision 4: absent is not fixed; tracker/lifecycle_ops.py),
     and the extra issues of a race."""
-    planned = {item.key for item in plan.items}
-    ops = unplanned_changes(kept, planned, set(plan.healthy), run, options, plan.healthy_facts)
+    ops = unplanned_changes(kept, plan, state, run, options)
     ops.extend(
         CloseDuplicate(
             number=issue.number,

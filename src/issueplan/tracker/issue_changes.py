@@ -14,7 +14,7 @@ from issueplan.render.body_change import describe_body_change
 from issueplan.render.comments import render_reopen_comment
 from issueplan.render.issue import item_marker, render_issue_body, render_issue_title
 from issueplan.render.links import without_source_links
-from issueplan.render.marker import Marker
+from issueplan.render.marker import Marker, Seen
 from issueplan.tracker.catalog import item_label_specs, milestone_title, owns_label, owns_milestone
 from issueplan.tracker.changes import (
     AddDependency,
@@ -26,13 +26,10 @@ from issueplan.tracker.changes import (
     UpdateIssue,
 )
 from issueplan.tracker.follow_up import plan_links
-from issueplan.tracker.lifecycle import Return, Run, created, fired, is_snoozed, returning
-from issueplan.tracker.lifecycle_ops import current_marker
+from issueplan.tracker.lifecycle import Return, Run, created, fired, flipped, is_snoozed, returning
+from issueplan.tracker.lifecycle_ops import FLAKY_COLOR, FLAKY_DESCRIPTION, current_marker, flaky_changes
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue, TrackerState
-
-FLAKY_COLOR = "fbca04"
-FLAKY_DESCRIPTION = "Keeps coming back; issueplan no longer closes it on its own"
 
 
 def declined(issue: TrackedIssue | None) -> bool:
@@ -74,6 +71,11 @@ def issue_changes(
         flaky = (run.settings.flaky_label,) if back is not None and back.turns_flaky else ()
         if flaky and not any(label.name.casefold() == flaky[0].casefold() for label in state.labels):
             ops.append(CreateLabel(name=flaky[0], color=FLAKY_COLOR, description=FLAKY_DESCRIPTION))
+        if back is None and flipped(item.key, marker, run, Seen.FIRED):
+            # It passed on this very commit before: flaky. The update below writes the label and the body.
+            marker = marker.model_copy(update={"flaky_since": run.at})
+            flaky = (run.settings.flaky_label,)
+            ops.extend(flaky_changes(issue, marker, state, run, options, failed=True))
         update = _update(
             item, issue, state, options, plan, links, marker, run if back is None else None, flaky
         )
@@ -102,6 +104,7 @@ def _reopen(
         run.place("reopen", issue, options),
         closed_on=back.closed_on,
         flaky=(run.settings.flaky_label, back.reopens, days) if back.turns_flaky else None,
+        same_commit=back.same_commit is not None,
     )
     changes = update.model_dump(exclude={"number", "key", "id"}) if update is not None else {}
     return ReopenIssue(number=issue.number, key=item.key, id=item.id, comment=comment, **changes)

@@ -19,7 +19,7 @@ from issueplan.model import Frozen, Plan
 from issueplan.policy.lifecycle import Lifecycle, is_flaky_key
 from issueplan.render.comments import RunEvent, RunPlace
 from issueplan.render.issue import parse_issue_body
-from issueplan.render.marker import REOPENS_LIMIT, Marker, Observation, Seen, bounded
+from issueplan.render.marker import COMMIT_CHARS, REOPENS_LIMIT, Marker, Observation, Seen, bounded
 from issueplan.render.timestamp import as_utc
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue
@@ -34,10 +34,11 @@ class Run(Frozen):
 
     at: datetime
     id: str | None = None
+    commit: str | None = None  # the tested commit's first COMMIT_CHARS (`--commit`, GITHUB_SHA)
     settings: Lifecycle = Lifecycle()
 
     def observed(self, seen: Seen) -> Observation:
-        return Observation(at=self.at, seen=seen, run=self.id)
+        return Observation(at=self.at, seen=seen, run=self.id, commit=self.commit)
 
     def event(self, name: str, issue: TrackedIssue) -> RunEvent:
         return RunEvent(event=name, id=issue.item_id, at=self.at, run=self.id)
@@ -52,7 +53,23 @@ class Run(Frozen):
 
 def this_run(plan: Plan, options: SyncOptions) -> Run:
     found = _RUN_ID.search(options.run_url or "")
-    return Run(at=as_utc(plan.generated_at), id=found.group(1) if found else None, settings=options.lifecycle)
+    sha = options.source_links.sha if options.source_links else None
+    return Run(
+        at=as_utc(plan.generated_at),
+        id=found.group(1) if found else None,
+        commit=sha[:COMMIT_CHARS] if sha else None,
+        settings=options.lifecycle,
+    )
+
+
+def flipped(key: str, marker: Marker, run: Run, seen: Seen) -> bool:
+    """This run's commit already gave the other answer in an earlier run (failed where it now passes, or
+    passed where it now fails): the same code both ways is flakiness, not a fix or a regression. A
+    flaky-test item (`flaky/…`) is flaky already; an issue already flaky needs no second marking."""
+    if run.commit is None or is_flaky_key(key) or marker.flaky_since is not None:
+        return False
+    other = {Seen.FINE} if seen is not Seen.FINE else {Seen.FIRED, Seen.FLAKY}
+    return any(o.commit == run.commit and o.seen in other for o in marker.history)
 
 
 def marker_of(issue: TrackedIssue) -> Marker:
@@ -140,6 +157,7 @@ class Healthy(Frozen):
     closes: bool
     streak: int
     since: datetime
+    turns_flaky: bool = False  # it failed on this very commit before: flaky, and not closed
 
 
 def healthy(issue: TrackedIssue, marker: Marker, run: Run) -> Healthy | None:
@@ -147,6 +165,9 @@ def healthy(issue: TrackedIssue, marker: Marker, run: Run) -> Healthy | None:
     if is_flaky(issue, marker, run):
         return None
     history = bounded((*marker.history, run.observed(Seen.FINE)))
+    if flipped(issue.key, marker, run, Seen.FINE):
+        flaky = marker.model_copy(update={"history": history, "flaky_since": run.at})
+        return Healthy(marker=flaky, closes=False, streak=1, since=run.at, turns_flaky=True)
     streak = 0
     for observation in reversed(history):
         if observation.seen is not Seen.FINE:
@@ -172,15 +193,17 @@ class Return(Frozen):
     closed_on: datetime
     turns_flaky: bool = False
     reopens: int = 0
+    same_commit: str | None = None  # it passed on this commit before: flaky (the commit, shortened)
 
 
 def returning(issue: TrackedIssue, marker: Marker, run: Run) -> Return:
     closed_on = closed_moment(issue, marker, run)
-    if run.at - closed_on > run.window():
+    same = flipped(issue.key, marker, run, Seen.FIRED)
+    if run.at - closed_on > run.window() and not same:
         return Return(reopen=False, marker=marker, closed_on=closed_on)
     reopened = (*marker.reopened, run.at)[-REOPENS_LIMIT:]
     recent = sum(run.at - moment <= run.window() for moment in reopened)
-    turns = marker.flaky_since is None and recent >= run.settings.flaky_after
+    turns = marker.flaky_since is None and (same or recent >= run.settings.flaky_after)
     update: dict[str, object] = {"reopened": reopened}
     if turns:
         update["flaky_since"] = run.at
@@ -192,6 +215,7 @@ def returning(issue: TrackedIssue, marker: Marker, run: Run) -> Return:
         closed_on=closed_on,
         turns_flaky=turns,
         reopens=recent,
+        same_commit=run.commit if same else None,
     )
 
 
