@@ -238,3 +238,13 @@ def test_runs_of_different_or_unknown_commits_are_no_flip() -> None:
     assert "flaky" not in board.issues[1].labels
     history = board.issues[1].marker.history if board.issues[1].marker else ()
     assert [o.commit for o in history] == [None, None, C1[:12]], "the marker keeps the short commit"
+
+
+def test_a_human_removing_the_flaky_label_of_a_same_commit_flip_is_heard() -> None:
+    board = Board()
+    board.run(fails=True, commit=C1)
+    board.run(fails=False, commit=C1)
+    board.issues[1] = board.issues[1].model_copy(
+        update={"labels": tuple(name for name in board.issues[1].labels if name != "flaky")}
+    )
+    assert closes(board.run(fails=False, commit=C1)), "the flip is forgotten with the label: it closes"

@@ -127,11 +127,12 @@ def is_flaky(issue: TrackedIssue, marker: Marker, run: Run) -> bool:
 
 
 def settled(issue: TrackedIssue, marker: Marker, run: Run) -> Marker:
-    """The marker with a human's removal of the flaky label taken in: the flaky state and the reopens that
-    led to it are forgotten (the human says the cause is fixed)."""
+    """The marker with a human's removal of the flaky label taken in: the flaky state and what led to it (the
+    reopens, the commits that both failed and passed) are forgotten (the human says the cause is fixed)."""
     if marker.flaky_since is None or is_flaky(issue, marker, run):
         return marker
-    return marker.model_copy(update={"flaky_since": None, "reopened": ()})
+    history = tuple(o.model_copy(update={"commit": None}) for o in marker.history)
+    return marker.model_copy(update={"flaky_since": None, "reopened": (), "history": history})
 
 
 def fired(marker: Marker, key: str, run: Run, *, writing: bool) -> Marker:
