@@ -177,10 +177,10 @@ def test_s18_a_locked_issues_comment_fails_that_change_only_and_the_run_goes_on(
     code, out, err = sync_cli()
 
     assert code == ExitCode.GITHUB
-    assert f"FAILED: reopen issue #{locked} (BUG-001) with a comment: 403 {LOCKED}" in out
+    assert f"FAILED: reopen issue #{locked} (BUG-001) with a comment; body: 403 {LOCKED}" in out
     assert "the issue was reopened, the comment not posted" in out
-    # Both reopened issues' markers record the reopen (the lifecycle's memory): one body update each.
-    assert counts(out) == (0, 2, 0, 1, ITEMS - 2)
+    # Both reopened issues' markers record the reopen (the lifecycle's memory) in the reopen's own edit.
+    assert counts(out) == (0, 0, 0, 1, ITEMS - 2)
     assert "Stopped" not in out
     assert "issues: write" not in err, "a locked issue is no missing permission"
     state = {issue["number"]: issue["state"] for issue in fake.issues()}

@@ -470,9 +470,20 @@ class PlanCoverage(CoverageCounts):
     least_covered: tuple[FileCoverage, ...] = ()
 
 
+class HealthyFact(Frozen):
+    """What a run observed of an item it found healthy, in words, for the comment that closes its issue:
+    `subjects` (suites or scanners, by name) `verb` (`ran`): `outcome` (`all 128 tests passed`). Without
+    subjects, `verb` is the whole lead (`the checkout was read`)."""
+
+    subjects: tuple[str, ...] = ()
+    verb: str = "ran"
+    outcome: str
+
+
 class Plan(Frozen):
     """The action plan. `healthy` lists keys whose evidence was observed this run and found fine:
-    only those may be closed by a sync ("absent is not fixed")."""
+    only those may be closed by a sync ("absent is not fixed"); `healthy_facts` says what was observed of
+    each, in words."""
 
     schema_version: int = 1
     generated_at: datetime
@@ -481,5 +492,6 @@ class Plan(Frozen):
     summary: PlanSummary
     items: tuple[ActionItem, ...] = ()
     healthy: tuple[str, ...] = ()
+    healthy_facts: Annotated[dict[str, tuple[HealthyFact, ...]], Field(default_factory=dict)]
     problems: tuple[Problem, ...] = ()
     coverage: PlanCoverage | None = None

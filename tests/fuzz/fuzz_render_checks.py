@@ -7,9 +7,9 @@ import re
 from inert_check import LIVE_PATTERNS, live_text, prose_of
 from render_factory import RUN_TOKEN
 
-from issueplan.model import ActionItem
+from issueplan.model import ActionItem, HealthyFact
 from issueplan.render.clean import clean_model
-from issueplan.render.comments import render_close_comment, render_reopen_comment
+from issueplan.render.comments import RunEvent, RunPlace, render_close_comment, render_reopen_comment
 from issueplan.render.issue import (
     BEGIN,
     END,
@@ -103,10 +103,12 @@ def check_title_and_comments(item: ActionItem) -> None:
     assert not LIVE_PATTERNS["reference"].search(title_live), title
     assert_no_secret(title)
 
-    for comment in (
-        render_close_comment(item.key, item.evidence.facts, RUN_URL),
-        render_reopen_comment(item, None),
-    ):
-        assert "<!--" not in comment
-        assert_no_live_input(comment.replace(f"[The run]({RUN_URL})", ""))
+    event = RunEvent(event="close", id="BUG-001", at=item.first_seen, run="1")
+    place = RunPlace(event=event, run_url=RUN_URL)
+    names = tuple(suite.name for suite in item.evidence.suites)
+    facts = [HealthyFact(subjects=names, outcome=fact) for fact in item.evidence.facts]
+    for comment in (render_close_comment(facts, place), render_reopen_comment(item, place)):
+        text = comment.replace(place.event.render(), "")
+        assert "<!--" not in text
+        assert_no_live_input(text.replace(f"[run 1]({RUN_URL})", ""))
         assert_no_secret(comment)

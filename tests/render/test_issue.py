@@ -16,7 +16,6 @@ from render_factory import CLOCK, RUN_TOKEN, make_case, make_item, make_suite
 
 from issueplan.model import CaseOutcome, Evidence, suite_digest
 from issueplan.render.clean import clean_model
-from issueplan.render.comments import render_close_comment, render_reopen_comment
 from issueplan.render.issue import (
     BEGIN,
     END,
@@ -312,33 +311,6 @@ def test_r7_human_text_outside_the_block_shrinks_the_room_for_evidence() -> None
     assert body.startswith(human + "\n" + BEGIN)
     assert body_length(body) <= BODY_LIMIT
     assert parse_issue_body(body) is not None
-
-
-def test_close_comment_says_what_was_found_healthy_and_links_the_run() -> None:
-    comment = render_close_comment(
-        "BUG-001: Fix: Unit Tests Test Failures",
-        ["unit_tests ran: 128 tests, 0 failures (thanks @bob, see #3)"],
-        "https://github.com/acme/app/actions/runs/42",
-    )
-    assert comment == (
-        "issueplan closed this issue: this run observed the evidence of BUG-001: Fix: Unit Tests Test "
-        "Failures and found it healthy.\n\n"
-        "- unit_tests ran: 128 tests, 0 failures (thanks `@bob`, see `#3`)\n\n"
-        "[The run](https://github.com/acme/app/actions/runs/42)\n"
-    )
-
-
-def test_a_run_url_that_is_not_plain_https_is_not_made_a_link() -> None:
-    comment = render_close_comment("k", [], "javascript:alert(1)")
-    assert "](" not in comment
-    assert comment.endswith("Run: javascript:alert(1)\n")
-
-
-def test_reopen_comment_says_what_came_back() -> None:
-    comment = render_reopen_comment(make_item(), None)
-    assert comment.startswith("issueplan reopened this issue: the problem it tracks came back.\n\n")
-    assert "- unit_tests: 3 failures, 1 error in 128 tests\n" in comment
-    assert "- suite unit_tests: failed (3 failures, 1 error)\n" in comment
 
 
 def test_marker_json_is_what_the_design_describes() -> None:

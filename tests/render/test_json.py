@@ -23,6 +23,7 @@ def test_json_is_sorted_indented_and_ends_with_a_newline() -> None:
         "coverage",
         "generated_at",
         "healthy",
+        "healthy_facts",
         "items",
         "overall_status",
         "problems",

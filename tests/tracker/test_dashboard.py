@@ -3,8 +3,11 @@ closed by absence logic, and silent on a no-op run (S1 with --dashboard)."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from tracker_plans import NOW, make_item, remembering
@@ -15,6 +18,8 @@ from issueplan.render.safety import BODY_LIMIT
 from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
 from issueplan.tracker.dashboard import render_dashboard_body
 from issueplan.tracker.sandbox import FakeGitHub
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "render"
 
 
 def sync(fake: FakeGitHub, items: Sequence[ActionItem], *, healthy: Sequence[str] = ()) -> SyncResult:
@@ -150,3 +155,58 @@ def test_a_dashboard_of_thousands_of_items_stays_under_the_body_limit_and_keeps_
     assert parsed.marker.key == "dashboard/default"
     assert "charts are left out" in body
     assert re.search(r"\d+ more items not shown", body)
+
+
+def test_snoozed_items_are_listed_apart_with_their_date_and_not_among_the_open_ones(
+    fake_github: FakeGitHub,
+) -> None:
+    """Issue 10 point 4: with --dashboard, an issue quieted by the label or by a `snooze:` date in its body
+    is listed under "Snoozed" (with the date, when one was written), not by priority nor in the charts."""
+    sync(fake_github, ITEMS)
+    numbers = item_numbers(fake_github)
+    by_number = {issue["number"]: issue for issue in fake_github.issues()}
+    labelled = by_number[numbers["BUG-002"]]
+    fake_github.human_edit(
+        labelled["number"], labels=[label["name"] for label in labelled["labels"]] + ["snoozed"]
+    )
+    dated = by_number[numbers["SEC-002"]]
+    fake_github.human_edit(dated["number"], body=dated["body"] + "\n\nsnooze: 2025-12-31\n")
+    fake_github.clear_log()
+
+    sync(fake_github, ITEMS)
+
+    [board] = dashboards(fake_github)
+    body = board["body"]
+    assert "**Open action items**: 1 (scope default), and 2 snoozed" in body
+    snoozed = body[body.index("### Snoozed") :]
+    assert f"- #{numbers['BUG-002']} **BUG-002**: Fix: suite-failed/web — snoozed by its label\n" in snoozed
+    assert f"- #{numbers['SEC-002']} **SEC-002**: Fix: rule/SEC-002 — snoozed until 2025-12-31\n" in snoozed
+    listed = body[: body.index("### Snoozed")]
+    assert "BUG-002" not in listed
+    assert "SEC-002" not in listed
+    assert "### High priority" not in listed
+    assert "BUG-002" not in body[body.index("```mermaid") :], "the charts are of the open items only"
+    writes = [e.path for e in fake_github.writes()]
+    assert writes == [f"/repos/octo/demo/issues/{board['number']}"], "only the dashboard is written"
+    fake_github.clear_log()
+    sync(fake_github, ITEMS)
+    assert fake_github.writes() == []
+
+
+def test_the_dashboard_body_with_snoozed_items_matches_its_golden_file() -> None:
+    items = [
+        *ITEMS,
+        make_item("suite-failed/cli", "BUG-003", priority=Priority.MEDIUM, depends_on=[("BUG-001", True)]),
+    ]
+    body = render_dashboard_body(
+        items,
+        {"BUG-001": 2, "BUG-002": 3, "SEC-002": 4, "BUG-003": 5},
+        scope="default",
+        first_seen=NOW,
+        now=NOW,
+        snoozed={"BUG-002": None, "SEC-002": date(2025, 12, 31)},
+    )
+    golden = GOLDEN / "dashboard.md"
+    if os.environ.get("ISSUEPLAN_REGEN_GOLDEN"):
+        golden.write_text(body, encoding="utf-8")
+    assert body == golden.read_text(encoding="utf-8"), "ISSUEPLAN_REGEN_GOLDEN=1 rewrites it"

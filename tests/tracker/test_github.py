@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import responses
-from tracker_plans import make_item, remembering
+from tracker_plans import NOW, make_item, remembering
 
+from issueplan.model import Priority
 from issueplan.modes import MilestoneMode
 from issueplan.tracker import GitHubTarget, SyncOptions, sync_plan
 from issueplan.tracker.changes import (
@@ -151,3 +152,41 @@ def test_a_budget_smaller_than_one_close_leaves_it_whole(budget: int) -> None:
     assert result.left == (close,)
     assert result.writes == 0
     assert result.stopped is not None
+
+
+def test_a_reopen_is_one_patch_with_state_body_and_labels_then_its_comment(fake_github: FakeGitHub) -> None:
+    """Issue 10: a returning problem is reopened in one edit (state, body with the marker's memory, labels
+    and milestone together) plus its comment, never a reopen and then a second edit."""
+    target = GitHubTarget(api_url=fake_github.base_url, repo="octo/demo", token="t")
+    options = SyncOptions(write_interval=0)
+    item = make_item("suite-failed/unit_tests", "BUG-001")
+    later = NOW + timedelta(days=1)
+    sync_plan(remembering([item]), target, options)  # type: ignore[arg-type]
+    sync_plan(remembering([], healthy=[item.key], now=later), target, options)  # type: ignore[arg-type]
+    (closed,) = [issue for issue in fake_github.issues() if issue["title"].startswith("BUG-001")]
+    assert closed["state"] == "closed"
+    fake_github.clear_log()
+
+    moved = item.model_copy(update={"priority": Priority.CRITICAL})
+    _, _, result = sync_plan(
+        remembering([moved], now=later + timedelta(days=1)),  # type: ignore[arg-type]
+        target,
+        options,
+    )
+
+    writes = [(e.method, e.path.removeprefix("/repos/octo/demo")) for e in fake_github.writes()]
+    number = closed["number"]
+    assert [w for w in writes if w[1].startswith("/issues")] == [
+        ("PATCH", f"/issues/{number}"),
+        ("POST", f"/issues/{number}/comments"),
+    ]
+    (patch,) = [e for e in fake_github.writes() if e.method == "PATCH" and "/issues/" in e.path]
+    assert patch.body["state"] == "open"
+    assert '"reopened":[' in patch.body["body"]
+    assert "priority: critical" in patch.body["labels"]
+    assert "milestone" in patch.body
+    (reopened,) = [issue for issue in fake_github.issues() if issue["number"] == number]
+    assert reopened["state"] == "open"
+    assert {label["name"] for label in reopened["labels"]} >= {"priority: critical"}
+    assert result.reopened == 1
+    assert result.updated == 0

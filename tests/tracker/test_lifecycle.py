@@ -10,8 +10,10 @@ from tracker_plans import NOW, make_item, make_plan
 
 from issueplan.policy.lifecycle import Lifecycle
 from issueplan.render.issue import parse_issue_body
+from issueplan.render.links import SourceLinks
 from issueplan.tracker.changes import (
     CloseIssue,
+    CommentIssue,
     CreateIssue,
     IssueState,
     Operation,
@@ -34,14 +36,17 @@ class Board:
         self.options = SyncOptions(lifecycle=lifecycle or Lifecycle(), allow_mass_close=True)
         self.day = 0
 
-    def run(self, fails: bool, *, days: int = 1) -> list[Operation]:
+    def run(self, fails: bool, *, days: int = 1, commit: str | None = None) -> list[Operation]:
+        """One run; `commit` is the commit it tested (`--commit`), unknown when None."""
         self.day += days
         now = NOW + timedelta(days=self.day)
         plan = make_plan([ITEM] if fails else [], healthy=[] if fails else [ITEM.key], now=now)
         state = TrackerState(
             issues=tuple(self.issues[n] for n in sorted(self.issues)), labels=LABELS, milestones=(HIGH,)
         )
-        ops = list(diff_tracker(plan, state, self.options).operations)
+        links = SourceLinks(repo="octo/demo", sha=commit) if commit else None
+        options = self.options.model_copy(update={"source_links": links})
+        ops = list(diff_tracker(plan, state, options).operations)
         for op in ops:
             self.apply(op)
         return ops
@@ -55,10 +60,10 @@ class Board:
             return
         issue = self.issues[op.number]
         update: dict[str, object] = {}
-        if isinstance(op, UpdateIssue | CloseIssue) and op.body is not None:
+        if op.body is not None:
             update["body"] = op.body
             update["marker"] = parse_issue_body(op.body).marker  # type: ignore[union-attr]
-        if isinstance(op, UpdateIssue) and op.labels is not None:
+        if isinstance(op, UpdateIssue | ReopenIssue) and op.labels is not None:
             update["labels"] = op.labels
         if isinstance(op, CloseIssue):
             update |= {"state": IssueState.CLOSED, "state_reason": StateReason.COMPLETED}
@@ -193,3 +198,74 @@ def test_the_longest_streak_allowed_is_one_the_marker_can_count() -> None:
     for _ in range(9):
         assert not closes(board.run(fails=False))
     assert closes(board.run(fails=False)), "the tenth healthy run closes: the marker keeps ten"
+
+
+C1 = "1111111aaaaaaa1111111aaaaaaa1111111aaaaa"
+C2 = "2222222bbbbbbb2222222bbbbbbb2222222bbbbb"
+
+
+def comments(ops: list[Operation]) -> list[str]:
+    return [op.comment for op in ops if isinstance(op, CommentIssue | ReopenIssue | CloseIssue)]
+
+
+def test_a_pass_on_the_commit_that_failed_is_flakiness_not_a_fix() -> None:
+    """Issue 10 point 3: fail and pass in two runs of one commit: flaky (labelled, never auto-closed)."""
+    board = Board()
+    board.run(fails=True, commit=C1)
+    ops = board.run(fails=False, commit=C1)
+    assert not closes(ops), "the same code passed: nothing was fixed"
+    (said,) = comments(ops)
+    assert said.startswith("issueplan marked this issue flaky: it passed in the run of ")
+    assert f"at commit [`1111111`](https://github.com/octo/demo/commit/{C1}), where an earlier run" in said
+    assert "on the same commit saw it fail." in said
+    issue = board.issues[1]
+    assert "flaky" in issue.labels
+    assert issue.marker is not None
+    assert issue.marker.flaky_since is not None
+    for _ in range(4):
+        assert not closes(board.run(fails=False, commit=C2)), "a flaky issue is not closed on its own"
+    assert board.states() == ["open"]
+
+
+def test_a_failure_on_the_commit_that_passed_and_closed_it_reopens_it_as_flaky() -> None:
+    board = Board()
+    board.run(fails=True, commit=C1)
+    assert closes(board.run(fails=False, commit=C2)), "a new commit that passes is a fix"
+    ops = board.run(fails=True, commit=C2)
+    (reopen,) = [op for op in ops if isinstance(op, ReopenIssue)]
+    assert (
+        "An earlier run passed on this same commit, so it is flaky: it is labelled `flaky`" in reopen.comment
+    )
+    assert reopen.labels is not None
+    assert "flaky" in reopen.labels, "one edit: state, labels, body"
+    assert not closes(board.run(fails=False, commit=C2))
+
+
+def test_a_failure_on_a_commit_that_passed_earlier_marks_an_open_issue_flaky() -> None:
+    board = Board(Lifecycle(close_after=2))
+    board.run(fails=True, commit=C1)
+    assert not closes(board.run(fails=False, commit=C2))
+    ops = board.run(fails=True, commit=C2)
+    assert any(text.startswith("issueplan marked this issue flaky: it failed") for text in comments(ops))
+    assert "flaky" in board.issues[1].labels
+    assert "**Flaky** since" in board.issues[1].body
+
+
+def test_runs_of_different_or_unknown_commits_are_no_flip() -> None:
+    board = Board()
+    board.run(fails=True)
+    assert closes(board.run(fails=False)), "no commit known: today's behaviour"
+    board.run(fails=True, commit=C1)  # reopened (within the window), not flaky
+    assert "flaky" not in board.issues[1].labels
+    history = board.issues[1].marker.history if board.issues[1].marker else ()
+    assert [o.commit for o in history] == [None, None, C1[:12]], "the marker keeps the short commit"
+
+
+def test_a_human_removing_the_flaky_label_of_a_same_commit_flip_is_heard() -> None:
+    board = Board()
+    board.run(fails=True, commit=C1)
+    board.run(fails=False, commit=C1)
+    board.issues[1] = board.issues[1].model_copy(
+        update={"labels": tuple(name for name in board.issues[1].labels if name != "flaky")}
+    )
+    assert closes(board.run(fails=False, commit=C1)), "the flip is forgotten with the label: it closes"

@@ -165,11 +165,12 @@ class LifecycleMachine(RuleBasedStateMachine):
         if not isinstance(op, UpdateIssue | CloseIssue | ReopenIssue | CloseDuplicate):
             return
         update: dict[str, Any] = {}
-        if isinstance(op, UpdateIssue | CloseIssue) and op.body is not None:
+        # A reopen carries the edit (state, body, labels, title in one PATCH), as an update does.
+        if isinstance(op, UpdateIssue | ReopenIssue | CloseIssue) and op.body is not None:
             update |= {"body": op.body, "marker": marker_in(op.body)}
-        if isinstance(op, UpdateIssue) and op.labels is not None:
+        if isinstance(op, UpdateIssue | ReopenIssue) and op.labels is not None:
             update["labels"] = op.labels
-        if isinstance(op, UpdateIssue) and op.title is not None:
+        if isinstance(op, UpdateIssue | ReopenIssue) and op.title is not None:
             update["title"] = op.title
         if isinstance(op, CloseIssue | CloseDuplicate):
             reason = op.state_reason if isinstance(op, CloseIssue) else StateReason.DUPLICATE

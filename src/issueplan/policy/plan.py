@@ -12,6 +12,7 @@ from issueplan.model import (
     Coverage,
     Dependency,
     Evidence,
+    HealthyFact,
     KnownItem,
     OverallStatus,
     Plan,
@@ -25,6 +26,7 @@ from issueplan.model import (
 )
 from issueplan.policy.config import Config
 from issueplan.policy.describe import case_sort_key, describe_suite, suite_title
+from issueplan.policy.healthy import healthy_facts
 from issueplan.policy.owners import point_to_owners
 from issueplan.policy.rule import Rule
 from issueplan.policy.triggers import evaluate
@@ -75,11 +77,13 @@ def build_plan(
     )
     drafts: list[_Draft] = []
     healthy: set[str] = set()
+    facts: dict[str, tuple[HealthyFact, ...]] = {}
     for rule in config.rules:
         if rule.enabled:
             result = evaluate(rule.trigger, run, rule.key or rule.id)
             drafts.extend(_drafts(rule, result))
             healthy.update(_healthy_keys(rule, result))
+            facts.update(healthy_facts(rule, result, run))
     healthy -= _resting_on_untold_outcomes(healthy, report, known)
     ids = _assign_ids(drafts, config, known)
     teams = {suite.name: suite.team for suite in config.suites if suite.team}
@@ -108,6 +112,7 @@ def build_plan(
         ),
         items=tuple(items),
         healthy=tuple(sorted(healthy)),
+        healthy_facts={key: facts[key] for key in sorted(healthy) if facts.get(key)},
         problems=tuple(
             sorted(report.problems, key=lambda p: (p.file, p.line or 0, p.column or 0, p.message))
         ),

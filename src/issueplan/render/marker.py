@@ -38,10 +38,16 @@ class Seen(StrEnum):
     FLAKY = "flaky"  # a flaky-test item's test failed or was rerun
 
 
+COMMIT_CHARS = 12  # of a commit SHA kept in an observation: enough to tell a repository's commits apart
+
+
 class Observation(Frozen):
     at: AwareDatetime
     seen: Seen
     run: str | None = None  # the workflow run's id, when the run knows it
+    # The commit the run tested (its first COMMIT_CHARS), when known: a failure and a pass of the same
+    # commit is a flaky test or suite, not a fix. Markers written before it read as None.
+    commit: str | None = None
 
 
 def bounded(entries: tuple[Observation, ...]) -> tuple[Observation, ...]:
@@ -120,7 +126,9 @@ class Marker(Frozen):
             payload["step_outcomes"] = list(self.step_outcomes)
         if self.history:
             payload["history"] = [
-                {"at": format_timestamp(o.at), "seen": o.seen.value} | ({"run": o.run} if o.run else {})
+                {"at": format_timestamp(o.at), "seen": o.seen.value}
+                | ({"run": o.run} if o.run else {})
+                | ({"commit": o.commit} if o.commit else {})
                 for o in self.history
             ]
         if self.reopened:

@@ -129,8 +129,9 @@ class CreateIssue(Frozen):
         return f"create issue {self.id}: {self.title!r}{where}{kind} [{', '.join(self.labels)}]{assigned}"
 
 
-class UpdateIssue(Frozen):
-    """Only the fields that differ are set; `None` means unchanged. `labels` is the full new set."""
+class IssueEdit(Frozen):
+    """The fields an edit of an existing issue may change; `None` means unchanged. `labels` and `assignees`
+    are the full new sets. An update and a reopen share them, so a reopen writes everything in one PATCH."""
 
     number: int
     key: str
@@ -149,11 +150,9 @@ class UpdateIssue(Frozen):
     added_assignees: tuple[str, ...] = ()
     removed_assignees: tuple[str, ...] = ()
 
-    phase: ClassVar[Phase] = Phase.UPDATES
-
-    def describe(self) -> str:
-        """`update issue #6 (BUG-003): labels +priority: high, then the removed label after a minus sign;
-        body: 3 → 1 failing tests`: what changed, not just which fields."""
+    def changed_parts(self) -> list[str]:
+        """What changed, not just which fields: `labels +priority: high` (a minus sign before a removed
+        label), `body: 3 → 1 failing tests`."""
         parts = ["title"] if self.title is not None else []
         if self.labels is not None:
             parts.append(_label_change(self.old_labels, self.labels))
@@ -167,7 +166,16 @@ class UpdateIssue(Frozen):
             parts.append(" ".join(["assignees", *changed]))
         if self.issue_type is not None:
             parts.append(f"type → {self.issue_type!r}")
-        return f"update issue #{self.number} ({self.id}): {'; '.join(parts)}"
+        return parts
+
+
+class UpdateIssue(IssueEdit):
+    """Only the fields that differ are set."""
+
+    phase: ClassVar[Phase] = Phase.UPDATES
+
+    def describe(self) -> str:
+        return f"update issue #{self.number} ({self.id}): {'; '.join(self.changed_parts())}"
 
 
 def _label_change(old: tuple[str, ...] | None, new: tuple[str, ...]) -> str:
@@ -180,18 +188,20 @@ def _label_change(old: tuple[str, ...] | None, new: tuple[str, ...]) -> str:
     return " ".join(["labels", *added, *removed]) if added or removed else "labels"
 
 
-class ReopenIssue(Frozen):
-    """An item the tool closed as completed came back: same issue, reopened, with a comment saying why."""
+class ReopenIssue(IssueEdit):
+    """An item the tool closed as completed came back: same issue, reopened, with a comment saying why.
 
-    number: int
-    key: str
-    id: str
+    What else changes (the edit's fields) is written in the same request as the state, so a reopen is one
+    edit and one comment, never a reopened issue with a stale body."""
+
     comment: str
 
     phase: ClassVar[Phase] = Phase.UPDATES
 
     def describe(self) -> str:
-        return f"reopen issue #{self.number} ({self.id}) with a comment"
+        parts = self.changed_parts()
+        also = f"; {'; '.join(parts)}" if parts else ""
+        return f"reopen issue #{self.number} ({self.id}) with a comment{also}"
 
 
 class CommentIssue(Frozen):
@@ -323,6 +333,7 @@ class DashboardBodyDraft(Frozen):
     now: datetime
     previous: str
     holders: tuple[Holder, ...] = ()
+    snoozed: dict[str, date | None] = Field(default_factory=dict)  # item id -> snoozed until (None: label)
 
 
 BodyDraft: TypeAlias = Annotated[ItemBodyDraft | DashboardBodyDraft, Field(discriminator="kind")]

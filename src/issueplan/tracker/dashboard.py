@@ -11,7 +11,7 @@ next identical run makes no write.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from issueplan.model import ActionItem, Priority
 from issueplan.render.issue import BEGIN, END, parse_issue_body
@@ -63,14 +63,17 @@ def diff_dashboard(
     options: SyncOptions,
     now: datetime,
     holders: Sequence[Holder] = (),
+    snoozed: Mapping[str, date | None] | None = None,
 ) -> list[Operation]:
     """Create the dashboard, or update the kept one (`board`) when its title or managed block would change.
 
     `items` are the open ones (not declined by a human); `links` maps item ids (and existing holders' ids) to
     their issue numbers; `holders` are the issues that hold the items beyond GitHub's 100 sub-issues
-    (tracker/sub_issues.py). A dashboard a human closed stays closed and is not replaced (humans win; never
-    two dashboards).
+    (tracker/sub_issues.py); `snoozed` maps the ids of snoozed items to the date they are snoozed until (None:
+    by the label). A dashboard a human closed stays closed and is not replaced (humans win; never two
+    dashboards).
     """
+    quiet = dict(sorted((snoozed or {}).items()))
     if board is not None and not board.is_open:
         return []
     key = dashboard_key(options.scope)
@@ -84,6 +87,7 @@ def diff_dashboard(
         now=now,
         previous=board.body if board is not None else None,
         holders=holders,
+        snoozed=quiet,
     )
     ops: list[Operation] = []
     if board is None:
@@ -111,6 +115,7 @@ def diff_dashboard(
             now=now,
             previous=body,
             holders=tuple(holders),
+            snoozed=quiet,
         )
         number = board.number if board is not None else None
         ops.append(LinkNewIssues(key=key, id=DASHBOARD_ID, number=number, waits_for=new, draft=draft))
@@ -126,24 +131,34 @@ def render_dashboard_body(
     now: datetime,
     previous: str | None = None,
     holders: Sequence[Holder] = (),
+    snoozed: Mapping[str, date | None] | None = None,
 ) -> str:
     """The body: `previous`'s text outside the managed block, then the list, the Gantt chart and the graph;
     with holders, a line linking them first.
 
+    Snoozed items (ids in `snoozed`, with the date they are snoozed until, or None for the label) are listed
+    apart, after the open ones, and left out of the lists by priority and the charts: people quieted them.
     Under GitHub's body limit the charts go first, then list entries from the least urgent; the marker stays.
     """
     parsed = parse_issue_body(previous) if previous else None
     before = parsed.before if parsed else ""
     after = parsed.after if parsed else ""
+    quiet = snoozed or {}
     # Titles come redacted from the clean pass (render/clean.py), the charts' labels too.
-    shown = sorted_items(items)
-    head = f"{BEGIN}\n{NOTICE}**Open action items**: {len(shown)} (scope {neutralise(scope, Span.LINE)})\n\n"
+    ordered = sorted_items(items)
+    shown = [item for item in ordered if item.id not in quiet]
+    resting = [item for item in ordered if item.id in quiet]
+    apart = f", and {len(resting)} snoozed" if resting else ""
+    head = (
+        f"{BEGIN}\n{NOTICE}**Open action items**: {len(shown)} (scope {neutralise(scope, Span.LINE)})"
+        f"{apart}\n\n"
+    )
     if holders:
         held = ", ".join(f"#{links[h.id]} {h.label}" if h.id in links else h.label for h in holders)
         head += (
             f"**Sub-issues**: more than {SUB_ISSUES_MAX} open items, so they are held by priority: {held}\n\n"
         )
-    entries = _entries(shown, links, now=now)
+    entries = _entries(shown, links, now=now) + _snoozed_entries(resting, links, quiet)
     marker = Marker(key=dashboard_key(scope), id=DASHBOARD_ID, scope=scope, first_seen=as_utc(first_seen))
     tail = f"{marker.render()}\n{END}"
     charts = []
@@ -158,6 +173,22 @@ def render_dashboard_body(
     if body_length("".join(whole)) > budget:
         whole = [head + CHARTS_LEFT_OUT, *entries, tail]
     return before + truncate_sections(whole, budget, keep_last=1, noun="items") + after
+
+
+def _snoozed_entries(
+    items: Sequence[ActionItem], links: Mapping[str, int], snoozed: Mapping[str, date | None]
+) -> list[str]:
+    """The `### Snoozed` list: each quieted item with the date it is snoozed until, if one was written."""
+    entries = []
+    for index, item in enumerate(items):
+        heading = "### Snoozed\n\n" if index == 0 else ""
+        where = f"#{links[item.id]} " if item.id in links else ""
+        until = snoozed.get(item.id)
+        why = f"snoozed until {until.isoformat()}" if until is not None else "snoozed by its label"
+        closing = "\n" if index == len(items) - 1 else ""
+        line = neutralise(item.title, Span.LINE)
+        entries.append(f"{heading}- {where}**{neutralise(item.id, Span.LINE)}**: {line} — {why}\n{closing}")
+    return entries
 
 
 def _entries(items: Sequence[ActionItem], links: Mapping[str, int], *, now: datetime) -> list[str]:

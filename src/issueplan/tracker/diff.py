@@ -30,7 +30,7 @@ from issueplan.tracker.changes import (
 )
 from issueplan.tracker.dashboard import dashboard_key, diff_dashboard, is_dashboard
 from issueplan.tracker.issue_changes import declined, issue_changes
-from issueplan.tracker.lifecycle import Run, this_run
+from issueplan.tracker.lifecycle import Run, is_snoozed, snoozed_until, this_run
 from issueplan.tracker.lifecycle_ops import unplanned_changes
 from issueplan.tracker.milestones import diff_milestones
 from issueplan.tracker.options import SyncOptions
@@ -62,12 +62,19 @@ def diff_tracker(
     run = this_run(plan, options)
     label_ops = _label_changes(live, state, options, plan)
     issue_ops = issue_changes(items, kept, state, options, plan, run, refused=refused)
-    close_ops = _close_changes(plan, kept, duplicates, options, run)
+    close_ops = _close_changes(plan, state, kept, duplicates, options, run)
     if options.dashboard:
         holders = sub_issue_holders(live, kept, parents, [*issue_ops, *close_ops], state, options)
         links = {item.id: kept[item.key].number for item in live if item.key in kept}
         links.update({holder.id: parents[holder.key].number for holder in holders if holder.key in parents})
-        issue_ops += diff_dashboard(live, board, links, state, options, plan.generated_at, holders)
+        snoozed = {
+            item.id: snoozed_until(kept[item.key], run)
+            for item in live
+            if item.key in kept and kept[item.key].is_open and is_snoozed(kept[item.key], run)
+        }
+        issue_ops += diff_dashboard(
+            live, board, links, state, options, plan.generated_at, holders, snoozed=snoozed
+        )
     _guard_orphans(issue_ops, state, options)
     _guard_mass_close(close_ops, kept, options)
     _guard_mass_create(issue_ops, options)
@@ -144,6 +151,7 @@ def _label_changes(
 
 def _close_changes(
     plan: Plan,
+    state: TrackerState,
     kept: Mapping[str, TrackedIssue],
     duplicates: list[tuple[TrackedIssue, int]],
     options: SyncOptions,
@@ -151,8 +159,7 @@ def _close_changes(
 ) -> list[Operation]:
     """Close what the run saw healthy long enough (decision 4: absent is not fixed; tracker/lifecycle_ops.py),
     and the extra issues of a race."""
-    planned = {item.key for item in plan.items}
-    ops = unplanned_changes(kept, planned, set(plan.healthy), run, options)
+    ops = unplanned_changes(kept, plan, state, run, options)
     ops.extend(
         CloseDuplicate(
             number=issue.number,

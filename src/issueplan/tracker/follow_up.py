@@ -73,4 +73,5 @@ def render_draft(
         now=draft.now,
         previous=draft.previous,
         holders=draft.holders,
+        snoozed=draft.snoozed,
     )

@@ -226,11 +226,7 @@ class _Applier:
         elif isinstance(operation, LinkNewIssues):
             self.link_new_issues(operation)
         elif isinstance(operation, ReopenIssue):
-            issue = repo.get_issue(operation.number)
-            self.write(lambda: issue.edit(state="open"))
-            self.done = "the issue was reopened, the comment not posted"
-            self.write(lambda: issue.create_comment(operation.comment), post=True)
-            self.item_numbers[operation.id] = operation.number
+            self.reopen_issue(operation)
         elif isinstance(operation, CloseIssue):
             self.close_issue(operation)
         elif isinstance(operation, CommentIssue):
@@ -336,7 +332,17 @@ class _Applier:
         )
         return dict(data)
 
-    def update_issue(self, operation: UpdateIssue) -> None:
+    def reopen_issue(self, operation: ReopenIssue) -> None:
+        """The state and every other change in one PATCH, then the comment saying why."""
+        payload = {"state": "open", **self.issue_fields(operation)}
+        url = f"{self.repo.url}/issues/{operation.number}"
+        self.write(lambda: self.repo.requester.requestJsonAndCheck("PATCH", url, input=payload))
+        self.item_numbers[operation.id] = operation.number
+        self.done = "the issue was reopened, the comment not posted"
+        issue = self.repo.get_issue(operation.number)
+        self.write(lambda: issue.create_comment(operation.comment), post=True)
+
+    def issue_fields(self, operation: UpdateIssue | ReopenIssue) -> dict[str, Any]:
         payload: dict[str, Any] = {}
         if operation.title is not None:
             payload["title"] = operation.title
@@ -351,6 +357,10 @@ class _Applier:
             payload["assignees"] = list(operation.assignees)
         if operation.issue_type is not None:
             payload["type"] = operation.issue_type
+        return payload
+
+    def update_issue(self, operation: UpdateIssue) -> None:
+        payload = self.issue_fields(operation)
         url = f"{self.repo.url}/issues/{operation.number}"
         self.write(lambda: self.repo.requester.requestJsonAndCheck("PATCH", url, input=payload))
         self.item_numbers[operation.id] = operation.number

@@ -14,7 +14,7 @@ from issueplan.render.body_change import describe_body_change
 from issueplan.render.comments import render_reopen_comment
 from issueplan.render.issue import item_marker, render_issue_body, render_issue_title
 from issueplan.render.links import without_source_links
-from issueplan.render.marker import Marker
+from issueplan.render.marker import Marker, Seen
 from issueplan.tracker.assignees import (
     AssigneeChange,
     assignee_change,
@@ -33,13 +33,10 @@ from issueplan.tracker.changes import (
 )
 from issueplan.tracker.follow_up import plan_links
 from issueplan.tracker.issue_types import issue_type_change, issue_type_for
-from issueplan.tracker.lifecycle import Return, Run, created, fired, is_snoozed, returning
-from issueplan.tracker.lifecycle_ops import current_marker
+from issueplan.tracker.lifecycle import Return, Run, created, fired, flipped, is_snoozed, returning
+from issueplan.tracker.lifecycle_ops import FLAKY_COLOR, FLAKY_DESCRIPTION, current_marker, flaky_changes
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue, TrackerState
-
-FLAKY_COLOR = "fbca04"
-FLAKY_DESCRIPTION = "Keeps coming back; issueplan no longer closes it on its own"
 
 
 def declined(issue: TrackedIssue | None) -> bool:
@@ -70,7 +67,7 @@ def issue_changes(
             ops.append(_create(item, state, options, plan, links, marker, refused))
             ops.extend(_dependencies(item, by_id, kept))
             continue
-        marker, comments = current_marker(issue, run)
+        marker, comments = current_marker(issue, run, options)
         ops.extend(comments)
         back: Return | None = None
         if not issue.is_open:
@@ -79,7 +76,6 @@ def issue_changes(
                 marker = created(item_marker(item, options.scope), item.key, run, follows=issue.number)
                 ops.append(_create(_fresh(item, run), state, options, plan, links, marker, refused))
                 continue
-            ops.append(_reopen(item, issue, back, run, options))
             marker = back.marker
         flaky = (run.settings.flaky_label,) if back is not None and back.turns_flaky else ()
         if flaky and not any(label.name.casefold() == flaky[0].casefold() for label in state.labels):
@@ -88,10 +84,17 @@ def issue_changes(
             item_assignees(item, options.owners), issue.assignees, marker.assignees, refused
         )
         marker = marker.model_copy(update={"assignees": assignees.ours})
+        if back is None and flipped(item.key, marker, run, Seen.FIRED):
+            # It passed on this very commit before: flaky. The update below writes the label and the body.
+            marker = marker.model_copy(update={"flaky_since": run.at})
+            flaky = (run.settings.flaky_label,)
+            ops.extend(flaky_changes(issue, marker, state, run, options, failed=True))
         update = _update(
             item, issue, state, options, plan, links, marker, run if back is None else None, flaky, assignees
         )
-        if update is not None:
+        if back is not None:  # the reopen carries the update: one edit, then its comment
+            ops.append(_reopen(item, issue, back, run, options, update))
+        elif update is not None:
             ops.append(update)
         body = update.body if update is not None and update.body is not None else issue.body
         written[item.id] = (issue.number, body)
@@ -101,17 +104,23 @@ def issue_changes(
 
 
 def _reopen(
-    item: ActionItem, issue: TrackedIssue, back: Return, run: Run, options: SyncOptions
+    item: ActionItem,
+    issue: TrackedIssue,
+    back: Return,
+    run: Run,
+    options: SyncOptions,
+    update: UpdateIssue | None,
 ) -> ReopenIssue:
     days = run.settings.reopen_within_days
     comment = render_reopen_comment(
         item,
-        options.run_url,
-        event=run.event("reopen", issue),
+        run.place("reopen", issue, options),
         closed_on=back.closed_on,
         flaky=(run.settings.flaky_label, back.reopens, days) if back.turns_flaky else None,
+        same_commit=back.same_commit is not None,
     )
-    return ReopenIssue(number=issue.number, key=item.key, id=item.id, comment=comment)
+    changes = update.model_dump(exclude={"number", "key", "id"}) if update is not None else {}
+    return ReopenIssue(number=issue.number, key=item.key, id=item.id, comment=comment, **changes)
 
 
 def _fresh(item: ActionItem, run: Run) -> ActionItem:

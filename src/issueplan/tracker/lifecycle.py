@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta
 
 from issueplan.model import Frozen, Plan
 from issueplan.policy.lifecycle import Lifecycle, is_flaky_key
-from issueplan.render.comments import RunEvent
+from issueplan.render.comments import RunEvent, RunPlace
 from issueplan.render.issue import parse_issue_body
-from issueplan.render.marker import REOPENS_LIMIT, Marker, Observation, Seen, bounded
+from issueplan.render.marker import COMMIT_CHARS, REOPENS_LIMIT, Marker, Observation, Seen, bounded
 from issueplan.render.timestamp import as_utc
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue
@@ -34,13 +34,18 @@ class Run(Frozen):
 
     at: datetime
     id: str | None = None
+    commit: str | None = None  # the tested commit's first COMMIT_CHARS (`--commit`, GITHUB_SHA)
     settings: Lifecycle = Lifecycle()
 
     def observed(self, seen: Seen) -> Observation:
-        return Observation(at=self.at, seen=seen, run=self.id)
+        return Observation(at=self.at, seen=seen, run=self.id, commit=self.commit)
 
     def event(self, name: str, issue: TrackedIssue) -> RunEvent:
         return RunEvent(event=name, id=issue.item_id, at=self.at, run=self.id)
+
+    def place(self, name: str, issue: TrackedIssue, options: SyncOptions) -> RunPlace:
+        """The event with the run's page and commit, as a comment names them."""
+        return RunPlace(event=self.event(name, issue), run_url=options.run_url, links=options.source_links)
 
     def window(self) -> timedelta:
         return timedelta(days=self.settings.reopen_within_days)
@@ -48,7 +53,23 @@ class Run(Frozen):
 
 def this_run(plan: Plan, options: SyncOptions) -> Run:
     found = _RUN_ID.search(options.run_url or "")
-    return Run(at=as_utc(plan.generated_at), id=found.group(1) if found else None, settings=options.lifecycle)
+    sha = options.source_links.sha if options.source_links else None
+    return Run(
+        at=as_utc(plan.generated_at),
+        id=found.group(1) if found else None,
+        commit=sha[:COMMIT_CHARS] if sha else None,
+        settings=options.lifecycle,
+    )
+
+
+def flipped(key: str, marker: Marker, run: Run, seen: Seen) -> bool:
+    """This run's commit already gave the other answer in an earlier run (failed where it now passes, or
+    passed where it now fails): the same code both ways is flakiness, not a fix or a regression. A
+    flaky-test item (`flaky/…`) is flaky already; an issue already flaky needs no second marking."""
+    if run.commit is None or is_flaky_key(key) or marker.flaky_since is not None:
+        return False
+    other = {Seen.FINE} if seen is not Seen.FINE else {Seen.FIRED, Seen.FLAKY}
+    return any(o.commit == run.commit and o.seen in other for o in marker.history)
 
 
 def marker_of(issue: TrackedIssue) -> Marker:
@@ -86,6 +107,12 @@ def is_snoozed(issue: TrackedIssue, run: Run) -> bool:
     return until is not None and until >= run.at.date()
 
 
+def snoozed_until(issue: TrackedIssue, run: Run) -> date | None:
+    """The `snooze:` date that still quiets the issue; None when only the label does, or nothing."""
+    until = snooze_date(issue.body)
+    return until if until is not None and until >= run.at.date() else None
+
+
 def snooze_over(issue: TrackedIssue, run: Run) -> date | None:
     """A `snooze:` date that has passed and was not yet announced; None otherwise."""
     until = snooze_date(issue.body)
@@ -100,11 +127,12 @@ def is_flaky(issue: TrackedIssue, marker: Marker, run: Run) -> bool:
 
 
 def settled(issue: TrackedIssue, marker: Marker, run: Run) -> Marker:
-    """The marker with a human's removal of the flaky label taken in: the flaky state and the reopens that
-    led to it are forgotten (the human says the cause is fixed)."""
+    """The marker with a human's removal of the flaky label taken in: the flaky state and what led to it (the
+    reopens, the commits that both failed and passed) are forgotten (the human says the cause is fixed)."""
     if marker.flaky_since is None or is_flaky(issue, marker, run):
         return marker
-    return marker.model_copy(update={"flaky_since": None, "reopened": ()})
+    history = tuple(o.model_copy(update={"commit": None}) for o in marker.history)
+    return marker.model_copy(update={"flaky_since": None, "reopened": (), "history": history})
 
 
 def fired(marker: Marker, key: str, run: Run, *, writing: bool) -> Marker:
@@ -130,6 +158,7 @@ class Healthy(Frozen):
     closes: bool
     streak: int
     since: datetime
+    turns_flaky: bool = False  # it failed on this very commit before: flaky, and not closed
 
 
 def healthy(issue: TrackedIssue, marker: Marker, run: Run) -> Healthy | None:
@@ -137,6 +166,9 @@ def healthy(issue: TrackedIssue, marker: Marker, run: Run) -> Healthy | None:
     if is_flaky(issue, marker, run):
         return None
     history = bounded((*marker.history, run.observed(Seen.FINE)))
+    if flipped(issue.key, marker, run, Seen.FINE):
+        flaky = marker.model_copy(update={"history": history, "flaky_since": run.at})
+        return Healthy(marker=flaky, closes=False, streak=1, since=run.at, turns_flaky=True)
     streak = 0
     for observation in reversed(history):
         if observation.seen is not Seen.FINE:
@@ -162,15 +194,17 @@ class Return(Frozen):
     closed_on: datetime
     turns_flaky: bool = False
     reopens: int = 0
+    same_commit: str | None = None  # it passed on this commit before: flaky (the commit, shortened)
 
 
 def returning(issue: TrackedIssue, marker: Marker, run: Run) -> Return:
     closed_on = closed_moment(issue, marker, run)
-    if run.at - closed_on > run.window():
+    same = flipped(issue.key, marker, run, Seen.FIRED)
+    if run.at - closed_on > run.window() and not same:
         return Return(reopen=False, marker=marker, closed_on=closed_on)
     reopened = (*marker.reopened, run.at)[-REOPENS_LIMIT:]
     recent = sum(run.at - moment <= run.window() for moment in reopened)
-    turns = marker.flaky_since is None and recent >= run.settings.flaky_after
+    turns = marker.flaky_since is None and (same or recent >= run.settings.flaky_after)
     update: dict[str, object] = {"reopened": reopened}
     if turns:
         update["flaky_since"] = run.at
@@ -182,6 +216,7 @@ def returning(issue: TrackedIssue, marker: Marker, run: Run) -> Return:
         closed_on=closed_on,
         turns_flaky=turns,
         reopens=recent,
+        same_commit=run.commit if same else None,
     )
 
 
