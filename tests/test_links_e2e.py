@@ -414,6 +414,23 @@ def test_the_action_links_at_github_sha_and_a_new_commit_alone_writes_nothing(
     assert {sha for sha, _, _ in links} == {SHA_A}
     assert located(links) == EXPECTED_LOCATIONS
     assert all(f"[run 101]({RUN_1})" in body for body in found.values())
+    # The job summary, the triage view: its failing tests and findings link like the bodies, and it links
+    # every issue the run touched.
+    summary = (workspace.parent / "runner" / "summary.md").read_text(encoding="utf-8")
+    summary_links = linked(summary)
+    assert {sha for sha, _, _ in summary_links} == {SHA_A}
+    assert {
+        ("tests/test_cart.py", 42),
+        ("src/TaxTests.cs", 9),
+        ("tax/tax_test.go", 12),
+        ("app/db.py", 12),
+    } <= located(summary_links)
+    numbers = sorted(
+        issue["number"] for issue in fake.issues() if parse_issue_body(issue.get("body") or "") is not None
+    )
+    assert numbers
+    for number in numbers:
+        assert f"[#{number}](https://github.com/octo/demo/issues/{number})" in summary
 
     fake.clear_log()
     second = run(SHA_B, "102")
