@@ -116,6 +116,12 @@ DOTNET_MONO = "  at Shop.Tests.CartTests.Total () [0x00001] in /src/Shop.Tests/C
         pytest.param(PYTEST, TraceLocation("tests/test_cart.py", 42), id="pytest"),
         pytest.param(PYTEST_LONG, TraceLocation("app/cart.py", 31), id="pytest-innermost-last"),
         pytest.param(PYTEST_NATIVE, TraceLocation("tests/test_cart.py", 42), id="pytest-native-traceback"),
+        pytest.param(
+            "file /home/runner/work/shop/shop/tests/test_inventory.py, line 8\n"
+            "  def test_reserve(warehouse):\nE       fixture 'warehouse' not found",
+            TraceLocation("tests/test_inventory.py", 8),
+            id="pytest-setup-error",
+        ),
         pytest.param(JEST, TraceLocation("src/orders.test.ts", 20), id="jest-skips-node_modules"),
         pytest.param(VITEST, TraceLocation("src/cart.test.ts", 14), id="vitest"),
         # a runner's checkout is the repository: its paths become relative, hence linkable

@@ -3,8 +3,8 @@
 Readers call `trace_location` when the report itself names no file (JUnit has no `file` attribute in most
 dialects). Each ecosystem prints its frames differently:
 
-- pytest: `tests/test_cart.py:42: AssertionError` or `File "tests/test_cart.py", line 42`; the last such
-  frame, as pytest prints the innermost frame last;
+- pytest: `tests/test_cart.py:42: AssertionError`, `File "tests/test_cart.py", line 42`, or a setup
+  error's `file tests/test_cart.py, line 8`; the last such frame, as pytest prints the innermost frame last;
 - jest, vitest, mocha: `at Object.<anonymous> (src/orders.test.ts:20:27)`, vitest's `src/a.test.ts:3:9`
   after its arrow; the first;
 - Go: `    cart_test.go:31: got 2`, a panic's `/src/cart.go:31 +0x1d`; the first;
@@ -40,6 +40,8 @@ LINE_LIMIT = 400
 
 _PYTHON = re.compile(r"\s{0,40}([^\s:][^:\n]{0,1000}\.py):(\d{1,9}):(?: |$)")
 _PYTHON_NATIVE = re.compile(r'\s{0,40}File "([^"\n]{1,1000}\.py)", line (\d{1,9})')
+# pytest's setup errors (a missing fixture): `file tests/test_cart.py, line 8`
+_PYTEST_SETUP = re.compile(r"\s{0,40}file ([^,\n]{1,1000}\.py), line (\d{1,9})\s*$")
 _GO = re.compile(r"\s{0,40}([^\s:][^:\n]{0,1000}\.go):(\d{1,9})(?::| \+0x[0-9a-f]{1,16}\s*$)")
 # `at fn (file:1:2)`: the text before the parenthesis holds none, so the one `(` is where the file starts.
 _JS_CALL = re.compile(r"\s{0,40}at [^()\n]{0,1000}\(([^()\n]{1,1000}):(\d{1,9}):\d{1,9}\)\s*$")
@@ -115,7 +117,7 @@ def trace_location(trace: str) -> TraceLocation | None:
 
 
 def _python(line: str) -> TraceLocation | None:
-    found = _PYTHON.match(line) or _PYTHON_NATIVE.match(line)
+    found = _PYTHON.match(line) or _PYTHON_NATIVE.match(line) or _PYTEST_SETUP.match(line)
     if found is None:
         return None
     if _foreign(found.group(1)) or "/lib/python" in found.group(1):
