@@ -70,7 +70,11 @@ def finding_group_rows(findings: Sequence[Finding], links: SourceLinks | None) -
     )
     rows = []
     for group in groups[:FINDING_GROUP_ROWS]:
-        title = f"{group.tool} {group.rule_id}" + (f" in {group.package}" if group.package else "")
+        title = f"{group.tool} {group.rule_id}"
+        name = (group.findings[0].rule_name or "").strip()
+        if name and not group.package and name.casefold() not in group.rule_id.casefold():
+            title += f" ({name})"  # Bandit's B324 says nothing; hashlib does
+        title += f" in {group.package}" if group.package else ""
         # The first place a person can click, if the group has one in the repository.
         first = next(
             (f for f in group.findings if f.path and links and links.blob(f.path)), group.findings[0]
