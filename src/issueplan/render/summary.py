@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 
 from issueplan.model import (
     ActionItem,
-    Case,
     Finding,
     OverallStatus,
     Plan,
@@ -23,7 +22,6 @@ from issueplan.model import (
     Suite,
     SuiteStatus,
 )
-from issueplan.policy.describe import case_label
 from issueplan.render.links import SourceLinks
 from issueplan.render.markdown import render_coverage, sorted_items
 from issueplan.render.safety import Span, code_span, neutralise, truncate_sections
@@ -174,10 +172,6 @@ def _table(title: str, header: str, rows: list[str], what: str, *, more: str = "
     elif more:
         shown.append(more)
     return shown
-
-
-def _case_name(case: Case) -> str:
-    return neutralise(case_label(case), Span.CELL)
 
 
 def _item_row(item: ActionItem, plan: Plan, numbers: Mapping[str, int] | None, issues_url: str | None) -> str:
