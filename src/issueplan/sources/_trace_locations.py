@@ -252,7 +252,8 @@ def place_package_paths(
     placed = []
     for case in cases:
         path = _repository_path(case.file, roots, covered) if case.file and not case.path_known else None
-        placed.append(case.model_copy(update={"file": path, "path_known": True}) if path else case)
+        update = {"file": checkout_relative(path), "path_known": True} if path else None
+        placed.append(case.model_copy(update=update) if update else case)
     return tuple(placed)
 
 
