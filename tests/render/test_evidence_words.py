@@ -85,6 +85,7 @@ def test_tests_grouped_by_file_drop_the_part_of_their_class_the_path_spells() ->
         make_case("test_tax", classname="tests.test_cart.TestTax", file="tests/test_cart.py"),
         make_case("TestRate", classname="example.com/shop/tax", file="tax/tax_test.go"),
         make_case("test_other", classname="app.Other", file="tests/test_cart.py"),
+        make_case("Total", classname="Shop.Tests.CartTests", file="src/Shop.Tests/CartTests.cs"),
     )
     text = "".join(render_suite(make_suite(cases=cases), case_limit=5))
     assert "`tests/test_cart.py`: 3 tests" in text
@@ -92,3 +93,4 @@ def test_tests_grouped_by_file_drop_the_part_of_their_class_the_path_spells() ->
     assert "- `TestTax.test_tax` (failed)" in text
     assert "- `app.Other.test_other` (failed)" in text, "a class the path does not spell is kept"
     assert "- `TestRate` (failed) at `tax/tax_test.go:42`" in text
+    assert "- `Total` (failed) at `src/Shop.Tests/CartTests.cs:42`" in text

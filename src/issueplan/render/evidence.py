@@ -137,6 +137,7 @@ def _class_beyond(classname: str, file: str) -> str | None:
         return "" if spelt else None
     parts = classname.split(".")
     stem = "/" + path.rpartition(".")[0] if "." in path.rpartition("/")[2] else "/" + path
+    stem = stem.replace(".", "/")  # a .NET project folder spells namespaces: `Shop.Tests/CartTests.cs`
     for size in range(len(parts), 0, -1):
         if stem.endswith("/" + "/".join(parts[:size])):
             return ".".join(parts[size:])
