@@ -51,7 +51,7 @@ TRACES = {
         ],
     ),
     "integration_tests": (
-        "shop", "TestTotal", "got 2",
+        "example.com/demo/cart", "TestTotal", "got 2",
         ["=== RUN   TestTotal", "    cart_test.go:31: got 2, want 3", "--- FAIL: TestTotal (0.00s)"],
     ),
     "api_tests": (
@@ -71,6 +71,50 @@ TRACES = {
         ],
     ),
 }  # fmt: skip
+# The formats' own readers, each with a path of a GitHub runner's checkout (Windows, macOS) or outside it.
+DOTNET_REPORTS = {
+    "windows_tests/results.trx": """<?xml version="1.0" encoding="UTF-8"?>
+<TestRun id="0b7d3c10-0000-4000-8000-000000000001" name="ci"
+ xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+<TestDefinitions><UnitTest name="Taxes" id="00000000-0000-0000-0000-00000000000a">
+<Execution id="e000000a-0000-0000-0000-000000000000"/>
+<TestMethod className="Shop.Tests.TaxTests" name="Taxes"/>
+</UnitTest></TestDefinitions>
+<Results><UnitTestResult executionId="e000000a-0000-0000-0000-000000000000"
+ testId="00000000-0000-0000-0000-00000000000a" testName="Taxes" outcome="Failed"><Output><ErrorInfo>
+<Message>Assert.AreEqual failed.</Message>
+<StackTrace>   at Shop.Tests.TaxTests.Taxes() in D:\\a\\demo\\demo\\src\\TaxTests.cs:line 9
+</StackTrace>
+</ErrorInfo></Output></UnitTestResult></Results></TestRun>
+""",
+    "macos_tests/nunit.xml": """<?xml version="1.0" encoding="utf-8"?>
+<test-run id="2" testcasecount="1" result="Failed" total="1" passed="0" failed="1" skipped="0">
+<test-suite type="TestFixture" id="0-1000" name="FeeTests" fullname="Shop.Tests.FeeTests"
+ classname="Shop.Tests.FeeTests" result="Failed" site="Child" total="1" passed="0" failed="1">
+<test-case id="0-1002" name="Fee" fullname="Shop.Tests.FeeTests.Fee" methodname="Fee"
+ classname="Shop.Tests.FeeTests" result="Failed"><failure><message>Expected: 5 But was: 4</message>
+<stack-trace>   at Shop.Tests.FeeTests.Fee() in /Users/runner/work/demo/demo/src/Shop.Tests/FeeTests.cs:line 5
+</stack-trace></failure></test-case></test-suite></test-run>
+""",
+    "xunit_tests/xunit.xml": """<?xml version="1.0" encoding="utf-8"?>
+<assemblies><assembly name="Shop.Tests.dll" test-framework="xUnit.net 2.6.1" total="1" passed="0"
+ failed="1" skipped="0" errors="0"><collection total="1" passed="0" failed="1" skipped="0" name="c">
+<test name="Shop.Tests.LegacyTests.Old" type="Shop.Tests.LegacyTests" method="Old" result="Fail">
+<failure exception-type="Xunit.Sdk.EqualException"><message>Assert.Equal() Failure</message>
+<stack-trace>   at Shop.Tests.LegacyTests.Old() in C:\\build\\Shop.Tests\\LegacyTests.cs:line 3</stack-trace>
+</failure></test></collection></assembly></assemblies>
+""",
+}
+# `go test -json`: the log line names the file alone, in the folder of package tax of module example.com/demo.
+GO_TEST_JSON = "".join(
+    json.dumps({"Package": "example.com/demo/tax", **event}) + "\n"
+    for event in (
+        {"Action": "run", "Test": "TestRate"},
+        {"Action": "output", "Test": "TestRate", "Output": "    tax_test.go:12: rate = 0.2, want 0.19\n"},
+        {"Action": "fail", "Test": "TestRate", "Elapsed": 0},
+        {"Action": "fail", "Elapsed": 0.1},
+    )
+)
 COBERTURA = """<?xml version="1.0"?>
 <coverage line-rate="0.5" branch-rate="0" lines-valid="2" lines-covered="1" version="1">
 <sources><source>src/main/java</source></sources>
@@ -129,6 +173,11 @@ def write_results(workspace: Path, *, extra_failure: bool = False) -> None:
         folder = results / suite
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "junit.xml").write_text(body.replace("{workspace}", str(workspace)), encoding="utf-8")
+    for name, text in DOTNET_REPORTS.items():
+        (results / name).parent.mkdir(exist_ok=True)
+        (results / name).write_text(text, encoding="utf-8")
+    (results / "go_json_tests").mkdir(exist_ok=True)
+    (results / "go_json_tests" / "go-test.json").write_text(GO_TEST_JSON, encoding="utf-8")
     (results / "coverage").mkdir(exist_ok=True)
     (results / "coverage" / "cobertura.xml").write_text(COBERTURA, encoding="utf-8")
     (results / "security").mkdir(exist_ok=True)
@@ -140,6 +189,7 @@ def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "checkout"
     (root / ".github" / "workflows").mkdir(parents=True)
     (root / ".github" / "workflows" / "ci.yml").write_text("on: push\n", encoding="utf-8")
+    (root / "go.mod").write_text("module example.com/demo\n\ngo 1.22\n", encoding="utf-8")
     write_results(root)
     return root
 
@@ -194,6 +244,14 @@ def linked(body: str) -> set[tuple[str, str, int | None]]:
     return {(sha, path, int(line) if line else None) for _, sha, path, line in BLOB.findall(body)}
 
 
+def located(links: set[tuple[str, str, int | None]]) -> set[tuple[str, int]]:
+    """(path, line) of the location links; a link without a line heads the tests of that file, which must
+    be one of the located files."""
+    lines = {(path, line) for _, path, line in links if line is not None}
+    assert {path for _, path, line in links if line is None} <= {path for path, _ in lines}
+    return lines
+
+
 def body_of(found: dict[str, str], key_prefix: str) -> str:
     matches = [body for key, body in found.items() if key.startswith(key_prefix)]
     assert len(matches) == 1, f"{len(matches)} items' keys start with {key_prefix!r}: {sorted(found)}"
@@ -203,7 +261,10 @@ def body_of(found: dict[str, str], key_prefix: str) -> str:
 EXPECTED_LOCATIONS = {
     ("tests/test_cart.py", 42),  # pytest
     ("src/orders.test.ts", 20),  # jest, past the node_modules frame
-    ("cart_test.go", 31),  # Go
+    ("cart/cart_test.go", 31),  # Go (JUnit): the file in its package's folder of the go.mod's module
+    ("tax/tax_test.go", 12),  # go test -json, the same way
+    ("src/TaxTests.cs", 9),  # TRX: a Windows runner's checkout, D:\a\demo\demo\…
+    ("src/Shop.Tests/FeeTests.cs", 5),  # NUnit: a macOS runner's checkout, /Users/runner/work/demo/demo/…
     ("src/main/java/com/acme/Cart.java", 42),  # Surefire: class -> package path under Cobertura's root
     ("src/Shop.Tests/CartTests.cs", 27),  # .NET: an absolute path inside the checkout
     ("app/db.py", 12),  # a SARIF finding
@@ -222,13 +283,16 @@ def test_every_location_links_to_its_line_at_the_given_commit_and_every_issue_na
     found = bodies(fake_github)
     links = set().union(*(linked(body) for body in found.values()))
     assert {sha for sha, _, _ in links} == {SHA_A}, "every link points at the commit given"
-    assert {(path, line) for _, path, line in links} == EXPECTED_LOCATIONS
+    assert located(links) == EXPECTED_LOCATIONS
     for body in found.values():
         assert f"_Last seen in [run 101]({RUN_1}) at commit [`aaaaaaa`]" in body
     # A path outside the repository is shown, never linked.
     findings = body_of(found, "findings/")
     assert "`/usr/lib/python3/dist-packages/vendored.py:7`" in findings
     assert "blob/" + SHA_A + "/usr" not in findings
+    legacy = body_of(found, "suite-failed/xunit_tests")
+    assert "at `C:\\build\\Shop.Tests\\LegacyTests.cs:3`" in legacy, "outside the checkout: shown"
+    assert not linked(legacy)
 
 
 def test_the_cli_reads_the_commit_and_the_run_from_the_workflow_environment(
@@ -348,8 +412,25 @@ def test_the_action_links_at_github_sha_and_a_new_commit_alone_writes_nothing(
     found = bodies(fake)
     links = set().union(*(linked(body) for body in found.values()))
     assert {sha for sha, _, _ in links} == {SHA_A}
-    assert {(path, line) for _, path, line in links} == EXPECTED_LOCATIONS
+    assert located(links) == EXPECTED_LOCATIONS
     assert all(f"[run 101]({RUN_1})" in body for body in found.values())
+    # The job summary, the triage view: its failing tests and findings link like the bodies, and it links
+    # every issue the run touched.
+    summary = (workspace.parent / "runner" / "summary.md").read_text(encoding="utf-8")
+    summary_links = linked(summary)
+    assert {sha for sha, _, _ in summary_links} == {SHA_A}
+    assert {
+        ("tests/test_cart.py", 42),
+        ("src/TaxTests.cs", 9),
+        ("tax/tax_test.go", 12),
+        ("app/db.py", 12),
+    } <= located(summary_links)
+    numbers = sorted(
+        issue["number"] for issue in fake.issues() if parse_issue_body(issue.get("body") or "") is not None
+    )
+    assert numbers
+    for number in numbers:
+        assert f"[#{number}](https://github.com/octo/demo/issues/{number})" in summary
 
     fake.clear_log()
     second = run(SHA_B, "102")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,3 +107,16 @@ def test_81_findings_of_one_rule_are_one_group(scenario: Path) -> None:
     assert "**Findings**: 81 findings in 1 group" in text
     assert text.count("- **CodeQL py/sql-injection**") == 1
     assert "_… 76 more in this group._" in text
+
+
+def test_an_item_whose_findings_another_issue_lists_links_that_issue_by_number(scenario: Path) -> None:
+    """Each finding in one issue only: SEC-001 points at the findings issue by its number, filled in the same
+    run it was created; the next run with the same results writes nothing."""
+    sandbox = scenario / "sandbox"
+    _cli("sync", *_args(scenario), "--sandbox", str(sandbox))
+    issues = (sandbox / "issues.md").read_text(encoding="utf-8")
+    [number] = re.findall(r"^## #(\d+) BUG-005: Fix: Security Vulnerabilities Detected", issues, re.MULTILINE)
+    sec = issues.split("SEC-001: Implement Comprehensive Security Testing (open)", 1)[1].split("\n## #", 1)[0]
+    assert f"_This finding is listed in full in #{number} (BUG-005): see that issue._" in sec
+    again = _cli("sync", *_args(scenario), "--sandbox", str(sandbox))
+    assert "0 created, 0 updated, 0 closed, 0 reopened, 7 unchanged" in again

@@ -171,6 +171,7 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
                 issues_url=None
                 if options.sandbox
                 else issues_url(options.api_url, options.repo, options.run_url),
+                links=options.source_links,
             ),
             "plan_json_path": json_path,
             "plan_markdown_path": md_path,

@@ -186,7 +186,7 @@ def test_r1_r2_r3_hostile_test_output_is_inert_in_the_body() -> None:
     body = render_issue_body(item, scope="default")
     managed = body.split("### Evidence", 1)[1]
     assert "- see `#42` and `@acme/security` `[x](https://evil.example)`\n" in managed
-    assert "`tests.unit.test_billing.test_@octocat_#12`" in managed
+    assert "- `test_@octocat_#12` (failed)" in managed  # in a code span: no mention, no reference
     # The hostile message sits inside a fence, which GitHub shows literally.
     assert "  ````text\n  AssertionError" in managed
 

@@ -53,7 +53,8 @@ def test_locations_link_to_their_line_at_the_commit_and_only_inside_the_reposito
     assert f"[`app/crypto.py:12`]({blob}app/crypto.py#L12)" in body
     assert " at `/usr/lib/python3/x.py:3`" in body, "outside the checkout: text, no link"
     assert " at `com/acme/Cart.java:42`" in body, "a package path with no known root: text, no link"
-    assert len(re.findall(r"/blob/", body)) == 3
+    # the three locations, and the headings of the two groups of tests by a file of the repository
+    assert len(re.findall(r"/blob/", body)) == 5
 
 
 def test_every_body_says_which_run_last_saw_it_at_which_commit() -> None:

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from inert_check import assert_inert
-from render_factory import CLOCK, make_finding, make_item, make_plan, make_suite
+from render_factory import CLOCK, make_case, make_finding, make_item, make_plan, make_suite
 
 from issueplan.model import Case, CaseOutcome, OverallStatus, Problem, RunReport, Severity, SuiteStatus
+from issueplan.render.links import SourceLinks
 from issueplan.render.safety import body_length
 from issueplan.render.summary import ROW_LIMIT, SUMMARY_LIMIT, render_summary
 
@@ -98,3 +99,30 @@ def test_flaky_tests_are_listed_although_they_fail_no_suite() -> None:
     assert "test_vat" not in section, "only flaky cases are listed there"
     assert_inert(section)
     assert "### Flaky tests" not in render_summary(make_plan(), RunReport(suites=(make_suite(),)))
+
+
+def test_failing_tests_and_findings_link_to_their_lines_at_the_commit() -> None:
+    """Issue 13: the summary's failing tests and groups of findings link like issue bodies do; a path
+    outside the repository or a package path no report placed is shown, not linked; a pipe in a path
+    cannot split its cell."""
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    links = SourceLinks(repo="octo/demo", sha=sha)
+    cases = (
+        make_case("test_total", classname="tests.test_cart", file="tests/test_cart.py", line=42),
+        make_case("t", classname="com.acme.CartTest", file="com/acme/Cart.java", line=7, path_known=False),
+        make_case("p", classname="x", file="tests/a|b.py", line=3),
+    )
+    report = RunReport(
+        suites=(make_suite(cases=cases, failures=3, errors=0),),
+        findings=(make_finding(), make_finding("B105", path="/usr/lib/python3/x.py", line=3)),
+    )
+    text = render_summary(make_plan(), report, links=links)
+    blob = f"https://github.com/octo/demo/blob/{sha}/"
+    assert f"| [`tests/test_cart.py:42`]({blob}tests/test_cart.py#L42) |" in text
+    assert "| `com/acme/Cart.java:7` |" in text
+    assert f"[`tests/a\\|b.py:3`]({blob}tests/a%7Cb.py#L3)" in text
+    assert f"| [`app/crypto.py:12`]({blob}app/crypto.py#L12) |" in text, "the group's first location"
+    assert "### Failing tests" in text
+    assert "### Findings by rule" in text
+    assert "| `/usr/lib/python3/x.py:3` |" in text, "outside the checkout: shown, not linked"
+    assert "blob" not in render_summary(make_plan(), report), "no commit known: no link"

@@ -158,7 +158,7 @@ def test_output_of_a_test_is_its_trace_capped(tmp_path: Path) -> None:
         tmp_path, _events({"Action": "run", "Test": "TestA"}, *lines, {"Action": "fail", "Test": "TestA"})
     )
     [case] = result.cases
-    assert (case.file, case.line) == ("a_test.go", 0)
+    assert (case.file, case.line) == ("a_test.go", 1)  # line 0 is no line
     assert case.trace.startswith("a_test.go:0: xxx")  # Go's indentation is dropped
     shown = clean_model(case).trace  # the display cap comes after redaction, in the clean pass
     assert "more characters]" in shown

@@ -11,6 +11,10 @@ from issueplan.sources._trace_locations import (
     LINE_CAP,
     LINE_LIMIT,
     TraceLocation,
+    checkout_relative,
+    go_location,
+    go_module,
+    go_placed,
     place_package_paths,
     trace_location,
 )
@@ -82,6 +86,29 @@ DOTNET_WINDOWS = (
     r"""   at Shop.Tests.CartTests.Total(String name) in C:\src\Shop in 2024\CartTests.cs:line 12"""
 )
 
+# Every frame of the top exception is the JDK's or a framework's: the cause names the code under test.
+SUREFIRE_CAUSED_BY = """\
+org.opentest4j.AssertionFailedError: Unexpected exception thrown
+\tat org.junit.jupiter.api.AssertionUtils.fail(AssertionUtils.java:152)
+\tat org.junit.jupiter.api.Assertions.assertDoesNotThrow(Assertions.java:3083)
+\tat java.base/java.util.ArrayList.forEach(ArrayList.java:1596)
+Caused by: java.lang.IllegalStateException: empty cart
+\tat java.base/java.util.Objects.requireNonNull(Objects.java:233)
+\tat com.acme.Cart.total(Cart.java:42)
+\t... 12 more"""
+# Kotlin test names in backticks keep their spaces in the frame.
+KOTLIN_SPACES = """\
+java.lang.AssertionError:
+
+\tat com.acme.CartTest.test scale(CartTest.kt:15)"""
+DOTNET_WINDOWS_RUNNER = (
+    r"""   at Shop.Tests.CartTests.Total() in D:\a\shop\shop\src\Shop.Tests\CartTests.cs:line 12"""
+)
+DOTNET_MACOS_RUNNER = (
+    "   at Shop.Tests.CartTests.Total() in /Users/runner/work/shop/shop/src/Shop.Tests/CartTests.cs:line 8"
+)
+DOTNET_MONO = "  at Shop.Tests.CartTests.Total () [0x00001] in /src/Shop.Tests/CartTests.cs:42"
+
 
 @pytest.mark.parametrize(
     ("trace", "expected"),
@@ -89,15 +116,19 @@ DOTNET_WINDOWS = (
         pytest.param(PYTEST, TraceLocation("tests/test_cart.py", 42), id="pytest"),
         pytest.param(PYTEST_LONG, TraceLocation("app/cart.py", 31), id="pytest-innermost-last"),
         pytest.param(PYTEST_NATIVE, TraceLocation("tests/test_cart.py", 42), id="pytest-native-traceback"),
+        pytest.param(
+            "file /home/runner/work/shop/shop/tests/test_inventory.py, line 8\n"
+            "  def test_reserve(warehouse):\nE       fixture 'warehouse' not found",
+            TraceLocation("tests/test_inventory.py", 8),
+            id="pytest-setup-error",
+        ),
         pytest.param(JEST, TraceLocation("src/orders.test.ts", 20), id="jest-skips-node_modules"),
         pytest.param(VITEST, TraceLocation("src/cart.test.ts", 14), id="vitest"),
-        pytest.param(
-            NODE_BARE, TraceLocation("/home/runner/work/shop/shop/src/orders.mjs", 7), id="node-file-url"
-        ),
-        pytest.param(GO, TraceLocation("cart_test.go", 31), id="go-test-log"),
-        pytest.param(
-            GO_PANIC, TraceLocation("/home/runner/work/shop/shop/cart.go", 18), id="go-panic-skips-goroot"
-        ),
+        # a runner's checkout is the repository: its paths become relative, hence linkable
+        pytest.param(NODE_BARE, TraceLocation("src/orders.mjs", 7), id="node-file-url"),
+        # Go's log lines name the file alone, in a package folder the trace does not say
+        pytest.param(GO, TraceLocation("cart_test.go", 31, rooted=False), id="go-test-log"),
+        pytest.param(GO_PANIC, TraceLocation("cart.go", 18), id="go-panic-skips-goroot"),
         pytest.param(
             SUREFIRE, TraceLocation("com/acme/Cart.java", 42, rooted=False), id="surefire-skips-jdk"
         ),
@@ -110,6 +141,21 @@ DOTNET_WINDOWS = (
             TraceLocation(r"C:\src\Shop in 2024\CartTests.cs", 12),
             id="dotnet-path-with-in",
         ),
+        pytest.param(
+            SUREFIRE_CAUSED_BY, TraceLocation("com/acme/Cart.java", 42, rooted=False), id="caused-by"
+        ),
+        pytest.param(
+            KOTLIN_SPACES, TraceLocation("com/acme/CartTest.kt", 15, rooted=False), id="kotlin-spaces"
+        ),
+        pytest.param(
+            DOTNET_WINDOWS_RUNNER,
+            TraceLocation("src/Shop.Tests/CartTests.cs", 12),
+            id="dotnet-windows-runner",
+        ),
+        pytest.param(
+            DOTNET_MACOS_RUNNER, TraceLocation("src/Shop.Tests/CartTests.cs", 8), id="dotnet-macos-runner"
+        ),
+        pytest.param(DOTNET_MONO, TraceLocation("/src/Shop.Tests/CartTests.cs", 42), id="dotnet-mono"),
         pytest.param("tests/x_spec.rb:9:in `block'", TraceLocation("tests/x_spec.rb", 9), id="first-line"),
         pytest.param(
             "Error: x\n    at internal/process/task_queues.js:95:5\n    at run (src/internal/queue.js:3:1)",
@@ -119,7 +165,7 @@ DOTNET_WINDOWS = (
         pytest.param(
             "panic: x\n\t/opt/hostedtoolcache/go/1.22.0/x64/src/testing/testing.go:1545 +0x238\n"
             "\t/home/runner/work/shop/shop/internal/runtime/cart.go:9 +0x1d",
-            TraceLocation("/home/runner/work/shop/shop/internal/runtime/cart.go", 9),
+            TraceLocation("internal/runtime/cart.go", 9),
             id="go-tool-cache-skipped",
         ),
     ],
@@ -184,7 +230,7 @@ def test_a_package_path_lies_where_the_coverage_report_puts_it() -> None:
         covered,
     )
     assert [(c.file, c.path_known) for c in placed] == [
-        ("/home/runner/work/shop/shop/src/main/java/com/acme/Cart.java", True),
+        ("src/main/java/com/acme/Cart.java", True),  # the source root lies in the runner's checkout
         ("lib/src/main/kotlin/com/acme/Order.kt", True),
         ("com/acme/CartTest.java", False),  # not in any report: a guess could be a link to nothing
     ]
@@ -210,3 +256,48 @@ def test_i10_a_megabyte_of_frame_fragments_is_read_in_one_bounded_pass(trace: st
     """I10: lines are cut at LINE_CAP and traces at LINE_LIMIT lines before any pattern runs."""
     found = trace_location(trace)
     assert found is None or (found.line == 1 and found.path in trace)
+
+
+def test_a_go_file_name_lies_in_its_packages_folder_of_the_module() -> None:
+    def case(package: str, file: str = "cart_test.go") -> Case:
+        return Case(
+            classname=package, name="T", file=file, line=3, outcome=CaseOutcome.FAILED, path_known=False
+        )
+
+    module = go_module('// the shop\nmodule "example.com/shop"\n\ngo 1.22\n')
+    assert module == "example.com/shop"
+    placed = [
+        go_placed(case(package), module)
+        for package in ("example.com/shop/cart/tax", "example.com/shop", "example.com/shopping/x")
+    ]
+    assert [(c.file, c.path_known) for c in placed] == [
+        ("cart/tax/cart_test.go", True),
+        ("cart_test.go", True),
+        ("cart_test.go", False),  # another module's package: where it lies is not known
+    ]
+    assert go_placed(case("example.com/shop/cart"), None).path_known is False
+
+
+def test_a_go_package_that_is_a_folder_gives_the_files_path() -> None:
+    found = go_location("    cart_test.go:31: got 2", "_/home/runner/work/shop/shop/cart")
+    assert found == TraceLocation("cart/cart_test.go", 31)
+    assert go_location("    cart_test.go:31: got 2", "_/home/dev/shop") == TraceLocation(
+        "/home/dev/shop/cart_test.go", 31
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "relative"),
+    [
+        ("/home/runner/work/shop/shop/src/a.py", "src/a.py"),
+        ("/home/runner/_work/shop/shop/src/a.py", "src/a.py"),
+        ("/Users/runner/work/shop/shop/src/a.py", "src/a.py"),
+        ("D:\\a\\shop\\shop\\src\\A.cs", "src/A.cs"),
+        ("/home/runner/work/shop/other/src/a.py", "/home/runner/work/shop/other/src/a.py"),
+        ("C:\\src\\A.cs", "C:\\src\\A.cs"),
+    ],
+)
+def test_a_path_in_a_runners_checkout_becomes_relative_and_any_other_is_kept(
+    path: str, relative: str
+) -> None:
+    assert checkout_relative(path) == relative

@@ -105,9 +105,11 @@ def _render_check() -> ModuleType:
 
 INERT = _render_check()
 # Lines issueplan itself writes that look live to the check: block delimiters and marker, task boxes, and the
-# dependency and follows lines, which link our own issues on purpose (`#N (SEC-001)`, `**Follows** #N`).
+# dependency, follows and findings-listed-in lines, which link our own issues on purpose (`#N (SEC-001)`).
 _OWN_LINES = re.compile(
-    r"^(?:<!-- issueplan[ :].*-->|- \*\*Dependencies\*\*: .*|\*\*Follows\*\* #\d+: .*)$", re.MULTILINE
+    r"^(?:<!-- issueplan[ :].*-->|- \*\*Dependencies\*\*: .*|\*\*Follows\*\* #\d+: .*"
+    r"|_(?:This finding is|These [\d,]+ findings are) listed in full in #\d+ .*: see that issue\._)$",
+    re.MULTILINE,
 )
 _TASK_BOX = re.compile(r"^- \[[ x]\] ", re.MULTILINE)
 

@@ -88,8 +88,9 @@ def render_suite(suite: Suite, *, case_limit: int, links: SourceLinks | None = N
             members = [other for other in cases if _group_of(other) == group]
             # No heading for a case with neither file nor class, nor for a group of tests that only repeat
             # it as their name (jest-junit: classname and name both the full test name).
-            if group.strip() and any(case_label(other) != group for other in members):
-                sections.append(f"{code_span(group)}: {count(len(members), 'test')}\n\n")
+            if group.strip() and any(_label_within(other, group) != group for other in members):
+                url = links.blob(group) if links and _by_file(case) else None
+                sections.append(f"{location(group, url)}: {count(len(members), 'test')}\n\n")
         sections.append(render_case(case, links=links, within=group))
     failing = sum(1 for case in cases if case.outcome is not CaseOutcome.FLAKY)
     listed = sum(1 for case in shown if case.outcome is not CaseOutcome.FLAKY)
@@ -100,13 +101,53 @@ def render_suite(suite: Suite, *, case_limit: int, links: SourceLinks | None = N
 
 
 def _group_of(case: Case) -> str:
-    return case.file or case.classname
+    """The file a case failed in, where the repository's path is known; else its class (a JVM frame's
+    package path or a Go file name alone would split one class's tests by where they failed)."""
+    return case.file if _by_file(case) and case.file else case.classname or case.file or ""
+
+
+def _by_file(case: Case) -> bool:
+    return bool(case.file) and case.path_known
+
+
+def _label_within(case: Case, group: str | None) -> str:
+    """The case's name under its group's heading, without what the heading already says: the class it is
+    grouped by, or the part of a dotted class (`tests.test_cart.TestCart`) or Go package the file's path
+    spells (`tests/test_cart.py` → `TestCart.test_total`)."""
+    name = case.name.strip()
+    if not group or not name:
+        return case_label(case)
+    if group == case.classname:
+        return name
+    rest = _class_beyond(case.classname.strip(), group) if group == case.file else None
+    if rest is None:
+        return case_label(case)
+    return f"{rest}.{name}" if rest and not name.startswith(rest + ".") else name
+
+
+def _class_beyond(classname: str, file: str) -> str | None:
+    """What of `classname` the path `file` does not spell: "" when it spells it all, None when it spells none
+    of it."""
+    if not classname or " " in classname:
+        return None
+    path = file.replace("\\", "/")
+    if "/" in classname:  # a Go package: its files lie in its folder
+        package, folder = classname.lstrip("_").rstrip("/"), path.rpartition("/")[0]
+        spelt = folder and (package == folder or package.endswith("/" + folder) or folder.endswith(package))
+        return "" if spelt else None
+    parts = classname.split(".")
+    stem = "/" + path.rpartition(".")[0] if "." in path.rpartition("/")[2] else "/" + path
+    stem = stem.replace(".", "/")  # a .NET project folder spells namespaces: `Shop.Tests/CartTests.cs`
+    for size in range(len(parts), 0, -1):
+        if stem.endswith("/" + "/".join(parts[:size])):
+            return ".".join(parts[size:])
+    return None
 
 
 def render_case(case: Case, *, links: SourceLinks | None = None, within: str | None = None) -> str:
     """One failing test: its name and place, then its message once and its trace (without the message it
     repeats) in a fence it cannot close."""
-    label = case.name.strip() if within and within == case.classname else case_label(case)
+    label = _label_within(case, within) if within else case_label(case)
     name = code_span(label) if label.strip() and label != UNNAMED else UNNAMED
     where = ""
     if case.file:
@@ -116,7 +157,7 @@ def render_case(case: Case, *, links: SourceLinks | None = None, within: str | N
     head = f"- {name} ({case.outcome}){where}\n"
     # Most runners repeat the exception type at the start of the message; say it once.
     kind = "" if case.message.startswith(case.type) else case.type
-    trace = trim_trace(case.trace, case.message)
+    trace = trim_trace(case.trace, case.message, case.type)
     text = "\n\n".join(part for part in (kind, case.message, trace) if part.strip())
     if not text:
         return head + "\n"
@@ -125,16 +166,21 @@ def render_case(case: Case, *, links: SourceLinks | None = None, within: str | N
     return head + "\n" + "".join(f"  {line}\n" for line in fenced.split("\n")) + "\n"
 
 
-def trim_trace(trace: str, message: str) -> str:
+def trim_trace(trace: str, message: str, kind: str = "") -> str:
     """The trace without the lines that only repeat the message (`E   AssertionError: …` in pytest, the
-    message line a JVM or jest trace starts with): each message line is dropped once, the rest kept."""
+    message line a JVM or jest trace starts with): each message line is dropped once, the rest kept; a
+    first line that only names the exception type `kind` (`java.lang.AssertionError: `, its message on the
+    lines below) goes too, since the type is said above it."""
     wanted = {line.strip() for line in message.splitlines() if line.strip()}
-    if not wanted or not trace:
+    if not trace or not (wanted or kind):
         return trace
     kept: list[str] = []
     for line in trace.split("\n"):
         core = line.strip()
         bare = core[1:].strip() if core.startswith("E ") else core
+        if kind and not kept and bare.removesuffix(":").strip() == kind:
+            kind = ""
+            continue
         hit = next((text for text in (core, bare, _after_type(bare)) if text in wanted), None)
         if hit is not None:
             wanted.discard(hit)

@@ -123,11 +123,14 @@ def render_issue_body(
         head.append(f"### Implementation steps\n\n{tasks(item.steps)}\n")
     if item.acceptance_criteria:
         head.append(f"### Acceptance criteria\n\n{tasks(item.acceptance_criteria)}\n")
+    # Where the findings are listed in full: that issue by number, like a dependency (render_evidence).
+    owners = [_render_dependency(owner, links or {}, line) for owner in item.evidence.findings_in]
     evidence = render_evidence(
         item.evidence,
         case_limit=CASE_LIMIT,
         finding_limit=FINDING_LIMIT,
         links=source_links,
+        findings_at=" and ".join(owners) or None,
         said=item.description,
     )
     if evidence:

@@ -151,10 +151,10 @@ def _workflow_run(env: Mapping[str, str], server: str, repository: str | None) -
     return f"{server}/{repository}/actions/runs/{run_id}"
 
 
-def location(place: str, url: str | None) -> str:
+def location(place: str, url: str | None, *, in_table: bool = False) -> str:
     """A location as Markdown: `path:line` as a code span, linked when there is a URL (the one spelling of a
-    location link, which `without_source_links` recognises)."""
-    shown = code_span(place)
+    location link, which `without_source_links` recognises); `in_table` escapes its pipes for a cell."""
+    shown = code_span(place, in_table=in_table)
     return f"[{shown}]({url})" if url else shown
 
 

@@ -14,8 +14,6 @@ from collections.abc import Iterable, Mapping
 
 from issueplan.model import (
     ActionItem,
-    Case,
-    CaseOutcome,
     Finding,
     OverallStatus,
     Plan,
@@ -24,9 +22,10 @@ from issueplan.model import (
     Suite,
     SuiteStatus,
 )
-from issueplan.policy.describe import case_label
+from issueplan.render.links import SourceLinks
 from issueplan.render.markdown import render_coverage, sorted_items
 from issueplan.render.safety import Span, code_span, neutralise, truncate_sections
+from issueplan.render.summary_evidence import failing_test_rows, finding_group_rows, flaky_test_rows
 from issueplan.render.summary_issues import issue_reference, issue_rows, touched_issues
 from issueplan.render.timestamp import due_in_words, format_date, format_minute
 from issueplan.tracker.results import SyncResult
@@ -49,12 +48,14 @@ def render_summary(
     *,
     sync: SyncResult | None = None,
     issues_url: str | None = None,
+    links: SourceLinks | None = None,
     limit: int = SUMMARY_LIMIT,
 ) -> str:
     """The job summary. Suites and findings come from `report` when given, else from the items' evidence.
 
     `sync` is what a sync did (or, in a dry run, would do): the items then show their issues, and every
     issue written is listed; `issues_url` (`https://github.com/OWNER/NAME/issues`) makes the numbers links.
+    `links`, where the run knows its repository and commit, links each location to its line there.
     """
     counts = ", ".join(f"{count} {priority}" for priority, count in sorted_counts(plan) if count)
     generated = format_minute(plan.generated_at)
@@ -93,20 +94,23 @@ def render_summary(
             [_suite_row(suite, report) for suite in sorted(suites, key=lambda s: s.name)],
             "suites",
         )
-    flaky = [(suite, case) for suite in suites for case in suite.cases if case.outcome is CaseOutcome.FLAKY]
-    if flaky:
-        # Flaky tests fail no suite, so no item names them: the summary is where they are seen.
-        sections += _table(
-            "### Flaky tests (failed, then passed on a rerun)",
-            "| Suite | Test |\n| --- | --- |",
-            [
-                f"| {neutralise(suite.name, Span.CELL)} | {_case_name(case)} |\n"
-                for suite, case in sorted(
-                    flaky, key=lambda pair: (pair[0].name, pair[1].classname, pair[1].name)
-                )
-            ],
-            "flaky tests",
-        )
+    failing, more_failing = failing_test_rows(suites, links)
+    sections += _table(
+        "### Failing tests",
+        "| Suite | Test | Where | Message |\n| --- | --- | --- | --- |",
+        failing,
+        "failing tests",
+        more=f"_… {more_failing} more failing tests not shown; the issues list them._\n\n"
+        if more_failing
+        else "",
+    )
+    # Flaky tests fail no suite, so no item names them: the summary is where they are seen.
+    sections += _table(
+        "### Flaky tests (failed, then passed on a rerun)",
+        "| Suite | Test | Where |\n| --- | --- | --- |",
+        flaky_test_rows(suites, links),
+        "flaky tests",
+    )
     findings = report.findings if report else _evidence_findings(items)
     if findings:
         by_severity = Counter(finding.severity for finding in findings)
@@ -115,6 +119,16 @@ def render_summary(
             "| Severity | Findings |\n| --- | ---: |",
             [f"| {severity} | {by_severity[severity]} |\n" for severity in Severity if by_severity[severity]],
             "severities",
+        )
+        groups, more_groups = finding_group_rows(findings, links)
+        sections += _table(
+            "### Findings by rule",
+            "| Severity | Finding | Count | First location |\n| --- | --- | ---: | --- |",
+            groups,
+            "groups",
+            more=f"_… {more_groups} more groups not shown; plan.json lists every finding._\n\n"
+            if more_groups
+            else "",
         )
     if plan.coverage is not None:
         sections.append(f"### Coverage\n\n{render_coverage(plan.coverage)}")
@@ -145,8 +159,9 @@ def _completion(plan: Plan) -> str:
     return f" · estimated completion {format_date(completion)}" if completion else ""
 
 
-def _table(title: str, header: str, rows: list[str], what: str) -> list[str]:
-    """A titled table of at most ROW_LIMIT rows, each its own section so a final cut falls between rows."""
+def _table(title: str, header: str, rows: list[str], what: str, *, more: str = "") -> list[str]:
+    """A titled table of at most ROW_LIMIT rows, each its own section so a final cut falls between rows;
+    `more` says what the caller left out before."""
     if not rows:
         return []
     shown = rows[:ROW_LIMIT]
@@ -154,11 +169,9 @@ def _table(title: str, header: str, rows: list[str], what: str) -> list[str]:
     shown[-1] += "\n"
     if len(rows) > ROW_LIMIT:
         shown.append(f"_… {len(rows) - ROW_LIMIT} more {what} not shown._\n\n")
+    elif more:
+        shown.append(more)
     return shown
-
-
-def _case_name(case: Case) -> str:
-    return neutralise(case_label(case), Span.CELL)
 
 
 def _item_row(item: ActionItem, plan: Plan, numbers: Mapping[str, int] | None, issues_url: str | None) -> str:

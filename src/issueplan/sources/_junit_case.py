@@ -18,7 +18,7 @@ import math
 from lxml import etree
 
 from issueplan.model import READ_CAP, Case, CaseOutcome, cap_text
-from issueplan.sources._trace_locations import trace_location
+from issueplan.sources._trace_locations import checkout_relative, trace_location
 
 _RESULTS = {"error": CaseOutcome.ERROR, "failure": CaseOutcome.FAILED, "skipped": CaseOutcome.SKIPPED}
 _RANK = {CaseOutcome.ERROR: 0, CaseOutcome.FAILED: 1, CaseOutcome.SKIPPED: 2}
@@ -71,6 +71,7 @@ def build_case(
     """A Case from a testcase element; message and trace capped, file/line from attributes or the trace."""
     trace = _text_of(detail) if detail is not None else ""
     file = testcase.get("file") or suite_file
+    file = checkout_relative(file) if file else None
     line = _positive_int(testcase.get("line"))
     known = True
     if file is None and (found := trace_location(trace)) is not None:

@@ -17,11 +17,10 @@ without a known `result`: `executed="False"` or a not-runnable `runstate` → sk
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
-from issueplan.model import READ_CAP, TRACE_CAP, Case, CaseOutcome, cap_text
+from issueplan.model import READ_CAP, Case, CaseOutcome, cap_text
+from issueplan.sources._dotnet import trace_location
 
 _RESULTS: dict[str, CaseOutcome | None] = {
     "passed": None,
@@ -45,10 +44,6 @@ _SITE_NAMES = {"SetUp": "OneTimeSetUp", "TearDown": "OneTimeTearDown"}
 # What NUnit writes as the failure of a suite that failed only through its children (2.5, 2.6 and 3): NUnit 2
 # writes no `site`, and a child it counts as failed (NotRunnable, in 2.6) may be one we count as skipped.
 _CHILD_FAILED = frozenset({"child test failed", "one or more child tests had errors"})
-# A .NET frame with a source location: `at N.C.M() in C:\src\File.cs:line 42` (.NET) or `… in /src/File.cs:42`
-# (Mono). The first such frame is the test's own code: NUnit's frames come without a source file.
-# The path is bounded so that a long line of " in "s cannot make the search quadratic.
-_FRAME_FILE = re.compile(r" in (\S[^\r\n]{0,500}?\.\w+):(?:line )?(\d+)[ \t\r]*$", re.MULTILINE)
 
 
 def outcome_of(case: etree._Element) -> CaseOutcome | None:
@@ -119,7 +114,7 @@ def _case(classname: str, name: str, outcome: CaseOutcome, detail: etree._Elemen
     trace = trace.lstrip("\r\n") if trace.strip() else ""
     if not message:
         message = next((line.strip() for line in trace.splitlines() if line.strip()), "")
-    file, line = _source_of(trace)
+    file, line = trace_location(trace)
     return Case(
         classname=classname,
         name=name,
@@ -144,11 +139,3 @@ def _text(detail: etree._Element | None, tag: str) -> str:
     if detail is None:
         return ""
     return detail.findtext(tag) or ""
-
-
-def _source_of(trace: str) -> tuple[str | None, int | None]:
-    for found in _FRAME_FILE.finditer(trace[:TRACE_CAP]):
-        frame = trace[trace.rfind("\n", 0, found.start()) + 1 : found.start()]
-        if "NUnit.Framework." not in frame:  # an assertion's own frame, when NUnit was built with symbols
-            return found.group(1), int(found.group(2)) or None
-    return None, None

@@ -3,18 +3,25 @@
 Readers call `trace_location` when the report itself names no file (JUnit has no `file` attribute in most
 dialects). Each ecosystem prints its frames differently:
 
-- pytest: `tests/test_cart.py:42: AssertionError` or `File "tests/test_cart.py", line 42`; the last such
-  frame, as pytest prints the innermost frame last;
+- pytest: `tests/test_cart.py:42: AssertionError`, `File "tests/test_cart.py", line 42`, or a setup
+  error's `file tests/test_cart.py, line 8`; the last such frame, as pytest prints the innermost frame last;
 - jest, vitest, mocha: `at Object.<anonymous> (src/orders.test.ts:20:27)`, vitest's `src/a.test.ts:3:9`
   after its arrow; the first;
 - Go: `    cart_test.go:31: got 2`, a panic's `/src/cart.go:31 +0x1d`; the first;
 - JVM (Surefire, Gradle): `at com.acme.Cart.total(Cart.java:42)`; the first, as a package path;
-- .NET: `at Ns.Cart.Total() in /src/Cart.cs:line 12`; the first.
+- .NET: `at Ns.Cart.Total() in /src/Cart.cs:line 12`, Mono's `… [0x00001] in /src/Cart.cs:12`; the first.
 
 Frames of the runtime and the test frameworks (`node_modules`, `site-packages`, `org.junit.`, Go's own
-sources …) are skipped: the first frame of the code under test is the one worth a click. A JVM frame names
-the file, not its folder: its path is the class's package path (`com/acme/Cart.java`), which becomes a path
-of the repository only under a source root the reports give (`rooted` False until then).
+sources …) are skipped: the first frame of the code under test is the one worth a click, in a `Caused by:`
+section when every frame above it is the runtime's or a framework's. A JVM frame names the file, not its
+folder: its path is the class's package path (`com/acme/Cart.java`), which becomes a path of the repository
+only under a source root the reports give (`rooted` False until then). Go's `t.Error` lines name the file
+alone (`cart_test.go`), in the folder of the test's package: joined to a package that is a folder
+(`_/home/u/shop/cart`), else placed by the module path of the workspace's `go.mod` (`go_placed`).
+
+A path in a GitHub runner's checkout (`/home/runner/work/REPO/REPO/…`, `D:\\a\\REPO\\REPO\\…`,
+`/Users/runner/work/REPO/REPO/…`) is made relative to it, so it can be linked; any other absolute path is
+kept as written: shown, never linked (render/links.py).
 
 Every pattern is matched from a line's start on a line cut to `LINE_CAP` characters, with no nested
 quantifiers, and only the first `LINE_LIMIT` lines are looked at: linear in the trace, whatever it holds.
@@ -33,16 +40,21 @@ LINE_LIMIT = 400
 
 _PYTHON = re.compile(r"\s{0,40}([^\s:][^:\n]{0,1000}\.py):(\d{1,9}):(?: |$)")
 _PYTHON_NATIVE = re.compile(r'\s{0,40}File "([^"\n]{1,1000}\.py)", line (\d{1,9})')
+# pytest's setup errors (a missing fixture): `file tests/test_cart.py, line 8`
+_PYTEST_SETUP = re.compile(r"\s{0,40}file ([^,\n]{1,1000}\.py), line (\d{1,9})\s*$")
 _GO = re.compile(r"\s{0,40}([^\s:][^:\n]{0,1000}\.go):(\d{1,9})(?::| \+0x[0-9a-f]{1,16}\s*$)")
 # `at fn (file:1:2)`: the text before the parenthesis holds none, so the one `(` is where the file starts.
 _JS_CALL = re.compile(r"\s{0,40}at [^()\n]{0,1000}\(([^()\n]{1,1000}):(\d{1,9}):\d{1,9}\)\s*$")
 _JS_BARE = re.compile(r"\s{0,40}(?:at |\u276f |\u2192 )([^()\s]{1,1000}):(\d{1,9}):\d{1,9}\s*$")
 _JS_FILE = re.compile(r"[^\n]{0,1000}\.(?:[cm]?[jt]sx?|vue|svelte)")
+# A Kotlin method may be named with spaces (`fun `test scale`()`): the method part is anything but a dot or
+# a parenthesis, so the class still ends at the last dot before it.
 _JVM = re.compile(
-    r"\s{0,40}at (?:[\w.$@-]{1,200}/{1,2})?([\w$.]{1,1000})\.[\w$<>-]{1,200}"
+    r"\s{0,40}at (?:[\w.$@-]{1,200}/{1,2})?([\w$.]{1,1000})\.[^().\n]{1,200}"
     r"\(([\w$-]{1,200}\.(?:java|kt|kts|scala|groovy)):(\d{1,9})\)\s*$"
 )
-_DOTNET_LINE = re.compile(r":line (\d{1,9})\s*$")
+# `:line 12` (.NET), `:12` (Mono)
+_DOTNET_LINE = re.compile(r":(?:line )?(\d{1,9})\s*$")
 _DOTNET_FRAME = re.compile(r"\s{0,40}at \S")
 # The old reader's rule, kept as the last resort: `path.ext:123` anywhere on the trace's first line.
 _ANY_PATH_LINE = re.compile(r"([\w./\\-]{1,1000}\.[A-Za-z]\w{0,20}):(\d{1,9})")
@@ -59,6 +71,12 @@ _JVM_FRAMEWORKS = (
     "org.hamcrest.", "org.mockito.", "org.spockframework.", "io.kotest.", "org.apache.maven.", "org.gradle.",
     "worker.org.gradle.",
 )  # fmt: skip
+# GitHub-hosted runners check a repository out at `…/work/REPO/REPO` (Linux, macOS; `_work` when
+# self-hosted) and `D:\a\REPO\REPO` (Windows): the same name twice.
+_CHECKOUT = re.compile(
+    r"(?:/home/runner|/Users/runner)/_?work/([^/\n]{1,100})/\1/|[A-Za-z]:\\a\\([^\\\n]{1,100})\\\2\\"
+)
+_GO_MODULE = re.compile(r"^module\s+\"?([^\s\"]{1,500})\"?\s*$", re.MULTILINE)
 _DOTNET_FRAMEWORKS = ("NUnit.Framework.", "Xunit.", "Microsoft.VisualStudio.TestTools.", "System.")
 
 
@@ -99,7 +117,7 @@ def trace_location(trace: str) -> TraceLocation | None:
 
 
 def _python(line: str) -> TraceLocation | None:
-    found = _PYTHON.match(line) or _PYTHON_NATIVE.match(line)
+    found = _PYTHON.match(line) or _PYTHON_NATIVE.match(line) or _PYTEST_SETUP.match(line)
     if found is None:
         return None
     if _foreign(found.group(1)) or "/lib/python" in found.group(1):
@@ -113,7 +131,10 @@ def _go(line: str) -> TraceLocation | None:
         return None
     if any(root in found.group(1) for root in _GO_ROOTS):
         return _FOREIGN
-    return _located(found.group(1), found.group(2))
+    located = _located(found.group(1), found.group(2))
+    # `cart_test.go` alone lies in its package's folder, which the trace does not name (`go_placed`)
+    bare = "/" not in found.group(1) and "\\" not in found.group(1)
+    return located._replace(rooted=False) if located and bare else located
 
 
 def _javascript(line: str) -> TraceLocation | None:
@@ -167,13 +188,53 @@ def _foreign(path: str) -> bool:
 
 def _located(path: str, number: str) -> TraceLocation | None:
     line = int(number)
-    clean = path.strip().removeprefix("./")
+    clean = checkout_relative(path.strip()).removeprefix("./")
     return TraceLocation(clean, line) if clean and line > 0 else None
 
 
+def checkout_relative(path: str) -> str:
+    """`path` relative to the GitHub runner's checkout it lies in, with forward slashes; else unchanged."""
+    found = _CHECKOUT.match(path)
+    return path[found.end() :].replace("\\", "/") if found else path
+
+
+def go_location(trace: str, package: str) -> TraceLocation | None:
+    """A Go test's location: its trace's first frame of the code under test, a bare file name joined to a
+    package that is a folder (`_/home/runner/work/shop/shop/cart`, a test outside GOPATH and modules)."""
+    found = trace_location(trace)
+    if found is None or found.rooted or not package.startswith("_/"):
+        return found
+    joined = _located(f"{package[1:]}/{found.path}", str(found.line))
+    return joined or found
+
+
+def go_module(go_mod: str) -> str | None:
+    """The module path a `go.mod` declares."""
+    found = _GO_MODULE.search(go_mod)
+    return found.group(1) if found else None
+
+
+def go_placed(case: Case, module: str | None) -> Case:
+    """A Go case whose file is a bare name (`path_known` False) placed in its package's folder of the
+    module: package `example.com/shop/cart` of module `example.com/shop` → `cart/cart_test.go`."""
+    file, package = case.file, case.classname
+    if module is None or case.path_known or not file or "/" in file or not file.endswith(".go"):
+        return case
+    if package == module:
+        return case.model_copy(update={"path_known": True})
+    if package.startswith(module + "/"):
+        folder = package[len(module) + 1 :]
+        return case.model_copy(update={"file": f"{folder}/{file}", "path_known": True})
+    return case
+
+
 def locate_case(case: Case) -> Case:
-    """`case` with the location of its trace when its report named no file."""
-    if case.file is not None or not case.trace:
+    """`case` with the location of its trace when its report named no file; a file the report named in a
+    runner's checkout made relative to it."""
+    if case.file is not None:
+        relative = checkout_relative(case.file)
+        return case if relative == case.file else case.model_copy(update={"file": relative})
+    if not case.trace:
         return case
     found = trace_location(case.trace)
     if found is None:
@@ -191,7 +252,8 @@ def place_package_paths(
     placed = []
     for case in cases:
         path = _repository_path(case.file, roots, covered) if case.file and not case.path_known else None
-        placed.append(case.model_copy(update={"file": path, "path_known": True}) if path else case)
+        update = {"file": checkout_relative(path), "path_known": True} if path else None
+        placed.append(case.model_copy(update=update) if update else case)
     return tuple(placed)
 
 

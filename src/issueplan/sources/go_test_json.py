@@ -25,6 +25,7 @@ from issueplan.model import CUT_MARK, READ_CAP, Case, CaseOutcome, FileResult, P
 from issueplan.sources._case_tally import CASE_CAP, CaseTally
 from issueplan.sources._json import JsonValue, as_number, as_str
 from issueplan.sources._ndjson import EventLines
+from issueplan.sources._trace_locations import go_location
 
 FORMAT = "go-test-json"
 
@@ -51,7 +52,6 @@ _NO_OUTPUT = {
     CaseOutcome.ERROR: "the test binary panicked or timed out, or the output was cut before it ended",
     CaseOutcome.FLAKY: "failed, then passed when run again",
 }
-_GO_SOURCE = re.compile(r"([\w./\\-]+\.go):(\d+)")
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -238,12 +238,13 @@ def _case(package: str, name: str, outcome: CaseOutcome, output: _Output) -> Cas
     message = next((line.strip() for line in trace.splitlines() if line.strip()), output.result_line)
     if not message:
         message = _NO_OUTPUT[outcome]
-    file, line = _source(trace)
+    found = go_location(trace, package)
     return Case(
         classname=package,
         name=name,
-        file=file,
-        line=line,
+        file=found.path if found else None,
+        line=found.line if found else None,
+        path_known=found.rooted if found else True,
         outcome=outcome,
         message=cap_text(message, READ_CAP),
         type="panic" if "\npanic: " in f"\n{trace}" else "",
@@ -255,22 +256,17 @@ def _package_case(pkg: _Package) -> Case:
     trace = (pkg.output or _Output()).text()
     lines = (line.strip() for line in trace.splitlines())
     message = next((line for line in lines if line and not _PACKAGE_NOISE.match(line)), "")
-    file, line = _source(trace)
+    found = go_location(trace, pkg.name)
     return Case(
         classname=pkg.name,
         name=pkg.name,
-        file=file,
-        line=line,
+        file=found.path if found else None,
+        line=found.line if found else None,
+        path_known=found.rooted if found else True,
         outcome=CaseOutcome.ERROR,
         message=cap_text(message or "the package failed without a failing test", READ_CAP),
         trace=trace,
     )
-
-
-def _source(trace: str) -> tuple[str | None, int | None]:
-    """The first `file.go:line` of the trace: where the log line, the failure or the panic came from."""
-    found = _GO_SOURCE.search(trace[:2000])
-    return (found.group(1), int(found.group(2))) if found else (None, None)
 
 
 def _failed(file: str, message: str) -> FileResult:

@@ -44,7 +44,7 @@ from issueplan.model import (
 )
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults
 from issueplan.sources import _inputs
-from issueplan.sources._trace_locations import locate_case, place_package_paths
+from issueplan.sources._case_places import locate_cases
 
 if TYPE_CHECKING:
     from issueplan.sources import Reader
@@ -136,7 +136,7 @@ def load_results(
         elif read is _Skipped.NOT_A_RESULT:
             unrecognised.append(candidate.display)
 
-    results = _locate_cases(results)
+    results = locate_cases(results, workspace)
     gathered: dict[str, _Gathered] = {}
     for candidate, result in results:
         owner = _owner(candidate, suites)
@@ -164,22 +164,6 @@ def load_results(
         problems=tuple(sorted([*problems, *(p for r in file_results for p in r.problems)], key=_problem_key)),
         unrecognised=tuple(sorted(unrecognised)),
     )
-
-
-def _locate_cases(
-    results: list[tuple[_inputs.Candidate, FileResult]],
-) -> list[tuple[_inputs.Candidate, FileResult]]:
-    """Every case's location, whatever its reader: from its trace where the report names no file; a JVM
-    frame's package path put where the run's coverage reports say it lies (sources/_trace_locations.py)."""
-    roots = sorted({root for _, result in results for root in result.source_roots})
-    covered = {f.path for _, result in results if result.coverage for f in result.coverage.files}
-    located = []
-    for candidate, result in results:
-        if any((case.file is None and case.trace) or not case.path_known for case in result.cases):
-            cases = place_package_paths([locate_case(case) for case in result.cases], roots, covered)
-            result = result.model_copy(update={"cases": cases})  # noqa: PLW2901 - the located result
-        located.append((candidate, result))
-    return located
 
 
 def check_outcome_suites(outcomes: Mapping[str, StepOutcome], suites: Collection[str]) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from issueplan.model import READ_CAP, Case, CaseOutcome, FileResult, Problem, cap_text
 from issueplan.sources._case_tally import CaseTally
 from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str, load_json
+from issueplan.sources._trace_locations import checkout_relative
 
 FORMAT = "mocha-json"
 
@@ -145,7 +146,7 @@ def _case(test: Test, outcome: CaseOutcome) -> Case:
     return Case(
         classname=suite,
         name=title or full,
-        file=file,
+        file=checkout_relative(file) if file else None,
         line=_line_in(stack, file),
         outcome=outcome,
         message=cap_text(message, READ_CAP),

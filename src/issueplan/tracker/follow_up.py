@@ -25,8 +25,8 @@ def plan_links(
     links: Mapping[str, int],
     written: Mapping[str, tuple[int, str]],
 ) -> list[LinkNewIssues]:
-    """A follow-up for each item whose body links to a new item (an in-plan dependency): a new item's, and an
-    existing issue's that now depends on an item created in this run.
+    """A follow-up for each item whose body links to a new item (an in-plan dependency, or the item whose
+    issue lists its findings): a new item's, and an existing issue's that now links to one new in this run.
 
     `links` maps item ids to the numbers known before this run's creates; `written` maps the ids of existing
     issues to their number and their body as this run leaves it."""
@@ -39,11 +39,12 @@ def plan_links(
         existing = written.get(item.id) if create is None else None
         if create is None and existing is None:
             continue
-        waits = {new[dep.id].key: dep.id for dep in item.dependencies if dep.id in new and dep.id != item.id}
+        linked = _linked_ids(item)
+        waits = {new[other].key: other for other in linked if other in new and other != item.id}
         if not waits:
             continue
-        # The body links only to the item's dependencies: the draft needs no other number.
-        known = {dep.id: links[dep.id] for dep in item.dependencies if dep.id in links}
+        # The body links only to these items: the draft needs no other number.
+        known = {other: links[other] for other in linked if other in links}
         if existing is None:
             draft = ItemBodyDraft(item=item, links=known, previous=create.body if create else "")
             follow_ups.append(LinkNewIssues(key=item.key, id=item.id, waits_for=waits, draft=draft))
@@ -54,6 +55,12 @@ def plan_links(
                 LinkNewIssues(key=item.key, id=item.id, number=number, waits_for=waits, draft=draft)
             )
     return follow_ups
+
+
+def _linked_ids(item: ActionItem) -> list[str]:
+    """The items an item's body names by issue number: its dependencies and the items whose issues list its
+    findings in full (render/issue.py)."""
+    return list(dict.fromkeys([*(dep.id for dep in item.dependencies), *item.evidence.findings_in]))
 
 
 def render_draft(
