@@ -8,6 +8,11 @@ from the current directory). Folders and globs are walked by `_walk`: nothing is
 resolves outside the root given or the workspace, a folder is entered once, and a file reached twice (a
 symlink, a hard link, two arguments) is read once. A FIFO, socket or device is never opened, so it cannot
 block the run. An argument that yields no file is reported in `Discovery.unmatched`, for the caller to judge.
+
+A tree costs little per file: what scandir told the walk (the file's type, for its identity) is kept with the
+candidate, a file that was a regular file when listed is opened at once (O_NOFOLLOW: had it become a symlink,
+the careful checks run), and a small file is read whole by that one open, so that it is sniffed and parsed
+from the same bytes. Surefire's `X.txt` beside `TEST-X.xml` is no candidate (see `_is_surefire_summary`).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from issueplan.model import Problem
@@ -30,6 +35,8 @@ from issueplan.sources._walk import (
     walk_files,
 )
 
+NOT_REGULAR = "not read: not a regular file (a FIFO, socket or device)"
+
 
 @dataclass(frozen=True, order=True)
 class Candidate:
@@ -41,14 +48,18 @@ class Candidate:
     in_root: bool
     bases: tuple[Path, ...]
     path: Path
+    # scandir's entry when the file was found by walking a folder: its type and identity at no extra cost
+    entry: os.DirEntry[str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
 class Head:
-    """The first bytes of a regular file that passed the safety checks, and its size."""
+    """The first bytes of a regular file that passed the safety checks, its size, and all of it when it was
+    small enough to be read at once."""
 
     data: bytes
     size: int
+    content: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -83,17 +94,19 @@ def discover(inputs: Sequence[str | Path], workspace: Path | None) -> Discovery:
             unmatched.append(Problem(file=text, message=reason))
     unique: dict[object, Candidate] = {}
     for candidate in sorted(found, key=lambda c: (not c.in_root, c.display)):
-        unique.setdefault(_identity(candidate.path), candidate)
+        unique.setdefault(_identity(candidate), candidate)
     # Overlapping arguments (`results/**` yields the folder and what is in it) meet the same link twice.
     once = tuple(dict.fromkeys(problems))
-    return Discovery(tuple(sorted(unique.values())), once, tuple(unmatched))
+    # One candidate per file, so one per display: sorting by it is sorting by every field, only cheaper.
+    ordered = tuple(sorted(unique.values(), key=lambda candidate: candidate.display))
+    return Discovery(ordered, once, tuple(unmatched))
 
 
-def _identity(path: Path) -> object:
+def _identity(candidate: Candidate) -> object:
     try:
-        info = path.stat()
+        info = candidate.entry.stat() if candidate.entry is not None else candidate.path.stat()
     except OSError:  # unreadable: first_look reports it; the path is its identity
-        return os.path.realpath(path)
+        return os.path.realpath(candidate.path)
     return (info.st_dev, info.st_ino)
 
 
@@ -121,7 +134,11 @@ def _expand(
 
 def _walk_root(root: Path, bases: tuple[Path, ...], problems: list[Problem]) -> Iterator[Candidate]:
     walker = Walker(allowed=bases, problems=problems, report_root=root)
-    for path, parts in walk_files(root, walker):
+    for entry, listing in walk_files(root, walker):
+        if _is_surefire_summary(entry.name, listing.names):
+            continue
+        path = Path(entry.path)
+        parts = (*listing.parts, entry.name)
         suite = parts[0] if len(parts) > 1 else path.stem
         yield Candidate(
             display=path.as_posix(),
@@ -130,11 +147,34 @@ def _walk_root(root: Path, bases: tuple[Path, ...], problems: list[Problem]) -> 
             in_root=True,
             bases=bases,
             path=path,
+            entry=entry,
         )
 
 
-def first_look(candidate: Candidate, size: int) -> Head | Problem:
-    """The first `size` bytes of the candidate, unless it must not be read (a symlink out, a FIFO…)."""
+def _is_surefire_summary(name: str, siblings: frozenset[str]) -> bool:
+    """Maven Surefire writes `X.txt` beside `TEST-X.xml`: the XML's counts and failures again, as text. No
+    reader takes it, and in a results root a file no reader takes, with a suffix no result file has, is not
+    even noted: looking at it would cost a tree of 5,000 reports 5,000 opens to change nothing."""
+    return name.endswith(".txt") and f"TEST-{name[:-4]}.xml" in siblings
+
+
+def first_look(candidate: Candidate, size: int, whole: int) -> Head | Problem:
+    """The first `size` bytes of the candidate (all of it when it holds at most `whole`), unless it must not
+    be read (a symlink out, a FIFO…)."""
+    path = candidate.path
+    listed_regular = candidate.entry is not None and candidate.entry.is_file(follow_symlinks=False)
+    try:
+        if not (listed_regular or stat.S_ISREG(os.lstat(path).st_mode)):
+            return _careful_look(candidate, size, whole)
+        # O_NOFOLLOW: should a symlink have taken the file's place since, the careful checks judge it
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return _careful_look(candidate, size, whole)
+    return _head(candidate, descriptor, size, whole)
+
+
+def _careful_look(candidate: Candidate, size: int, whole: int) -> Head | Problem:
+    """first_look for anything but a plain regular file: each check that may refuse it, with its reason."""
     path = candidate.path
     try:
         link = path.lstat()
@@ -142,15 +182,20 @@ def first_look(candidate: Candidate, size: int) -> Head | Problem:
             return Problem(file=candidate.display, message=outside_message(candidate.bases[0]))
         target = path.stat()
         if not stat.S_ISREG(target.st_mode):
-            return Problem(
-                file=candidate.display, message="not read: not a regular file (a FIFO, socket or device)"
-            )
+            return Problem(file=candidate.display, message=NOT_REGULAR)
         # O_NONBLOCK: should the path be swapped for a FIFO after the check, open() still cannot hang
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         return Problem(file=candidate.display, message=f"cannot read: {error.strerror or error}")
+    return _head(candidate, descriptor, size, whole)
+
+
+def _head(candidate: Candidate, descriptor: int, size: int, whole: int) -> Head | Problem:
     with os.fdopen(descriptor, "rb") as stream:
         opened = os.fstat(stream.fileno())
         if not stat.S_ISREG(opened.st_mode):
             return Problem(file=candidate.display, message="not read: not a regular file")
+        if opened.st_size <= whole:
+            content = stream.read(whole)
+            return Head(data=content[:size], size=opened.st_size, content=content)
         return Head(data=stream.read(size), size=opened.st_size)

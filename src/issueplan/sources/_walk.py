@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import cached_property
 from pathlib import Path
 
 from issueplan.model import Problem
@@ -72,6 +73,11 @@ class Listing:
 
     parts: tuple[str, ...]
     entries: tuple[os.DirEntry[str], ...]
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """The entries' names, for a look at a file's siblings."""
+        return frozenset(entry.name for entry in self.entries)
 
 
 @dataclass
@@ -130,8 +136,9 @@ def is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def walk_files(root: Path, walker: Walker) -> Iterator[tuple[Path, tuple[str, ...]]]:
-    """Every file below `root` (hidden ones too) with its parts below the root; callers sort them."""
+def walk_files(root: Path, walker: Walker) -> Iterator[tuple[os.DirEntry[str], Listing]]:
+    """Every file below `root` (hidden ones too) with the listing of its folder; callers sort them. The
+    entry is scandir's: what it knows of the file (its type, its inode) costs no further system call."""
     pending = [found] if (found := walker.list(root)) else []
     while pending:
         listing = pending.pop()
@@ -139,7 +146,7 @@ def walk_files(root: Path, walker: Walker) -> Iterator[tuple[Path, tuple[str, ..
             if is_dir(entry):
                 pending.extend([below] if (below := walker.enter(entry, listing.parts)) else [])
             elif walker.safe(entry):
-                yield Path(entry.path), (*listing.parts, entry.name)
+                yield entry, listing
 
 
 def glob_paths(pattern: str, workspace: Path | None, problems: list[Problem]) -> list[Path]:
