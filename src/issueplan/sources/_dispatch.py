@@ -50,20 +50,13 @@ class Skipped(Enum):
 
 def candidates(head: bytes, readers: Mapping[str, Reader]) -> list[tuple[str, Reader]]:
     """The readers, in their order, whose detector could accept `head` at all (see the module docstring)."""
-    first = head.lstrip(_BLANKS)[:1]
-    json_like = first in {b"{", b"["} or head.startswith(_UTF16)
     root = root_start(head)
-    root_name = root[0] if root is not None else None
-    coverage_like = b"<coverage" in head
-
-    def possible(name: str) -> bool:
-        if name in JSON_FORMATS:
-            return json_like
-        if name in XML_ROOTS:
-            return root_name in XML_ROOTS[name]
-        return coverage_like if name == cobertura.FORMAT else True
-
-    return [(name, reader) for name, reader in readers.items() if possible(name)]
+    ruled_out = {name for name, roots in XML_ROOTS.items() if root is None or root[0] not in roots}
+    if not (head.lstrip(_BLANKS)[:1] in {b"{", b"["} or head.startswith(_UTF16)):
+        ruled_out |= JSON_FORMATS
+    if b"<coverage" not in head:
+        ruled_out.add(cobertura.FORMAT)
+    return [(name, reader) for name, reader in readers.items() if name not in ruled_out]
 
 
 def read_candidate(

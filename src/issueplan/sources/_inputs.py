@@ -137,7 +137,7 @@ def _walk_root(root: Path, bases: tuple[Path, ...], problems: list[Problem]) -> 
     for entry, listing in walk_files(root, walker):
         if _is_surefire_summary(entry.name, listing.names):
             continue
-        path = Path(entry.path)
+        path = listing.folder / entry.name  # Path(entry.path), without parsing the folder again
         parts = (*listing.parts, entry.name)
         suite = parts[0] if len(parts) > 1 else path.stem
         yield Candidate(
@@ -191,11 +191,26 @@ def _careful_look(candidate: Candidate, size: int, whole: int) -> Head | Problem
 
 
 def _head(candidate: Candidate, descriptor: int, size: int, whole: int) -> Head | Problem:
-    with os.fdopen(descriptor, "rb") as stream:
-        opened = os.fstat(stream.fileno())
+    try:
+        opened = os.fstat(descriptor)
         if not stat.S_ISREG(opened.st_mode):
             return Problem(file=candidate.display, message="not read: not a regular file")
-        if opened.st_size <= whole:
-            content = stream.read(whole)
-            return Head(data=content[:size], size=opened.st_size, content=content)
-        return Head(data=stream.read(size), size=opened.st_size)
+        if opened.st_size > whole:
+            return Head(data=_read_up_to(descriptor, size), size=opened.st_size)
+        # One byte more than fstat said: had the file grown since, its reader streams it from the path.
+        content = _read_up_to(descriptor, opened.st_size + 1)
+    except OSError as error:
+        return Problem(file=candidate.display, message=f"cannot read: {error.strerror or error}")
+    finally:
+        os.close(descriptor)
+    grown = len(content) > opened.st_size
+    return Head(data=content[:size], size=opened.st_size, content=None if grown else content)
+
+
+def _read_up_to(descriptor: int, count: int) -> bytes:
+    """At most `count` bytes from the start, fewer only at the end of the file (os.read may return less)."""
+    chunks = []
+    while count > 0 and (chunk := os.read(descriptor, count)):
+        chunks.append(chunk)
+        count -= len(chunk)
+    return b"".join(chunks)

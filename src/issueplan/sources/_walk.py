@@ -69,8 +69,9 @@ def trusted_root(path: Path, workspace: Path | None) -> Path | None:
 
 @dataclass(frozen=True)
 class Listing:
-    """One folder's entries, sorted by name, and the folder's parts below the walk's top."""
+    """One folder, its entries sorted by name, and the folder's parts below the walk's top."""
 
+    folder: Path
     parts: tuple[str, ...]
     entries: tuple[os.DirEntry[str], ...]
 
@@ -101,7 +102,7 @@ class Walker:
         except OSError as error:
             self.problems.append(Problem(file=folder.as_posix(), message=f"cannot read: {error.strerror}"))
             return None
-        return Listing(parts, entries)
+        return Listing(folder, parts, entries)
 
     def enter(self, entry: os.DirEntry[str], parts: tuple[str, ...]) -> Listing | None:
         """The listing of `entry` when it is a folder that stays inside the allowed roots."""
