@@ -78,17 +78,20 @@ def discover(inputs: Sequence[str | Path], workspace: Path | None) -> Discovery:
     found: list[Candidate] = []
     problems: list[Problem] = []
     unmatched: list[Problem] = []
+    # A glob's matches share few folders: each is resolved once, not once per file (a resolve is a stat per
+    # path segment).
+    bases: dict[Path, tuple[Path, ...]] = {}
     for given in inputs:
         text = str(given)
         before = (len(found), len(problems))
         if isinstance(given, str) and is_glob(text):
             for match in glob_paths(text, workspace, problems):
-                found.extend(_expand(match, workspace, extra, problems))
+                found.extend(_expand(match, workspace, (extra, bases), problems))
             reason = "no file matches this pattern"
         elif not os.path.lexists(text):
             reason = "not found"
         else:
-            found.extend(_expand(Path(text), workspace, extra, problems))
+            found.extend(_expand(Path(text), workspace, (extra, bases), problems))
             reason = "no file in this folder"
         if (len(found), len(problems)) == before:  # a file refused (a symlink out) matched: it is reported
             unmatched.append(Problem(file=text, message=reason))
@@ -111,8 +114,15 @@ def _identity(candidate: Candidate) -> object:
 
 
 def _expand(
-    path: Path, workspace: Path | None, extra: tuple[Path, ...], problems: list[Problem]
+    path: Path,
+    workspace: Path | None,
+    homes: tuple[tuple[Path, ...], dict[Path, tuple[Path, ...]]],
+    problems: list[Problem],
 ) -> Iterator[Candidate]:
+    """The candidates `path` stands for: the files of a folder (a results root), or the file itself, whose
+    allowed roots are its resolved folder and the workspace (`homes`: the workspace, and each folder's
+    roots as resolved so far)."""
+    extra, bases = homes
     if path.is_dir():
         root = trusted_root(path, workspace)
         if root is None:
@@ -120,14 +130,16 @@ def _expand(
             return
         yield from _walk_root(path, (root, *extra), problems)
         return
-    parent = path.parent.name
-    suite = parent if parent not in {"", ".", ".."} else path.stem
+    folder = path.parent
+    if folder not in bases:
+        bases[folder] = (folder.resolve(), *extra)
+    suite = folder.name if folder.name not in {"", ".", ".."} else path.stem
     yield Candidate(
         display=path.as_posix(),
         rel=path.name,
         suite=suite,
         in_root=False,
-        bases=(path.parent.resolve(), *extra),
+        bases=bases[folder],
         path=path,
     )
 
