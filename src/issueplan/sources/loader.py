@@ -8,8 +8,9 @@ Finding the files is `_inputs`' part, choosing each one's reader and reading it 
 Evidence, or not at all (RELIABILITY I13): an argument that matches no file is a UsageError naming it, unless
 step outcomes were given (they are then the run's evidence, and the empty argument a warning) or the caller
 chose `IfNoResults.WARN` (a Problem) or `IGNORE`. A run reads at most `max_run_bytes` (default 1 GiB) of
-result files (RELIABILITY I14): a file that would exceed it is not opened and becomes a Problem, so memory
-and time stay bounded however many files (or hard links to one) a glob yields.
+result files (RELIABILITY I14): a file that would exceed it is not read (its first look reads no more than
+its head) and becomes a Problem, so memory and time stay bounded however many files (or hard links to one) a
+glob yields.
 """
 
 from __future__ import annotations
