@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from issueplan.sources import HEAD_BYTES, READERS
-from issueplan.sources.loader import candidates
+from issueplan.sources._dispatch import candidates
 
 DATA = Path(__file__).parent.parent / "data"
 FILES = sorted(path for path in DATA.rglob("*") if path.is_file())

@@ -1,7 +1,9 @@
 """Result-file readers: one module per format, registered in READERS, detected by content.
 
 A reader is a plain module with `FORMAT`, `detect(head)` and `read(path)`; mypy checks each against `Reader`.
-Adding a format = one module, one line in READERS, one folder of golden files under tests/data/.
+Adding a format = one module, one line in READERS, one folder of golden files under tests/data/. A reader that
+can also parse a file from its bytes (`read_bytes`) is listed in WHOLE_READERS too: the loader hands it the
+bytes it read to sniff a small file, so that a tree's files are opened once each.
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ class Reader(Protocol):
         ...
 
 
+class WholeReader(Reader, Protocol):
+    def read_bytes(self, file: str, data: bytes) -> FileResult:
+        """`read` of the file named `file`, whose bytes (all of them) are `data`: the same result."""
+        ...
+
+
 # Order matters where formats overlap: more specific detectors first.
 READERS: dict[str, Reader] = {
     "sarif": sarif,
@@ -67,8 +75,9 @@ READERS: dict[str, Reader] = {
     "junit": junit,
     "lcov": lcov,
 }
+WHOLE_READERS: dict[str, WholeReader] = {"trx": trx, "xunit": xunit, "nunit": nunit, "junit": junit}
 
 # Re-exported last: the loader looks readers up in READERS.
 from issueplan.sources.loader import infer_kind, load_results  # noqa: E402
 
-__all__ = ["HEAD_BYTES", "READERS", "Reader", "infer_kind", "load_results"]
+__all__ = ["HEAD_BYTES", "READERS", "WHOLE_READERS", "Reader", "WholeReader", "infer_kind", "load_results"]

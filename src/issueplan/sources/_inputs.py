@@ -8,6 +8,11 @@ from the current directory). Folders and globs are walked by `_walk`: nothing is
 resolves outside the root given or the workspace, a folder is entered once, and a file reached twice (a
 symlink, a hard link, two arguments) is read once. A FIFO, socket or device is never opened, so it cannot
 block the run. An argument that yields no file is reported in `Discovery.unmatched`, for the caller to judge.
+
+A tree costs little per file: what scandir told the walk (the file's type, for its identity) is kept with the
+candidate, a file that was a regular file when listed is opened at once (O_NOFOLLOW: had it become a symlink,
+the careful checks run), and a small file is read whole by that one open, so that it is sniffed and parsed
+from the same bytes. Surefire's `X.txt` beside `TEST-X.xml` is no candidate (see `_is_surefire_summary`).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from issueplan.model import Problem
@@ -30,6 +35,8 @@ from issueplan.sources._walk import (
     walk_files,
 )
 
+NOT_REGULAR = "not read: not a regular file (a FIFO, socket or device)"
+
 
 @dataclass(frozen=True, order=True)
 class Candidate:
@@ -41,14 +48,18 @@ class Candidate:
     in_root: bool
     bases: tuple[Path, ...]
     path: Path
+    # scandir's entry when the file was found by walking a folder: its type and identity at no extra cost
+    entry: os.DirEntry[str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
 class Head:
-    """The first bytes of a regular file that passed the safety checks, and its size."""
+    """The first bytes of a regular file that passed the safety checks, its size, and all of it when it was
+    small enough to be read at once."""
 
     data: bytes
     size: int
+    content: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -67,39 +78,51 @@ def discover(inputs: Sequence[str | Path], workspace: Path | None) -> Discovery:
     found: list[Candidate] = []
     problems: list[Problem] = []
     unmatched: list[Problem] = []
+    # A glob's matches share few folders: each is resolved once, not once per file (a resolve is a stat per
+    # path segment).
+    bases: dict[Path, tuple[Path, ...]] = {}
     for given in inputs:
         text = str(given)
         before = (len(found), len(problems))
         if isinstance(given, str) and is_glob(text):
             for match in glob_paths(text, workspace, problems):
-                found.extend(_expand(match, workspace, extra, problems))
+                found.extend(_expand(match, workspace, (extra, bases), problems))
             reason = "no file matches this pattern"
         elif not os.path.lexists(text):
             reason = "not found"
         else:
-            found.extend(_expand(Path(text), workspace, extra, problems))
+            found.extend(_expand(Path(text), workspace, (extra, bases), problems))
             reason = "no file in this folder"
         if (len(found), len(problems)) == before:  # a file refused (a symlink out) matched: it is reported
             unmatched.append(Problem(file=text, message=reason))
     unique: dict[object, Candidate] = {}
     for candidate in sorted(found, key=lambda c: (not c.in_root, c.display)):
-        unique.setdefault(_identity(candidate.path), candidate)
+        unique.setdefault(_identity(candidate), candidate)
     # Overlapping arguments (`results/**` yields the folder and what is in it) meet the same link twice.
     once = tuple(dict.fromkeys(problems))
-    return Discovery(tuple(sorted(unique.values())), once, tuple(unmatched))
+    # One candidate per file, so one per display: sorting by it is sorting by every field, only cheaper.
+    ordered = tuple(sorted(unique.values(), key=lambda candidate: candidate.display))
+    return Discovery(ordered, once, tuple(unmatched))
 
 
-def _identity(path: Path) -> object:
+def _identity(candidate: Candidate) -> object:
     try:
-        info = path.stat()
+        info = candidate.entry.stat() if candidate.entry is not None else candidate.path.stat()
     except OSError:  # unreadable: first_look reports it; the path is its identity
-        return os.path.realpath(path)
+        return os.path.realpath(candidate.path)
     return (info.st_dev, info.st_ino)
 
 
 def _expand(
-    path: Path, workspace: Path | None, extra: tuple[Path, ...], problems: list[Problem]
+    path: Path,
+    workspace: Path | None,
+    homes: tuple[tuple[Path, ...], dict[Path, tuple[Path, ...]]],
+    problems: list[Problem],
 ) -> Iterator[Candidate]:
+    """The candidates `path` stands for: the files of a folder (a results root), or the file itself, whose
+    allowed roots are its resolved folder and the workspace (`homes`: the workspace, and each folder's
+    roots as resolved so far)."""
+    extra, bases = homes
     if path.is_dir():
         root = trusted_root(path, workspace)
         if root is None:
@@ -107,21 +130,27 @@ def _expand(
             return
         yield from _walk_root(path, (root, *extra), problems)
         return
-    parent = path.parent.name
-    suite = parent if parent not in {"", ".", ".."} else path.stem
+    folder = path.parent
+    if folder not in bases:
+        bases[folder] = (folder.resolve(), *extra)
+    suite = folder.name if folder.name not in {"", ".", ".."} else path.stem
     yield Candidate(
         display=path.as_posix(),
         rel=path.name,
         suite=suite,
         in_root=False,
-        bases=(path.parent.resolve(), *extra),
+        bases=bases[folder],
         path=path,
     )
 
 
 def _walk_root(root: Path, bases: tuple[Path, ...], problems: list[Problem]) -> Iterator[Candidate]:
     walker = Walker(allowed=bases, problems=problems, report_root=root)
-    for path, parts in walk_files(root, walker):
+    for entry, listing in walk_files(root, walker):
+        if _is_surefire_summary(entry.name, listing.names):
+            continue
+        path = listing.folder / entry.name  # Path(entry.path), without parsing the folder again
+        parts = (*listing.parts, entry.name)
         suite = parts[0] if len(parts) > 1 else path.stem
         yield Candidate(
             display=path.as_posix(),
@@ -130,11 +159,34 @@ def _walk_root(root: Path, bases: tuple[Path, ...], problems: list[Problem]) -> 
             in_root=True,
             bases=bases,
             path=path,
+            entry=entry,
         )
 
 
-def first_look(candidate: Candidate, size: int) -> Head | Problem:
-    """The first `size` bytes of the candidate, unless it must not be read (a symlink out, a FIFO…)."""
+def _is_surefire_summary(name: str, siblings: frozenset[str]) -> bool:
+    """Maven Surefire writes `X.txt` beside `TEST-X.xml`: the XML's counts and failures again, as text. No
+    reader takes it, and in a results root a file no reader takes, with a suffix no result file has, is not
+    even noted: looking at it would cost a tree of 5,000 reports 5,000 opens to change nothing."""
+    return name.endswith(".txt") and f"TEST-{name[:-4]}.xml" in siblings
+
+
+def first_look(candidate: Candidate, size: int, whole: int) -> Head | Problem:
+    """The first `size` bytes of the candidate (all of it when it holds at most `whole`), unless it must not
+    be read (a symlink out, a FIFO…)."""
+    path = candidate.path
+    listed_regular = candidate.entry is not None and candidate.entry.is_file(follow_symlinks=False)
+    try:
+        if not (listed_regular or stat.S_ISREG(os.lstat(path).st_mode)):
+            return _careful_look(candidate, size, whole)
+        # O_NOFOLLOW: should a symlink have taken the file's place since, the careful checks judge it
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return _careful_look(candidate, size, whole)
+    return _head(candidate, descriptor, size, whole)
+
+
+def _careful_look(candidate: Candidate, size: int, whole: int) -> Head | Problem:
+    """first_look for anything but a plain regular file: each check that may refuse it, with its reason."""
     path = candidate.path
     try:
         link = path.lstat()
@@ -142,15 +194,35 @@ def first_look(candidate: Candidate, size: int) -> Head | Problem:
             return Problem(file=candidate.display, message=outside_message(candidate.bases[0]))
         target = path.stat()
         if not stat.S_ISREG(target.st_mode):
-            return Problem(
-                file=candidate.display, message="not read: not a regular file (a FIFO, socket or device)"
-            )
+            return Problem(file=candidate.display, message=NOT_REGULAR)
         # O_NONBLOCK: should the path be swapped for a FIFO after the check, open() still cannot hang
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         return Problem(file=candidate.display, message=f"cannot read: {error.strerror or error}")
-    with os.fdopen(descriptor, "rb") as stream:
-        opened = os.fstat(stream.fileno())
+    return _head(candidate, descriptor, size, whole)
+
+
+def _head(candidate: Candidate, descriptor: int, size: int, whole: int) -> Head | Problem:
+    try:
+        opened = os.fstat(descriptor)
         if not stat.S_ISREG(opened.st_mode):
             return Problem(file=candidate.display, message="not read: not a regular file")
-        return Head(data=stream.read(size), size=opened.st_size)
+        if opened.st_size > whole:
+            return Head(data=_read_up_to(descriptor, size), size=opened.st_size)
+        # One byte more than fstat said: had the file grown since, its reader streams it from the path.
+        content = _read_up_to(descriptor, opened.st_size + 1)
+    except OSError as error:
+        return Problem(file=candidate.display, message=f"cannot read: {error.strerror or error}")
+    finally:
+        os.close(descriptor)
+    grown = len(content) > opened.st_size
+    return Head(data=content[:size], size=opened.st_size, content=None if grown else content)
+
+
+def _read_up_to(descriptor: int, count: int) -> bytes:
+    """At most `count` bytes from the start, fewer only at the end of the file (os.read may return less)."""
+    chunks = []
+    while count > 0 and (chunk := os.read(descriptor, count)):
+        chunks.append(chunk)
+        count -= len(chunk)
+    return b"".join(chunks)

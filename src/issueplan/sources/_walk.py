@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import cached_property
 from pathlib import Path
 
 from issueplan.model import Problem
@@ -68,10 +69,16 @@ def trusted_root(path: Path, workspace: Path | None) -> Path | None:
 
 @dataclass(frozen=True)
 class Listing:
-    """One folder's entries, sorted by name, and the folder's parts below the walk's top."""
+    """One folder, its entries sorted by name, and the folder's parts below the walk's top."""
 
+    folder: Path
     parts: tuple[str, ...]
     entries: tuple[os.DirEntry[str], ...]
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """The entries' names, for a look at a file's siblings."""
+        return frozenset(entry.name for entry in self.entries)
 
 
 @dataclass
@@ -95,7 +102,7 @@ class Walker:
         except OSError as error:
             self.problems.append(Problem(file=folder.as_posix(), message=f"cannot read: {error.strerror}"))
             return None
-        return Listing(parts, entries)
+        return Listing(folder, parts, entries)
 
     def enter(self, entry: os.DirEntry[str], parts: tuple[str, ...]) -> Listing | None:
         """The listing of `entry` when it is a folder that stays inside the allowed roots."""
@@ -130,8 +137,9 @@ def is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def walk_files(root: Path, walker: Walker) -> Iterator[tuple[Path, tuple[str, ...]]]:
-    """Every file below `root` (hidden ones too) with its parts below the root; callers sort them."""
+def walk_files(root: Path, walker: Walker) -> Iterator[tuple[os.DirEntry[str], Listing]]:
+    """Every file below `root` (hidden ones too) with the listing of its folder; callers sort them. The
+    entry is scandir's: what it knows of the file (its type, its inode) costs no further system call."""
     pending = [found] if (found := walker.list(root)) else []
     while pending:
         listing = pending.pop()
@@ -139,7 +147,7 @@ def walk_files(root: Path, walker: Walker) -> Iterator[tuple[Path, tuple[str, ..
             if is_dir(entry):
                 pending.extend([below] if (below := walker.enter(entry, listing.parts)) else [])
             elif walker.safe(entry):
-                yield Path(entry.path), (*listing.parts, entry.name)
+                yield entry, listing
 
 
 def glob_paths(pattern: str, workspace: Path | None, problems: list[Problem]) -> list[Path]:

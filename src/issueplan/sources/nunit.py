@@ -17,6 +17,7 @@ left out), sorted by class, name, file and line so that reordered test runs give
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import IO
 
@@ -36,6 +37,8 @@ from issueplan.sources._xml import (
 )
 
 FORMAT = "nunit"
+_EMPTY = "the file is empty: no NUnit report in it"
+ROOTS = frozenset({b"test-run", b"test-results", b"test-suite"})  # the root elements `detect` accepts
 CASE_CAP = 1000
 _ROOTS = frozenset({"test-run", "test-results", "test-suite"})
 _TAGS = ("test-suite", "test-case")
@@ -46,7 +49,7 @@ _TAGS = ("test-suite", "test-case")
 def detect(head: bytes) -> bool:
     """True when the first bytes of a file are an XML prolog followed by an NUnit root element."""
     root = root_start(head)
-    return root is not None and root[0] in {b"test-run", b"test-results", b"test-suite"}
+    return root is not None and root[0] in ROOTS
 
 
 def read(path: Path) -> FileResult:
@@ -54,11 +57,18 @@ def read(path: Path) -> FileResult:
     file = str(path)
     try:
         if path.stat().st_size == 0:
-            return _failed(file, Problem(file=file, message="the file is empty: no NUnit report in it"))
+            return _failed(file, Problem(file=file, message=_EMPTY))
         with path.open("rb") as stream:
             return _read_stream(file, stream)
     except OSError as error:
         return _failed(file, Problem(file=file, message=f"cannot read the file: {error.strerror or error}"))
+
+
+def read_bytes(file: str, data: bytes) -> FileResult:
+    """`read` of a file the loader has read whole already (see sources/__init__.py's WHOLE_READERS)."""
+    if not data:
+        return _failed(file, Problem(file=file, message=_EMPTY))
+    return _read_stream(file, io.BytesIO(data))
 
 
 def _read_stream(file: str, stream: IO[bytes]) -> FileResult:

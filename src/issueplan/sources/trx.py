@@ -19,6 +19,7 @@ Duration is the sum of the results' `duration` (`[d.]hh:mm:ss.fffffff`), like th
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import IO
@@ -43,6 +44,8 @@ from issueplan.sources._xml import (
 )
 
 FORMAT = "trx"
+_EMPTY = "the file is empty: no TRX report in it"
+ROOTS = frozenset({b"TestRun"})  # the root element `detect` may accept
 _NAMESPACE = b"microsoft.com/schemas/VisualStudio/TeamTest/"
 _SECTIONS = re.compile(rb"<(?:Results|TestDefinitions|ResultSummary|TestSettings|Times)[\s>/]")
 _RESULT_KINDS = (
@@ -77,7 +80,7 @@ _DURATION = re.compile(r"^\s*(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)\s*$")
 def detect(head: bytes) -> bool:
     """True for a `<TestRun>` root in the TeamTest namespace (or, without it, with TRX's own sections)."""
     root = root_start(head)
-    if root is None or root[0] != b"TestRun":
+    if root is None or root[0] not in ROOTS:
         return False
     return _NAMESPACE in root[1] or _SECTIONS.search(head) is not None
 
@@ -87,11 +90,18 @@ def read(path: Path) -> FileResult:
     file = str(path)
     try:
         if path.stat().st_size == 0:
-            return _failed(file, Problem(file=file, message="the file is empty: no TRX report in it"))
+            return _failed(file, Problem(file=file, message=_EMPTY))
         with path.open("rb") as stream:
             return _read_stream(file, stream)
     except OSError as error:
         return _failed(file, Problem(file=file, message=f"cannot read the file: {error.strerror or error}"))
+
+
+def read_bytes(file: str, data: bytes) -> FileResult:
+    """`read` of a file the loader has read whole already (see sources/__init__.py's WHOLE_READERS)."""
+    if not data:
+        return _failed(file, Problem(file=file, message=_EMPTY))
+    return _read_stream(file, io.BytesIO(data))
 
 
 def _read_stream(file: str, stream: IO[bytes]) -> FileResult:

@@ -16,6 +16,7 @@ machine's culture).
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,8 @@ from issueplan.sources._xml import (
 )
 
 FORMAT = "xunit"
+_EMPTY = "the file is empty: no xUnit.net report in it"
+ROOTS = frozenset({b"assemblies", b"assembly"})  # the root elements `detect` may accept
 _ROOTS = frozenset({"assemblies", "assembly"})
 _GROUPS = frozenset({"assembly", "collection", "class"})
 _TAGS = ("assemblies", "assembly", "collection", "class", "test", "error")
@@ -71,11 +74,18 @@ def read(path: Path) -> FileResult:
     file = str(path)
     try:
         if path.stat().st_size == 0:
-            return _failed(file, Problem(file=file, message="the file is empty: no xUnit.net report in it"))
+            return _failed(file, Problem(file=file, message=_EMPTY))
         with path.open("rb") as stream:
             return _read_stream(file, stream)
     except OSError as error:
         return _failed(file, Problem(file=file, message=f"cannot read the file: {error.strerror or error}"))
+
+
+def read_bytes(file: str, data: bytes) -> FileResult:
+    """`read` of a file the loader has read whole already (see sources/__init__.py's WHOLE_READERS)."""
+    if not data:
+        return _failed(file, Problem(file=file, message=_EMPTY))
+    return _read_stream(file, io.BytesIO(data))
 
 
 @dataclass(slots=True)
