@@ -118,3 +118,24 @@ def test_i10_names_paths_and_rule_ids_are_capped_with_a_visible_cut() -> None:
 def test_enum_values_and_numbers_are_left_alone() -> None:
     report = _everywhere("plain")
     assert clean_report(report, [TOKEN]) == report
+
+
+def test_a_text_repeated_across_findings_is_cleaned_in_every_one() -> None:
+    """Scanners repeat a rule's message on each result: each distinct text is cleaned once, every copy of
+    it comes out cleaned, and a text that needs nothing stays as it was."""
+    findings = tuple(
+        Finding(
+            tool="scanner",
+            rule_id="py/leak",
+            severity=Severity.HIGH,
+            message=f"token {GHS} in config" if number % 2 else "nothing to hide",
+            path=f"src/{TOKEN}/app.py",
+            fingerprint=f"fp-{number % 3}",
+        )
+        for number in range(200)
+    )
+    cleaned = clean_report(RunReport(findings=findings), [TOKEN]).findings
+    assert {finding.message for finding in cleaned[1::2]} == {"token [REDACTED:github-token] in config"}
+    assert {finding.message for finding in cleaned[::2]} == {"nothing to hide"}
+    assert {finding.path for finding in cleaned} == {"src/[REDACTED:secret]/app.py"}
+    assert [finding.fingerprint for finding in cleaned] == [f"fp-{n % 3}" for n in range(200)]

@@ -10,7 +10,10 @@ Both steps are linear in the text, so a megabyte test name costs what its bytes 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from enum import Enum
+from functools import cache
+from types import NoneType, UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -31,26 +34,69 @@ def clean_model(model: _Model, secrets: Iterable[str] = (), *, cut: bool = True)
     """Any value model cleaned like a report: every string field, at any depth, redacted and (unless `cut`
     is off) cut to its display cap. Walks the fields rather than naming them, so a text field added later
     cannot be forgotten."""
-    return _clean_model(model, Redactor(secrets), cut=cut)
+    return _Cleaner(Redactor(secrets), cut=cut).model(model)
 
 
-def _clean_model(model: _Model, redactor: Redactor, *, cut: bool) -> _Model:
-    update = {
-        name: _clean_value(getattr(model, name), redactor, name, cut=cut) for name in type(model).model_fields
-    }
-    return model.model_copy(update=update)
+class _Cleaner:
+    """One clean pass. Scanners repeat their texts (a rule's message on each of its thousands of results,
+    one path for many findings), so each distinct text is cleaned once and remembered, up to REMEMBERED
+    texts: the same text always comes out the same. A model none of whose strings changed is kept as it is
+    rather than copied."""
+
+    REMEMBERED = 1 << 16
+
+    def __init__(self, redactor: Redactor, *, cut: bool) -> None:
+        self._redactor = redactor
+        self._cut = cut
+        self._done: dict[tuple[str, str], str] = {}
+
+    def model(self, model: _Model) -> _Model:
+        update = {}
+        for name in _walked_fields(type(model)):
+            value = getattr(model, name)
+            cleaned = self._value(value, name)
+            if cleaned is not value:
+                update[name] = cleaned
+        return model.model_copy(update=update) if update else model
+
+    def _value(self, value: object, field: str) -> object:
+        # `type(...) is str`: enum members are str too, and are the tool's own words.
+        if type(value) is str:
+            return self._text(value, field)
+        if isinstance(value, tuple):
+            cleaned = tuple(self._value(item, field) for item in value)
+            return value if all(new is old for new, old in zip(cleaned, value, strict=True)) else cleaned
+        if isinstance(value, BaseModel):
+            return self.model(value)
+        return value
+
+    def _text(self, text: str, field: str) -> str:
+        how = field if field in _TEXT_CAPS else ""  # texts share their cap by field, names all have one
+        key = (how, text)
+        done = self._done.get(key)
+        if done is None:
+            done = self._redactor(text)
+            if self._cut:
+                done = cap_text(done, _TEXT_CAPS[how]) if how else cap_name(done, NAME_CAP)
+            if len(self._done) < self.REMEMBERED:
+                self._done[key] = done
+        return done
 
 
-def _clean_value(value: object, redactor: Redactor, field: str, *, cut: bool) -> object:
-    # `type(...) is str`: enum members are str too, and are the tool's own words.
-    if type(value) is str:
-        if not cut:
-            return redactor(value)
-        if field in _TEXT_CAPS:
-            return cap_text(redactor(value), _TEXT_CAPS[field])
-        return cap_name(redactor(value), NAME_CAP)
-    if isinstance(value, tuple):
-        return tuple(_clean_value(item, redactor, field, cut=cut) for item in value)
-    if isinstance(value, BaseModel):
-        return _clean_model(value, redactor, cut=cut)
-    return value
+@cache
+def _walked_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of `model` whose type may hold a string, at any depth: all but numbers, flags and enums
+    (a finding has a dozen fields, and 100k findings are a million look-ups). Decided from the types, so a
+    text field added later is walked without anyone naming it."""
+    return tuple(name for name, info in model.model_fields.items() if _may_hold_text(info.annotation))
+
+
+def _may_hold_text(annotation: Any) -> bool:
+    if annotation in (int, float, bool, NoneType):
+        return False
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return False  # members are the tool's own words, never cleaned (see _value)
+    arguments = get_args(annotation)
+    if arguments and get_origin(annotation) in (Union, UnionType, tuple):
+        return any(_may_hold_text(argument) for argument in arguments if argument is not Ellipsis)
+    return True

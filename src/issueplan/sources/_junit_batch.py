@@ -15,20 +15,22 @@ it is read once it holds more than RUN_LIMIT children, so a flat suite of millio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
+from itertools import islice
 from typing import IO, Any
 
 from lxml import etree
 
-from issueplan.sources._junit_case import SUITE_RESULTS, seconds
+from issueplan.sources._junit_case import RERUN_TAGS, RESULT_TAGS, SUITE_RESULTS, seconds
 from issueplan.sources._junit_tally import SuiteCount, Tally, identity, record_case
 from issueplan.sources._xml import CHUNK, pull_parser
 
 RUN_LIMIT = 2000
 _SUITE_TAGS = ("testsuites", "testsuite")
-_OUTPUT_TAGS = ("properties", "system-out", "system-err")  # what suites hold besides cases, usually
 _INFINITY = float("inf")
+_MARK_TAGS = tuple(sorted(RESULT_TAGS | RERUN_TAGS))  # the children that give a case another outcome
 _get = etree._Element.get  # unbound: no bound method made per case
+_parent = etree._Element.getparent
 
 
 class _ShapeError(Exception):
@@ -92,7 +94,7 @@ class _Runs:
             raise _ShapeError
         size = len(suite)
         if size:
-            self._walk(suite, suite.iterchildren("testcase"), size, None)
+            self._walk_run(suite, None)
         self._boundary()
         self.tally.compare(self._open.pop()[1])
         if self._open:
@@ -104,7 +106,7 @@ class _Runs:
             suite = self._open[-1][0]
             size = len(suite)
             if size > RUN_LIMIT:
-                self._walk(suite, suite.iterchildren("testcase"), size - 1, suite[-1])
+                self._walk_run(suite, suite[-1])
                 del suite[: size - 1]
 
     def _boundary(self) -> None:
@@ -116,39 +118,51 @@ class _Runs:
 
     def _walk_before(self, parent: etree._Element, suite: etree._Element) -> None:
         """The children of `parent` before the nested `suite`, which just started (rare: most suites hold
-        either cases or suites)."""
-        cases: list[etree._Element] = []
-        size = 0
-        for child in parent:
-            if child is suite:
-                break
-            size += 1
-            if child.tag == "testcase":
-                cases.append(child)
-            else:
-                _check_other(child)
-        self._walk(parent, cases, size, None, checked=True)
+        either cases or suites). The parser may have read past `suite` already, so they are looked into one
+        by one."""
+        size = parent.index(suite)
+        before = list(islice(parent, size))
+        if any(child.tag in SUITE_RESULTS or _holds_case(child) for child in before):
+            raise _ShapeError
+        marked: set[etree._Element | None]
+        marked = {child for child in before if next(child.iterchildren(*_MARK_TAGS), None) is not None}
+        self._walk(parent, (child for child in before if child.tag == "testcase"), marked, None)
         del parent[:size]
+
+    def _walk_run(self, suite: etree._Element, stop: etree._Element | None) -> None:
+        """The cases of `suite` before `stop` (its last child, which may still grow, or None: all).
+
+        What `junit._count` learns by looking inside each case, libxml2 finds for the whole suite at once,
+        where a case's children never become Python objects: which cases hold a result or rerun child (the
+        others passed, `_junit_case.outcome_of`), and any case deeper than right under the suite, or result
+        right under it, which are shapes for `junit._count`. A look that takes in `stop` too only gives up
+        earlier than a later walk of it would.
+        """
+        marked = {mark.getparent() for mark in suite.iterdescendants(*_MARK_TAGS)}
+        if suite in marked and next(suite.iterchildren(*SUITE_RESULTS), None) is not None:
+            raise _ShapeError
+        self._walk(suite, suite.iterdescendants("testcase"), marked, stop)
 
     def _walk(
         self,
         suite: etree._Element,
-        cases: Iterable[etree._Element],
-        size: int,
+        cases: Iterator[etree._Element],
+        marked: set[etree._Element | None],
         stop: etree._Element | None,
-        *,
-        checked: bool = False,
     ) -> None:
-        """The cases among the first `size` children of `suite` (before `stop`), as `junit._count` does."""
+        """`cases` of `suite`, up to `stop`, as `junit._count` does; `marked`: those holding a result or
+        rerun child. Any other case without a `status` is a plain pass unless it shares its name with the
+        case before, so a passing case costs three attribute reads and a set lookup, whatever output it
+        holds. A case whose parent is not `suite` lies deeper: the shape is for `junit._count`."""
         tally = self.tally
         suite_file = self._open[-1][1].file
         duration = self.duration
         passes, head, run_name = self._passes, self._head, self._name
-        count = 0
         for case in cases:
             if case is stop:
                 break
-            count += 1
+            if _parent(case) is not suite:
+                raise _ShapeError
             raw = _get(case, b"time")
             if raw:
                 try:
@@ -159,50 +173,25 @@ class _Runs:
                     duration += value
             name = _get(case, b"name")
             status = _get(case, b"status")
-            if status is None and (not len(case) or _text_only(case)) and (not name or name != run_name):
+            if status is None and case not in marked and (not name or name != run_name):
                 passes += 1
                 head = case
             else:
-                if len(case) and next(case.iterdescendants("testcase"), None) is not None:
-                    raise _ShapeError
                 if passes:
                     tally.passes(passes, identity(head, run_name) if name and name == run_name else None)
                     passes = 0
+                # Clearing the case cannot upset `cases`: it has found the next case already, and one that
+                # lay inside this case is no longer under `suite`.
                 record_case(tally, case, name, status, suite_file)
             run_name = name
         self.duration = duration
         self._passes, self._head, self._name = passes, head, run_name
-        if not checked and count != size:
-            _check_others(suite, size - count, stop)
 
 
-def _text_only(case: etree._Element) -> bool:
-    """The case holds only output and properties (pytest's `junit_logging=all` writes them on every case): no
-    result, no rerun, no nested case, so `junit._count` would make it a plain pass. Anything else, even a
-    comment, goes the per-case way."""
-    for child in case:
-        if child.tag not in _OUTPUT_TAGS:
-            return False
-        if len(child) and next(child.iterdescendants("testcase"), None) is not None:
-            return False
-    return True
+def _holds_case(element: etree._Element) -> bool:
+    return next(element.iterdescendants("testcase"), None) is not None
 
 
 def _doctype(root: etree._Element) -> str:
     docinfo: Any = root.getroottree().docinfo  # lxml-stubs omit `doctype`
     return str(docinfo.doctype)
-
-
-def _check_others(suite: etree._Element, others: int, stop: etree._Element | None) -> None:
-    """`others` children of `suite` before `stop` are not cases: they must be ones that change nothing."""
-    outputs = [child for child in suite.iterchildren(*_OUTPUT_TAGS) if child is not stop]
-    if len(outputs) != others:
-        outputs = [child for child in suite if child is not stop and child.tag != "testcase"]
-    for child in outputs:
-        _check_other(child)
-
-
-def _check_other(child: etree._Element) -> None:
-    """A suite's child that is not a case: a suite-level result or a case inside it is for `junit._count`."""
-    if child.tag in SUITE_RESULTS or next(child.iterdescendants("testcase"), None) is not None:
-        raise _ShapeError

@@ -37,6 +37,10 @@ _STATUSES = {
     "error": CaseOutcome.ERROR,
 }
 SUITE_RESULTS = frozenset({"error", "failure"})
+# The only children that give a case an outcome other than passed: a case without them (and without a
+# `status`) passed, whatever output it holds.
+RESULT_TAGS = frozenset(_RESULTS)
+RERUN_TAGS = _RERUNS
 
 
 def outcome_of(

@@ -28,15 +28,30 @@ def rule_in_message(message: str, named: dict[str, Rule]) -> Rule:
     return {}
 
 
-def rule_help(rule: Rule, message: str) -> str | None:
-    """The rule's own words on what is wrong and how to fix it, when they say more than its name and the
-    result's message: SARIF `help`, `fullDescription`, `shortDescription`."""
-    said = {(_text(rule.get("name")) or "").strip().casefold(), message.strip().casefold(), ""}
-    for field in ("help", "fullDescription", "shortDescription"):
-        text = _text(rule.get(field)).strip()
-        if text.casefold() not in said:
-            return text
-    return None
+class RuleHelp:
+    """A finding's rule help: the rule's own words on what is wrong and how to fix it, when they say more
+    than its name and the result's message (SARIF `help`, `fullDescription`, `shortDescription`). A rule's
+    texts are read once, not once per result (a rule of a large scan has thousands of results)."""
+
+    def __init__(self) -> None:
+        self._rules: dict[int, tuple[Rule, str, tuple[tuple[str, str], ...]]] = {}  # by id(): unhashable
+
+    def __call__(self, rule: Rule, message: str) -> str | None:
+        cached = self._rules.get(id(rule))
+        if cached is None:
+            name = (_text(rule.get("name")) or "").strip().casefold()
+            texts = tuple(
+                (text, text.casefold())
+                for field in ("help", "fullDescription", "shortDescription")
+                for text in (_text(rule.get(field)).strip(),)
+            )
+            cached = self._rules[id(rule)] = (rule, name, texts)
+        _, name, texts = cached
+        said = message.strip().casefold()
+        for text, folded in texts:
+            if folded not in (name, said, ""):
+                return text
+        return None
 
 
 def help_uri(rule: Rule) -> str | None:

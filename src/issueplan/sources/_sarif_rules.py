@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from issueplan.model import FindingCategory
 from issueplan.sources._finding import cwe_ids
 from issueplan.sources._json import JsonValue, as_dict, as_list, as_str
+from issueplan.sources._sarif_rule_text import RuleHelp
 from issueplan.sources._security import classify
 
 Rule = dict[str, JsonValue]
@@ -32,6 +33,7 @@ class RuleFacts:
     def __init__(self, security_tool: bool) -> None:
         self._security_tool = security_tool
         self._rules: dict[int, tuple[Rule, _Marks]] = {}  # by id(): rules are dicts, unhashable
+        self.help = RuleHelp()  # a finding's rule help, the rule's texts read once
 
     def category(self, result: dict[str, JsonValue], rule: Rule) -> tuple[FindingCategory, tuple[int, ...]]:
         cached = self._rules.get(id(rule))

@@ -14,7 +14,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from issueplan.model import Coverage, CoverageCounts, FileCoverage, FileResult, Problem
+from issueplan.model import (
+    Coverage,
+    CoverageCounts,
+    FileCoverage,
+    FileResult,
+    Problem,
+    coverage_rate,
+)
 from issueplan.sources._xml import declared_entities, entity_problem, stream_events, syntax_problem
 
 FORMAT = "cobertura"
@@ -25,6 +32,10 @@ _MARKERS = re.compile(rb"line-rate|lines-valid|cobertura|<packages", re.IGNORECA
 MAX_SOURCES = 20
 SOURCE_CAP = 1000
 _CONDITIONS = re.compile(r"\((\d+)\s*/\s*(\d+)\)")
+# Condition texts repeat (`50% (1/2)`): each distinct one is parsed once, up to this many per file.
+_CONDITION_TEXTS = 4096
+_Conditions = dict[str, tuple[int, int] | tuple[()]]
+_get = etree._Element.get  # unbound, with bytes names: no bound method per call, no name encoded per call
 
 
 @dataclass
@@ -44,6 +55,7 @@ def read(path: Path) -> FileResult:
     files: dict[str, _Lines] = {}
     root: dict[str, str] = {}
     sources: list[str] = []
+    conditions: _Conditions = {}
     try:
         with path.open("rb") as stream:
             for event, element in stream_events(
@@ -61,7 +73,7 @@ def read(path: Path) -> FileResult:
                     if element.text and element.text.strip() and len(sources) < MAX_SOURCES:
                         sources.append(element.text.strip()[:SOURCE_CAP])
                 elif element.tag == "class":
-                    _add_class(files, element)
+                    _add_class(files, element, conditions)
                     element.clear()  # a finished class is counted: free it, the stream stays small
     except etree.XMLSyntaxError as error:
         return FileResult(file=file, format=FORMAT, problems=(syntax_problem(file, error),))
@@ -75,27 +87,43 @@ def read(path: Path) -> FileResult:
     return FileResult(file=file, format=FORMAT, coverage=coverage, source_roots=tuple(sources))
 
 
-def _add_class(files: dict[str, _Lines], element: etree._Element) -> None:
-    filename = element.get("filename") or element.get("name") or ""
+def _add_class(files: dict[str, _Lines], element: etree._Element, conditions: _Conditions) -> None:
+    """Add the class's `lines/line` hits and branches to its file's. This loop is the reader's cost: lxml's
+    own child iterators (no path search), attributes read by their bytes name, no call per line that can be
+    inlined, and a branch's condition text parsed once per distinct text."""
+    filename = _get(element, b"filename") or _get(element, b"name") or ""
     lines = files.setdefault(filename.replace("\\", "/"), _Lines())
     hits = lines.hits
-    for line in element.iterfind("lines/line"):
-        # `_int` inlined: two calls per line were a fifth of the reader's time
-        try:
-            number = int(line.get("number"))  # type: ignore[arg-type]  # None raises TypeError: no line
-        except (TypeError, ValueError):
-            continue
-        try:
-            count = int(line.get("hits"))  # type: ignore[arg-type]  # None raises TypeError: no hits
-        except (TypeError, ValueError):
-            count = 0
-        hits[number] = hits.get(number, 0) + max(count, 0)
-        # most lines are no branch: the condition text is only looked at (by regex) on those that are
-        if line.get("branch") == "true" and (
-            conditions := _CONDITIONS.search(line.get("condition-coverage") or "")
-        ):
-            covered, valid = int(conditions.group(1)), int(conditions.group(2))
-            lines.branches[number] = (valid, min(covered, valid))
+    for block in element.iterchildren("lines"):
+        for line in block.iterchildren("line"):
+            try:
+                number = int(_get(line, b"number"))  # type: ignore[arg-type]  # None raises TypeError: no line
+            except (TypeError, ValueError):
+                continue
+            try:
+                count = int(_get(line, b"hits"))  # type: ignore[arg-type]  # None raises TypeError: no hits
+            except (TypeError, ValueError):
+                count = 0
+            hits[number] = hits.get(number, 0) + (count if count > 0 else 0)  # noqa: FURB136 - no call per line
+            # most lines are no branch: the condition text is only looked at on those that are
+            if _get(line, b"branch") == "true":
+                text = _get(line, b"condition-coverage") or ""
+                branch = conditions.get(text)
+                if branch is None:
+                    branch = _branch(text)
+                    if len(conditions) < _CONDITION_TEXTS:
+                        conditions[text] = branch
+                if branch:
+                    lines.branches[number] = branch
+
+
+def _branch(condition: str) -> tuple[int, int] | tuple[()]:
+    """(valid, covered) branches of a `condition-coverage` text such as `50% (1/2)`; () if it says none."""
+    found = _CONDITIONS.search(condition)
+    if found is None:
+        return ()
+    covered, valid = int(found.group(1)), int(found.group(2))
+    return (valid, min(covered, valid))
 
 
 def _coverage(root: dict[str, str], files: dict[str, _Lines]) -> Coverage:
@@ -123,13 +151,21 @@ def _coverage(root: dict[str, str], files: dict[str, _Lines]) -> Coverage:
 
 
 def _file_coverage(path: str, lines: _Lines) -> FileCoverage:
-    counts = CoverageCounts(
-        lines_valid=len(lines.hits),
-        lines_covered=sum(1 for hits in lines.hits.values() if hits > 0),
-        branches_valid=sum(valid for valid, _ in lines.branches.values()),
-        branches_covered=sum(covered for _, covered in lines.branches.values()),
+    # `FileCoverage.measured` without the CoverageCounts it would validate first: one model per file
+    valid = len(lines.hits)
+    covered = valid - list(lines.hits.values()).count(0)  # hits are never negative
+    branches = lines.branches.values()
+    branches_valid = sum(valid for valid, _ in branches)
+    branches_covered = sum(covered for _, covered in branches)
+    return FileCoverage(
+        path=path,
+        lines_valid=valid,
+        lines_covered=covered,
+        branches_valid=branches_valid,
+        branches_covered=branches_covered,
+        line_rate=coverage_rate(covered, valid),
+        branch_rate=coverage_rate(branches_covered, branches_valid),
     )
-    return FileCoverage.measured(path, counts)
 
 
 def _rate(text: str | None) -> float | None:

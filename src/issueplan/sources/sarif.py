@@ -27,7 +27,7 @@ from issueplan.sources._json import (
     collector_paused,
     load_json,
 )
-from issueplan.sources._sarif_rule_text import first_line, help_uri, rule_help, rule_in_message
+from issueplan.sources._sarif_rule_text import first_line, help_uri, rule_in_message
 from issueplan.sources._sarif_rules import Rule, RuleFacts
 from issueplan.sources._security import is_security_scanner
 
@@ -213,7 +213,7 @@ def _finding(
         tool_version=version,
         rule_id=rule_id,
         rule_name=_text(rule.get("name")) or None,
-        rule_help=rule_help(rule, message),
+        rule_help=facts.help(rule, message),
         advisory=help_uri(rule),
         severity=_severity(result, rule),
         cwe=cwes,

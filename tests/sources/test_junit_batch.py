@@ -1,0 +1,129 @@
+"""The batched JUnit reader gives what the per-case reader gives, on generated documents of every shape.
+
+A DOCTYPE (without entities) sends a file to the per-case reader (`junit._count`), so the same document with
+and without one must read back the same: counts, kept cases and their order, duration, Problems. The
+generator mixes what the batched reader must get right: output and unknown children beside results, results
+inside output, reruns (adjacent cases sharing a name), `status` attributes, suites holding cases before
+nested suites, suite-level results, cases nested in cases or in output, and suites large enough to be
+walked while they are read.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from issueplan.model import FileResult
+from issueplan.sources import junit
+from issueplan.sources._junit_batch import RUN_LIMIT, read_runs
+from issueplan.sources._junit_tally import Tally
+
+DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+CHILDREN = [
+    "<system-out>ok</system-out>",
+    "<system-err>warning: deprecated</system-err>",
+    '<properties><property name="a" value="b"/></properties>',
+    '<failure message="assert 1 == 2">trace\n  at x.py:3</failure>',
+    '<error type="E">oops</error>',
+    '<skipped message="later"/>',
+    "<flakyFailure><stackTrace>t</stackTrace></flakyFailure>",
+    '<rerunFailure message="again"/>',
+    "<rerun/>",
+    "<unknown/>",
+    "<system-out><failure>not a result: inside output</failure></system-out>",
+    "<system-out>a <b>bold</b> line</system-out>",
+]
+NESTED = ["<testcase name='inner'/>", "<system-out><testcase name='hidden'/></system-out>"]
+
+
+@st.composite
+def case(draw: st.DrawFn) -> str:
+    attributes = []
+    # few names and classes, so that neighbours often share them (reruns, repeated parameterised titles)
+    name = draw(st.sampled_from(["test_a", "test_b", "test_c", "", None]))
+    if name is not None:
+        attributes.append(f"name={quoteattr(name)}")
+    attributes.append(f"classname={quoteattr(draw(st.sampled_from(['pkg.A', 'pkg.B'])))}")
+    time = draw(st.sampled_from(["0.1", "0.25", "-1", "garbage", "1e-3", "2,5", "inf", None]))
+    if time is not None:
+        attributes.append(f'time="{time}"')
+    status = draw(st.sampled_from([None, None, None, "run", "skipped", "failed", "disabled"]))
+    if status is not None:
+        attributes.append(f'status="{status}"')
+    children = draw(st.lists(st.sampled_from(CHILDREN), max_size=3))
+    if draw(st.integers(0, 40)) == 0:
+        children.append(draw(st.sampled_from(NESTED)))
+    return f"<testcase {' '.join(attributes)}>{''.join(children)}</testcase>"
+
+
+@st.composite
+def suite(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 6))):
+        kind = draw(st.integers(0, 30))
+        if kind < 4 and depth < 2:
+            parts.append(draw(suite(depth + 1)))
+        elif kind == 4:
+            parts.append(draw(st.sampled_from(["<system-out>suite output</system-out>", "<skipped/>"])))
+        elif kind == 5 and draw(st.integers(0, 3)) == 0:
+            parts.append('<failure message="setup failed">boom</failure>')
+        else:
+            parts.append(draw(case()))
+    if parts and not any(part.startswith("<testsuite") for part in parts) and draw(st.integers(0, 12)) == 0:
+        # large enough to be walked while it is read (more than RUN_LIMIT children over several chunks)
+        parts = parts * (RUN_LIMIT // len(parts) + 50)
+    declared = draw(st.sampled_from(["", 'tests="3"', 'tests="0" failures="2" errors="1" skipped="1"']))
+    return f"<testsuite name='suite{depth}' {declared}>\n{''.join(parts)}\n</testsuite>"
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    suites = [draw(suite()) for _ in range(draw(st.integers(1, 3)))]
+    if len(suites) == 1 and draw(st.booleans()):
+        return suites[0]
+    return f"<testsuites>\n{''.join(suites)}\n</testsuites>"
+
+
+def read_text(folder: str, text: str) -> FileResult:
+    path = Path(folder) / "report.xml"
+    path.write_text(text, encoding="utf-8")
+    return junit.read(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents())
+def test_the_batched_reader_reads_what_the_per_case_reader_reads(document: str) -> None:
+    event(f"batched: {read_runs(io.BytesIO(document.encode()), Tally(junit.CASE_CAP))}")
+    with tempfile.TemporaryDirectory() as folder:
+        batched = read_text(folder, f"{DECLARATION}\n{document}")
+        # the DOCTYPE on the declaration's line: every line number stays where it was
+        per_case = read_text(folder, f"{DECLARATION}<!DOCTYPE testsuites>\n{document}")
+    assert batched == per_case
+
+
+def test_output_and_unknown_children_are_passes_of_the_batched_reader() -> None:
+    cases = "".join(
+        f"<testcase name='t{n}' time='0.5'>{child}</testcase>" for n, child in enumerate(CHILDREN * 3)
+    )
+    document = f"{DECLARATION}<testsuite name='s'>{cases}</testsuite>".encode()
+    tally = Tally(junit.CASE_CAP)
+    assert read_runs(io.BytesIO(document), tally)
+    tally.flush()
+    # failure, error, skipped, flakyFailure, rerunFailure and rerun decide their cases; nothing else does
+    assert (tally.tests, tally.failures, tally.errors, tally.skipped, tally.flaky) == (36, 3, 3, 3, 9)
+
+
+def test_a_case_inside_a_case_or_its_output_goes_to_the_per_case_reader() -> None:
+    for nested in NESTED:
+        document = f"{DECLARATION}<testsuite><testcase name='a'>{nested}</testcase></testsuite>".encode()
+        assert not read_runs(io.BytesIO(document), Tally(junit.CASE_CAP))
+    with tempfile.TemporaryDirectory() as folder:
+        document = f"{DECLARATION}<testsuite><testcase name='a'>{NESTED[0]}</testcase></testsuite>"
+        result = read_text(folder, document)
+    assert result.totals is not None
+    assert result.totals.tests == 2
