@@ -195,7 +195,7 @@ def parse_issue_body(body: str) -> ParsedBody | None:
     """
     # Lines end at LF only, as in Markdown: U+2028 and friends are not line breaks to GitHub.
     lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
-    outside = _lines_outside_fences(lines)
+    outside = _lines_outside_fences(lines, body)
     found = _find_block(lines, outside)
     if found is None:
         return None
@@ -214,7 +214,7 @@ def parse_issue_body(body: str) -> ParsedBody | None:
     # Only boxes outside fences: a `- [x] …` line quoted in a failure message is text, not a human's tick.
     checked = frozenset(
         match.group(2)
-        for index in outside
+        for index in (outside if "[x] " in body or "[X] " in body else ())  # a ticked box needs one
         if inner_from <= index < tail
         and (match := _TASK.fullmatch(lines[index].rstrip("\r\n")))
         and match.group(1) in "xX"
@@ -228,7 +228,7 @@ def with_marker(body: str, marker: Marker) -> str | None:
     For the lifecycle's memory of a run that changes no content (a healthy run that does not close yet).
     """
     lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
-    found = _find_block(lines, _lines_outside_fences(lines))
+    found = _find_block(lines, _lines_outside_fences(lines, body))
     if found is None:
         return None
     _, tail, _ = found
@@ -243,7 +243,7 @@ def carries_managed_block(body: str) -> bool:
     lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
     return any(
         _is(lines[index], BEGIN) or _is(lines[index], END) or _is_notice(lines[index])
-        for index in _lines_outside_fences(lines)
+        for index in _lines_outside_fences(lines, body)
     )
 
 
@@ -253,6 +253,8 @@ def _find_block(lines: Sequence[str], outside: Sequence[int]) -> tuple[int, int,
     The first line is the begin line, else the notice line, else the marker line; the last is the end line,
     else the marker line.
     """
+    # Every line this looks for names issueplan: the others (nearly all of a body) need no second look.
+    outside = [index for index in outside if "issueplan" in lines[index]]
 
     def head_before(index: int) -> int:
         begin = next((i for i in reversed(outside) if i < index and _is(lines[i], BEGIN)), None)
@@ -286,8 +288,11 @@ def _is(line: str, expected: str) -> bool:
     return line.strip() == expected
 
 
-def _lines_outside_fences(lines: Sequence[str]) -> list[int]:
-    """Indexes of lines outside fenced code blocks (CommonMark's fence rules, enough to skip quoted text)."""
+def _lines_outside_fences(lines: Sequence[str], text: str) -> list[int]:
+    """Indexes of lines outside fenced code blocks (CommonMark's fence rules, enough to skip quoted text);
+    `text` is the lines joined."""
+    if "```" not in text and "~~~" not in text:  # no line can open a fence
+        return list(range(len(lines)))
     outside: list[int] = []
     fence: str | None = None
     for index, raw in enumerate(lines):

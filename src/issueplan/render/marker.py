@@ -70,8 +70,8 @@ class Marker(Frozen):
 
     def remembering(self, previous: Marker | None) -> Marker:
         """This marker with the lifecycle's memory of `previous` (the issue's marker until now)."""
-        if previous is None:
-            return self
+        if previous is None or all(getattr(self, n) == getattr(previous, n) for n in LIFECYCLE_FIELDS):
+            return self  # the common case, and a copy costs more than the comparison
         return self.model_copy(update={name: getattr(previous, name) for name in LIFECYCLE_FIELDS})
 
     def notes(self) -> list[str]:
@@ -130,7 +130,7 @@ def parse_marker(line: str) -> Marker | None:
         return None
     payload = match.group(1)
     try:
-        data = json.loads(payload, object_pairs_hook=_refuse_duplicates)
+        data = _STRICT_JSON.decode(payload)
         if not isinstance(data, dict):
             return None
         return Marker.model_validate_json(payload, strict=True)
@@ -139,7 +139,11 @@ def parse_marker(line: str) -> Marker | None:
 
 
 def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    keys = [key for key, _ in pairs]
-    if len(keys) != len(set(keys)):
+    data = dict(pairs)
+    if len(data) != len(pairs):
         raise ValueError("duplicate key in marker")
-    return dict(pairs)
+    return data
+
+
+# One decoder for every marker of a sync (json.loads with a hook builds a new one each call).
+_STRICT_JSON = json.JSONDecoder(object_pairs_hook=_refuse_duplicates)

@@ -10,6 +10,7 @@ backtrack over text it has already scanned. Workflow-command escaping (I9) lives
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
@@ -67,8 +68,24 @@ def code_span(text: str, *, in_table: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+# Teams, efforts, steps and criteria repeat across every item of a rule: short texts are neutralised once per
+# process. Long ones (messages, traces) are rarely repeated and would only fill the cache.
+_CACHED_LENGTH = 256
+
+
 def neutralise(text: str, span: Span = Span.BLOCK) -> str:
     """Prose that renders as written: no mention, reference, link, image, HTML or structure from `text`."""
+    if len(text) <= _CACHED_LENGTH:
+        return _neutralise_short(text, span)
+    return _neutralise(text, span)
+
+
+@functools.lru_cache(maxsize=4096)
+def _neutralise_short(text: str, span: Span) -> str:
+    return _neutralise(text, span)
+
+
+def _neutralise(text: str, span: Span) -> str:
     text = strip_invisible(text)
     if span is not Span.BLOCK:
         text = " ".join(text.split())

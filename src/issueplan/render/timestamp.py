@@ -19,6 +19,8 @@ def format_timestamp(moment: datetime) -> str:
     the run that wrote it, or every later run would rewrite the body.
     """
     moment = as_utc(moment)
+    if moment.year >= 1000:  # isoformat pads years to four digits, strftime does not: the same text above
+        return moment.isoformat()[:-6] + "Z"  # twice as fast as strftime; every marker renders one or more
     pattern = "%Y-%m-%dT%H:%M:%S.%fZ" if moment.microsecond else "%Y-%m-%dT%H:%M:%SZ"
     return moment.strftime(pattern)
 

@@ -50,6 +50,7 @@ def issue_changes(
 ) -> list[Operation]:
     links = {kept[item.key].item_id: kept[item.key].number for item in items if item.key in kept}
     by_id = {item.id: item for item in items}
+    spelling = {label.name.casefold(): label.name for label in state.labels}
     ops: list[Operation] = []
     written: dict[str, tuple[int, str]] = {}  # existing issues' bodies as this run leaves them
     for item in items:
@@ -58,7 +59,7 @@ def issue_changes(
             continue  # not planned stays closed; a snoozed issue gets no write at all
         if issue is None:
             marker = created(item_marker(item, options.scope), item.key, run)
-            ops.append(_create(item, state, options, plan, links, marker))
+            ops.append(_create(item, state, spelling, options, plan, links, marker))
             ops.extend(_dependencies(item, by_id, kept))
             continue
         marker, comments = current_marker(issue, run)
@@ -68,7 +69,7 @@ def issue_changes(
             back = returning(issue, marker, run)
             if not back.reopen:  # back after the window: a new issue that follows the closed one
                 marker = created(item_marker(item, options.scope), item.key, run, follows=issue.number)
-                ops.append(_create(_fresh(item, run), state, options, plan, links, marker))
+                ops.append(_create(_fresh(item, run), state, spelling, options, plan, links, marker))
                 continue
             ops.append(_reopen(item, issue, back, run, options))
             marker = back.marker
@@ -76,7 +77,7 @@ def issue_changes(
         if flaky and not any(label.name.casefold() == flaky[0].casefold() for label in state.labels):
             ops.append(CreateLabel(name=flaky[0], color=FLAKY_COLOR, description=FLAKY_DESCRIPTION))
         update = _update(
-            item, issue, state, options, plan, links, marker, run if back is None else None, flaky
+            item, issue, state, spelling, options, plan, links, marker, run if back is None else None, flaky
         )
         if update is not None:
             ops.append(update)
@@ -131,9 +132,11 @@ def _dependencies(
     return links
 
 
-def _owned_labels(item: ActionItem, state: TrackerState, options: SyncOptions, plan: Plan) -> list[str]:
-    """Our labels for an item, spelt as the repository already spells them (GitHub matches names by case)."""
-    spelling = {label.name.casefold(): label.name for label in state.labels}
+def _owned_labels(
+    item: ActionItem, spelling: Mapping[str, str], options: SyncOptions, plan: Plan
+) -> list[str]:
+    """Our labels for an item, spelt as the repository already spells them (GitHub matches names by case:
+    `spelling` maps each casefolded label name of the repository to its spelling)."""
     names = [options.label, *(spec.name for spec in item_label_specs(item, options, now=plan.generated_at))]
     return [spelling.get(name.casefold(), name) for name in names]
 
@@ -141,6 +144,7 @@ def _owned_labels(item: ActionItem, state: TrackerState, options: SyncOptions, p
 def _create(
     item: ActionItem,
     state: TrackerState,
+    spelling: Mapping[str, str],
     options: SyncOptions,
     plan: Plan,
     links: Mapping[str, int],
@@ -153,7 +157,7 @@ def _create(
         body=render_issue_body(
             item, scope=options.scope, links=links, marker=marker, source_links=options.source_links
         ),
-        labels=tuple(sorted(_owned_labels(item, state, options, plan), key=str.casefold)),
+        labels=tuple(sorted(_owned_labels(item, spelling, options, plan), key=str.casefold)),
         milestone=(title := milestone_title(item, options)),
         milestone_number=_milestone_number(title, state),
     )
@@ -170,6 +174,7 @@ def _update(
     item: ActionItem,
     issue: TrackedIssue,
     state: TrackerState,
+    spelling: Mapping[str, str],
     options: SyncOptions,
     plan: Plan,
     links: Mapping[str, int],
@@ -182,7 +187,7 @@ def _update(
     a healthy streak (tracker/lifecycle.py), so a no-op re-run writes nothing."""
     title = render_issue_title(item)
     theirs = [name for name in issue.labels if not owns_label(name, options)]
-    labels = sorted({*theirs, *flaky, *_owned_labels(item, state, options, plan)}, key=str.casefold)
+    labels = sorted({*theirs, *flaky, *_owned_labels(item, spelling, options, plan)}, key=str.casefold)
     changed_labels = {name.casefold() for name in labels} != {name.casefold() for name in issue.labels}
     milestone = _milestone_change(item, issue, state, options)
     marker = item_marker(item, options.scope).remembering(remembered)
@@ -198,19 +203,21 @@ def _update(
         )
 
     body = render(marker)
+    theirs_plain = without_source_links(issue.body)
+    # A title, label or milestone change alone does not touch the body; nor does a new commit's links.
+    writing = without_source_links(body) != theirs_plain
     if run is not None:
-        # A title, label or milestone change alone does not touch the body; nor does a new commit's links.
-        writing = without_source_links(body) != without_source_links(issue.body)
         observed = fired(marker, item.key, run, writing=writing)
         if observed != marker:
             body = render(observed)
+            writing = without_source_links(body) != theirs_plain
     update = UpdateIssue(
         number=issue.number,
         key=item.key,
         id=item.id,
         title=title if title != issue.title else None,
         # A new commit or run alone changes only links: no edit (S1); any other change brings fresh ones.
-        body=body if without_source_links(body) != without_source_links(issue.body) else None,
+        body=body if writing else None,
         labels=tuple(labels) if changed_labels else None,
         milestone=milestone,
         milestone_number=_milestone_number(milestone, state),
