@@ -71,6 +71,12 @@ def template_pattern(template: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=64)
+def _any_of(*templates: str) -> re.Pattern[str]:
+    """One pattern for several templates: a name matches it when it matches one of theirs."""
+    return re.compile("|".join(f"(?:{template_pattern(t).pattern})" for t in templates), re.IGNORECASE)
+
+
 class LabelNames(Frozen):
     """The managed label and the templates of the priority, team, type and overdue labels."""
 
@@ -106,7 +112,7 @@ class LabelNames(Frozen):
         folded = name.casefold()
         if folded in (managed.casefold(), self.overdue.casefold()):
             return True
-        return any(template_pattern(t).fullmatch(name) for t in (self.priority, self.team, self.type))
+        return _any_of(self.priority, self.team, self.type).fullmatch(name) is not None
 
 
 class MilestoneNames(Frozen):

@@ -21,6 +21,8 @@ from issueplan.render.timestamp import format_date, format_timestamp
 
 _MARKER_LINE = re.compile(r"<!-- issueplan (\{.*\}) -->")
 
+# Sorted keys and no spaces: one spelling of every marker. Built once (json.dumps with options builds one a call).
+_COMPACT_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 HISTORY_LIMIT = 10  # observations kept per marker
 REOPENS_LIMIT = 10  # reopen times kept per marker
 LIFECYCLE_FIELDS = ("history", "reopened", "flaky_since", "follows", "snooze_over")
@@ -118,7 +120,7 @@ class Marker(Frozen):
             payload["follows"] = self.follows
         if self.snooze_over:
             payload["snooze_over"] = self.snooze_over.isoformat()
-        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        text = _COMPACT_JSON.encode(payload)
         # A key built from a suite name could hold `-->`; escaped, nothing can end the comment early.
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         return f"<!-- issueplan {text} -->"
