@@ -77,6 +77,14 @@ def _any_of(*templates: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{template_pattern(t).pattern})" for t in templates), re.IGNORECASE)
 
 
+# A sync asks this of every label of every issue, and the labels of a repository are few.
+@functools.lru_cache(maxsize=4096)
+def _owned_label(name: str, managed: str, overdue: str, *templates: str) -> bool:
+    if name.casefold() in (managed.casefold(), overdue.casefold()):
+        return True
+    return _any_of(*templates).fullmatch(name) is not None
+
+
 class LabelNames(Frozen):
     """The managed label and the templates of the priority, team, type and overdue labels."""
 
@@ -109,10 +117,7 @@ class LabelNames(Frozen):
 
     def owns(self, name: str, *, managed: str) -> bool:
         """True for a label issueplan sets and may remove (`managed` is the run's managed label)."""
-        folded = name.casefold()
-        if folded in (managed.casefold(), self.overdue.casefold()):
-            return True
-        return _any_of(self.priority, self.team, self.type).fullmatch(name) is not None
+        return _owned_label(name, managed, self.overdue, self.priority, self.team, self.type)
 
 
 class MilestoneNames(Frozen):

@@ -254,23 +254,25 @@ def _find_block(lines: Sequence[str], outside: Sequence[int]) -> tuple[int, int,
     else the marker line.
     """
     # Every line this looks for names issueplan: the others (nearly all of a body) need no second look.
-    outside = [index for index in outside if "issueplan" in lines[index]]
+    named = [index for index in outside if "issueplan" in lines[index]]
+    begins = [index for index in named if _is(lines[index], BEGIN)]
+    notices = [index for index in named if _is_notice(lines[index])]
+
+    def last_before(indexes: list[int], index: int, default: int) -> int:
+        return next((i for i in reversed(indexes) if i < index), default)
 
     def head_before(index: int) -> int:
-        begin = next((i for i in reversed(outside) if i < index and _is(lines[i], BEGIN)), None)
-        if begin is not None:
-            return begin
-        return next((i for i in reversed(outside) if i < index and _is_notice(lines[i])), index)
+        begin = last_before(begins, index, -1)
+        return begin if begin != -1 else last_before(notices, index, index)
 
     def last_marker(low: int, high: int) -> tuple[int, Marker] | None:
-        for index in reversed(outside):
+        for index in reversed(named):
             if low < index < high and (marker := parse_marker(lines[index].rstrip("\r\n"))):
                 return index, marker
         return None
 
-    for end_at in reversed([i for i in outside if _is(lines[i], END)]):
-        begin = next((i for i in reversed(outside) if i < end_at and _is(lines[i], BEGIN)), -1)
-        if found := last_marker(begin, end_at):
+    for end_at in reversed([i for i in named if _is(lines[i], END)]):
+        if found := last_marker(last_before(begins, end_at, -1), end_at):
             at, marker = found
             return head_before(at), end_at + 1, marker
     # No closed block (a human removed the end line): the last marker, its block ending with it.

@@ -21,7 +21,8 @@ from issueplan.render.timestamp import format_date, format_timestamp
 
 _MARKER_LINE = re.compile(r"<!-- issueplan (\{.*\}) -->")
 
-# Sorted keys and no spaces: one spelling of every marker. Built once (json.dumps with options builds one a call).
+# Sorted keys and no spaces: one spelling of every marker. Built once: json.dumps with options builds one
+# a call.
 _COMPACT_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 HISTORY_LIMIT = 10  # observations kept per marker
 REOPENS_LIMIT = 10  # reopen times kept per marker

@@ -89,9 +89,12 @@ def _neutralise(text: str, span: Span) -> str:
     text = strip_invisible(text)
     if span is not Span.BLOCK:
         text = " ".join(text.split())
+    escape = _escape_title if span is Span.TITLE else _escape_prose
+    if _LIVE_MARK.search(text) is None:  # most text: no word to wrap, only marks to escape
+        result = escape(text)
+        return result if span is Span.TITLE else _LINE_START.sub(_escape_line_start, result)
     pieces: list[str] = []
     last = 0
-    escape = _escape_title if span is Span.TITLE else _escape_prose
     for start, end in _live_words(text):
         word = text[start:end]
         core = _without_trailing_punctuation(word)
@@ -187,6 +190,8 @@ def cap_title(text: str, limit: int = TITLE_LIMIT) -> str:
 
 def body_length(text: str) -> int:
     """Length as GitHub may count it: UTF-16 code units, never fewer than characters (astral ones count 2)."""
+    if text.isascii():  # constant time: every character is one unit
+        return len(text)
     return len(text.encode("utf-16-le")) // 2
 
 

@@ -211,11 +211,14 @@ def _update(
         if observed != marker:
             body = render(observed)
             writing = without_source_links(body) != theirs_plain
-    update = UpdateIssue(
+    new_title = title if title != issue.title else None
+    if new_title is None and not writing and not changed_labels and milestone is None:
+        return None  # a no-op: nothing to write
+    return UpdateIssue(
         number=issue.number,
         key=item.key,
         id=item.id,
-        title=title if title != issue.title else None,
+        title=new_title,
         # A new commit or run alone changes only links: no edit (S1); any other change brings fresh ones.
         body=body if writing else None,
         labels=tuple(labels) if changed_labels else None,
@@ -224,8 +227,6 @@ def _update(
         old_labels=tuple(issue.labels) if changed_labels else None,
         body_change=describe_body_change(issue.body, body) if body != issue.body else None,
     )
-    changed = (update.title, update.body, update.labels, update.milestone)
-    return update if any(value is not None for value in changed) else None
 
 
 def _milestone_change(
