@@ -107,10 +107,6 @@ def render_issue_body(
     def line(text: str) -> str:
         return neutralise(text, Span.LINE)
 
-    def tasks(entries: Sequence[str]) -> str:
-        rendered = (line(entry) for entry in entries)
-        return "".join(f"- [{'x' if text in checked else ' '}] {text}\n" for text in rendered)
-
     head = [
         f"{BEGIN}\n",
         NOTICE,
@@ -120,9 +116,9 @@ def render_issue_body(
         last_seen_line(source_links),
     ]
     if item.steps:
-        head.append(f"### Implementation steps\n\n{tasks(item.steps)}\n")
+        head.append(f"### Implementation steps\n\n{_task_list(item.steps, checked)}\n")
     if item.acceptance_criteria:
-        head.append(f"### Acceptance criteria\n\n{tasks(item.acceptance_criteria)}\n")
+        head.append(f"### Acceptance criteria\n\n{_task_list(item.acceptance_criteria, checked)}\n")
     evidence = render_evidence(
         item.evidence,
         case_limit=CASE_LIMIT,
@@ -139,6 +135,13 @@ def render_issue_body(
         ["".join(head), *evidence, tail], budget, keep_last=1, noun="sections of evidence"
     )
     return before + managed + after
+
+
+# A rule's steps and criteria are the same for each of its items: each list is rendered once per set of ticks.
+@functools.lru_cache(maxsize=1024)
+def _task_list(entries: tuple[str, ...], checked: frozenset[str]) -> str:
+    rendered = (neutralise(entry, Span.LINE) for entry in entries)
+    return "".join(f"- [{'x' if text in checked else ' '}] {text}\n" for text in rendered)
 
 
 def _render_fields(item: ActionItem, links: Mapping[str, int], line: _Line) -> str:
