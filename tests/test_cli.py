@@ -207,7 +207,6 @@ def test_parse_and_plan_do_not_import_the_github_client(command: str, tmp_path: 
     assert done.stdout.splitlines()[-1] == "loaded: []"
 
 
-
 def test_plan_without_a_config_does_not_load_yaml(tmp_path: Path) -> None:
     """The default policy ships as JSON too: `plan` without a config file runs without PyYAML (its loader
     was a fifth of the command's start-up), and still applies the default rules."""
@@ -227,6 +226,7 @@ def test_plan_without_a_config_does_not_load_yaml(tmp_path: Path) -> None:
     )
     assert "BUG-001: Fix: " in done.stdout  # the default suite-failed rule made its item
     assert done.stdout.splitlines()[-1] == "yaml loaded: False"
+
 
 def test_the_quick_start_sandbox_job_shows_the_plan_and_the_issues_and_is_idempotent(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
