@@ -207,6 +207,27 @@ def test_parse_and_plan_do_not_import_the_github_client(command: str, tmp_path: 
     assert done.stdout.splitlines()[-1] == "loaded: []"
 
 
+def test_plan_without_a_config_does_not_load_yaml(tmp_path: Path) -> None:
+    """The default policy ships as JSON too: `plan` without a config file runs without PyYAML (its loader
+    was a fifth of the command's start-up), and still applies the default rules."""
+    report = tmp_path / "report.xml"
+    report.write_text('<testsuite name="unit"><testcase name="t"><failure/></testcase></testsuite>', "utf-8")
+    probe = (
+        "import sys\nfrom issueplan.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print('yaml loaded:', 'yaml' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "plan", str(report), "--workspace", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert "BUG-001: Fix: " in done.stdout  # the default suite-failed rule made its item
+    assert done.stdout.splitlines()[-1] == "yaml loaded: False"
+
+
 def test_the_quick_start_sandbox_job_shows_the_plan_and_the_issues_and_is_idempotent(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

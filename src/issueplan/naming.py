@@ -7,6 +7,7 @@ plain `str.format` strings over a fixed set of names, checked when the config lo
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from datetime import date, timedelta
@@ -61,11 +62,27 @@ def milestone_problem(title: str) -> str | None:
     return None
 
 
+# A sync asks about every label of every issue against the same few templates: compile each once.
+@functools.lru_cache(maxsize=256)
 def template_pattern(template: str) -> re.Pattern[str]:
     """A case-insensitive pattern matching every name `template` can produce (placeholders match anything)."""
     parts = string.Formatter().parse(template)
     pattern = "".join(re.escape(text) + ("(.+)" if name else "") for text, name, _, _ in parts)
     return re.compile(pattern, re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=64)
+def _any_of(*templates: str) -> re.Pattern[str]:
+    """One pattern for several templates: a name matches it when it matches one of theirs."""
+    return re.compile("|".join(f"(?:{template_pattern(t).pattern})" for t in templates), re.IGNORECASE)
+
+
+# A sync asks this of every label of every issue, and the labels of a repository are few.
+@functools.lru_cache(maxsize=4096)
+def _owned_label(name: str, managed: str, overdue: str, *templates: str) -> bool:
+    if name.casefold() in (managed.casefold(), overdue.casefold()):
+        return True
+    return _any_of(*templates).fullmatch(name) is not None
 
 
 class LabelNames(Frozen):
@@ -100,10 +117,7 @@ class LabelNames(Frozen):
 
     def owns(self, name: str, *, managed: str) -> bool:
         """True for a label issueplan sets and may remove (`managed` is the run's managed label)."""
-        folded = name.casefold()
-        if folded in {managed.casefold(), self.overdue.casefold()}:
-            return True
-        return any(template_pattern(t).fullmatch(name) for t in (self.priority, self.team, self.type))
+        return _owned_label(name, managed, self.overdue, self.priority, self.team, self.type)
 
 
 class MilestoneNames(Frozen):
@@ -144,7 +158,12 @@ class MilestoneNames(Frozen):
         if not title.endswith(suffix):
             return False
         base = title.removesuffix(suffix) if suffix else title
-        if base.casefold() in {str(getattr(self, priority.value)).casefold() for priority in Priority}:
+        if base.casefold() in (
+            self.critical.casefold(),
+            self.high.casefold(),
+            self.medium.casefold(),
+            self.low.casefold(),
+        ):
             return True
         week = template_pattern(self.week).fullmatch(base)
         # A week's Monday never holds a parenthesis: "… (nightly)" is another scope's milestone.

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
+import yaml
 
 from issueplan.errors import ConfigError, ExitCode
 from issueplan.model import ItemType, Priority, Severity
 from issueplan.policy import Config, config_json_schema, find_config, load_config
-from issueplan.policy.config import DEFAULT_CONFIG_PATH, Extends
+from issueplan.policy.config import DEFAULT_CONFIG_PATH, DEFAULT_POLICY_JSON, DEFAULT_POLICY_YAML, Extends
+from issueplan.policy.default_json import policy_json
 
 DEFAULT_RULES = [
     ("suite-failed", None),
@@ -298,3 +301,14 @@ def test_a_users_priority_by_reason_replaces_the_defaults_map(tmp_path: Path) ->
     )
     findings = next(rule for rule in config.rules if rule.id == "security-findings")
     assert findings.priority_by_reason == {"finding_low": Priority.LOW}
+
+
+def test_the_shipped_default_json_is_default_yml() -> None:
+    """`plan` reads the default policy from default.json (PyYAML's loader was a fifth of its start-up), so it
+    must say exactly what default.yml says. After editing default.yml, run
+    python -m issueplan.policy.default_json."""
+    folder = resources.files("issueplan.policy")
+    written = folder.joinpath(DEFAULT_POLICY_JSON).read_text(encoding="utf-8")
+    source = folder.joinpath(DEFAULT_POLICY_YAML).read_text(encoding="utf-8")
+    assert json.loads(written) == yaml.safe_load(source)
+    assert written == policy_json(source), "run: python -m issueplan.policy.default_json"

@@ -37,7 +37,7 @@ def render_evidence(
     not repeated.
     """
     sections: list[str] = []
-    told = {_sentence(line) for line in said.splitlines()}
+    told = {_sentence(line) for line in said.splitlines()} if evidence.facts else set()
     facts = [fact for fact in evidence.facts if _sentence(fact) not in told]
     if facts:
         sections.append("".join(f"- {neutralise(fact, Span.LINE)}\n" for fact in facts) + "\n")

@@ -107,10 +107,6 @@ def render_issue_body(
     def line(text: str) -> str:
         return neutralise(text, Span.LINE)
 
-    def tasks(entries: Sequence[str]) -> str:
-        rendered = (line(entry) for entry in entries)
-        return "".join(f"- [{'x' if text in checked else ' '}] {text}\n" for text in rendered)
-
     head = [
         f"{BEGIN}\n",
         NOTICE,
@@ -120,9 +116,9 @@ def render_issue_body(
         last_seen_line(source_links),
     ]
     if item.steps:
-        head.append(f"### Implementation steps\n\n{tasks(item.steps)}\n")
+        head.append(f"### Implementation steps\n\n{_task_list(item.steps, checked)}\n")
     if item.acceptance_criteria:
-        head.append(f"### Acceptance criteria\n\n{tasks(item.acceptance_criteria)}\n")
+        head.append(f"### Acceptance criteria\n\n{_task_list(item.acceptance_criteria, checked)}\n")
     # Where the findings are listed in full: that issue by number, like a dependency (render_evidence).
     owners = [_render_dependency(owner, links or {}, line) for owner in item.evidence.findings_in]
     evidence = render_evidence(
@@ -142,6 +138,13 @@ def render_issue_body(
         ["".join(head), *evidence, tail], budget, keep_last=1, noun="sections of evidence"
     )
     return before + managed + after
+
+
+# A rule's steps and criteria are the same for each of its items: each list is rendered once per set of ticks.
+@functools.lru_cache(maxsize=1024)
+def _task_list(entries: tuple[str, ...], checked: frozenset[str]) -> str:
+    rendered = (neutralise(entry, Span.LINE) for entry in entries)
+    return "".join(f"- [{'x' if text in checked else ' '}] {text}\n" for text in rendered)
 
 
 def _render_fields(item: ActionItem, links: Mapping[str, int], line: _Line) -> str:
@@ -198,7 +201,7 @@ def parse_issue_body(body: str) -> ParsedBody | None:
     """
     # Lines end at LF only, as in Markdown: U+2028 and friends are not line breaks to GitHub.
     lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
-    outside = _lines_outside_fences(lines)
+    outside = _lines_outside_fences(lines, body)
     found = _find_block(lines, outside)
     if found is None:
         return None
@@ -217,7 +220,7 @@ def parse_issue_body(body: str) -> ParsedBody | None:
     # Only boxes outside fences: a `- [x] …` line quoted in a failure message is text, not a human's tick.
     checked = frozenset(
         match.group(2)
-        for index in outside
+        for index in (outside if "[x] " in body or "[X] " in body else ())  # a ticked box needs one
         if inner_from <= index < tail
         and (match := _TASK.fullmatch(lines[index].rstrip("\r\n")))
         and match.group(1) in "xX"
@@ -231,7 +234,7 @@ def with_marker(body: str, marker: Marker) -> str | None:
     For the lifecycle's memory of a run that changes no content (a healthy run that does not close yet).
     """
     lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
-    found = _find_block(lines, _lines_outside_fences(lines))
+    found = _find_block(lines, _lines_outside_fences(lines, body))
     if found is None:
         return None
     _, tail, _ = found
@@ -246,7 +249,7 @@ def carries_managed_block(body: str) -> bool:
     lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
     return any(
         _is(lines[index], BEGIN) or _is(lines[index], END) or _is_notice(lines[index])
-        for index in _lines_outside_fences(lines)
+        for index in _lines_outside_fences(lines, body)
     )
 
 
@@ -256,22 +259,26 @@ def _find_block(lines: Sequence[str], outside: Sequence[int]) -> tuple[int, int,
     The first line is the begin line, else the notice line, else the marker line; the last is the end line,
     else the marker line.
     """
+    # Every line this looks for names issueplan: the others (nearly all of a body) need no second look.
+    named = [index for index in outside if "issueplan" in lines[index]]
+    begins = [index for index in named if _is(lines[index], BEGIN)]
+    notices = [index for index in named if _is_notice(lines[index])]
+
+    def last_before(indexes: list[int], index: int, default: int) -> int:
+        return next((i for i in reversed(indexes) if i < index), default)
 
     def head_before(index: int) -> int:
-        begin = next((i for i in reversed(outside) if i < index and _is(lines[i], BEGIN)), None)
-        if begin is not None:
-            return begin
-        return next((i for i in reversed(outside) if i < index and _is_notice(lines[i])), index)
+        begin = last_before(begins, index, -1)
+        return begin if begin != -1 else last_before(notices, index, index)
 
     def last_marker(low: int, high: int) -> tuple[int, Marker] | None:
-        for index in reversed(outside):
+        for index in reversed(named):
             if low < index < high and (marker := parse_marker(lines[index].rstrip("\r\n"))):
                 return index, marker
         return None
 
-    for end_at in reversed([i for i in outside if _is(lines[i], END)]):
-        begin = next((i for i in reversed(outside) if i < end_at and _is(lines[i], BEGIN)), -1)
-        if found := last_marker(begin, end_at):
+    for end_at in reversed([i for i in named if _is(lines[i], END)]):
+        if found := last_marker(last_before(begins, end_at, -1), end_at):
             at, marker = found
             return head_before(at), end_at + 1, marker
     # No closed block (a human removed the end line): the last marker, its block ending with it.
@@ -289,8 +296,11 @@ def _is(line: str, expected: str) -> bool:
     return line.strip() == expected
 
 
-def _lines_outside_fences(lines: Sequence[str]) -> list[int]:
-    """Indexes of lines outside fenced code blocks (CommonMark's fence rules, enough to skip quoted text)."""
+def _lines_outside_fences(lines: Sequence[str], text: str) -> list[int]:
+    """Indexes of lines outside fenced code blocks (CommonMark's fence rules, enough to skip quoted text);
+    `text` is the lines joined."""
+    if "```" not in text and "~~~" not in text:  # no line can open a fence
+        return list(range(len(lines)))
     outside: list[int] = []
     fence: str | None = None
     for index, raw in enumerate(lines):

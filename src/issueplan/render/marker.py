@@ -22,6 +22,9 @@ from issueplan.render.timestamp import format_date, format_timestamp
 
 _MARKER_LINE = re.compile(r"<!-- issueplan (\{.*\}) -->")
 
+# Sorted keys and no spaces: one spelling of every marker. Built once: json.dumps with options builds one
+# a call.
+_COMPACT_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 HISTORY_LIMIT = RUNS_REMEMBERED  # observations kept per marker (the lifecycle's thresholds stay within it)
 REOPENS_LIMIT = 10  # reopen times kept per marker
 ASSIGNEES_LIMIT = 10  # GitHub's limit of assignees per issue
@@ -84,8 +87,8 @@ class Marker(Frozen):
 
     def remembering(self, previous: Marker | None) -> Marker:
         """This marker with the lifecycle's memory of `previous` (the issue's marker until now)."""
-        if previous is None:
-            return self
+        if previous is None or all(getattr(self, n) == getattr(previous, n) for n in REMEMBERED_FIELDS):
+            return self  # the common case, and a copy costs more than the comparison
         return self.model_copy(update={name: getattr(previous, name) for name in REMEMBERED_FIELDS})
 
     def notes(self) -> list[str]:
@@ -141,7 +144,7 @@ class Marker(Frozen):
             payload["snooze_over"] = self.snooze_over.isoformat()
         if self.assignees:
             payload["assignees"] = list(self.assignees)
-        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        text = _COMPACT_JSON.encode(payload)
         # A key built from a suite name could hold `-->`; escaped, nothing can end the comment early.
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         return f"<!-- issueplan {text} -->"
@@ -153,7 +156,7 @@ def parse_marker(line: str) -> Marker | None:
         return None
     payload = match.group(1)
     try:
-        data = json.loads(payload, object_pairs_hook=_refuse_duplicates)
+        data = _STRICT_JSON.decode(payload)
         if not isinstance(data, dict):
             return None
         return Marker.model_validate_json(payload, strict=True)
@@ -162,7 +165,11 @@ def parse_marker(line: str) -> Marker | None:
 
 
 def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    keys = [key for key, _ in pairs]
-    if len(keys) != len(set(keys)):
+    data = dict(pairs)
+    if len(data) != len(pairs):
         raise ValueError("duplicate key in marker")
-    return dict(pairs)
+    return data
+
+
+# One decoder for every marker of a sync (json.loads with a hook builds a new one each call).
+_STRICT_JSON = json.JSONDecoder(object_pairs_hook=_refuse_duplicates)

@@ -10,6 +10,7 @@ backtrack over text it has already scanned. Workflow-command escaping (I9) lives
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
@@ -67,14 +68,33 @@ def code_span(text: str, *, in_table: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+# Teams, efforts, steps and criteria repeat across every item of a rule: short texts are neutralised once per
+# process. Long ones (messages, traces) are rarely repeated and would only fill the cache.
+_CACHED_LENGTH = 256
+
+
 def neutralise(text: str, span: Span = Span.BLOCK) -> str:
     """Prose that renders as written: no mention, reference, link, image, HTML or structure from `text`."""
+    if len(text) <= _CACHED_LENGTH:
+        return _neutralise_short(text, span)
+    return _neutralise(text, span)
+
+
+@functools.lru_cache(maxsize=4096)
+def _neutralise_short(text: str, span: Span) -> str:
+    return _neutralise(text, span)
+
+
+def _neutralise(text: str, span: Span) -> str:
     text = strip_invisible(text)
     if span is not Span.BLOCK:
         text = " ".join(text.split())
+    escape = _escape_title if span is Span.TITLE else _escape_prose
+    if _LIVE_MARK.search(text) is None:  # most text: no word to wrap, only marks to escape
+        result = escape(text)
+        return result if span is Span.TITLE else _LINE_START.sub(_escape_line_start, result)
     pieces: list[str] = []
     last = 0
-    escape = _escape_title if span is Span.TITLE else _escape_prose
     for start, end in _live_words(text):
         word = text[start:end]
         core = _without_trailing_punctuation(word)
@@ -170,6 +190,8 @@ def cap_title(text: str, limit: int = TITLE_LIMIT) -> str:
 
 def body_length(text: str) -> int:
     """Length as GitHub may count it: UTF-16 code units, never fewer than characters (astral ones count 2)."""
+    if text.isascii():  # constant time: every character is one unit
+        return len(text)
     return len(text.encode("utf-16-le")) // 2
 
 

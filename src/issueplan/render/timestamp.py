@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 
@@ -12,6 +13,9 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+# Markers and bodies repeat a few instants (a run's moment, its observations): each is spelt once. Equal
+# instants in other zones share an entry, and both functions spell the instant in UTC, so that is the same.
+@functools.lru_cache(maxsize=4096)
 def format_timestamp(moment: datetime) -> str:
     """`2025-08-20T10:05:39.316987Z`; microseconds only when present.
 
@@ -19,10 +23,13 @@ def format_timestamp(moment: datetime) -> str:
     the run that wrote it, or every later run would rewrite the body.
     """
     moment = as_utc(moment)
+    if moment.year >= 1000:  # isoformat pads years to four digits, strftime does not: the same text above
+        return moment.isoformat()[:-6] + "Z"  # twice as fast as strftime; every marker renders one or more
     pattern = "%Y-%m-%dT%H:%M:%S.%fZ" if moment.microsecond else "%Y-%m-%dT%H:%M:%SZ"
     return moment.strftime(pattern)
 
 
+@functools.lru_cache(maxsize=4096)
 def format_date(moment: datetime) -> str:
     """`2026-12-04`: the day in UTC, as people read a due date. Exact instants live in the hidden marker."""
     return as_utc(moment).date().isoformat()

@@ -8,9 +8,11 @@ milestone is ours when its title is one the config's milestone names would produ
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from issueplan.model import ActionItem, Frozen, ItemType, Priority
+from issueplan.naming import LabelNames
 from issueplan.tracker.options import SyncOptions
 
 PRIORITY_COLORS = {
@@ -55,33 +57,33 @@ def managed_label(options: SyncOptions) -> LabelSpec:
 
 def item_label_specs(item: ActionItem, options: SyncOptions, *, now: datetime) -> tuple[LabelSpec, ...]:
     """The owned labels an open item should carry, besides the managed label."""
-    names = options.label_names
+    flaky = item.key.startswith(FLAKY_KEY_PREFIX)
+    return _label_specs(
+        options.label_names, item.priority, item.team, item.type, flaky, is_overdue(item, now=now)
+    )
+
+
+# A sync asks for every item's labels twice, and items share a few priorities, teams and types.
+@functools.lru_cache(maxsize=1024)
+def _label_specs(
+    names: LabelNames, priority: Priority, team: str, kind: ItemType, flaky: bool, overdue: bool
+) -> tuple[LabelSpec, ...]:
     specs = [
-        LabelSpec(
-            name=names.priority.format(priority=item.priority.value),
-            color=PRIORITY_COLORS[item.priority],
-            description=f"issueplan: {item.priority.value} priority",  # see _PRIORITY_DESCRIPTIONS
+        (
+            names.priority.format(priority=priority.value),
+            PRIORITY_COLORS[priority],
+            f"issueplan: {priority.value} priority",  # see _PRIORITY_DESCRIPTIONS
         ),
-        LabelSpec(
-            name=names.team.format(team=item.team),
-            color=TEAM_COLOR,
-            description=f"issueplan: owned by {item.team}",
-        ),
-        LabelSpec(
-            name=names.type.format(type=item.type.value),
-            color=TYPE_COLORS[item.type],
-            description=f"issueplan: {item.type.value.replace('_', ' ')}",
-        ),
+        (names.team.format(team=team), TEAM_COLOR, f"issueplan: owned by {team}"),
+        (names.type.format(type=kind.value), TYPE_COLORS[kind], f"issueplan: {kind.value.replace('_', ' ')}"),
     ]
-    if item.key.startswith(FLAKY_KEY_PREFIX):
-        flaky = "issueplan: fails, then passes on rerun"
-        specs.append(LabelSpec(name=names.flaky, color=FLAKY_COLOR, description=flaky))
-    if is_overdue(item, now=now):
-        specs.append(
-            LabelSpec(name=names.overdue, color=OVERDUE_COLOR, description="issueplan: past its due date")
-        )
+    if flaky:
+        specs.append((names.flaky, FLAKY_COLOR, "issueplan: fails, then passes on rerun"))
+    if overdue:
+        specs.append((names.overdue, OVERDUE_COLOR, "issueplan: past its due date"))
     return tuple(
-        LabelSpec(name=s.name, color=s.color, description=s.description[:DESCRIPTION_CAP]) for s in specs
+        LabelSpec(name=name, color=color, description=description[:DESCRIPTION_CAP])
+        for name, color, description in specs
     )
 
 

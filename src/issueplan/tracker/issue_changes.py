@@ -56,6 +56,7 @@ def issue_changes(
 ) -> list[Operation]:
     links = {kept[item.key].item_id: kept[item.key].number for item in items if item.key in kept}
     by_id = {item.id: item for item in items}
+    spelling = {label.name.casefold(): label.name for label in state.labels}
     ops: list[Operation] = []
     written: dict[str, tuple[int, str]] = {}  # existing issues' bodies as this run leaves them
     for item in items:
@@ -64,7 +65,7 @@ def issue_changes(
             continue  # not planned stays closed; a snoozed issue gets no write at all
         if issue is None:
             marker = created(item_marker(item, options.scope), item.key, run)
-            ops.append(_create(item, state, options, plan, links, marker, refused))
+            ops.append(_create(item, state, spelling, options, plan, links, marker, refused))
             ops.extend(_dependencies(item, by_id, kept))
             continue
         marker, comments = current_marker(issue, run, options)
@@ -74,7 +75,7 @@ def issue_changes(
             back = returning(issue, marker, run)
             if not back.reopen:  # back after the window: a new issue that follows the closed one
                 marker = created(item_marker(item, options.scope), item.key, run, follows=issue.number)
-                ops.append(_create(_fresh(item, run), state, options, plan, links, marker, refused))
+                ops.append(_create(_fresh(item, run), state, spelling, options, plan, links, marker, refused))
                 continue
             marker = back.marker
         flaky = (run.settings.flaky_label,) if back is not None and back.turns_flaky else ()
@@ -90,7 +91,17 @@ def issue_changes(
             flaky = (run.settings.flaky_label,)
             ops.extend(flaky_changes(issue, marker, state, run, options, failed=True))
         update = _update(
-            item, issue, state, options, plan, links, marker, run if back is None else None, flaky, assignees
+            item,
+            issue,
+            state,
+            spelling,
+            options,
+            plan,
+            links,
+            marker,
+            run if back is None else None,
+            flaky,
+            assignees,
         )
         if back is not None:  # the reopen carries the update: one edit, then its comment
             ops.append(_reopen(item, issue, back, run, options, update))
@@ -153,9 +164,11 @@ def _dependencies(
     return links
 
 
-def _owned_labels(item: ActionItem, state: TrackerState, options: SyncOptions, plan: Plan) -> list[str]:
-    """Our labels for an item, spelt as the repository already spells them (GitHub matches names by case)."""
-    spelling = {label.name.casefold(): label.name for label in state.labels}
+def _owned_labels(
+    item: ActionItem, spelling: Mapping[str, str], options: SyncOptions, plan: Plan
+) -> list[str]:
+    """Our labels for an item, spelt as the repository already spells them (GitHub matches names by case:
+    `spelling` maps each casefolded label name of the repository to its spelling)."""
     names = [options.label, *(spec.name for spec in item_label_specs(item, options, now=plan.generated_at))]
     return [spelling.get(name.casefold(), name) for name in names]
 
@@ -163,6 +176,7 @@ def _owned_labels(item: ActionItem, state: TrackerState, options: SyncOptions, p
 def _create(
     item: ActionItem,
     state: TrackerState,
+    spelling: Mapping[str, str],
     options: SyncOptions,
     plan: Plan,
     links: Mapping[str, int],
@@ -178,7 +192,7 @@ def _create(
         body=render_issue_body(
             item, scope=options.scope, links=links, marker=marker, source_links=options.source_links
         ),
-        labels=tuple(sorted(_owned_labels(item, state, options, plan), key=str.casefold)),
+        labels=tuple(sorted(_owned_labels(item, spelling, options, plan), key=str.casefold)),
         milestone=(title := milestone_title(item, options)),
         milestone_number=_milestone_number(title, state),
         assignees=assignees,
@@ -197,6 +211,7 @@ def _update(
     item: ActionItem,
     issue: TrackedIssue,
     state: TrackerState,
+    spelling: Mapping[str, str],
     options: SyncOptions,
     plan: Plan,
     links: Mapping[str, int],
@@ -210,7 +225,7 @@ def _update(
     a healthy streak (tracker/lifecycle.py), so a no-op re-run writes nothing."""
     title = render_issue_title(item)
     theirs = [name for name in issue.labels if not owns_label(name, options)]
-    labels = sorted({*theirs, *flaky, *_owned_labels(item, state, options, plan)}, key=str.casefold)
+    labels = sorted({*theirs, *flaky, *_owned_labels(item, spelling, options, plan)}, key=str.casefold)
     changed_labels = {name.casefold() for name in labels} != {name.casefold() for name in issue.labels}
     milestone = _milestone_change(item, issue, state, options)
     marker = item_marker(item, options.scope).remembering(remembered)
@@ -226,32 +241,37 @@ def _update(
         )
 
     body = render(marker)
+    theirs_plain = without_source_links(issue.body)
+    # A title, label or milestone change alone does not touch the body; nor does a new commit's links.
+    writing = without_source_links(body) != theirs_plain
     if run is not None:
-        # A title, label or milestone change alone does not touch the body; nor does a new commit's links.
-        writing = without_source_links(body) != without_source_links(issue.body)
         observed = fired(marker, item.key, run, writing=writing)
         if observed != marker:
             body = render(observed)
-    update = UpdateIssue(
+            writing = without_source_links(body) != theirs_plain
+    new_title = title if title != issue.title else None
+    issue_type = issue_type_change(item, issue, state, options)
+    people = assignees.assignees
+    unchanged = (new_title, milestone, issue_type, people)
+    if not writing and not changed_labels and all(value is None for value in unchanged):
+        return None  # a no-op: nothing to write
+    return UpdateIssue(
         number=issue.number,
         key=item.key,
         id=item.id,
-        title=title if title != issue.title else None,
+        title=new_title,
         # A new commit or run alone changes only links: no edit (S1); any other change brings fresh ones.
-        body=body if without_source_links(body) != without_source_links(issue.body) else None,
+        body=body if writing else None,
         labels=tuple(labels) if changed_labels else None,
         milestone=milestone,
         milestone_number=_milestone_number(milestone, state),
-        issue_type=issue_type_change(item, issue, state, options),
+        issue_type=issue_type,
         old_labels=tuple(issue.labels) if changed_labels else None,
         body_change=describe_body_change(issue.body, body) if body != issue.body else None,
-        assignees=assignees.assignees,
+        assignees=people,
         added_assignees=assignees.added,
         removed_assignees=assignees.removed,
     )
-    changed = (update.title, update.body, update.labels, update.milestone)
-    changed_people = (update.assignees, update.issue_type)
-    return update if any(value is not None for value in (*changed, *changed_people)) else None
 
 
 def _milestone_change(

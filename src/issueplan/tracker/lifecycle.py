@@ -88,7 +88,7 @@ def _has_label(issue: TrackedIssue, name: str) -> bool:
 def snooze_date(body: str) -> date | None:
     """The latest `snooze:` date a human wrote outside the managed block (inside it, text is ours)."""
     parsed = parse_issue_body(body)
-    if parsed is None:
+    if parsed is None or not (parsed.before or parsed.after):  # most bodies: nothing outside the block
         return None
     dates = []
     for match in _SNOOZE.finditer(parsed.before + "\n" + parsed.after):
