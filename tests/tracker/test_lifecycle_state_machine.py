@@ -41,13 +41,13 @@ from issueplan.tracker.changes import (
     CreateIssue,
     CreateLabel,
     IssueState,
-    LinkNewIssues,
     Operation,
     ReopenIssue,
     StateReason,
     UpdateIssue,
     UpdateLabel,
 )
+from issueplan.tracker.changes_drafts import LinkNewIssues
 from issueplan.tracker.diff import diff_tracker
 from issueplan.tracker.lifecycle import snooze_date
 from issueplan.tracker.options import SyncOptions

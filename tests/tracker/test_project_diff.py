@@ -9,7 +9,8 @@ from issueplan.errors import ConfigError
 from issueplan.model import ItemType, Priority
 from issueplan.policy.project_fields import ProjectFieldNames, ProjectMapping, StatusNames
 from issueplan.render.issue import render_issue_body
-from issueplan.tracker.changes import CloseIssue, CreateIssue, Operation, ReopenIssue, SyncProjectItem
+from issueplan.tracker.changes import CloseIssue, CreateIssue, Operation, ReopenIssue
+from issueplan.tracker.changes_board import SyncProjectItem
 from issueplan.tracker.project import diff_project
 from issueplan.tracker.project_board import Board, BoardField, BoardItem, BoardOption
 from issueplan.tracker.state import TrackedIssue, TrackerState

@@ -17,14 +17,8 @@ from issueplan.errors import GitHubError
 from issueplan.model import ActionItem, Priority
 from issueplan.render.issue import parse_issue_body
 from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
-from issueplan.tracker.changes import (
-    AttachSubIssue,
-    ChangeSet,
-    CloseIssue,
-    CreateIssue,
-    DetachSubIssue,
-    order_changes,
-)
+from issueplan.tracker.changes import ChangeSet, CloseIssue, CreateIssue, order_changes
+from issueplan.tracker.changes_board import AttachSubIssue, DetachSubIssue
 from issueplan.tracker.github import apply_changes, connect
 from issueplan.tracker.results import Fate
 from issueplan.tracker.sandbox import FakeGitHub, Fault

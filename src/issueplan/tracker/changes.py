@@ -7,29 +7,17 @@ issue refers to them, and closes come last, after everything that might fail has
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import IntEnum, StrEnum
-from typing import Annotated, ClassVar, Literal, TypeAlias
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar, TypeAlias
 
-from pydantic import Field
-
-from issueplan.model import ActionItem, Frozen
+from issueplan.model import Frozen
+from issueplan.tracker.changes_board import AttachSubIssue, DetachSubIssue, SyncProjectItem
+from issueplan.tracker.changes_drafts import LinkNewIssues
+from issueplan.tracker.phase import Phase
 
 # A minus sign, not a hyphen: `-priority: high` could be read as part of a label's name.
 MINUS = "\u2212"
-SHOWN_IDS = 5  # a dashboard may wait on a thousand new issues; its one line names a few
-
-
-class Phase(IntEnum):
-    LABELS = 0
-    MILESTONES = 1
-    UPDATES = 2
-    CREATES = 3
-    LINKS = 4
-    DEPENDENCIES = 5
-    SUB_ISSUES = 6  # the dashboard's children: after the creates whose ids they need
-    CLOSES = 7
-    PROJECT = 8  # the project board (GraphQL): after the creates it needs and the closes it reflects
 
 
 class IssueState(StrEnum):
@@ -262,147 +250,6 @@ class AddDependency(Frozen):
 
     def describe(self) -> str:
         return f"link {self.blocked_id} as blocked by {self.blocker_id}"
-
-
-class AttachSubIssue(Frozen):
-    """Make `child_key`'s issue a sub-issue of `parent_key`'s (the dashboard, or a holder of one priority).
-
-    Numbers and ids are None for issues created in this run: the applier knows them by key then.
-    `replace_parent` moves a child from another of issueplan's parents (never from a human's).
-    """
-
-    parent_key: str
-    parent_id: str
-    parent_number: int | None = None
-    child_key: str
-    child_id: str
-    child_number: int | None = None
-    child_issue_id: int | None = None
-    replace_parent: bool = False
-
-    phase: ClassVar[Phase] = Phase.SUB_ISSUES
-
-    def describe(self) -> str:
-        child = _which(self.child_number, self.child_id)
-        verb = "move" if self.replace_parent else "attach"
-        return f"{verb} issue {child} under {_which(self.parent_number, self.parent_id)} as a sub-issue"
-
-
-class DetachSubIssue(Frozen):
-    """Take a closed (or no longer held) issue off the parent it is a sub-issue of."""
-
-    parent_number: int
-    parent_id: str
-    child_number: int
-    child_issue_id: int
-
-    phase: ClassVar[Phase] = Phase.SUB_ISSUES
-
-    def describe(self) -> str:
-        return f"detach issue #{self.child_number} from {_which(self.parent_number, self.parent_id)}"
-
-
-def _which(number: int | None, shown: str) -> str:
-    return f"#{number} ({shown})" if number is not None else f"{shown} (new)"
-
-
-class ItemBodyDraft(Frozen):
-    """An item's body, to render again with the numbers of the issues created in this run."""
-
-    kind: Literal["item"] = "item"
-    item: ActionItem
-    links: dict[str, int]  # item id -> issue number, as known before this run's creates
-    previous: str  # the body as this run first writes it
-
-
-class Holder(Frozen):
-    """An issue that holds one priority's open items as sub-issues when the dashboard cannot (over 100)."""
-
-    key: str
-    id: str
-    label: str  # how the dashboard names it: `high priority`, `high priority, part 2`
-
-
-class DashboardBodyDraft(Frozen):
-    """The dashboard's body, to render again once the numbers of this run's new issues are known."""
-
-    kind: Literal["dashboard"] = "dashboard"
-    items: tuple[ActionItem, ...]
-    links: dict[str, int]
-    first_seen: datetime
-    now: datetime
-    previous: str
-    holders: tuple[Holder, ...] = ()
-    snoozed: dict[str, date | None] = Field(default_factory=dict)  # item id -> snoozed until (None: label)
-
-
-BodyDraft: TypeAlias = Annotated[ItemBodyDraft | DashboardBodyDraft, Field(discriminator="kind")]
-
-
-class LinkNewIssues(Frozen):
-    """Write the `#N` links of an issue written in this run to issues created in this run.
-
-    Their numbers exist only once GitHub answered the creates, so the diff emits this follow-up with the
-    body's draft, and the applier renders it with those numbers (tracker/follow_up.py): no re-read, and a dry
-    run lists it like any write. `waits_for` maps the keys of those creates to their item ids; when one of
-    them did not happen the link is left for the next run. `number` is the issue's, unless it is created in
-    this run too (then the applier knows it by `key`).
-    """
-
-    key: str
-    id: str
-    number: int | None = None
-    waits_for: dict[str, str]
-    draft: BodyDraft
-
-    phase: ClassVar[Phase] = Phase.LINKS
-
-    def describe(self) -> str:
-        which = f"#{self.number} ({self.id})" if self.number is not None else f"{self.id} (new)"
-        ids = sorted(self.waits_for.values())
-        more = f" and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else ""
-        return f"update issue {which}: body, links to the new issues of {', '.join(ids[:SHOWN_IDS])}{more}"
-
-
-# --- the project board (Projects v2, tracker/project.py): its own block, applied over GraphQL ---------------
-
-
-class ProjectValue(Frozen):
-    """One field's new value: exactly one of `option_id`, `text`, `day` is set; `shown` is what the board
-    will show (the option's name, the text, the ISO date)."""
-
-    field: str
-    field_id: str
-    option_id: str | None = None
-    text: str | None = None
-    day: date | None = None
-    shown: str
-
-    def describe(self) -> str:
-        return f"{self.field}={self.shown!r}"
-
-
-class SyncProjectItem(Frozen):
-    """Put an issue on the project (when `item_id` is None) and set the mapped fields that differ.
-
-    `number` is None for an issue created in this run: the applier learns it from that create, by `id`.
-    """
-
-    key: str
-    id: str
-    number: int | None = None
-    project_id: str
-    item_id: str | None = None
-    values: tuple[ProjectValue, ...] = ()
-
-    phase: ClassVar[Phase] = Phase.PROJECT
-
-    def describe(self) -> str:
-        which = f"#{self.number} ({self.id})" if self.number is not None else f"{self.id} (new)"
-        values = ", ".join(value.describe() for value in self.values)
-        if self.item_id is None:
-            return f"add issue {which} to the project" + (f", set {values}" if values else "")
-        return f"set project fields of issue {which}: {values}"
 
 
 Operation: TypeAlias = (

@@ -20,14 +20,9 @@ from issueplan.render.marker import Marker
 from issueplan.render.safety import BODY_MARGIN, Span, body_length, neutralise, truncate_sections
 from issueplan.render.timestamp import as_utc
 from issueplan.tracker.catalog import is_overdue
-from issueplan.tracker.changes import (
-    CreateIssue,
-    DashboardBodyDraft,
-    Holder,
-    LinkNewIssues,
-    Operation,
-    UpdateIssue,
-)
+from issueplan.tracker.changes import CreateIssue, Operation, UpdateIssue
+from issueplan.tracker.changes_board import Holder
+from issueplan.tracker.changes_drafts import DashboardBodyDraft, LinkNewIssues
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.state import TrackedIssue, TrackerState
 

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from issueplan.model import ActionItem
 from issueplan.render.issue import render_issue_body
 from issueplan.render.links import SourceLinks
-from issueplan.tracker.changes import BodyDraft, CreateIssue, ItemBodyDraft, LinkNewIssues
+from issueplan.tracker.changes import CreateIssue
+from issueplan.tracker.changes_drafts import BodyDraft, ItemBodyDraft, LinkNewIssues
 from issueplan.tracker.dashboard import render_dashboard_body
 
 

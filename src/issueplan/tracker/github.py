@@ -18,7 +18,6 @@ from github.Repository import Repository
 from issueplan.errors import GitHubError, PermissionDeniedError
 from issueplan.tracker.changes import (
     AddDependency,
-    AttachSubIssue,
     ChangeSet,
     CloseDuplicate,
     CloseIssue,
@@ -26,14 +25,14 @@ from issueplan.tracker.changes import (
     CreateIssue,
     CreateLabel,
     CreateMilestone,
-    DetachSubIssue,
-    LinkNewIssues,
     Operation,
     ReopenIssue,
     UpdateIssue,
     UpdateLabel,
     UpdateMilestone,
 )
+from issueplan.tracker.changes_board import AttachSubIssue, DetachSubIssue
+from issueplan.tracker.changes_drafts import LinkNewIssues
 from issueplan.tracker.environment import settle_environment
 from issueplan.tracker.follow_up import render_draft
 from issueplan.tracker.options import API_VERSION, GitHubTarget, SyncOptions

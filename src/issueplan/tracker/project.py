@@ -15,14 +15,8 @@ from datetime import date
 from issueplan.errors import ConfigError
 from issueplan.model import ActionItem, Plan
 from issueplan.policy.project_fields import TODO_LIKE, ItemField, ProjectMapping
-from issueplan.tracker.changes import (
-    CloseIssue,
-    CreateIssue,
-    Operation,
-    ProjectValue,
-    ReopenIssue,
-    SyncProjectItem,
-)
+from issueplan.tracker.changes import CloseIssue, CreateIssue, Operation, ReopenIssue
+from issueplan.tracker.changes_board import ProjectValue, SyncProjectItem
 from issueplan.tracker.dashboard import is_dashboard
 from issueplan.tracker.project_board import Board, BoardField, BoardItem
 from issueplan.tracker.state import TrackedIssue, TrackerState, key_holder

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from issueplan.errors import GitHubError
-from issueplan.tracker.changes import ProjectValue, SyncProjectItem
+from issueplan.tracker.changes_board import ProjectValue, SyncProjectItem
 from issueplan.tracker.graphql import (
     ADD_ITEM,
     SET_DATE,

@@ -11,7 +11,8 @@ from pydantic import SecretStr
 
 from issueplan.model import Frozen, Plan
 from issueplan.policy.project_fields import ProjectMapping
-from issueplan.tracker.changes import ChangeSet, Operation, SyncProjectItem, order_changes
+from issueplan.tracker.changes import ChangeSet, Operation, order_changes
+from issueplan.tracker.changes_board import SyncProjectItem
 from issueplan.tracker.graphql import GraphQLClient
 from issueplan.tracker.project import diff_project
 from issueplan.tracker.project_apply import ProjectApplier

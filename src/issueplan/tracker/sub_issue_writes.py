@@ -13,7 +13,7 @@ from typing import Any
 from github import GithubException
 from github.Repository import Repository
 
-from issueplan.tracker.changes import AttachSubIssue, DetachSubIssue
+from issueplan.tracker.changes_board import AttachSubIssue, DetachSubIssue
 
 NO_API = "GitHub answers 404 to sub-issues here: the dashboard's list of items stands in for them"
 

@@ -25,15 +25,8 @@ from issueplan.model import ActionItem, Frozen, Priority
 from issueplan.render.issue import BEGIN, END
 from issueplan.render.marker import Marker
 from issueplan.render.timestamp import as_utc
-from issueplan.tracker.changes import (
-    AttachSubIssue,
-    CloseIssue,
-    CreateIssue,
-    DetachSubIssue,
-    Holder,
-    Operation,
-    ReopenIssue,
-)
+from issueplan.tracker.changes import CloseIssue, CreateIssue, Operation, ReopenIssue
+from issueplan.tracker.changes_board import AttachSubIssue, DetachSubIssue, Holder
 from issueplan.tracker.dashboard import DASHBOARD_ID, SUB_ISSUES_MAX, dashboard_key, dashboard_title
 from issueplan.tracker.listing import read_pages
 from issueplan.tracker.options import SyncOptions

@@ -10,15 +10,9 @@ from github import GithubException
 from github.Repository import Repository
 
 from issueplan.errors import PermissionDeniedError
-from issueplan.tracker.changes import (
-    AddDependency,
-    AttachSubIssue,
-    CloseDuplicate,
-    CloseIssue,
-    LinkNewIssues,
-    Operation,
-    ReopenIssue,
-)
+from issueplan.tracker.changes import AddDependency, CloseDuplicate, CloseIssue, Operation, ReopenIssue
+from issueplan.tracker.changes_board import AttachSubIssue
+from issueplan.tracker.changes_drafts import LinkNewIssues
 from issueplan.tracker.results import StopReason
 
 PERMISSION_HINT = (
