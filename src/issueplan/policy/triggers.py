@@ -59,31 +59,13 @@ and no scanner output", and `flaky_test` / `flaky_tests_grouped` for `flaky_test
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import assert_never
 
-from issueplan.model import (
-    Finding,
-    FindingCategory,
-    RunReport,
-    Severity,
-    StepOutcome,
-    Suite,
-    SuiteKind,
-    SuiteStatus,
-)
-from issueplan.policy.describe import (
-    describe_coverage,
-    describe_findings,
-    describe_least_covered,
-    describe_search,
-    describe_suite,
-    finding_sort_key,
-    list_findings,
-    plural,
-)
+from issueplan.policy.describe import finding_sort_key
+from issueplan.policy.finding_triggers import findings_at_least, findings_with_cwe
 from issueplan.policy.flaky import flaky_tests
+from issueplan.policy.suite_triggers import suite_failed, suite_skipped_or_missing, suite_without_report
 from issueplan.policy.trigger_spec import (
     AllOf,
     AnyOf,
@@ -102,8 +84,14 @@ from issueplan.policy.trigger_spec import (
     TriggerType,
     WorkspaceLacks,
 )
-from issueplan.policy.verdict import Observation, Reason, SuiteVerdict, TriggerResult, Verdict
-from issueplan.policy.workspace import matches_any
+from issueplan.policy.verdict import Observation, Reason, TriggerResult, Verdict
+from issueplan.policy.workspace_triggers import (
+    coverage_below,
+    no_scanner_output,
+    no_suite_of,
+    no_suite_of_kind,
+    workspace_lacks,
+)
 
 
 def evaluate(spec: TriggerSpec, run: Observation, key: str = "") -> TriggerResult:  # noqa: PLR0911, PLR0912 - one case per type
@@ -142,212 +130,6 @@ def evaluate(spec: TriggerSpec, run: Observation, key: str = "") -> TriggerResul
             assert_never(spec)
 
 
-# --- suites ------------------------------------------------------------------------------------------------
-
-
-def _did_not_run(suite: Suite, run: Observation) -> bool:
-    # A required suite's absence is evidence only on a run that saw suites at all (I13).
-    required = suite.name in run.required_suites and run.saw_suites
-    ran = suite.has_report or suite.outcome is not None or suite.status is SuiteStatus.FAILED
-    return not ran and not required
-
-
-def _left_no_report(suite: Suite, run: Observation) -> bool:
-    return not suite.has_report and suite.outcome is not StepOutcome.SKIPPED and not _did_not_run(suite, run)
-
-
-def _was_skipped(suite: Suite) -> bool:
-    return suite.status is SuiteStatus.SKIPPED or suite.outcome is StepOutcome.SKIPPED
-
-
-def _ordered(reasons: Iterable[Reason]) -> tuple[Reason, ...]:
-    wanted = set(reasons)
-    return tuple(reason for reason in Reason if reason in wanted)
-
-
-def _per_suite(
-    kinds: tuple[SuiteKind, ...],
-    verdicts: tuple[SuiteVerdict, ...],
-    reason_of: Callable[[Suite], Reason] = lambda _suite: Reason.SUITE_FAILED,
-) -> TriggerResult:
-    relevant = tuple(judged for judged in verdicts if not kinds or judged.suite.kind in kinds)
-    # Evidence by name: reordering declared suites must not rewrite an item's text (no needless issue edit).
-    fired = tuple(
-        sorted((j.suite for j in relevant if j.verdict is Verdict.FIRED), key=lambda suite: suite.name)
-    )
-    if fired:
-        verdict = Verdict.FIRED
-    elif relevant and all(judged.verdict is Verdict.FINE for judged in relevant):
-        verdict = Verdict.FINE
-    else:
-        verdict = Verdict.UNKNOWN
-    return TriggerResult(
-        verdict,
-        relevant,
-        fired,
-        facts=tuple(describe_suite(suite) for suite in fired),
-        reasons=_ordered(reason_of(suite) for suite in fired),
-    )
-
-
-def suite_failed(run: Observation, params: SuiteFailed) -> TriggerResult:
-    """Fires per suite whose status is failed; fine for a suite that wrote a report and passed."""
-
-    def judge(suite: Suite) -> Verdict:
-        if suite.status is SuiteStatus.FAILED:
-            return Verdict.FIRED
-        if suite.has_report and suite.status is SuiteStatus.PASSED:
-            return Verdict.FINE
-        return Verdict.UNKNOWN
-
-    judged = tuple(SuiteVerdict(suite, judge(suite)) for suite in run.report.suites)
-    return _per_suite(params.kinds, judged)
-
-
-def suite_skipped_or_missing(run: Observation, params: SuiteSkippedOrMissing) -> TriggerResult:
-    """Fires per suite that was entirely skipped or left no report; fine once it wrote a report that ran."""
-
-    def judge(suite: Suite) -> Verdict:
-        if _did_not_run(suite, run):
-            return Verdict.UNKNOWN
-        if _was_skipped(suite) or _left_no_report(suite, run):
-            return Verdict.FIRED
-        return Verdict.FINE
-
-    def reason_of(suite: Suite) -> Reason:
-        return Reason.SUITE_SKIPPED if _was_skipped(suite) else Reason.SUITE_WITHOUT_REPORT
-
-    judged = tuple(SuiteVerdict(suite, judge(suite)) for suite in run.report.suites)
-    return _per_suite(params.kinds, judged, reason_of)
-
-
-def suite_without_report(run: Observation, params: SuiteWithoutReport) -> TriggerResult:
-    """Fires per suite whose step ran but wrote no report; a skipped step is not judged here."""
-
-    def judge(suite: Suite) -> Verdict:
-        if suite.has_report:
-            return Verdict.FINE
-        return Verdict.FIRED if _left_no_report(suite, run) else Verdict.UNKNOWN
-
-    judged = tuple(SuiteVerdict(suite, judge(suite)) for suite in run.report.suites)
-    return _per_suite(params.kinds, judged, lambda _suite: Reason.SUITE_WITHOUT_REPORT)
-
-
-# --- findings ----------------------------------------------------------------------------------------------
-
-
-def _scanned(report: RunReport) -> bool:
-    return bool(report.scans or report.findings)
-
-
-def _scanned_for(report: RunReport, category: FindingCategory) -> bool:
-    """Whether a scanner that looks for `category` ran: a clean linter run says nothing about security."""
-    return any(category in scan.categories for scan in report.scans) or any(
-        finding.category is category for finding in report.findings
-    )
-
-
-def _findings_result(
-    run: Observation, matched: list[Finding], facts: list[str], category: FindingCategory
-) -> TriggerResult:
-    ordered = tuple(sorted(matched, key=finding_sort_key))
-    if ordered:
-        reasons = _ordered(Reason.of_severity(finding.severity) for finding in ordered)
-        return TriggerResult(Verdict.FIRED, findings=ordered, facts=tuple(facts), reasons=reasons)
-    return TriggerResult(Verdict.FINE if _scanned_for(run.report, category) else Verdict.UNKNOWN)
-
-
-def findings_at_least(run: Observation, params: FindingsAtLeast) -> TriggerResult:
-    """Fires when any finding of the category is at or above the threshold; one item for all of them."""
-    threshold = params.severity or run.min_severity
-    counted = [finding for finding in run.report.findings if finding.category is params.category]
-    matched = [finding for finding in counted if finding.severity.at_least(threshold)]
-    qualifier = (
-        "" if threshold in {Severity.LOW, Severity.INFO} else f" of {threshold.value} severity or above"
-    )
-    if params.category is FindingCategory.QUALITY:
-        qualifier = f" of code quality{qualifier}"
-    facts = [describe_findings(tuple(matched), qualifier), f"most severe: {list_findings(tuple(matched))}"]
-    below = len(counted) - len(matched)
-    if below and qualifier == "":
-        facts.append(f"{below} more below the minimum severity ({threshold.value}) are not counted")
-    return _findings_result(run, matched, facts, params.category)
-
-
-def findings_with_cwe(run: Observation, params: FindingsWithCwe) -> TriggerResult:
-    """Fires when a security finding at or above the config's min_severity carries one of the listed CWEs."""
-    wanted = set(params.cwes)
-    matched = [
-        finding
-        for finding in run.report.findings
-        if finding.category is FindingCategory.SECURITY
-        and finding.severity.at_least(run.min_severity)
-        and wanted.intersection(finding.cwe)
-    ]
-    cwes = sorted({cwe for finding in matched for cwe in finding.cwe if cwe in wanted})
-    names = ", ".join(f"CWE-{cwe}" for cwe in cwes)
-    facts = [
-        f"{plural(len(matched), 'finding')} with a {params.what} ({names}): {list_findings(tuple(matched))}"
-    ]
-    return _findings_result(run, matched, facts, FindingCategory.SECURITY)
-
-
-# --- the run and the workspace -----------------------------------------------------------------------------
-
-
-def _fact(fired: bool, fact: str, reason: Reason) -> TriggerResult:
-    if fired:
-        return TriggerResult(Verdict.FIRED, facts=(fact,), reasons=(reason,))
-    return TriggerResult(Verdict.FINE)
-
-
-def _no_suite_of(run: Observation, kinds: tuple[SuiteKind, ...]) -> TriggerResult:
-    if not run.saw_suites:
-        return TriggerResult(Verdict.UNKNOWN)
-    present = any(suite.kind in kinds for suite in run.report.suites)
-    fact = f"this run has no {' or '.join(kind.value for kind in kinds)} suite"
-    return _fact(not present, fact, Reason.NO_SUITE_OF_KIND)
-
-
-def no_suite_of_kind(run: Observation, params: NoSuiteOfKind) -> TriggerResult:
-    """Fires when the run saw suites and none of the kind; unknown on a run that saw no suite at all."""
-    return _no_suite_of(run, (params.kind,))
-
-
-def no_scanner_output(run: Observation, params: NoScannerOutput) -> TriggerResult:
-    """Fires when the run read result files and none was a scanner's; unknown when it read none."""
-    del params  # no parameters; the signature matches every other trigger
-    if _scanned(run.report):
-        return TriggerResult(Verdict.FINE)
-    if not run.read_results:
-        return TriggerResult(Verdict.UNKNOWN)
-    return _fact(True, "this run has no scanner output (no SARIF or audit JSON)", Reason.NO_SCANNER_OUTPUT)
-
-
-def workspace_lacks(run: Observation, params: WorkspaceLacks) -> TriggerResult:
-    """Fires when a read workspace has no path matching any glob and no content signal is found; unknown
-    when no workspace was read. The fact lists every pattern and string looked for."""
-    if run.workspace is None or not run.read_workspace:
-        return TriggerResult(Verdict.UNKNOWN)
-    found = {match.probe: match for match in run.workspace.contents}
-    by_content = [found.get(signal.key) for signal in params.contents]
-    lacking = not matches_any(run.workspace.paths, params.globs) and not any(
-        match is not None and match.path is not None for match in by_content
-    )
-    return _fact(lacking, describe_search(params, by_content), Reason.WORKSPACE_LACKS)
-
-
-def coverage_below(run: Observation, params: CoverageBelow) -> TriggerResult:
-    """Fires when the line rate is below the threshold; unknown without a coverage report or a threshold."""
-    coverage = run.report.coverage
-    if params.line_rate is None or coverage is None or coverage.line_rate is None:
-        return TriggerResult(Verdict.UNKNOWN)
-    fact = f"{describe_coverage(coverage)}, below the {params.line_rate:.1%} threshold"
-    result = _fact(coverage.line_rate < params.line_rate, fact, Reason.COVERAGE_BELOW)
-    least = describe_least_covered(coverage.files)
-    return replace(result, facts=(*result.facts, least)) if result.fired and least else result
-
-
 # --- composites --------------------------------------------------------------------------------------------
 
 
@@ -362,7 +144,7 @@ def _merge(verdict: Verdict, parts: tuple[TriggerResult, ...]) -> TriggerResult:
         suites=tuple(suites.values()),
         findings=tuple(sorted(findings.values(), key=finding_sort_key)),
         facts=tuple(dict.fromkeys(fact for part in fired for fact in part.facts)),
-        reasons=_ordered(reason for part in fired for reason in part.reasons),
+        reasons=Reason.in_order(reason for part in fired for reason in part.reasons),
     )
 
 
@@ -399,7 +181,7 @@ def security_framework(run: Observation, params: SecurityFramework) -> TriggerRe
     """A security suite failed, was skipped or left no report; or no such suite and no scanner output."""
     missing = SuiteSkippedOrMissing(type=TriggerType.SUITE_SKIPPED_OR_MISSING, kinds=params.kinds)
     no_scans = NoScannerOutput(type=TriggerType.NO_SCANNER_OUTPUT)
-    untested = all_of((_no_suite_of(run, params.kinds), no_scanner_output(run, no_scans)))
+    untested = all_of((no_suite_of(run, params.kinds), no_scanner_output(run, no_scans)))
     if untested.fired:  # one reason for the whole case, so a rule can rank it apart from a failing suite
         untested = replace(untested, reasons=(Reason.NO_SECURITY_TESTING,))
     return any_of(

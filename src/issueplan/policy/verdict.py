@@ -6,6 +6,7 @@ read nothing can say nothing about what is missing (RELIABILITY I13; the table i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -43,6 +44,12 @@ class Reason(StrEnum):
     def of_severity(cls, severity: Severity) -> Reason:
         """The reason a finding of `severity` gives."""
         return cls(f"finding_{severity.value}")
+
+    @classmethod
+    def in_order(cls, reasons: Iterable[Reason]) -> tuple[Reason, ...]:
+        """Each reason once, in the enum's order: an item's reasons do not depend on the order found."""
+        wanted = set(reasons)
+        return tuple(reason for reason in cls if reason in wanted)
 
 
 @dataclass(frozen=True)
