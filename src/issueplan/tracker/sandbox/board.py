@@ -16,6 +16,21 @@ def _names(items: list[dict[str, Any]]) -> str:
     return ", ".join(f"`{item['name']}`" for item in items) or "none"
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _people(issue: dict[str, Any]) -> str:
+    # Logins without `@`: the file may be pasted into an issue or a chat, where `@login` would notify.
+    return ", ".join(user["login"] for user in issue.get("assignees") or ())
+
+
+def _parent(issue: dict[str, Any]) -> str:
+    """`#N` of the issue this one is a sub-issue of; GitHub names it only by URL (`.../issues/N`)."""
+    url = issue.get("parent_issue_url")
+    return f"#{url.rsplit('/', 1)[1]}" if url else ""
+
+
 def render_board(hub: HumanActions) -> str:
     issues = sorted(
         (issue for issue in hub.issues() if "pull_request" not in issue), key=lambda issue: issue["number"]
@@ -26,14 +41,15 @@ def render_board(hub: HumanActions) -> str:
         "",
         f"{len(issues)} issues: {open_count} open, {len(issues) - open_count} closed.",
         "",
-        "| # | state | title | milestone | labels |",
-        "| --- | --- | --- | --- | --- |",
+        "| # | state | title | issue type | milestone | labels | assignees | sub-issue of |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for issue in issues:
         state = issue["state"] + (f" ({issue['state_reason']})" if issue.get("state_reason") else "")
-        milestone = issue["milestone"]["title"] if issue.get("milestone") else ""
-        title = issue["title"].replace("|", "\\|")
-        lines.append(f"| {issue['number']} | {state} | {title} | {milestone} | {_names(issue['labels'])} |")
+        milestone = _cell(issue["milestone"]["title"]) if issue.get("milestone") else ""
+        kind = _cell(issue["type"]["name"]) if issue.get("type") else ""
+        cells = [state, _cell(issue["title"]), kind, milestone, _names(issue["labels"]), _people(issue)]
+        lines.append(f"| {issue['number']} | " + " | ".join([*cells, _parent(issue)]) + " |")
     lines += _projects(hub)
     for issue in issues:
         lines += ["", "---", "", f"## #{issue['number']} {issue['title']} ({issue['state']})", ""]
