@@ -6,8 +6,7 @@ import json
 import os
 import sys
 import traceback
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -26,25 +25,43 @@ from issueplan.cli_args import (
     OutcomeOpt,
     OutcomesFileOpt,
     PlanFormat,
+    PlanFormatOpt,
     PlanOutputOpt,
     ReportFormat,
+    ReportFormatOpt,
     ResultsArg,
     RunUrlOpt,
     ScopeOpt,
+    StrictOpt,
     WorkspaceOpt,
     WriteIntervalOpt,
     emit,
+    env_secrets,
     plan_format,
     read_now,
     read_outcomes,
     read_workspace_option,
 )
+from issueplan.cli_sync_args import (
+    AllowMassCloseOpt,
+    AllowMassCreateOpt,
+    ApiUrlOpt,
+    CloseCommentOpt,
+    DashboardOpt,
+    DryRunOpt,
+    FailOnOpt,
+    MaxNewIssuesOpt,
+    MilestonesOpt,
+    OutputDirOpt,
+    ProjectOpt,
+    ProjectTokenEnvOpt,
+    RepoOpt,
+    SandboxOpt,
+    TokenEnvOpt,
+)
 from issueplan.errors import ExitCode, IssueplanError, UsageError
 from issueplan.limits import DEFAULT_WRITE_INTERVAL
-from issueplan.modes import DEFAULT_MAX_READ_BYTES, FailOn, IfNoResults, MilestoneMode
-
-if TYPE_CHECKING:
-    from pydantic import SecretStr
+from issueplan.modes import DEFAULT_MAX_READ_BYTES, FailOn, IfNoResults
 
 app = typer.Typer(
     name="issueplan",
@@ -76,10 +93,8 @@ def parse(
     results: ResultsArg,
     outcome: OutcomeOpt = None,
     outcomes: OutcomesFileOpt = None,
-    output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="table or json.")
-    ] = ReportFormat.TABLE,
-    strict: Annotated[bool, typer.Option(help="Exit 1 when any file could not be read cleanly.")] = False,
+    output_format: ReportFormatOpt = ReportFormat.TABLE,
+    strict: StrictOpt = False,
     workspace: WorkspaceOpt = None,
     if_no_results: IfNoResultsOpt = IfNoResults.ERROR,
     max_read_bytes: MaxReadBytesOpt = DEFAULT_MAX_READ_BYTES,
@@ -99,7 +114,7 @@ def parse(
         max_run_bytes=max_read_bytes,
         if_no_results=if_no_results,
     )
-    report = clean_report(report, (secret.get_secret_value() for secret in _env_secrets()))
+    report = clean_report(report, (secret.get_secret_value() for secret in env_secrets()))
     text = render_report_json(report) if output_format is ReportFormat.JSON else render_report_table(report)
     emit(text, None)
     if strict and report.problems:
@@ -117,15 +132,7 @@ def plan(
     scope: ScopeOpt = "default",
     if_no_results: IfNoResultsOpt = IfNoResults.ERROR,
     max_read_bytes: MaxReadBytesOpt = DEFAULT_MAX_READ_BYTES,
-    output_format: Annotated[
-        PlanFormat | None,
-        typer.Option(
-            "--format",
-            help="markdown, json, or summary (job summary). Default: from the --output file's extension "
-            "(.json, .md), else markdown.",
-            show_default=False,
-        ),
-    ] = None,
+    output_format: PlanFormatOpt = None,
     output: PlanOutputOpt = None,
 ) -> None:
     """Build the prioritised action plan from CI results, without touching GitHub.
@@ -150,7 +157,7 @@ def plan(
         now=read_now(now),
         sync=False,
         scope=scope,
-        secrets=_env_secrets(),
+        secrets=env_secrets(),
     )
     result = run_job(options, log=_log)
     if chosen is PlanFormat.JSON:
@@ -160,15 +167,6 @@ def plan(
     else:
         text = render_markdown(result.plan)
     emit(text, output)
-
-
-def _env_secrets(*names: str, with_github_token: bool = True) -> tuple[SecretStr, ...]:
-    """The tokens the environment hands this run ($GITHUB_TOKEN in every workflow step, and `names`):
-    the clean pass removes them from the report even when the command does not use them."""
-    from pydantic import SecretStr  # noqa: PLC0415 - fast --help
-
-    chosen = dict.fromkeys((*(("GITHUB_TOKEN",) if with_github_token else ()), *names))
-    return tuple(SecretStr(os.environ[name]) for name in chosen if os.environ.get(name))
 
 
 def _log(message: str) -> None:
@@ -186,84 +184,24 @@ def sync(
     scope: ScopeOpt = "default",
     if_no_results: IfNoResultsOpt = IfNoResults.ERROR,
     max_read_bytes: MaxReadBytesOpt = DEFAULT_MAX_READ_BYTES,
-    repo: Annotated[
-        str | None, typer.Option(help="OWNER/NAME. Default: $GITHUB_REPOSITORY.", show_default=False)
-    ] = None,
-    token_env: Annotated[
-        str, typer.Option(help="Environment variable that holds the token.")
-    ] = "GITHUB_TOKEN",  # noqa: S107 - the name of a variable, not a secret
-    api_url: Annotated[
-        str | None,
-        typer.Option(
-            help="REST API base URL, http(s) with a host (GitHub Enterprise Server: https://HOST/api/v3). "
-            "Default: $GITHUB_API_URL, else https://api.github.com.",
-            show_default=False,
-        ),
-    ] = None,
-    sandbox: Annotated[
-        Path | None,
-        typer.Option(
-            metavar="DIR",
-            help="Sync to an embedded local GitHub whose state lives in DIR (a directory; a missing one is "
-            "created): try a policy offline, no token needed. Run again to watch issues being updated, "
-            "closed and reopened.",
-        ),
-    ] = None,
+    repo: RepoOpt = None,
+    token_env: TokenEnvOpt = "GITHUB_TOKEN",  # noqa: S107 - the name of a variable, not a secret
+    api_url: ApiUrlOpt = None,
+    sandbox: SandboxOpt = None,
     label: LabelOpt = None,
-    milestones: Annotated[
-        MilestoneMode | None,
-        typer.Option(help="Milestones by priority, by due week, or none. Default: the config's (priority)."),
-    ] = None,
-    close_comment: Annotated[
-        bool, typer.Option(help="Comment when closing an item, naming the run and what passed.")
-    ] = True,
-    dashboard: Annotated[bool, typer.Option(help="Keep one dashboard issue listing all open items.")] = False,
-    project: Annotated[
-        str | None,
-        typer.Option(
-            metavar="URL",
-            help="Keep every managed issue on this GitHub Project (v2), its fields set from the item, e.g. "
-            "https://github.com/orgs/acme/projects/5. With --sandbox the sandbox seeds it.",
-            show_default=False,
-        ),
-    ] = None,
-    project_token_env: Annotated[
-        str,
-        typer.Option(
-            help="Environment variable that holds the project token (GITHUB_TOKEN cannot access projects)."
-        ),
-    ] = "PROJECT_TOKEN",  # noqa: S107 - the name of a variable, not a secret
+    milestones: MilestonesOpt = None,
+    close_comment: CloseCommentOpt = True,
+    dashboard: DashboardOpt = False,
+    project: ProjectOpt = None,
+    project_token_env: ProjectTokenEnvOpt = "PROJECT_TOKEN",  # noqa: S107 - the name of a variable, not a secret
     write_interval: WriteIntervalOpt = None,
     max_writes: MaxWritesOpt = None,
-    allow_mass_close: Annotated[
-        bool, typer.Option(help="Allow closing more than half of the open managed issues in one run.")
-    ] = False,
-    max_new_issues: Annotated[
-        int,
-        typer.Option(
-            min=0,
-            max=100_000,
-            help="Refuse, without any write, a run that would open more new issues than this (0 to 100000; "
-            "a broken runner?).",
-        ),
-    ] = 50,
-    allow_mass_create: Annotated[
-        bool, typer.Option(help="Allow a run to open more than --max-new-issues new issues.")
-    ] = False,
-    dry_run: Annotated[
-        bool, typer.Option(help="Print the changes, one line each, and write nothing.")
-    ] = False,
-    output_dir: Annotated[
-        Path | None,
-        typer.Option(metavar="DIR", help="Also write plan.md and plan.json into DIR (created when missing)."),
-    ] = None,
-    fail_on: Annotated[
-        FailOn,
-        typer.Option(
-            help="Exit 1 when the plan has items at or above this priority; the new modes count only items "
-            "not tracked before this run (plan only: every item)."
-        ),
-    ] = FailOn.NEVER,
+    allow_mass_close: AllowMassCloseOpt = False,
+    max_new_issues: MaxNewIssuesOpt = 50,
+    allow_mass_create: AllowMassCreateOpt = False,
+    dry_run: DryRunOpt = False,
+    output_dir: OutputDirOpt = None,
+    fail_on: FailOnOpt = FailOn.NEVER,
     commit: CommitOpt = None,
     run_url: RunUrlOpt = None,
 ) -> None:
@@ -278,10 +216,10 @@ def sync(
     from issueplan.render.links import read_source_links  # noqa: PLC0415
     from issueplan.render.report import render_plan_table  # noqa: PLC0415
 
-    token = next(iter(_env_secrets(token_env, with_github_token=False)), None)
-    project_token = next(iter(_env_secrets(project_token_env, with_github_token=False)), None)
+    token = next(iter(env_secrets(token_env, with_github_token=False)), None)
+    project_token = next(iter(env_secrets(project_token_env, with_github_token=False)), None)
     # $GITHUB_TOKEN too when the token comes from another variable: the run holds it all the same.
-    secrets = tuple(s for s in _env_secrets() if token is None or s != token)
+    secrets = tuple(s for s in env_secrets() if token is None or s != token)
     if sandbox is None and not dry_run and token is None:
         raise UsageError(
             f"${token_env} is not set: export a token with `issues: write` (or pass --token-env NAME), "

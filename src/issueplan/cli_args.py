@@ -18,6 +18,8 @@ from issueplan.limits import LABEL_NAME_MAX, MAX_WRITES_MAX, SCOPE_CHARACTERS, S
 from issueplan.modes import IfNoResults
 
 if TYPE_CHECKING:
+    from pydantic import SecretStr
+
     from issueplan.model import StepOutcome
 
 
@@ -150,6 +152,21 @@ PlanOutputOpt = Annotated[
 ]
 
 
+ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", help="table or json.")]
+
+StrictOpt = Annotated[bool, typer.Option(help="Exit 1 when any file could not be read cleanly.")]
+
+PlanFormatOpt = Annotated[
+    PlanFormat | None,
+    typer.Option(
+        "--format",
+        help="markdown, json, or summary (job summary). Default: from the --output file's extension "
+        "(.json, .md), else markdown.",
+        show_default=False,
+    ),
+]
+
+
 def plan_format(chosen: PlanFormat | None, output: Path | None) -> PlanFormat:
     """--format, else the --output file's extension, else markdown: never whether stdout is a terminal, so
     `plan > plan.md` and `plan | less` read the same."""
@@ -203,3 +220,12 @@ def emit(text: str, output: Path | None) -> None:
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
+
+
+def env_secrets(*names: str, with_github_token: bool = True) -> tuple[SecretStr, ...]:
+    """The tokens the environment hands this run ($GITHUB_TOKEN in every workflow step, and `names`):
+    the clean pass removes them from the report even when the command does not use them."""
+    from pydantic import SecretStr  # noqa: PLC0415 - fast --help
+
+    chosen = dict.fromkeys((*(("GITHUB_TOKEN",) if with_github_token else ()), *names))
+    return tuple(SecretStr(os.environ[name]) for name in chosen if os.environ.get(name))
