@@ -15,7 +15,7 @@ from issueplan.tracker.assignees import Owners
 from issueplan.tracker.changes import CreateIssue
 from issueplan.tracker.github import connect
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackerState
+from issueplan.tracker.tracked import TrackerState
 
 API = "https://api.github.com"
 OPTIONS = SyncOptions(

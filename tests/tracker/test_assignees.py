@@ -19,7 +19,7 @@ from issueplan.tracker.assignees import (
 from issueplan.tracker.changes import CreateIssue
 from issueplan.tracker.diff import diff_tracker
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackerState
+from issueplan.tracker.tracked import TrackerState
 
 CODEOWNERS = """\
 # the whole repository

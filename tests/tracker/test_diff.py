@@ -28,7 +28,7 @@ from issueplan.tracker.changes import (
 )
 from issueplan.tracker.diff import diff_tracker
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackedIssue, TrackedLabel, TrackedMilestone, TrackerState
+from issueplan.tracker.tracked import TrackedIssue, TrackedLabel, TrackedMilestone, TrackerState
 
 OPTIONS = SyncOptions()
 OURS = ("issueplan", "priority: high", "team: development_team", "type: bug_fix")

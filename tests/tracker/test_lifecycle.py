@@ -23,7 +23,7 @@ from issueplan.tracker.changes import (
 )
 from issueplan.tracker.diff import diff_tracker
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackedIssue, TrackerState
+from issueplan.tracker.tracked import TrackedIssue, TrackerState
 
 ITEM = make_item("suite-failed/unit_tests", "BUG-001")
 

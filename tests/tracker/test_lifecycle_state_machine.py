@@ -51,7 +51,7 @@ from issueplan.tracker.changes_drafts import LinkNewIssues
 from issueplan.tracker.diff import diff_tracker
 from issueplan.tracker.lifecycle import snooze_date
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackedIssue, TrackedLabel, TrackerState
+from issueplan.tracker.tracked import TrackedIssue, TrackedLabel, TrackerState
 
 KEYS = {"suite-failed/unit_tests": "BUG-001", "suite-failed/api_tests": "BUG-002"}
 KEYS["flaky/unit_tests/tests.test_cart.test_total"] = "FLAKY-001"

@@ -13,7 +13,7 @@ from issueplan.tracker.changes import CloseIssue, CreateIssue, Operation, Reopen
 from issueplan.tracker.changes_board import SyncProjectItem
 from issueplan.tracker.project import diff_project
 from issueplan.tracker.project_board import Board, BoardField, BoardItem, BoardOption
-from issueplan.tracker.state import TrackedIssue, TrackerState
+from issueplan.tracker.tracked import TrackedIssue, TrackerState
 
 STATUS = BoardField(
     id="S",

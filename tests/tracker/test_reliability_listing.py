@@ -23,7 +23,8 @@ from issueplan.tracker.github import connect
 from issueplan.tracker.options import GitHubTarget, SyncOptions
 from issueplan.tracker.sandbox import Exchange, FakeGitHub, Fault
 from issueplan.tracker.sandbox.replies import Reply
-from issueplan.tracker.state import TrackerState, read_state
+from issueplan.tracker.state import read_state
+from issueplan.tracker.tracked import TrackerState
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TOKEN = "ghs_listingTestToken0123456789abcdefABCD"

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from issueplan.tracker.github import apply_changes, connect
     from issueplan.tracker.options import GitHubTarget, SyncOptions
     from issueplan.tracker.results import Fate, OperationResult, StopReason, SyncResult
-    from issueplan.tracker.state import TrackerState, read_state
+    from issueplan.tracker.state import read_state
     from issueplan.tracker.sync import sync_plan
+    from issueplan.tracker.tracked import TrackerState
 
 # Each exported name -> the module that defines it.
 _HOMES = {
@@ -31,7 +32,7 @@ _HOMES = {
     "StopReason": "issueplan.tracker.results",
     "SyncOptions": "issueplan.tracker.options",
     "SyncResult": "issueplan.tracker.results",
-    "TrackerState": "issueplan.tracker.state",
+    "TrackerState": "issueplan.tracker.tracked",
     "apply_changes": "issueplan.tracker.github",
     "connect": "issueplan.tracker.github",
     "diff_tracker": "issueplan.tracker.diff",

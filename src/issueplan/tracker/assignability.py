@@ -20,7 +20,7 @@ from issueplan.tracker.assignees import ignored_owners, wanted_logins
 from issueplan.tracker.changes import ChangeSet, CreateIssue, UpdateIssue
 from issueplan.tracker.diff import diff_tracker
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackerState
+from issueplan.tracker.tracked import TrackerState
 from issueplan.tracker.writes import error_message
 
 ASSIGNABLE = 204

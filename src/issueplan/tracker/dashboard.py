@@ -24,7 +24,7 @@ from issueplan.tracker.changes import CreateIssue, Operation, UpdateIssue
 from issueplan.tracker.changes_board import Holder
 from issueplan.tracker.changes_drafts import DashboardBodyDraft, LinkNewIssues
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackedIssue, TrackerState
+from issueplan.tracker.tracked import TrackedIssue, TrackerState
 
 KEY_PREFIX = "dashboard/"
 DASHBOARD_ID = "DASHBOARD"

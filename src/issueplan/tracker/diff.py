@@ -34,8 +34,8 @@ from issueplan.tracker.lifecycle import Run, is_snoozed, snoozed_until, this_run
 from issueplan.tracker.lifecycle_ops import unplanned_changes
 from issueplan.tracker.milestones import diff_milestones
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackedIssue, TrackerState, key_holder
 from issueplan.tracker.sub_issues import diff_sub_issues, is_parent_key, sub_issue_holders
+from issueplan.tracker.tracked import TrackedIssue, TrackerState, key_holder
 
 MASS_CLOSE_FLOOR = 2
 

@@ -36,7 +36,7 @@ from issueplan.tracker.issue_types import issue_type_change, issue_type_for
 from issueplan.tracker.lifecycle import Return, Run, created, fired, flipped, is_snoozed, returning
 from issueplan.tracker.lifecycle_ops import FLAKY_COLOR, FLAKY_DESCRIPTION, current_marker, flaky_changes
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackedIssue, TrackerState
+from issueplan.tracker.tracked import TrackedIssue, TrackerState
 
 
 def declined(issue: TrackedIssue | None) -> bool:

@@ -16,7 +16,7 @@ from github.Repository import Repository
 from issueplan.errors import GitHubError
 from issueplan.model import ActionItem
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackedIssue, TrackerState
+from issueplan.tracker.tracked import TrackedIssue, TrackerState
 
 UNSUPPORTED = (403, 404)
 

@@ -22,7 +22,7 @@ from issueplan.render.issue import parse_issue_body
 from issueplan.render.marker import COMMIT_CHARS, REOPENS_LIMIT, Marker, Observation, Seen, bounded
 from issueplan.render.timestamp import as_utc
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackedIssue
+from issueplan.tracker.tracked import TrackedIssue
 
 _RUN_ID = re.compile(r"/actions/runs/(\d+)(?:/|$)")
 # `snooze: 2026-12-31` on a line of its own, in the human part of the body.

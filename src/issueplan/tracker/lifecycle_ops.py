@@ -30,7 +30,7 @@ from issueplan.tracker.lifecycle import (
     snooze_over,
 )
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackedIssue, TrackerState
+from issueplan.tracker.tracked import TrackedIssue, TrackerState
 
 FLAKY_COLOR = "fbca04"
 FLAKY_DESCRIPTION = "Keeps coming back; issueplan no longer closes it on its own"

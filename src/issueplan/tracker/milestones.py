@@ -20,7 +20,7 @@ from issueplan.tracker.changes import (
     UpdateMilestone,
 )
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import TrackedIssue, TrackerState
+from issueplan.tracker.tracked import TrackedIssue, TrackerState
 
 
 def diff_milestones(

@@ -19,7 +19,7 @@ from issueplan.tracker.changes import CloseIssue, CreateIssue, Operation, Reopen
 from issueplan.tracker.changes_board import ProjectValue, SyncProjectItem
 from issueplan.tracker.dashboard import is_dashboard
 from issueplan.tracker.project_board import Board, BoardField, BoardItem
-from issueplan.tracker.state import TrackedIssue, TrackerState, key_holder
+from issueplan.tracker.tracked import TrackedIssue, TrackerState, key_holder
 
 KINDS: dict[ItemField, tuple[str, ...]] = {
     ItemField.STATUS: ("SINGLE_SELECT",),

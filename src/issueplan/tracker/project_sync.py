@@ -20,7 +20,7 @@ from issueplan.tracker.project_board import Board, read_board
 from issueplan.tracker.project_ref import ProjectRef
 from issueplan.tracker.results import Fate, OperationResult, StopReason, SyncResult
 from issueplan.tracker.retry import Sleep
-from issueplan.tracker.state import TrackerState
+from issueplan.tracker.tracked import TrackerState
 
 
 class ProjectTarget(Frozen):

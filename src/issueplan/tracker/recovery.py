@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from issueplan.tracker.catalog import is_own_milestone, is_priority_label
 
 if TYPE_CHECKING:
-    from issueplan.tracker.state import TrackedLabel, TrackedMilestone
+    from issueplan.tracker.tracked import TrackedLabel, TrackedMilestone
 
 Route = tuple[dict[str, Any], str]  # the listing's query, and what it reads (for messages)
 

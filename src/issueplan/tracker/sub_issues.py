@@ -30,7 +30,7 @@ from issueplan.tracker.changes_board import AttachSubIssue, DetachSubIssue, Hold
 from issueplan.tracker.dashboard import DASHBOARD_ID, SUB_ISSUES_MAX, dashboard_key, dashboard_title
 from issueplan.tracker.listing import read_pages
 from issueplan.tracker.options import SyncOptions
-from issueplan.tracker.state import SubIssue, SubIssues, TrackedIssue, TrackerState
+from issueplan.tracker.tracked import SubIssue, SubIssues, TrackedIssue, TrackerState
 
 REOPEN_COMMENT = (
     "issueplan: the dashboard has more open items than GitHub's 100 sub-issues again, so this issue holds "

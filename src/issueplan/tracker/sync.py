@@ -21,8 +21,9 @@ from issueplan.tracker.issue_types import read_issue_types
 from issueplan.tracker.options import GitHubTarget, SyncOptions
 from issueplan.tracker.results import SyncResult, planned
 from issueplan.tracker.retry import Clock, Sleep
-from issueplan.tracker.state import TrackerState, read_state
+from issueplan.tracker.state import read_state
 from issueplan.tracker.sub_issues import read_sub_issues
+from issueplan.tracker.tracked import TrackerState
 
 PlanMaker = Callable[[Mapping[str, KnownItem]], Plan]
 
