@@ -1,0 +1,112 @@
+"""The plan side: what the policy makes of a RunReport (action items, their evidence, the Plan) and what the
+tracker remembers of an item."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from issueplan.model.base import (
+    Frozen,
+    ItemType,
+    OverallStatus,
+    Priority,
+)
+from issueplan.model.report import CoverageCounts, FileCoverage, Finding, Problem, Suite
+
+
+class KnownItem(Frozen):
+    """What the tracker remembers of an item: its display id and when it was first seen (both never change),
+    and the suites whose CI step outcome it rested on when last written, as `suite_digest`s (S22: such an
+    item is left alone by a run that was not told those outcomes)."""
+
+    id: str
+    first_seen: datetime
+    step_outcomes: tuple[str, ...] = ()
+
+
+def suite_digest(name: str) -> str:
+    """How a marker names a suite: 16 hex digits of its SHA-256, never the name itself, which comes from the
+    code under test and may hold a secret or markup; short and fixed in length whatever the name."""
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+class Dependency(Frozen):
+    id: str
+    in_plan: bool
+    # The depended-on rule's title, so a dependency outside the plan can be named in words.
+    title: str = ""
+
+
+class Evidence(Frozen):
+    """Why an item exists, in facts a reader can check. `findings_in` names the items whose issues list these
+    findings in full (the findings items): an issue lists a finding once, the others link to it."""
+
+    suites: tuple[Suite, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    facts: tuple[str, ...] = ()
+    findings_in: tuple[str, ...] = ()
+
+
+class ActionItem(Frozen):
+    id: str
+    key: str
+    rule: str
+    title: str
+    description: str
+    type: ItemType
+    priority: Priority
+    team: str
+    effort: str
+    first_seen: datetime
+    due_date: datetime
+    dependencies: tuple[Dependency, ...] = ()
+    steps: tuple[str, ...] = ()
+    acceptance_criteria: tuple[str, ...] = ()
+    evidence: Evidence = Evidence()
+
+
+class PlanSummary(Frozen):
+    total: int
+    by_priority: Annotated[dict[Priority, int], Field(default_factory=dict)]
+    estimated_completion: datetime | None = None
+
+
+class PlanCoverage(CoverageCounts):
+    """The run's coverage as the plan shows it: the totals and the least covered files (rates None when a
+    report measured nothing of that kind, e.g. no branch data)."""
+
+    line_rate: float | None = None
+    branch_rate: float | None = None
+    files: int = Field(default=0, description="How many source files the coverage reports measured.")
+    least_covered: tuple[FileCoverage, ...] = ()
+
+
+class HealthyFact(Frozen):
+    """What a run observed of an item it found healthy, in words, for the comment that closes its issue:
+    `subjects` (suites or scanners, by name) `verb` (`ran`): `outcome` (`all 128 tests passed`). Without
+    subjects, `verb` is the whole lead (`the checkout was read`)."""
+
+    subjects: tuple[str, ...] = ()
+    verb: str = "ran"
+    outcome: str
+
+
+class Plan(Frozen):
+    """The action plan. `healthy` lists keys whose evidence was observed this run and found fine:
+    only those may be closed by a sync ("absent is not fixed"); `healthy_facts` says what was observed of
+    each, in words."""
+
+    schema_version: int = 1
+    generated_at: datetime
+    scope: str = "default"
+    overall_status: OverallStatus
+    summary: PlanSummary
+    items: tuple[ActionItem, ...] = ()
+    healthy: tuple[str, ...] = ()
+    healthy_facts: Annotated[dict[str, tuple[HealthyFact, ...]], Field(default_factory=dict)]
+    problems: tuple[Problem, ...] = ()
+    coverage: PlanCoverage | None = None
