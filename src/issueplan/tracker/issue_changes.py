@@ -84,7 +84,8 @@ def issue_changes(
         assignees = assignee_change(
             item_assignees(item, options.owners), issue.assignees, marker.assignees, refused
         )
-        marker = marker.model_copy(update={"assignees": assignees.ours})
+        if assignees.ours != marker.assignees:  # a copy costs more than the comparison; the same is common
+            marker = marker.model_copy(update={"assignees": assignees.ours})
         if back is None and flipped(item.key, marker, run, Seen.FIRED):
             # It passed on this very commit before: flaky. The update below writes the label and the body.
             marker = marker.model_copy(update={"flaky_since": run.at})

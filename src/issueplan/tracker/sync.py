@@ -15,6 +15,7 @@ from github.Repository import Repository
 from issueplan.model import KnownItem, Plan
 from issueplan.tracker.assignability import AssigneeCheck, diff_assigning
 from issueplan.tracker.changes import ChangeSet, CreateIssue, ReopenIssue, UpdateIssue
+from issueplan.tracker.collector import collector_paused
 from issueplan.tracker.dashboard import is_dashboard
 from issueplan.tracker.github import Progress, apply_changes, connect
 from issueplan.tracker.issue_types import read_issue_types
@@ -42,13 +43,14 @@ def sync_plan(
     Raises GitHubError when the state cannot be read and SafetyStopError when a guard refuses (nothing written
     either way); every write's fate is in the result. `progress` is called after each change with (done,
     total, description)."""
-    repo = connect(target, options, sleep=sleep, clock=clock)
-    state = read_tracker(repo, options)
-    plan = make_plan(remembered(state, options))
-    # People who cannot be assigned are left out (job.py reports them; here only the ChangeSet counts).
-    changes, _ = diff_assigning(plan, state, options, AssigneeCheck(repo))
-    result = apply_or_plan(changes, repo, options, sleep=sleep, clock=clock, progress=progress)
-    return plan, changes, summarise(plan, state, changes, result)
+    with collector_paused():  # as job.py's sync: see tracker/collector.py
+        repo = connect(target, options, sleep=sleep, clock=clock)
+        state = read_tracker(repo, options)
+        plan = make_plan(remembered(state, options))
+        # People who cannot be assigned are left out (job.py reports them; here only the ChangeSet counts).
+        changes, _ = diff_assigning(plan, state, options, AssigneeCheck(repo))
+        result = apply_or_plan(changes, repo, options, sleep=sleep, clock=clock, progress=progress)
+        return plan, changes, summarise(plan, state, changes, result)
 
 
 def read_tracker(repo: Repository, options: SyncOptions) -> TrackerState:
