@@ -82,7 +82,7 @@ def read(path: Path) -> FileResult:
             scans.append(Scan(tool=tool, file=file, findings=len(run_findings), categories=categories))
     if not runs:
         problems.append(Problem(file=file, message="SARIF log has no runs: no scanner result to use"))
-    findings.sort(key=lambda f: (f.tool, f.path or "", f.line or 0, f.rule_id, f.fingerprint))
+    findings.sort(key=_order)
     return FileResult(
         file=file,
         format=FORMAT,
@@ -90,6 +90,11 @@ def read(path: Path) -> FileResult:
         scans=tuple(sorted(scans, key=lambda s: (s.tool, s.findings))),
         problems=tuple(problems),
     )
+
+
+def _order(finding: Finding) -> tuple[str, str, int, str, str]:
+    found = finding.__dict__  # the fields themselves: 100k findings are half a million attribute look-ups
+    return (found["tool"], found["path"] or "", found["line"] or 0, found["rule_id"], found["fingerprint"])
 
 
 def _is_sarif(log: dict[str, JsonValue]) -> bool:
@@ -208,7 +213,9 @@ def _finding(
     else:  # never the line number: the finding must keep its identity when code above it moves
         identity = [path or "", _SPACE.sub(" ", snippet or message).strip()]
     category, cwes = facts.category(result, rule)
-    return Finding(
+    # Every value is already of its field's type (read through as_str/as_int, enums, sorted int tuples):
+    # validating each of 100k findings again was a fifth of the reader's time.
+    return Finding.model_construct(
         tool=tool,
         tool_version=version,
         rule_id=rule_id,
