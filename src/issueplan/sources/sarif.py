@@ -289,6 +289,8 @@ def _message(result: dict[str, JsonValue], rule: Rule) -> str:
         message_id = as_str(body.get("id")) or as_str(body.get("formatId")) or ""
         template = as_dict(rule.get("messageStrings")).get(message_id)
         text = _text(template) or " ".join(arguments) or message_id
+    if "{" not in text:  # most messages have no placeholder: no regex pass (and no closure) for them
+        return text
     return _PLACEHOLDER.sub(lambda m: _argument(arguments, int(m.group(1)), m.group(0)), text)
 
 
