@@ -283,6 +283,8 @@ MEGA = 1_000_000
         "bearer " * (MEGA // 7),
         "aws_secret_access_key=" * (MEGA // 22),
         "@" * MEGA,
+        "AKIB" * (MEGA // 4),  # one character off a mark, at every fourth position
+        "SECRE" * (MEGA // 5),
         RUN_TOKEN[:-1] * (MEGA // 15),
     ],
     ids=lambda text: repr(text[:12]),

@@ -80,7 +80,9 @@ class _Cleaner:
                 done = cap_text(done, _TEXT_CAPS[how]) if how else cap_name(done, NAME_CAP)
             if len(self._done) < self.REMEMBERED:
                 self._done[key] = done
-        return done
+        # An unchanged text comes back as the very object it was, not the equal one remembered from another
+        # finding, so a model holding only such texts is kept rather than copied (100k findings share a rule).
+        return text if done == text else done
 
 
 @cache

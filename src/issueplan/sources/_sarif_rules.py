@@ -33,9 +33,23 @@ class RuleFacts:
     def __init__(self, security_tool: bool) -> None:
         self._security_tool = security_tool
         self._rules: dict[int, tuple[Rule, _Marks]] = {}  # by id(): rules are dicts, unhashable
+        # A result that marks itself by tags alone (most do, with the same few) decides like any other with
+        # those tags under the same rule: (rule id(), tags, scored) -> what category() gave.
+        self._tagged: dict[tuple[int, tuple[str, ...], bool], tuple[FindingCategory, tuple[int, ...]]] = {}
         self.help = RuleHelp()  # a finding's rule help, the rule's texts read once
 
     def category(self, result: dict[str, JsonValue], rule: Rule) -> tuple[FindingCategory, tuple[int, ...]]:
+        props = as_dict(result.get("properties"))
+        if "taxa" in result or "cwe" in props:
+            return self._category(result, rule)
+        tags = tuple(tag for tag in as_list(props.get("tags")) if isinstance(tag, str))
+        key = (id(rule), tags, props.get("security-severity") is not None)
+        decided = self._tagged.get(key)
+        if decided is None:
+            decided = self._tagged[key] = self._category(result, rule)
+        return decided
+
+    def _category(self, result: dict[str, JsonValue], rule: Rule) -> tuple[FindingCategory, tuple[int, ...]]:
         cached = self._rules.get(id(rule))
         if cached is None:
             cached = self._rules[id(rule)] = (rule, _marks(rule, rule.get("relationships")))
