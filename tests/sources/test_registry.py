@@ -1,5 +1,5 @@
-"""The reader registry: every registered module imports and is a reader of its name, the list mypy checks is the
-registry, and sniffing's table of XML roots is the readers' own; a JUnit report loads no other reader."""
+"""The reader registry: every registered module imports and is a reader of its name, the list mypy checks is
+the registry, and sniffing's table of XML roots is the readers' own; a JUnit report loads no other reader."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from issueplan.sources._dispatch import COVERAGE_FORMAT, XML_ROOTS
 def test_every_registered_reader_imports_and_satisfies_the_protocol(name: str) -> None:
     reader = READERS[name]
     assert reader is importlib.import_module(READER_MODULES[name])
-    assert reader.FORMAT == name
+    assert name == reader.FORMAT
     assert list(inspect.signature(reader.detect).parameters) == ["head"]
     assert list(inspect.signature(reader.read).parameters) == ["path"]
     if name in WHOLE_FORMATS:
