@@ -21,7 +21,7 @@ NAME_CUT_MARK = " …[cut {n:,} characters]"
 class Frozen(BaseModel):
     """Base for every value type: immutable, no unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Priority(StrEnum):

@@ -5,7 +5,8 @@ only when the head could satisfy it. The JSON formats' detectors want "{" or "["
 blanks; a UTF-16 BOM goes to them all); the XML root formats' want one of their module's ROOTS as the root
 element (`_xml.root_start`, which their detectors use too); Cobertura's wants "<coverage" in the head; any
 other reader (lcov, a new one) is always asked. tests/sources/test_sniffing.py proves the answer is the one
-asking every detector gives.
+asking every detector gives. The roots are written out here, not taken from the modules, so that sniffing
+imports no reader it rules out (tests/sources/test_registry.py holds them equal to each module's ROOTS).
 
 Reading: a small file was read whole by the first look (`Head.content`); a reader in WHOLE_READERS parses
 those bytes, so such a file is opened once. Any other reader, or a larger file, reads the path (streamed).
@@ -19,7 +20,6 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from issueplan.model import FileResult, Problem
-from issueplan.sources import cobertura, junit, nunit, trx, xunit
 from issueplan.sources._inputs import Candidate, Head
 from issueplan.sources._xml import root_start
 
@@ -34,11 +34,12 @@ JSON_FORMATS = frozenset(
     | {"mocha-json", "go-test-json", "dart-json"}
 )
 XML_ROOTS: dict[str, frozenset[bytes]] = {
-    trx.FORMAT: trx.ROOTS,
-    xunit.FORMAT: xunit.ROOTS,
-    nunit.FORMAT: nunit.ROOTS,
-    junit.FORMAT: junit.ROOTS,
+    "trx": frozenset({b"TestRun"}),
+    "xunit": frozenset({b"assemblies", b"assembly"}),
+    "nunit": frozenset({b"test-run", b"test-results", b"test-suite"}),
+    "junit": frozenset({b"testsuites", b"testsuite"}),
 }
+COVERAGE_FORMAT = "cobertura"
 _BLANKS = b"\xef\xbb\xbf \t\r\n\x0b\x0c"
 _UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
@@ -48,15 +49,16 @@ class Skipped(Enum):
     IGNORED = "ignored"  # under a root, with a suffix no result file has: not even noted
 
 
-def candidates(head: bytes, readers: Mapping[str, Reader]) -> list[tuple[str, Reader]]:
-    """The readers, in their order, whose detector could accept `head` at all (see the module docstring)."""
+def candidates(head: bytes, readers: Mapping[str, Reader]) -> Iterator[tuple[str, Reader]]:
+    """The readers, in their order, whose detector could accept `head` at all (see the module docstring);
+    lazily, so a reader after the first that detects the file is not even imported."""
     root = root_start(head)
     ruled_out = {name for name, roots in XML_ROOTS.items() if root is None or root[0] not in roots}
     if not (head.lstrip(_BLANKS)[:1] in {b"{", b"["} or head.startswith(_UTF16)):
         ruled_out |= JSON_FORMATS
     if b"<coverage" not in head:
-        ruled_out.add(cobertura.FORMAT)
-    return [(name, reader) for name, reader in readers.items() if name not in ruled_out]
+        ruled_out.add(COVERAGE_FORMAT)
+    return ((name, readers[name]) for name in readers if name not in ruled_out)
 
 
 def read_candidate(
