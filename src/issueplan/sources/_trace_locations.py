@@ -102,8 +102,10 @@ def trace_location(trace: str) -> TraceLocation | None:
     framed = False  # a frame was recognised, if only of a framework: the first-line guess is off then
     for raw in lines:
         line = raw[:LINE_CAP]
-        found = _python(line)
-        if found is None and last_python is None:
+        # Every Python pattern holds `.py`, every other one a `:` before the line number: a line without
+        # them (most of a trace: code, assertion text) is no frame, whatever the patterns would say.
+        found = _python(line) if ".py" in line else None
+        if found is None and last_python is None and ":" in line:
             found = _javascript(line) or _go(line) or _jvm(line) or _dotnet(line)
         if found is None:
             continue
