@@ -31,7 +31,7 @@ STREAMING_FORMATS = frozenset({"cobertura", "lcov", "go-test-json", "dart-json"}
 RESULT_SUFFIXES = frozenset({".xml", ".json", ".sarif", ".info", ".lcov", ".trx", ".jsonl", ".ndjson"})
 JSON_FORMATS = frozenset(
     {"sarif", "pip-audit", "npm-audit", "osv", "trivy", "grype", "yarn-audit", "cargo-audit", "govulncheck"}
-    | {"mocha-json", "go-test-json", "dart-json"}
+    | {"mocha-json", "jest-json", "go-test-json", "dart-json"}
 )
 XML_ROOTS: dict[str, frozenset[bytes]] = {
     trx.FORMAT: trx.ROOTS,
