@@ -1,5 +1,4 @@
-"""jest's JSON report (`jest --json --outputFile=…`; vitest's `--reporter=json` writes the same shape) → one
-result per test.
+"""jest's JSON report (`jest --json --outputFile=…`, jest 29 and 30) → one result per test.
 
 Counting: one case per entry of a test file's `assertionResults`. `status` says the outcome: `passed` (or
 `focused`), `failed`, `pending` / `skipped` / `disabled` (skipped) and `todo` (skipped, its message says so).
