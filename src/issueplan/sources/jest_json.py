@@ -108,7 +108,7 @@ def _count_file(
     source = as_str(test_file.get("name")) or ""
     results = test_file.get("assertionResults")
     if results is not None and not isinstance(results, list):
-        where = source or "a test file"
+        where = cap_text(source, 500) or "a test file"
         problems.append(Problem(file=file, message=f"{where}: `assertionResults` is not a list; not counted"))
     failed = False
     for test in _objects(file, "assertionResults", results, problems):
