@@ -69,6 +69,8 @@ PIECES = [
     b'"type"',
     b'"matches": []',
     b'"stats": {',
+    b'"numTotalTests": 1',
+    b'"numTotalTestSuites": 1',
     b'"config": {',
     b'"database": {',
     b":",

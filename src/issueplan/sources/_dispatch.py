@@ -1,6 +1,6 @@
 """Which reader reads a file, and the one read of it: sniffing the head, then the detecting reader.
 
-Sniffing: a tree of thousands of files must not ask all eighteen detectors about each, so a detector is asked
+Sniffing: a tree of thousands of files must not ask all nineteen detectors about each, so a detector is asked
 only when the head could satisfy it. The JSON formats' detectors want "{" or "[" first (after a BOM and
 blanks; a UTF-16 BOM goes to them all); the XML root formats' want one of their module's ROOTS as the root
 element (`_xml.root_start`, which their detectors use too); Cobertura's wants "<coverage" in the head; any
@@ -31,7 +31,7 @@ STREAMING_FORMATS = frozenset({"cobertura", "lcov", "go-test-json", "dart-json"}
 RESULT_SUFFIXES = frozenset({".xml", ".json", ".sarif", ".info", ".lcov", ".trx", ".jsonl", ".ndjson"})
 JSON_FORMATS = frozenset(
     {"sarif", "pip-audit", "npm-audit", "osv", "trivy", "grype", "yarn-audit", "cargo-audit", "govulncheck"}
-    | {"mocha-json", "go-test-json", "dart-json"}
+    | {"mocha-json", "jest-json", "go-test-json", "dart-json"}
 )
 XML_ROOTS: dict[str, frozenset[bytes]] = {
     "trx": frozenset({b"TestRun"}),
