@@ -206,7 +206,7 @@ def client_cpu(count: int, repeat: int, work: Path) -> dict[str, Any]:
 
 def sandbox_run(count: int, work: Path) -> tuple[float, float]:
     """(first sync, no-op) CPU of two `--sandbox` runs on one directory: server, client and state file."""
-    from issueplan.tracker.collector import collector_paused  # noqa: PLC0415
+    from issueplan.collector import collector_paused  # noqa: PLC0415
     from issueplan.tracker.sandbox import FakeGitHub  # noqa: PLC0415
 
     state_dir = work / f"sandbox-{count}"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr
 
+from issueplan.collector import collector_paused
 from issueplan.errors import GitHubError, IssueplanError, SafetyStopError, UsageError, not_one_of
 from issueplan.inputs import (
     ApiUrl,
@@ -40,7 +41,6 @@ from issueplan.render.summary import render_summary
 from issueplan.render.summary_issues import issues_url
 from issueplan.sources import load_results
 from issueplan.tracker.assignees import Owners
-from issueplan.tracker.collector import collector_paused
 from issueplan.tracker.options import DEFAULT_MAX_NEW_ISSUES, GitHubTarget, SyncOptions
 from issueplan.workspace_files import hand_to_workspace_owner
 
@@ -152,7 +152,7 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
     if not options.sync:
         outcome = RunOutcome(report=report, plan=make_plan({}))
     else:
-        with collector_paused():  # tracker/collector.py: a third of a no-op's CPU otherwise
+        with collector_paused():  # collector.py: a third of a no-op's CPU otherwise
             outcome = _sync(options, config, report, make_plan, log)
         if options.dry_run_reason:
             notes.append(options.dry_run_reason)

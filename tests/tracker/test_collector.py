@@ -8,10 +8,10 @@ from collections.abc import Iterator, Mapping
 import pytest
 from tracker_plans import make_item, remembering
 
+from issueplan.collector import collector_paused
 from issueplan.errors import GitHubError
 from issueplan.model import KnownItem, Plan
 from issueplan.tracker import GitHubTarget, SyncOptions, sync_plan
-from issueplan.tracker.collector import collector_paused
 from issueplan.tracker.sandbox import FakeGitHub
 
 

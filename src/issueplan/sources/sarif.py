@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from issueplan.collector import collector_paused
 from issueplan.model import FileResult, Finding, FindingCategory, Problem, Scan, Severity
 from issueplan.sources._finding import fingerprint, severity_from_score, severity_from_word
 from issueplan.sources._json import (
@@ -24,7 +25,6 @@ from issueplan.sources._json import (
     as_list,
     as_number,
     as_str,
-    collector_paused,
     load_json,
 )
 from issueplan.sources._sarif_rule_text import first_line, help_uri, rule_in_message

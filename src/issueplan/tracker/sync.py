@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 
 from github.Repository import Repository
 
+from issueplan.collector import collector_paused
 from issueplan.model import KnownItem, Plan
 from issueplan.tracker.assignability import AssigneeCheck, diff_assigning
 from issueplan.tracker.changes import ChangeSet, CreateIssue, ReopenIssue, UpdateIssue
-from issueplan.tracker.collector import collector_paused
 from issueplan.tracker.dashboard import is_dashboard
 from issueplan.tracker.github import Progress, apply_changes, connect
 from issueplan.tracker.issue_types import read_issue_types
@@ -43,7 +43,7 @@ def sync_plan(
     Raises GitHubError when the state cannot be read and SafetyStopError when a guard refuses (nothing written
     either way); every write's fate is in the result. `progress` is called after each change with (done,
     total, description)."""
-    with collector_paused():  # as job.py's sync: see tracker/collector.py
+    with collector_paused():  # as job.py's sync: see collector.py
         repo = connect(target, options, sleep=sleep, clock=clock)
         state = read_tracker(repo, options)
         plan = make_plan(remembered(state, options))

@@ -1,12 +1,13 @@
-"""The cyclic garbage collector paused for the length of a sync (read, diff, apply; with --sandbox also the
-server's state loaded and written).
+"""The cyclic garbage collector paused while a run builds many containers that hold no cycles: a sync (read,
+diff, apply; with --sandbox also the server's state loaded and written) and a large JSON report's tree.
 
 A sync holds thousands of listed issues, parsed bodies and rendered texts at once; every 700 new containers
 start a collection, and every tenth of those walks everything the run built so far again, so the collector
 took about a third of a no-op's CPU, growing faster than the number of items (the sandbox's 5,000 items cost
 more than 5 times its 1,000). A sync makes almost no cyclic garbage (about one object a write: what is left
 behind is freed by reference counting), so nothing piles up while the collector waits; it runs again, and
-catches up, as soon as the sync ends.
+catches up, as soon as the sync ends. Parsed JSON holds no cycles at all: on a 90 MB report the collector's
+walks of the growing tree were a quarter of the time.
 """
 
 from __future__ import annotations
