@@ -27,7 +27,7 @@ from issueplan.inputs import (
     WriteInterval,
 )
 from issueplan.limits import DEFAULT_WRITE_INTERVAL
-from issueplan.model import Frozen, KnownItem, Plan, RunReport, StepOutcome
+from issueplan.model import Frozen, KnownItem, Plan, RunMark, RunReport, StepOutcome
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults, MilestoneMode
 from issueplan.outcome import Failure, RunOutcome
 from issueplan.policy import Config, build_plan, content_probes, load_config, read_workspace
@@ -145,12 +145,14 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
     workspace = read_workspace(options.workspace, probes=content_probes(config.rules))
     now = options.now or datetime.now(UTC)
 
-    def make_plan(known: Mapping[str, KnownItem]) -> Plan:
-        return build_plan(report, config, now=now, known=known, workspace=workspace, scope=options.scope)
+    def make_plan(known: Mapping[str, KnownItem], mark: RunMark) -> Plan:
+        return build_plan(
+            report, config, now=now, known=known, workspace=workspace, scope=options.scope, mark=mark
+        )
 
     notes: list[str] = []
     if not options.sync:
-        outcome = RunOutcome(report=report, plan=make_plan({}))
+        outcome = RunOutcome(report=report, plan=make_plan({}, RunMark()))
     else:
         with collector_paused():  # collector.py: a third of a no-op's CPU otherwise
             outcome = _sync(options, config, report, make_plan, log)
@@ -224,7 +226,7 @@ def _sync(
     options: JobOptions,
     config: Config,
     report: RunReport,
-    make_plan: Callable[[Mapping[str, KnownItem]], Plan],
+    make_plan: Callable[[Mapping[str, KnownItem], RunMark], Plan],
     log: Callable[[str], None],
 ) -> RunOutcome:
     """The sync's stages against the sandbox or GitHub: they differ only in where the target comes from."""
@@ -280,7 +282,7 @@ def _sync_stages(
     target: GitHubTarget,
     settings: SyncOptions,
     report: RunReport,
-    make_plan: Callable[[Mapping[str, KnownItem]], Plan],
+    make_plan: Callable[[Mapping[str, KnownItem], RunMark], Plan],
     log: Callable[[str], None],
     *,
     forced_dry_run: bool,
@@ -290,6 +292,7 @@ def _sync_stages(
     from issueplan.progress import report_progress  # noqa: PLC0415
     from issueplan.tracker.assignability import AssigneeCheck, diff_assigning  # noqa: PLC0415
     from issueplan.tracker.github import connect  # noqa: PLC0415
+    from issueplan.tracker.lifecycle import run_mark  # noqa: PLC0415
     from issueplan.tracker.project_sync import ProjectSync, rest_only  # noqa: PLC0415
     from issueplan.tracker.sync import apply_or_plan, read_tracker, remembered, summarise  # noqa: PLC0415
 
@@ -305,8 +308,8 @@ def _sync_stages(
         board = None if board_sync is None else board_sync.read()
     except GitHubError as error:
         # Nothing is known of the tracker, so nothing is decided; the plan from the evidence alone is shown.
-        return outcome(make_plan({}), failure=_failure(error, forced_dry_run))
-    plan = make_plan(remembered(state, settings))
+        return outcome(make_plan({}, RunMark()), failure=_failure(error, forced_dry_run))
+    plan = make_plan(remembered(state, settings), run_mark(settings))
     try:
         changes, owners = diff_assigning(plan, state, settings, AssigneeCheck(repo))
     except SafetyStopError as error:

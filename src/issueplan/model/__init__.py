@@ -33,14 +33,17 @@ from issueplan.model.base import (
     coverage_rate,
 )
 from issueplan.model.plan import (
+    COMMIT_CHARS,
     ActionItem,
     Dependency,
     Evidence,
     HealthyFact,
     KnownItem,
+    KnownRun,
     Plan,
     PlanCoverage,
     PlanSummary,
+    RunMark,
     suite_digest,
 )
 from issueplan.model.report import (
@@ -61,6 +64,7 @@ from issueplan.model.report import (
 )
 
 __all__ = [
+    "COMMIT_CHARS",
     "CUT_MARK",
     "MESSAGE_CAP",
     "NAME_CAP",
@@ -83,12 +87,14 @@ __all__ = [
     "HealthyFact",
     "ItemType",
     "KnownItem",
+    "KnownRun",
     "OverallStatus",
     "Plan",
     "PlanCoverage",
     "PlanSummary",
     "Priority",
     "Problem",
+    "RunMark",
     "RunReport",
     "Scan",
     "Severity",

@@ -4,6 +4,7 @@ tracker remembers of an item."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from typing import Annotated
 
@@ -17,15 +18,48 @@ from issueplan.model.base import (
 )
 from issueplan.model.report import CoverageCounts, FileCoverage, Finding, Problem, Suite
 
+COMMIT_CHARS = 12  # of a commit SHA a marker keeps: enough to tell a repository's commits apart
+_RUN_ID = re.compile(r"/actions/runs/(\d+)(?:/|$)")
+
+
+class RunMark(Frozen):
+    """Which run this is, the way markers remember runs: the tested commit's first COMMIT_CHARS (`--commit`,
+    GITHUB_SHA) and the workflow run's id (from its URL), each None when not known."""
+
+    commit: str | None = None
+    run: str | None = None
+
+    @classmethod
+    def of(cls, sha: str | None, run_url: str | None) -> RunMark:
+        found = _RUN_ID.search(run_url or "")
+        return cls(commit=sha[:COMMIT_CHARS] if sha else None, run=found.group(1) if found else None)
+
+
+class KnownRun(Frozen):
+    """An earlier run of a known commit, as the item's marker remembers it (its observations that name a
+    commit): whether the item's rule fired, and for a per-suite item that fired on failing tests, which ones
+    (`tests`: keys as `policy.flaky.test_key` makes them, maybe not all of them) and how many of how many
+    tests failed, so a later run of the same commit can tell a flipped test from a fixed one."""
+
+    at: datetime
+    commit: str
+    run: str | None = None
+    fired: bool  # the rule fired (a failure, a rerun); else the item's evidence was found healthy
+    tests: tuple[str, ...] = ()
+    failed: int = 0  # tests that failed or errored in that run (more than `tests` when some are not named)
+    of: int = 0  # tests the suite ran
+
 
 class KnownItem(Frozen):
     """What the tracker remembers of an item: its display id and when it was first seen (both never change),
-    and the suites whose CI step outcome it rested on when last written, as `suite_digest`s (S22: such an
-    item is left alone by a run that was not told those outcomes)."""
+    the suites whose CI step outcome it rested on when last written, as `suite_digest`s (S22: such an
+    item is left alone by a run that was not told those outcomes), and the runs its marker remembers by
+    commit (policy/flips.py)."""
 
     id: str
     first_seen: datetime
     step_outcomes: tuple[str, ...] = ()
+    runs: tuple[KnownRun, ...] = ()
 
 
 def suite_digest(name: str) -> str:

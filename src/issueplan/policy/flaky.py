@@ -24,31 +24,18 @@ When an item closes is not decided here: flaky items close after `flaky_clean_ru
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from issueplan.model import Case, CaseOutcome, Suite
 from issueplan.policy.describe import case_label, plural, suite_title
+from issueplan.policy.flaky_cases import infrastructure_failure, lists_every_case, test_key, what_failed
+from issueplan.policy.flips import Flips, filed, flipped_tests, group_fact
 from issueplan.policy.trigger_spec import FlakyTests
-from issueplan.policy.verdict import Observation, Reason, Subject, TriggerResult, Verdict
+from issueplan.policy.verdict import CommitMemory, Observation, Reason, Subject, TriggerResult, Verdict
 
-TEST_KEY_CHARS = 200  # longer test names are cut, with a digest of the whole name, in the key
-FACT_CHARS = 160  # of a message in a fact; the evidence shows it in full
+__all__ = ["flaky_tests", "test_key"]
+
 TESTS_NAMED = 5  # in a grouped item's fact
-
-
-def test_key(case: Case) -> str:
-    """The test's part of the key: `pkg.Class.test_name`, cut (with a digest) when very long."""
-    label = case_label(case)
-    if len(label) <= TEST_KEY_CHARS:
-        return label
-    digest = hashlib.sha256(label.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return f"{label[: TEST_KEY_CHARS - 18]}…{digest}"
-
-
-def infrastructure_failure(suite: Suite, share: float) -> bool:
-    """More than `share` of the suite's tests failed or errored: the run, not a test, is what broke."""
-    return suite.tests > 0 and suite.failures + suite.errors > share * suite.tests
 
 
 def flaky_tests(run: Observation, params: FlakyTests, key: str) -> TriggerResult:
@@ -92,10 +79,13 @@ def _judge_suite(
     if not suite.has_report or infrastructure_failure(suite, params.infrastructure_share):
         return  # unknown: every key of the suite is left out, neither fired nor fine
     flaky = _flaky_cases(suite)
-    evidence = suite.model_copy(update={"cases": tuple(flaky.values())})
     # The suite's count, not the listed cases: a case cap may have kept only some of them.
-    if max(len(flaky), suite.flaky) > run.group_flaky_over:
-        yield _grouped(suite, evidence, params)
+    reruns = max(len(flaky), suite.flaky)
+    flips = _flips(suite, run, params, key, flaky)
+    cases = (*flaky.values(), *(flip.case for flip in flips.tests if flip.case is not None))
+    evidence = suite.model_copy(update={"cases": cases})
+    if reruns + flips.count > run.group_flaky_over:
+        yield _grouped(suite, evidence, params, reruns, flips, run.same_commit)
     else:
         for test, case in flaky.items():
             yield Subject(
@@ -106,14 +96,35 @@ def _judge_suite(
                 facts=(_fact(suite, case),),
                 reasons=(Reason.FLAKY_TEST,),
             )
-        if not flaky and suite.flaky == 0 and f"{key}/{suite.name}" in run.known_keys:
+        for flip in flips.tests:
+            yield Subject(
+                key=f"{suite.name}/{flip.test}",
+                verdict=Verdict.FIRED,
+                suite=suite.model_copy(update={"cases": () if flip.case is None else (flip.case,)}),
+                test=flip.test,
+                facts=(flip.fact,),
+                reasons=(Reason.FLAKY_TEST,),
+            )
+        if not reruns and not flips.count and f"{key}/{suite.name}" in run.known_keys:
             yield Subject(key=suite.name, verdict=Verdict.FINE, suite=evidence)
-    if not _lists_every_case(suite):
+    if not lists_every_case(suite):
         return  # a case cap hid some non-passing tests: none of the others can be called clean
-    not_clean = {f"{key}/{suite.name}/{test_key(case)}" for case in suite.cases}
+    not_clean = {f"{key}/{suite.name}/{test}" for test in (*map(test_key, suite.cases), *flips.keys)}
     for each in known:
         if each not in not_clean:
             yield Subject(key=each.removeprefix(f"{key}/"), verdict=Verdict.FINE, suite=evidence)
+
+
+def _flips(suite: Suite, run: Observation, params: FlakyTests, key: str, flaky: Mapping[str, Case]) -> Flips:
+    """The suite's tests that flipped between runs of this commit (policy/flips.py), but none when its
+    rerun-flaky tests alone make a grouped item, or its flips on this commit were filed as one already."""
+    memory = run.same_commit
+    if memory is None or max(len(flaky), suite.flaky) > run.group_flaky_over:
+        return Flips()
+    if filed(memory, f"{key}/{suite.name}"):
+        return Flips()
+    taken = {f"{suite.name}/{test}" for test in flaky}
+    return flipped_tests(suite, memory, params.infrastructure_share, key, taken)
 
 
 def _flaky_cases(suite: Suite) -> dict[str, Case]:
@@ -125,36 +136,37 @@ def _flaky_cases(suite: Suite) -> dict[str, Case]:
     return dict(sorted(found.items()))
 
 
-def _lists_every_case(suite: Suite) -> bool:
-    not_passing = suite.failures + suite.errors + suite.skipped + suite.flaky
-    return len(suite.cases) >= not_passing
-
-
-def _grouped(suite: Suite, evidence: Suite, params: FlakyTests) -> Subject:
+def _grouped(
+    suite: Suite, evidence: Suite, params: FlakyTests, reruns: int, flips: Flips, memory: CommitMemory | None
+) -> Subject:
     names = {"suite": suite.name, "suite_title": suite_title(suite.name), "kind": suite.kind.value}
-    tests = [case_label(case) for case in evidence.cases]
-    count = max(len(tests), suite.flaky)
-    more = count - min(len(tests), TESTS_NAMED)
-    shown = ", ".join(tests[:TESTS_NAMED]) + (f" and {more} more" if more > 0 else "")
-    fact = (
-        f"{plural(count, 'test')} of the {suite.name} suite failed, then passed when run again "
-        f"(one item for all of them, more than the limit for separate items): {shown}"
-    )
+    facts = []
+    if reruns:
+        rerun = [case_label(case) for case in evidence.cases if case.outcome is CaseOutcome.FLAKY]
+        facts.append(
+            f"{plural(reruns, 'test')} of the {suite.name} suite failed, then passed when run again "
+            f"(one item for all of them, more than the limit for separate items): {_shown(rerun, reruns)}"
+        )
+    if flips.count and memory is not None:
+        shown = _shown([flip.test for flip in flips.tests], flips.count)
+        facts.append(group_fact(suite, memory, flips, shown))
     return Subject(
         key=suite.name,
         verdict=Verdict.FIRED,
         suite=evidence,
         test=suite.name,
         title=params.group_title.format(**names),
-        facts=(fact,),
+        facts=tuple(facts),
         reasons=(Reason.FLAKY_TESTS_GROUPED,),
     )
 
 
+def _shown(tests: list[str], count: int) -> str:
+    more = count - min(len(tests), TESTS_NAMED)
+    return ", ".join(tests[:TESTS_NAMED]) + (f" and {more} more" if more > 0 else "")
+
+
 def _fact(suite: Suite, case: Case) -> str:
-    message = case.message.strip().splitlines()[0] if case.message.strip() else case.type
-    if len(message) > FACT_CHARS:
-        message = message[: FACT_CHARS - 1] + "…"
-    where = f" ({case.file}{f':{case.line}' if case.line else ''})" if case.file else ""
-    said = f": {message}" if message else ""
-    return f"{case_label(case)} of the {suite.name} suite failed, then passed when run again{said}{where}"
+    return (
+        f"{case_label(case)} of the {suite.name} suite failed, then passed when run again{what_failed(case)}"
+    )

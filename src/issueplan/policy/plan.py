@@ -19,6 +19,7 @@ from issueplan.model import (
     PlanCoverage,
     PlanSummary,
     Priority,
+    RunMark,
     RunReport,
     Suite,
     Workspace,
@@ -26,6 +27,7 @@ from issueplan.model import (
 )
 from issueplan.policy.config import Config
 from issueplan.policy.describe import case_sort_key, describe_suite, suite_title
+from issueplan.policy.flips import commit_memory
 from issueplan.policy.healthy import healthy_facts
 from issueplan.policy.owners import point_to_owners
 from issueplan.policy.rule import Rule
@@ -36,6 +38,7 @@ EVIDENCE_CASES = 10
 # The plan shows the least covered files; plan.json is no place for every file of a large repository.
 COVERAGE_FILES = 10
 NOTHING_KNOWN: Mapping[str, KnownItem] = MappingProxyType({})
+UNKNOWN_RUN = RunMark()  # neither the commit nor the workflow run known: nothing can have flipped
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,14 @@ def build_plan(
     known: Mapping[str, KnownItem] = NOTHING_KNOWN,
     workspace: Workspace | None = None,
     scope: str = "default",
+    mark: RunMark = UNKNOWN_RUN,
 ) -> Plan:
     """Evaluate every enabled rule against the run and make the plan.
 
-    `known` maps item keys to what the tracker remembers (display id, first seen), closed items included, so
-    an item keeps its id and its due date across runs. `now` must carry a time zone.
+    `known` maps item keys to what the tracker remembers (display id, first seen, runs by commit), closed
+    items included, so an item keeps its id and its due date across runs. `mark` names this run's commit
+    and workflow run, so tests that flipped since an earlier run of the commit are flaky (policy/flips.py).
+    `now` must carry a time zone.
     """
     if now.tzinfo is None:
         raise ValueError("build_plan needs a timezone-aware `now`")
@@ -74,6 +80,7 @@ def build_plan(
         required_suites=frozenset(suite.name for suite in config.suites if suite.required),
         known_keys=frozenset(known),
         group_flaky_over=config.group_flaky_over,
+        same_commit=commit_memory(config.rules, known, mark, now),
     )
     drafts: list[_Draft] = []
     healthy: set[str] = set()

@@ -6,11 +6,12 @@ read nothing can say nothing about what is missing (RELIABILITY I13; the table i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
-from issueplan.model import Finding, RunReport, Severity, Suite, Workspace
+from issueplan.model import Finding, KnownRun, RunReport, Severity, Suite, Workspace
 
 
 class Verdict(StrEnum):
@@ -53,6 +54,19 @@ class Reason(StrEnum):
 
 
 @dataclass(frozen=True)
+class CommitMemory:
+    """This run's commit and what the tracker remembers of it (policy/flips.py): `earlier` runs of the commit
+    per suite name (those of the suite's per-suite items, before `at`), and `items`, the commit's runs per
+    known item key (this one's too, if a re-run)."""
+
+    commit: str
+    at: datetime
+    run: str | None = None
+    earlier: Mapping[str, tuple[KnownRun, ...]] = field(default_factory=dict)
+    items: Mapping[str, tuple[KnownRun, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Observation:
     """What one run observed, plus the two settings triggers need besides their own parameters."""
 
@@ -64,6 +78,7 @@ class Observation:
     # it can name, and a passing test is named in no report.
     known_keys: frozenset[str] = frozenset()
     group_flaky_over: int = 10
+    same_commit: CommitMemory | None = None  # None: the commit is not known, or nothing of it is remembered
 
     @property
     def read_results(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from typing import Literal
@@ -41,7 +42,35 @@ class Seen(StrEnum):
     FLAKY = "flaky"  # a flaky-test item's test failed or was rerun
 
 
-COMMIT_CHARS = 12  # of a commit SHA kept in an observation: enough to tell a repository's commits apart
+TESTS_CHARS = 2000  # of the test keys one observation names, as written (escapes counted)
+HISTORY_TESTS_CHARS = 4000  # of the test keys a whole marker names: older observations lose theirs first
+
+
+class FailedTests(Frozen):
+    """The tests that failed or errored in a fired run of a per-suite item on a known commit, so a later run
+    of that commit can tell which tests flipped (policy/flips.py): their keys (`policy.flaky.test_key`, names
+    from the code under test) as far as they fit TESTS_CHARS, and how many of how many tests failed (the
+    names may be fewer; the counts tell an infrastructure failure)."""
+
+    keys: tuple[str, ...] = ()
+    failed: int = 0
+    of: int = 0
+
+    @classmethod
+    def bounded(cls, keys: Iterable[str], *, failed: int, of: int) -> FailedTests:
+        """The keys, in order, each that fits what is left of TESTS_CHARS (the others are only counted)."""
+        kept: list[str] = []
+        left = TESTS_CHARS
+        for key in keys:
+            size = _written_chars(key)
+            if size <= left:
+                kept.append(key)
+                left -= size
+        return cls(keys=tuple(kept), failed=failed, of=of)
+
+    @property
+    def chars(self) -> int:
+        return sum(_written_chars(key) for key in self.keys)
 
 
 class Observation(Frozen):
@@ -51,10 +80,26 @@ class Observation(Frozen):
     # The commit the run tested (its first COMMIT_CHARS), when known: a failure and a pass of the same
     # commit is a flaky test or suite, not a fix. Markers written before it read as None.
     commit: str | None = None
+    # A per-suite item's failing tests on that commit, when it fired on them; older markers have none.
+    tests: FailedTests | None = None
 
 
 def bounded(entries: tuple[Observation, ...]) -> tuple[Observation, ...]:
-    return entries[-HISTORY_LIMIT:]
+    """The last HISTORY_LIMIT observations, the newest of them keeping their tests within
+    HISTORY_TESTS_CHARS: whatever the test names, a marker stays small."""
+    kept = entries[-HISTORY_LIMIT:]
+    if all(o.tests is None for o in kept):  # most markers: nothing to weigh
+        return kept
+    left = HISTORY_TESTS_CHARS
+    weighed: list[Observation] = []
+    for observation in reversed(kept):
+        size = observation.tests.chars if observation.tests is not None else 0
+        if size > left:
+            weighed.append(observation.model_copy(update={"tests": None}))
+        else:
+            left -= size
+            weighed.append(observation)
+    return tuple(reversed(weighed))
 
 
 class Marker(Frozen):
@@ -134,6 +179,7 @@ class Marker(Frozen):
                 {"at": format_timestamp(o.at), "seen": o.seen.value}
                 | ({"run": o.run} if o.run else {})
                 | ({"commit": o.commit} if o.commit else {})
+                | ({"tests": o.tests.model_dump()} if o.tests else {})
                 for o in self.history
             ]
         if self.reopened:
@@ -146,10 +192,17 @@ class Marker(Frozen):
             payload["snooze_over"] = self.snooze_over.isoformat()
         if self.assignees:
             payload["assignees"] = list(self.assignees)
-        text = _COMPACT_JSON.encode(payload)
-        # A key built from a suite name could hold `-->`; escaped, nothing can end the comment early.
-        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        return f"<!-- issueplan {text} -->"
+        return f"<!-- issueplan {_escaped(_COMPACT_JSON.encode(payload))} -->"
+
+
+def _escaped(text: str) -> str:
+    # A key built from a suite name could hold `-->`; escaped, nothing can end the comment early.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _written_chars(text: str) -> int:
+    """How many characters `text` takes in a marker: JSON-escaped (ASCII only), quoted, a comma."""
+    return len(_escaped(_COMPACT_JSON.encode(text))) + 1
 
 
 def parse_marker(line: str) -> Marker | None:

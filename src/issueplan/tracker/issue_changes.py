@@ -14,7 +14,7 @@ from issueplan.render.body_change import describe_body_change
 from issueplan.render.comments import render_reopen_comment
 from issueplan.render.issue import item_marker, render_issue_body, render_issue_title
 from issueplan.render.links import without_source_links
-from issueplan.render.marker import Marker, Seen
+from issueplan.render.marker import FailedTests, Marker, Seen
 from issueplan.tracker.assignees import (
     AssigneeChange,
     assignee_change,
@@ -33,7 +33,16 @@ from issueplan.tracker.changes import (
 )
 from issueplan.tracker.follow_up import plan_links
 from issueplan.tracker.issue_types import issue_type_change, issue_type_for
-from issueplan.tracker.lifecycle import Return, Run, created, fired, flipped, is_snoozed, returning
+from issueplan.tracker.lifecycle import (
+    Return,
+    Run,
+    created,
+    failing_tests,
+    fired,
+    flipped,
+    is_snoozed,
+    returning,
+)
 from issueplan.tracker.lifecycle_ops import FLAKY_COLOR, FLAKY_DESCRIPTION, current_marker, flaky_changes
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.tracked import TrackedIssue, TrackerState
@@ -63,8 +72,9 @@ def issue_changes(
         issue = kept.get(item.key)
         if declined(issue) or (issue is not None and is_snoozed(issue, run)):
             continue  # not planned stays closed; a snoozed issue gets no write at all
+        tests = failing_tests(item, run)
         if issue is None:
-            marker = created(item_marker(item, options.scope), item.key, run)
+            marker = created(item_marker(item, options.scope), item.key, run, tests=tests)
             ops.append(_create(item, state, spelling, options, plan, links, marker, refused))
             ops.extend(_dependencies(item, by_id, kept))
             continue
@@ -72,9 +82,10 @@ def issue_changes(
         ops.extend(comments)
         back: Return | None = None
         if not issue.is_open:
-            back = returning(issue, marker, run)
+            back = returning(issue, marker, run, tests)
             if not back.reopen:  # back after the window: a new issue that follows the closed one
-                marker = created(item_marker(item, options.scope), item.key, run, follows=issue.number)
+                fresh = item_marker(item, options.scope)
+                marker = created(fresh, item.key, run, follows=issue.number, tests=tests)
                 ops.append(_create(_fresh(item, run), state, spelling, options, plan, links, marker, refused))
                 continue
             marker = back.marker
@@ -103,6 +114,7 @@ def issue_changes(
             run if back is None else None,
             flaky,
             assignees,
+            tests,
         )
         if back is not None:  # the reopen carries the update: one edit, then its comment
             ops.append(_reopen(item, issue, back, run, options, update))
@@ -220,6 +232,7 @@ def _update(
     run: Run | None,
     flaky: tuple[str, ...],
     assignees: AssigneeChange,
+    tests: FailedTests | None = None,
 ) -> UpdateIssue | None:
     """The update an issue needs. `remembered` is its lifecycle memory so far; for an issue that stays
     open (`run` given), this run's observation joins it only when something is written anyway or it ends
@@ -246,7 +259,7 @@ def _update(
     # A title, label or milestone change alone does not touch the body; nor does a new commit's links.
     writing = without_source_links(body) != theirs_plain
     if run is not None:
-        observed = fired(marker, item.key, run, writing=writing)
+        observed = fired(marker, item.key, run, writing=writing, tests=tests)
         if observed != marker:
             body = render(observed)
             writing = without_source_links(body) != theirs_plain

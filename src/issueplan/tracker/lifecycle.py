@@ -15,16 +15,16 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from issueplan.model import Frozen, Plan
+from issueplan.model import ActionItem, CaseOutcome, Frozen, Plan, RunMark
+from issueplan.policy.flaky import test_key
 from issueplan.policy.lifecycle import Lifecycle, is_flaky_key
 from issueplan.render.comments import RunEvent, RunPlace
 from issueplan.render.issue import parse_issue_body
-from issueplan.render.marker import COMMIT_CHARS, REOPENS_LIMIT, Marker, Observation, Seen, bounded
+from issueplan.render.marker import REOPENS_LIMIT, FailedTests, Marker, Observation, Seen, bounded
 from issueplan.render.timestamp import as_utc
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.tracked import TrackedIssue
 
-_RUN_ID = re.compile(r"/actions/runs/(\d+)(?:/|$)")
 # `snooze: 2026-12-31` on a line of its own, in the human part of the body.
 _SNOOZE = re.compile(r"^[ \t>*_-]*snooze:[ \t]*(\d{4}-\d{2}-\d{2})[ \t*_]*$", re.IGNORECASE | re.MULTILINE)
 
@@ -37,8 +37,8 @@ class Run(Frozen):
     commit: str | None = None  # the tested commit's first COMMIT_CHARS (`--commit`, GITHUB_SHA)
     settings: Lifecycle = Lifecycle()
 
-    def observed(self, seen: Seen) -> Observation:
-        return Observation(at=self.at, seen=seen, run=self.id, commit=self.commit)
+    def observed(self, seen: Seen, tests: FailedTests | None = None) -> Observation:
+        return Observation(at=self.at, seen=seen, run=self.id, commit=self.commit, tests=tests)
 
     def event(self, name: str, issue: TrackedIssue) -> RunEvent:
         return RunEvent(event=name, id=issue.item_id, at=self.at, run=self.id)
@@ -51,15 +51,31 @@ class Run(Frozen):
         return timedelta(days=self.settings.reopen_within_days)
 
 
+def run_mark(options: SyncOptions) -> RunMark:
+    """This run's commit and workflow run id, as markers remember them (and the plan compares them)."""
+    return RunMark.of(options.source_links.sha if options.source_links else None, options.run_url)
+
+
 def this_run(plan: Plan, options: SyncOptions) -> Run:
-    found = _RUN_ID.search(options.run_url or "")
-    sha = options.source_links.sha if options.source_links else None
-    return Run(
-        at=as_utc(plan.generated_at),
-        id=found.group(1) if found else None,
-        commit=sha[:COMMIT_CHARS] if sha else None,
-        settings=options.lifecycle,
+    mark = run_mark(options)
+    return Run(at=as_utc(plan.generated_at), id=mark.run, commit=mark.commit, settings=options.lifecycle)
+
+
+def failing_tests(item: ActionItem, run: Run) -> FailedTests | None:
+    """What a fired observation of a per-suite item remembers of its failing tests, so a later run of the
+    same commit can tell which of them flipped (policy/flips.py); None without a commit, for other items,
+    and when no test failed (a failed step, a missing report)."""
+    if run.commit is None or len(item.evidence.suites) != 1:
+        return None
+    suite = item.evidence.suites[0]
+    failed = suite.failures + suite.errors
+    if item.key != f"{item.rule}/{suite.name}" or not suite.has_report or failed == 0:
+        return None
+    # The evidence lists the first failing cases (failing first): the counts say how many there were.
+    keys = dict.fromkeys(
+        test_key(case) for case in suite.cases if case.outcome in {CaseOutcome.FAILED, CaseOutcome.ERROR}
     )
+    return FailedTests.bounded(keys, failed=failed, of=suite.tests)
 
 
 def flipped(key: str, marker: Marker, run: Run, seen: Seen) -> bool:
@@ -131,24 +147,27 @@ def settled(issue: TrackedIssue, marker: Marker, run: Run) -> Marker:
     reopens, the commits that both failed and passed) are forgotten (the human says the cause is fixed)."""
     if marker.flaky_since is None or is_flaky(issue, marker, run):
         return marker
-    history = tuple(o.model_copy(update={"commit": None}) for o in marker.history)
+    history = tuple(o.model_copy(update={"commit": None, "tests": None}) for o in marker.history)
     return marker.model_copy(update={"flaky_since": None, "reopened": (), "history": history})
 
 
-def fired(marker: Marker, key: str, run: Run, *, writing: bool) -> Marker:
-    """The marker of an open issue whose rule fired: the observation is kept when the body is written
-    anyway, or when it ends a streak of healthy runs (else a later close would count across it)."""
+def fired(marker: Marker, key: str, run: Run, *, writing: bool, tests: FailedTests | None = None) -> Marker:
+    """The marker of an open issue whose rule fired: the observation (with its failing `tests`) is kept
+    when the body is written anyway, or when it ends a streak of healthy runs (else a later close would
+    count across it)."""
     history = marker.history
     ends_streak = bool(history) and history[-1].seen is Seen.FINE
     if not (writing or ends_streak):
         return marker
     seen = Seen.FLAKY if is_flaky_key(key) else Seen.FIRED
-    return marker.model_copy(update={"history": bounded((*history, run.observed(seen)))})
+    return marker.model_copy(update={"history": bounded((*history, run.observed(seen, tests)))})
 
 
-def created(marker: Marker, key: str, run: Run, *, follows: int | None = None) -> Marker:
+def created(
+    marker: Marker, key: str, run: Run, *, follows: int | None = None, tests: FailedTests | None = None
+) -> Marker:
     seen = Seen.FLAKY if is_flaky_key(key) else Seen.FIRED
-    return marker.model_copy(update={"history": (run.observed(seen),), "follows": follows})
+    return marker.model_copy(update={"history": (run.observed(seen, tests),), "follows": follows})
 
 
 class Healthy(Frozen):
@@ -197,7 +216,7 @@ class Return(Frozen):
     same_commit: str | None = None  # it passed on this commit before: flaky (the commit, shortened)
 
 
-def returning(issue: TrackedIssue, marker: Marker, run: Run) -> Return:
+def returning(issue: TrackedIssue, marker: Marker, run: Run, tests: FailedTests | None = None) -> Return:
     closed_on = closed_moment(issue, marker, run)
     same = flipped(issue.key, marker, run, Seen.FIRED)
     if run.at - closed_on > run.window() and not same:
@@ -209,7 +228,7 @@ def returning(issue: TrackedIssue, marker: Marker, run: Run) -> Return:
     if turns:
         update["flaky_since"] = run.at
     seen = Seen.FLAKY if is_flaky_key(issue.key) else Seen.FIRED
-    update["history"] = bounded((*marker.history, run.observed(seen)))
+    update["history"] = bounded((*marker.history, run.observed(seen, tests)))
     return Return(
         reopen=True,
         marker=marker.model_copy(update=update),

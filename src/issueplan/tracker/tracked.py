@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 from pydantic import Field, StrictInt
 
-from issueplan.model import Frozen, KnownItem
-from issueplan.render.marker import Marker
+from issueplan.model import Frozen, KnownItem, KnownRun
+from issueplan.render.marker import Marker, Seen
 from issueplan.tracker.changes import IssueState, StateReason
 
 
@@ -97,9 +97,33 @@ class TrackerState(Frozen):
                 by_key.setdefault(issue.key, []).append(issue)
         holders = {key: key_holder(group) for key, group in by_key.items()}
         return {
-            key: KnownItem(id=held.item_id, first_seen=held.first_seen, step_outcomes=held.step_outcomes)
+            key: KnownItem(
+                id=held.item_id,
+                first_seen=held.first_seen,
+                step_outcomes=held.step_outcomes,
+                runs=known_runs(held.marker),
+            )
             for key, held in holders.items()
         }
+
+
+def known_runs(marker: Marker | None) -> tuple[KnownRun, ...]:
+    """The marker's observations that name a commit, for the plan's same-commit comparisons."""
+    if marker is None:
+        return ()
+    return tuple(
+        KnownRun(
+            at=o.at,
+            commit=o.commit,
+            run=o.run,
+            fired=o.seen is not Seen.FINE,
+            tests=o.tests.keys if o.tests else (),
+            failed=o.tests.failed if o.tests else 0,
+            of=o.tests.of if o.tests else 0,
+        )
+        for o in marker.history
+        if o.commit is not None and o.seen is not Seen.UNKNOWN
+    )
 
 
 def key_holder(issues: Sequence[TrackedIssue]) -> TrackedIssue:
