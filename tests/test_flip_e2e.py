@@ -120,7 +120,8 @@ def test_a_test_failing_then_passing_on_one_commit_is_a_flaky_item_that_closes_o
     repo: Repository,
 ) -> None:
     repo.sync(X_FAILS)
-    assert SUITE_KEY in by_key(repo.fake) and flaky_keys(repo.fake) == []
+    assert SUITE_KEY in by_key(repo.fake)
+    assert flaky_keys(repo.fake) == []
     assert repo.rerun_writes() == [], "a no-op re-run"
 
     repo.sync(ALL_PASS)
@@ -134,9 +135,8 @@ def test_a_test_failing_then_passing_on_one_commit_is_a_flaky_item_that_closes_o
         "passed in run 1002 on the same commit"
     ) in item["body"]
     suite = by_key(repo.fake)[SUITE_KEY]
-    assert suite["state"] == "open" and "flaky" in labels(suite), (
-        "the suite's issue is marked flaky, as before"
-    )
+    assert suite["state"] == "open"
+    assert "flaky" in labels(suite), "the suite's issue is marked flaky, as before"
     assert repo.rerun_writes() == [], "a no-op re-run"
 
     other = "fedcba9876543210fedcba9876543210fedcba98"
@@ -161,7 +161,8 @@ def test_a_test_passing_then_failing_on_one_commit_is_a_flaky_item(repo: Reposit
         "failed in run 1003 on the same commit: boom: test_total"
     ) in body
     suite = by_key(repo.fake)[SUITE_KEY]
-    assert suite["state"] == "open" and "flaky" in labels(suite), "reopened as flaky, as before"
+    assert suite["state"] == "open"
+    assert "flaky" in labels(suite), "reopened as flaky, as before"
     assert repo.rerun_writes() == [], "a no-op re-run"
 
 
@@ -203,4 +204,3 @@ def test_the_marker_remembers_the_failing_tests_of_the_run_by_key(repo: Reposito
         if line.startswith("<!-- issueplan {")
     )
     assert re.search(r'"tests":\{"failed":1,"keys":\["app\.CartTest\.test_total"\],"of":2\}', line)
-
