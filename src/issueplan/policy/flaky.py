@@ -1,4 +1,5 @@
-"""The `flaky_tests` trigger: one subject per test that failed and then passed when run again.
+"""The `flaky_tests` trigger: one subject per test that failed and then passed when run again, or that
+flipped between runs of one commit (policy/flips.py: the tracker's memory of earlier runs of the commit).
 
 The readers mark such a test `CaseOutcome.FLAKY` whatever the shape of its reruns (Surefire's `flakyFailure`,
 pytest reruns, a Gradle or jest retry written as a repeated testcase, go test's `-rerun-fails`). Here:
@@ -6,17 +7,19 @@ pytest reruns, a Gradle or jest retry written as a repeated testcase, go test's 
 - **One subject per test**, keyed `{suite}/{test}` (the rule's key in front: `flaky/{suite}/{test}`), where
   `test` is `pkg.Class.test_name` as the report names it. A very long name is cut and a digest of the whole
   name appended, so the key stays short and still tells tests apart.
-- **Grouped** when a suite has more than the config's `group_flaky_over` flaky tests in one run: one subject
-  keyed `{suite}` instead (a broken fixture, not 40 separate problems); its tests' own keys are then unknown.
+- **Grouped** when a suite has more than the config's `group_flaky_over` flaky tests in one run (rerun and
+  flipped ones together): one subject keyed `{suite}` instead (a broken fixture, not 40 separate problems);
+  its tests' own keys are then unknown.
 - **An infrastructure failure is no flakiness**: in a suite where more than `infrastructure_share` (80 %) of
   the tests failed or errored, the run says nothing about single tests. The suite's own item (`suite_failed`)
   is filed or updated as usual; every flaky key of that suite is unknown in that run.
 - **Fine** needs the test to be named: a report lists failing, flaky and skipped tests, never passing ones.
   So a key the tracker knows (`Observation.known_keys`) is fine when its suite wrote a report, was no
   infrastructure failure, listed every non-passing test (no case cap hit) and this test is not among them.
-  A known grouped key is fine when its suite wrote such a report without any flaky test. Keys the tracker
-  does not know are never called fine: there is nothing to close, and plan.json stays short. A test that
-  fails outright is unknown here: its suite's item tracks the failure, and it is no clean run either.
+  A known grouped key is fine when its suite wrote such a report without any flaky or flipped test. Keys
+  the tracker does not know are never called fine: there is nothing to close, and plan.json stays short. A
+  test that fails outright is unknown here (its suite's item tracks the failure, and it is no clean run),
+  unless it flipped.
 
 When an item closes is not decided here: flaky items close after `flaky_clean_runs` fine runs and
 `flaky_quiet_days` (the tracker's lifecycle), not on the first fine run.

@@ -43,7 +43,7 @@ so runs without `--outcome` keep working.
 | `coverage_below` | `line_rate` (0.0-1.0; unset: never judges) | the line rate is below `line_rate` | it is not (unknown without coverage or threshold) |
 | `security_program` | `kinds` (security), `severity` (high) | any of: a suite of `kinds` failed or left no report; a finding at or above `severity` | all of those are fine |
 | `security_framework` | `kinds` (security) | any of: a suite of `kinds` failed, was skipped or left no report; the run saw suites, read results, and has no such suite and no scanner output | all of those are fine |
-| `flaky_tests` | `kinds`, `group_title`, `infrastructure_share` (0.8) | a test failed, then passed when run again: one item per test, one per suite with more than `group_flaky_over` of them (`issueplan.policy.flaky`) | a known flaky test's suite reported without it failing, flaking or being cut from the report |
+| `flaky_tests` | `kinds`, `group_title`, `infrastructure_share` (0.8) | a test failed, then passed when run again, or flipped between runs of one commit (`issueplan.policy.flips`): one item per test, one per suite with more than `group_flaky_over` of them (`issueplan.policy.flaky`) | a known flaky test's suite reported without it failing, flaking or being cut from the report |
 | `any_of` | `triggers` | any listed trigger fires | every one is fine |
 | `all_of` | `triggers` | every listed trigger fires | any one is fine (so it cannot fire) |
 
