@@ -53,8 +53,8 @@ class KnownRun(Frozen):
 class KnownItem(Frozen):
     """What the tracker remembers of an item: its display id and when it was first seen (both never change),
     the suites whose CI step outcome it rested on when last written, as `suite_digest`s (S22: such an
-    item is left alone by a run that was not told those outcomes), and the runs its marker remembers by
-    commit (policy/flips.py)."""
+    item is left alone by a run that was not told those outcomes), and the runs of this run's commit its
+    marker remembers (policy/flips.py)."""
 
     id: str
     first_seen: datetime

@@ -19,6 +19,7 @@ from issueplan.tracker.changes import ChangeSet, CreateIssue, ReopenIssue, Updat
 from issueplan.tracker.dashboard import is_dashboard
 from issueplan.tracker.github import Progress, apply_changes, connect
 from issueplan.tracker.issue_types import read_issue_types
+from issueplan.tracker.lifecycle import run_mark
 from issueplan.tracker.options import GitHubTarget, SyncOptions
 from issueplan.tracker.results import SyncResult, planned
 from issueplan.tracker.retry import Clock, Sleep
@@ -65,8 +66,10 @@ def read_tracker(repo: Repository, options: SyncOptions) -> TrackerState:
 
 
 def remembered(state: TrackerState, options: SyncOptions) -> dict[str, KnownItem]:
-    """What the tracker remembers of this scope's items (ids, first seen), for the plan; not the dashboard."""
-    return {key: item for key, item in state.known_items(options.scope).items() if not is_dashboard(key)}
+    """What the tracker remembers of this scope's items (ids, first seen, runs of this commit), for the plan;
+    not the dashboard."""
+    known = state.known_items(options.scope, run_mark(options).commit)
+    return {key: item for key, item in known.items() if not is_dashboard(key)}
 
 
 def apply_or_plan(

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from pydantic import Field, StrictInt
 
 from issueplan.model import Frozen, KnownItem, KnownRun
-from issueplan.render.marker import Marker, Seen
+from issueplan.policy.lifecycle import is_flaky_key
+from issueplan.render.marker import Marker, Observation, Seen
 from issueplan.tracker.changes import IssueState, StateReason
 
 
@@ -87,8 +88,9 @@ class TrackerState(Frozen):
     issue_types: tuple[str, ...] | None = None
     sub_issues: SubIssues | None = None
 
-    def known_items(self, scope: str) -> dict[str, KnownItem]:
-        """Ids and first_seen per key, closed issues included, so ids and due dates never change.
+    def known_items(self, scope: str, commit: str | None = None) -> dict[str, KnownItem]:
+        """Ids and first_seen per key, closed issues included, so ids and due dates never change; with
+        `commit` (this run's), the earlier runs of that commit each marker remembers.
 
         When two issues carry one key, the diff's choice wins (`key_holder`)."""
         by_key: dict[str, list[TrackedIssue]] = {}
@@ -96,25 +98,26 @@ class TrackerState(Frozen):
             if issue.scope == scope:
                 by_key.setdefault(issue.key, []).append(issue)
         holders = {key: key_holder(group) for key, group in by_key.items()}
-        return {
-            key: KnownItem(
-                id=held.item_id,
-                first_seen=held.first_seen,
-                step_outcomes=held.step_outcomes,
-                runs=known_runs(held.marker),
+        known: dict[str, KnownItem] = {}
+        for key, held in holders.items():
+            runs = known_runs(key, held.marker, commit) if commit is not None else ()
+            known[key] = KnownItem(
+                id=held.item_id, first_seen=held.first_seen, step_outcomes=held.step_outcomes, runs=runs
             )
-            for key, held in holders.items()
-        }
+        return known
 
 
-def known_runs(marker: Marker | None) -> tuple[KnownRun, ...]:
-    """The marker's observations that name a commit, for the plan's same-commit comparisons."""
+def known_runs(key: str, marker: Marker | None, commit: str) -> tuple[KnownRun, ...]:
+    """What the plan's same-commit comparisons (policy/flips.py) use of the marker's observations of
+    `commit`: a flaky-test item's fired ones (its flip is filed), another item's healthy ones and those
+    that recorded failing tests. Only those: a no-op sync reads every issue's marker."""
     if marker is None:
         return ()
+    flaky = is_flaky_key(key)
     return tuple(
         KnownRun(
             at=o.at,
-            commit=o.commit,
+            commit=commit,
             run=o.run,
             fired=o.seen is not Seen.FINE,
             tests=o.tests.keys if o.tests else (),
@@ -122,8 +125,16 @@ def known_runs(marker: Marker | None) -> tuple[KnownRun, ...]:
             of=o.tests.of if o.tests else 0,
         )
         for o in marker.history
-        if o.commit is not None and o.seen is not Seen.UNKNOWN
+        if o.commit == commit and _compared(o, flaky=flaky)
     )
+
+
+def _compared(observation: Observation, *, flaky: bool) -> bool:
+    if observation.seen is Seen.UNKNOWN:
+        return False
+    if flaky:
+        return observation.seen is not Seen.FINE
+    return observation.seen is Seen.FINE or observation.tests is not None
 
 
 def key_holder(issues: Sequence[TrackedIssue]) -> TrackedIssue:
