@@ -20,6 +20,7 @@ from issueplan.model import (
     SuiteStatus,
 )
 from issueplan.policy import build_plan, load_config
+from issueplan.policy.config import config_from_mapping
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 BEFORE = NOW - timedelta(hours=2)
@@ -155,3 +156,28 @@ def test_the_flaky_items_are_the_remembered_failures_that_pass_now_on_the_same_c
     items = flaky(suite(tuple(sorted(now_failing))), remembered(fired_on(*sorted(before), commit=commit)))
     expected = {f"flaky/unit_tests/app.CartTest.{name}" for name in before - now_failing}
     assert set(items) == (expected if same_commit else set())
+
+
+def test_only_a_suite_failed_items_healthy_run_says_the_suite_passed() -> None:
+    config = config_from_mapping(
+        {
+            "extends": "default",
+            "rules": [
+                {
+                    "id": "suite-skipped",
+                    "trigger": {"type": "suite_skipped_or_missing"},
+                    "id_prefix": "SKIP",
+                    "title": "Run {suite}",
+                    "type": "enhancement",
+                    "priority": "low",
+                    "team": "qa_team",
+                    "effort": "1 day",
+                }
+            ],
+        },
+        source="issueplan.yml",
+    )
+    known = remembered(FINE_ON_C, key="suite-skipped/unit_tests", item="SKIP-001")
+    report = RunReport(suites=(suite(("test_total",)),))
+    plan = build_plan(report, config, now=NOW, known=known, mark=HERE)
+    assert [item.key for item in plan.items if item.rule == "flaky-tests"] == [], "it ran: it may have failed"

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from issueplan.model import Case, KnownItem, KnownRun, RunMark, Suite
 from issueplan.policy.flaky_cases import failing_cases, lists_every_case, too_many_failed, what_failed
 from issueplan.policy.rule import Rule
+from issueplan.policy.trigger_spec import TriggerType
 from issueplan.policy.verdict import CommitMemory
 
 
@@ -55,11 +56,16 @@ class Flips:
 def commit_memory(
     rules: Iterable[Rule], known: Mapping[str, KnownItem], mark: RunMark, now: datetime
 ) -> CommitMemory | None:
-    """What the tracker remembers of this run's commit: the earlier runs per suite (its per-suite items'),
-    the commit's runs per item key. None without a commit or any memory of it."""
+    """What the tracker remembers of this run's commit: the earlier runs per suite (its `suite_failed`
+    per-suite items'), the commit's runs per item key. None without a commit or any memory of it."""
     if mark.commit is None:
         return None
-    prefixes = tuple(f"{rule.id}/" for rule in rules if rule.enabled and rule.per_suite)
+    # Only suite_failed items: their healthy runs are passing suites (a skipped-suite rule's are not).
+    prefixes = tuple(
+        f"{rule.id}/"
+        for rule in rules
+        if rule.enabled and rule.per_suite and rule.trigger.type is TriggerType.SUITE_FAILED
+    )
     earlier: dict[str, list[KnownRun]] = {}
     items: dict[str, tuple[KnownRun, ...]] = {}
     for key, item in sorted(known.items()):
