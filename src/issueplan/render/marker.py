@@ -2,8 +2,9 @@
 
 The issue body is the only state (DESIGN decision 2), so the lifecycle's memory lives in the marker line
 `<!-- issueplan {"first_seen":…,"id":…,"key":…,"scope":…,"v":2,…} -->`: the last observations of the
-item's key, when the issue was reopened, since when it is flaky, which closed issue it follows and which
-snooze date has been announced as over. Every list is bounded so the marker stays small whatever happens.
+item's key (with a per-suite item's failing tests, where it fired on a known commit), when the issue was
+reopened, since when it is flaky, which closed issue it follows and which snooze date has been announced as
+over. Every list is bounded so the marker stays small whatever happens.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """The lifecycle of a managed issue across runs (pure): when it closes, reopens, turns flaky or is left alone.
 
-What a run observed of an item's key is one `Observation` (fired, fine, flaky); the marker keeps the last
-few (render/marker.py), so a decision can rest on more than this run. An observation is written only when it
-matters or costs nothing: every healthy run of an open issue (it counts towards the close), the first failing
-run after a healthy one (it ends the streak), a reopen, and any run whose body write happens anyway. A
-failing run that changes nothing else writes nothing (a no-op re-run makes zero writes, S1).
+What a run observed of an item's key is one `Observation` (fired, fine, flaky; a per-suite item's fired one
+on a known commit also names its failing tests, so a later run of the commit can tell which flipped); the
+marker keeps the last few (render/marker.py), so a decision can rest on more than this run. An observation
+is written only when it matters or costs nothing: every healthy run of an open issue (it counts towards the
+close), the first failing run after a healthy one (it ends the streak), a reopen, and any run whose body
+write happens anyway. A failing run that changes nothing else writes nothing (a no-op re-run makes zero
+writes, S1).
 
 Snoozed issues (a snooze label, or `snooze: YYYY-MM-DD` a human wrote outside the managed block) get no
 write at all until the label goes or the date passes; the passing of a date is said once, in a comment.
