@@ -58,6 +58,7 @@ from issueplan.model.report import (
     SuiteSpec,
     TestTotals,
     Workspace,
+    checked_findings,
 )
 
 __all__ = [
@@ -101,6 +102,7 @@ __all__ = [
     "Workspace",
     "cap_name",
     "cap_text",
+    "checked_findings",
     "coverage_rate",
     "suite_digest",
 ]

@@ -55,16 +55,16 @@ def load_json(path: Path, *, limit: int = MAX_JSON_BYTES) -> JsonValue | Problem
         return Problem(file=file, message=f"cannot read: {error.strerror or error}")
     if too_big or len(raw) > limit:
         return Problem(file=file, message=f"not read: larger than {limit // 2**20} MiB")
-    parsed, value = parse_fast(raw)
+    parsed, fast = parse_fast(raw)
     if parsed:
-        return value
+        return fast
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return Problem(file=file, message=f"not UTF-8 text (byte {error.start})")
     try:
         with json_refusals(), collector_paused():
-            value = json.loads(text)
+            value: JsonValue = json.loads(text)
         refuse_surrogates(value, may_hold_surrogates(text))
     except JsonRefusedError as refused:
         return Problem(file=file, line=refused.line, column=refused.column, message=refused.message)
@@ -79,9 +79,10 @@ def parse_fast(raw: bytes) -> tuple[bool, JsonValue]:
         return False, None
     try:
         with collector_paused():
-            return True, orjson.loads(data)
+            value: JsonValue = orjson.loads(data)
     except orjson.JSONDecodeError:
         return False, None
+    return True, value
 
 
 class JsonRefusedError(ValueError):
