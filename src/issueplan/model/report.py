@@ -125,13 +125,14 @@ def checked_findings(rows: Iterable[dict[str, object]], named: Collection[str]) 
     if not set(named) <= set(order):
         raise ValueError(f"not fields of a Finding: {sorted(set(named) - set(order))}")
     findings: list[Finding] = []
+    fields_set = set(named)  # one set for all: a frozen model's is never changed (model_copy copies it)
     for row in rows:
         if len(row) != len(order) or (not findings and tuple(row) != order):
             raise ValueError(f"a Finding's row holds {tuple(row)}, not every field in order: {order}")
         finding = object.__new__(Finding)
         # what pydantic's own model_construct sets
         object.__setattr__(finding, "__dict__", row)
-        object.__setattr__(finding, "__pydantic_fields_set__", set(named))
+        object.__setattr__(finding, "__pydantic_fields_set__", fields_set)
         object.__setattr__(finding, "__pydantic_extra__", None)
         object.__setattr__(finding, "__pydantic_private__", None)
         findings.append(finding)

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlparse
 
 from issueplan.model import Severity
 from issueplan.sources._finding import fingerprint, severity_from_score, severity_from_word
-from issueplan.sources._json import JsonValue, as_dict, as_int, as_list, as_number, as_str
+from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str
 from issueplan.sources._sarif_rule_text import first_line, rule_help, rule_in_message
 from issueplan.sources._sarif_rules import TOOL_SEVERITY_KEYS, Rule, RuleFacts, RuleView
 
@@ -73,7 +73,7 @@ def finding_fields(result: dict[str, JsonValue], view: RuleView, run: RunContext
         )
     path, line, snippet = _location(get("locations"), run.paths)
     marked, partial = get("fingerprints"), get("partialFingerprints")
-    fingerprints = {**_strings(marked), **_strings(partial)} if marked or partial else _EMPTY_STRINGS
+    fingerprints = {**_strings(marked), **_strings(partial)} if marked else _strings(partial)
     if fingerprints:
         identity = "\0".join([f"{key}={value}" for key, value in sorted(fingerprints.items())])
     else:  # never the line number: the finding must keep its identity when code above it moves
@@ -153,7 +153,8 @@ def _location(locations: JsonValue, paths: dict[str, str]) -> tuple[str | None, 
             path = paths.get(uri)
             if path is None:
                 path = paths[uri] = _path(uri)
-            return path, as_int(region.get("startLine")), text if isinstance(text, str) else None
+            line = region.get("startLine")  # as_int: JSON's integers are ints, and a bool is none
+            return path, line if type(line) is int else None, text if isinstance(text, str) else None
     return None, None, None
 
 

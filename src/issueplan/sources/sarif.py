@@ -171,6 +171,9 @@ def _rule_of(
     result: dict[str, JsonValue], view_lists: list[list[RuleView]], by_id: dict[str, RuleView], none: RuleView
 ) -> RuleView:
     """The result's rule: by index (in the driver, or the extension its reference names), else by id."""
+    index = result.get("ruleIndex")
+    if type(index) is int and "rule" not in result and 0 <= index < len(view_lists[0]):
+        return view_lists[0][index]  # most results: an index into the driver's rules
     reference = as_dict(result.get("rule"))
     index = as_int(result.get("ruleIndex"))
     if index is None:
