@@ -73,10 +73,16 @@ def finding_fields(result: dict[str, JsonValue], view: RuleView, run: RunContext
         )
     path, line, snippet = _location(get("locations"), run.paths)
     marked, partial = get("fingerprints"), get("partialFingerprints")
-    fingerprints = {**_strings(marked), **_strings(partial)} if marked else _strings(partial)
-    if fingerprints:
-        identity = "\0".join([f"{key}={value}" for key, value in sorted(fingerprints.items())])
-    else:  # never the line number: the finding must keep its identity when code above it moves
+    fingerprints: dict[str, JsonValue]
+    if marked:  # both kinds: a partial fingerprint wins over a full one of the same name
+        fingerprints = {**_strings(marked), **_strings(partial)}
+    else:
+        fingerprints = partial if isinstance(partial, dict) else _EMPTY
+    # "name=value" of each string fingerprint, by name (names are unique: values are never compared)
+    identity = "\0".join(
+        [f"{key}={value}" for key, value in sorted(fingerprints.items()) if isinstance(value, str)]
+    )
+    if not identity:  # no fingerprint; never the line number: the identity must survive code moving above it
         identity = f"{path or ''}\0{_SPACE.sub(' ', snippet or message).strip()}"
     digest = fingerprint(run.tool, rule_id, identity)
     props = get("properties")
@@ -194,10 +200,7 @@ def _text(value: JsonValue) -> str:
     return as_str(value) or as_str(as_dict(value).get("text")) or ""
 
 
-def _strings(value: JsonValue) -> dict[str, str]:
+def _strings(value: JsonValue) -> dict[str, JsonValue]:
     if not isinstance(value, dict) or not value:
-        return _EMPTY_STRINGS
+        return _EMPTY
     return {key: item for key, item in value.items() if isinstance(item, str)}
-
-
-_EMPTY_STRINGS: dict[str, str] = {}
