@@ -32,7 +32,7 @@ Fields = dict[str, object]  # keyword arguments of a Finding
 Key = tuple[str, str, int, str, str]  # how findings sort: tool, path, line, rule id, fingerprint
 
 
-@dataclass
+@dataclass(slots=True)
 class RunContext:
     """What every result of one run shares: its tool, the rules' views, and the paths unquoted so far."""
 
