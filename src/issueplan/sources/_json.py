@@ -5,12 +5,13 @@ conversion limit (4,300 digits) makes `json.loads` raise ValueError, and a lone 
 parses into a string no UTF-8 output can hold, so it would break the plan's files long after the read.
 `1e999` and `NaN` parse into floats that `as_number` refuses where a number is expected.
 
-orjson parses first (twice as fast as `json.loads` on a 90 MB SARIF log, and from the bytes, with no decoded
-copy); whatever it refuses goes to `json.loads`, so every Problem is the one Python's decoder gives: invalid
-UTF-8, a BOM after the first, NaN, `1e999`, control characters, lone surrogates (orjson refuses them all,
-joins escaped pairs as json does) and nesting past orjson's 1,024 levels. The one value the two parse apart
-is an integer beyond 64 bits, which orjson turns into a float: a file with a run of 19 digits anywhere (in a
-string too: only slower) goes to `json.loads` whole.
+orjson parses first (0.6 s where `json.loads` takes 0.8 on a 90 MB SARIF log, the collector paused for both,
+and from the bytes, with no decoded copy); whatever it refuses goes to `json.loads`, so every Problem is the
+one Python's decoder gives: invalid UTF-8, a BOM after the first, NaN, `1e999`, control characters, lone
+surrogates (orjson refuses them all, joins escaped pairs as json does) and nesting past orjson's 1,024 levels
+(a file nested between json's recursion limit, about 990 levels, and 1,024 now reads). The one value the two
+parse apart is an integer beyond 64 bits, which orjson turns into a float: a file with a run of 19 digits
+anywhere (in a string too: only slower) goes to `json.loads` whole.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """One SARIF result → the fields of its Finding, given its rule's view: the reader's per-result work.
 
 A large scan has 100k results, so each is read once, field by field, with the rule's part read once per run
-(`_sarif_rules.RuleView`) and a path's unquoting once per distinct uri. The fields are validated by the
-Finding model like any other (sarif.read validates them all at once).
+(`_sarif_rules.RuleView`) and a path's unquoting once per distinct uri. Every value is checked as it is taken
+from the file (a string, an int that is no bool, an object), so sarif.read builds the Findings from them
+with `model.checked_findings`, not by validating each again.
 """
 
 from __future__ import annotations
