@@ -27,3 +27,17 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def settle_as_old() -> None:
+    """Count everything the collector tracks as old (its oldest generation), without a walk.
+
+    A reader that built 100k findings with the collector paused leaves them all young: the next collections
+    would walk them on their way to the oldest generation (the first walk alone took 0.4 s of a 90 MB SARIF
+    log's 3 s read), only to find what reference counting frees anyway. Moved there at once (gc.freeze, then
+    gc.unfreeze: two list splices), they wait for the next full collection like any long-lived object; a cycle
+    among them, or made before, is still collected by it. Nothing is done while objects are frozen
+    (gc.get_freeze_count), as unfreezing would thaw them too. Call it with the collector paused."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()

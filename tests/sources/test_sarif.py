@@ -3,6 +3,7 @@ input (I7), and golden results over every SARIF file of the shared corpus."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -185,6 +186,39 @@ def test_wrong_types_inside_a_run_are_read_as_absent(tmp_path: Path) -> None:
     result = _read(tmp_path, log)
     assert [f.rule_id for f in result.findings] == ["unknown scanner finding"]
     assert [p.message for p in result.problems] == ["SARIF run 2 is not an object; skipped"]
+
+
+@pytest.mark.parametrize("field", ["kind", "level"])
+@pytest.mark.parametrize("value", [{"text": "pass"}, ["pass"], 3, None])
+def test_a_kind_or_level_that_is_no_string_is_absent_not_a_crash(
+    tmp_path: Path, field: str, value: Any
+) -> None:
+    """I7: an object or a list there used to crash the reader (unhashable); it reads as no kind or level."""
+    result = _read(tmp_path, _log(_result(**{field: value})))
+    assert [(f.rule_id, f.severity) for f in result.findings] == [("R1", Severity.MEDIUM)]
+
+
+@pytest.mark.parametrize("component", [-1, -2, -7, 1, 5])
+def test_a_tool_component_index_naming_no_extension_means_the_driver(tmp_path: Path, component: int) -> None:
+    """I7: a negative index used to pick an extension from the end of the list, or crash past its start."""
+    reference = {"id": "EXT-1", "index": 0, "toolComponent": {"index": component}}
+    log = _log(_result(ruleId="EXT-1", rule=reference), rules=[{"id": "A", "name": "alpha"}])
+    log["runs"][0]["tool"]["extensions"] = [{"name": "pack", "rules": [{"id": "EXT-1", "name": "extended"}]}]
+    assert [f.rule_name for f in _read(tmp_path, log).findings] == ["alpha"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_read_gives_the_collector_back_as_it_was_with_nothing_frozen(tmp_path: Path, enabled: bool) -> None:
+    """The reader pauses the collector and settles its findings as old (collector.py): afterwards the
+    collector is on or off as before, and no object is left outside its collections."""
+    (gc.enable if enabled else gc.disable)()
+    try:
+        result = _read(tmp_path, _log(_result(), _result(uri="src/b.py")))
+        assert (gc.isenabled(), gc.get_freeze_count()) == (enabled, 0)
+    finally:
+        gc.enable()
+    assert len(result.findings) == 2
+    assert all(gc.is_tracked(finding) for finding in result.findings)
 
 
 def test_oversized_log_is_not_read(tmp_path: Path) -> None:

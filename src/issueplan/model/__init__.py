@@ -61,6 +61,7 @@ from issueplan.model.report import (
     SuiteSpec,
     TestTotals,
     Workspace,
+    checked_findings,
 )
 
 __all__ = [
@@ -107,6 +108,7 @@ __all__ = [
     "Workspace",
     "cap_name",
     "cap_text",
+    "checked_findings",
     "coverage_rate",
     "suite_digest",
 ]

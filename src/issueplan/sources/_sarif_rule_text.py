@@ -4,10 +4,13 @@ rule on its results (Gitleaks), which rule a result's message names."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TypeVar
 
 from issueplan.sources._json import JsonValue, as_dict, as_str
 
 Rule = dict[str, JsonValue]
+T = TypeVar("T")
 _NAME_CHARS = 200
 _WORD_END = re.compile(r"\s")
 
@@ -17,41 +20,36 @@ def _text(value: JsonValue) -> str:
     return as_str(value) or as_str(as_dict(value).get("text")) or ""
 
 
-def rule_in_message(message: str, named: dict[str, Rule]) -> Rule:
-    """The rule whose name (or id) the message starts with, the longest such; none: an empty rule. Only the
-    message's word-boundary prefixes are looked up, so a file of many rules costs no more per result."""
+def rule_in_message(message: str, named: Mapping[str, T]) -> T | None:
+    """The rule whose name (or id) the message starts with, the longest such, or None. Only the message's
+    word-boundary prefixes are looked up, so a file of many rules costs no more per result."""
     head = message[:_NAME_CHARS]
     for end in sorted({match.start() for match in _WORD_END.finditer(head)} | {len(head)}, reverse=True):
         rule = named.get(head[:end])
         if rule is not None:
             return rule
-    return {}
+    return None
 
 
-class RuleHelp:
-    """A finding's rule help: the rule's own words on what is wrong and how to fix it, when they say more
-    than its name and the result's message (SARIF `help`, `fullDescription`, `shortDescription`). A rule's
-    texts are read once, not once per result (a rule of a large scan has thousands of results)."""
+HelpTexts = tuple[tuple[str, str], ...]  # (text, casefolded text)
 
-    def __init__(self) -> None:
-        self._rules: dict[int, tuple[Rule, str, tuple[tuple[str, str], ...]]] = {}  # by id(): unhashable
 
-    def __call__(self, rule: Rule, message: str) -> str | None:
-        cached = self._rules.get(id(rule))
-        if cached is None:
-            name = (_text(rule.get("name")) or "").strip().casefold()
-            texts = tuple(
-                (text, text.casefold())
-                for field in ("help", "fullDescription", "shortDescription")
-                for text in (_text(rule.get(field)).strip(),)
-            )
-            cached = self._rules[id(rule)] = (rule, name, texts)
-        _, name, texts = cached
-        said = message.strip().casefold()
-        for text, folded in texts:
-            if folded not in (name, said, ""):
-                return text
-        return None
+def help_texts(rule: Rule) -> HelpTexts:
+    """The rule's help texts that say more than its name (SARIF `help`, `fullDescription`,
+    `shortDescription`, in that order of preference), read once per rule: what `rule_help` picks from."""
+    name = (_text(rule.get("name")) or "").strip().casefold()
+    texts = (_text(rule.get(field)).strip() for field in ("help", "fullDescription", "shortDescription"))
+    return tuple((text, folded) for text in texts if (folded := text.casefold()) not in (name, ""))
+
+
+def rule_help(texts: HelpTexts, message: str) -> str | None:
+    """A finding's rule help: the rule's own words on what is wrong and how to fix it, the first of `texts`
+    (`help_texts`) that says more than the result's message too."""
+    said = message.strip().casefold()
+    for text, folded in texts:
+        if folded != said:
+            return text
+    return None
 
 
 def help_uri(rule: Rule) -> str | None:

@@ -1,4 +1,5 @@
-"""What a SARIF rule and a result say about a finding's category and CWEs, a rule's part read once per run.
+"""What a SARIF rule says about its findings (id, name, help, page, severity, category and CWEs), read once
+per run, and what a result adds to the category.
 
 A large scan has thousands of results per rule; reading the rule's tags, properties and relationships again
 for each result was a third of the SARIF reader's time.
@@ -8,13 +9,63 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from issueplan.model import FindingCategory
-from issueplan.sources._finding import cwe_ids
-from issueplan.sources._json import JsonValue, as_dict, as_list, as_str
-from issueplan.sources._sarif_rule_text import RuleHelp
+from issueplan.model import FindingCategory, Severity
+from issueplan.sources._finding import cwe_ids, severity_from_score, severity_from_word
+from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str
+from issueplan.sources._sarif_rule_text import HelpTexts, help_texts, help_uri
 from issueplan.sources._security import classify
 
 Rule = dict[str, JsonValue]
+TOOL_SEVERITY_KEYS = ("issue_severity", "severity", "Severity")
+
+
+def _text(value: JsonValue) -> str:
+    """A SARIF string that may be plain or a `{"text": …}` message object."""
+    return as_str(value) or as_str(as_dict(value).get("text")) or ""
+
+
+def word_severity(props: dict[str, JsonValue]) -> Severity | None:
+    """The first of a tool's own severity words (Bandit's `issue_severity`, a generic `severity`) known."""
+    for key in TOOL_SEVERITY_KEYS:
+        word = as_str(props.get(key))
+        severity = severity_from_word(word) if word else None
+        if severity is not None:
+            return severity
+    return None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RuleView:
+    """What the reader takes from one rule (an empty one when a result names none), read once per run."""
+
+    rule: Rule
+    id: str | None
+    name: str | None
+    advisory: str | None  # a help page on this rule (not the tool's home page)
+    scored: Severity | None  # from the rule's `security-severity`
+    worded: Severity | None  # from a tool's severity word in the rule's properties
+    level: str | None  # the rule's default level
+    help_texts: HelpTexts  # for rule_help
+
+    @classmethod
+    def of(cls, rule: Rule, home: str) -> RuleView:
+        props = as_dict(rule.get("properties"))
+        score = as_number(props.get("security-severity"))
+        advisory = help_uri(rule)
+        level = as_str(as_dict(rule.get("defaultConfiguration")).get("level")) or as_str(
+            as_dict(rule.get("configuration")).get("defaultLevel")
+        )
+        return cls(
+            rule=rule,
+            id=as_str(rule.get("id")),
+            name=_text(rule.get("name")) or None,
+            # Some producers give every rule the tool's home page as its help: no advisory of the finding.
+            advisory=None if advisory is not None and advisory.rstrip("/") == home else advisory,
+            scored=None if score is None else severity_from_score(score),
+            worded=word_severity(props),
+            level=level,
+            help_texts=help_texts(rule),
+        )
 
 
 @dataclass(frozen=True)
@@ -30,21 +81,42 @@ class RuleFacts:
     """Category and CWEs of a run's findings; a rule's own marks are read once, not once per result (a rule
     of a large scan has thousands of results)."""
 
-    def __init__(self, security_tool: bool) -> None:
+    def __init__(self, security_tool: bool, home: str) -> None:
         self._security_tool = security_tool
-        self._rules: dict[int, tuple[Rule, _Marks]] = {}  # by id(): rules are dicts, unhashable
+        self._home = home  # the tool's home page, no trailing "/"
+        self._views: dict[int, RuleView] = {}  # by id(): rules are dicts, unhashable; a view keeps its rule
+        self._rules: dict[int, tuple[Rule, _Marks]] = {}
         # A result that marks itself by tags alone (most do, with the same few) decides like any other with
         # those tags under the same rule: (rule id(), tags, scored) -> what category() gave.
-        self._tagged: dict[tuple[int, tuple[str, ...], bool], tuple[FindingCategory, tuple[int, ...]]] = {}
-        self.help = RuleHelp()  # a finding's rule help, the rule's texts read once
+        self._tagged: dict[
+            tuple[int, tuple[JsonValue, ...], bool], tuple[FindingCategory, tuple[int, ...]]
+        ] = {}
+        self.no_rule = self.view({})
 
-    def category(self, result: dict[str, JsonValue], rule: Rule) -> tuple[FindingCategory, tuple[int, ...]]:
-        props = as_dict(result.get("properties"))
+    def view(self, rule: Rule) -> RuleView:
+        """The rule's view, made on its first use in the run."""
+        view = self._views.get(id(rule))
+        if view is None:
+            view = self._views[id(rule)] = RuleView.of(rule, self._home)
+        return view
+
+    def category(
+        self, result: dict[str, JsonValue], props: dict[str, JsonValue], rule: Rule
+    ) -> tuple[FindingCategory, tuple[int, ...]]:
+        """The finding's category and CWEs; `props` are the result's properties."""
         if "taxa" in result or "cwe" in props:
             return self._category(result, rule)
-        tags = tuple(tag for tag in as_list(props.get("tags")) if isinstance(tag, str))
-        key = (id(rule), tags, props.get("security-severity") is not None)
-        decided = self._tagged.get(key)
+        listed = props.get("tags")
+        # the tags as they are, for the key: they decide what their strings decide
+        key = (
+            id(rule),
+            tuple(listed) if isinstance(listed, list) else (),
+            props.get("security-severity") is not None,
+        )
+        try:
+            decided = self._tagged.get(key)
+        except TypeError:  # a tag that is an object or a list: no key, decided afresh
+            return self._category(result, rule)
         if decided is None:
             decided = self._tagged[key] = self._category(result, rule)
         return decided

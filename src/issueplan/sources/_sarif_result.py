@@ -1,0 +1,207 @@
+"""One SARIF result → the fields of its Finding, given its rule's view: the reader's per-result work.
+
+A large scan has 100k results, so each is read once, field by field, with the rule's part read once per run
+(`_sarif_rules.RuleView`) and a path's unquoting once per distinct uri. Every value is checked as it is taken
+from the file (a string, an int that is no bool, an object), so sarif.read builds the Findings from them
+with `model.checked_findings`, not by validating each again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlparse
+
+from issueplan.model import Severity
+from issueplan.sources._finding import fingerprint, severity_from_score, severity_from_word
+from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str
+from issueplan.sources._sarif_rule_text import first_line, rule_help, rule_in_message
+from issueplan.sources._sarif_rules import TOOL_SEVERITY_KEYS, Rule, RuleFacts, RuleView
+
+_LEVELS = {
+    "error": Severity.HIGH,
+    "warning": Severity.MEDIUM,
+    "note": Severity.LOW,
+    "none": Severity.INFO,
+}
+_SPACE = re.compile(r"\s+")
+_DRIVE = re.compile(r"^/[A-Za-z]:/")
+_PLACEHOLDER = re.compile(r"\{(\d+)\}")
+_EMPTY: dict[str, JsonValue] = {}  # read only: what a missing or mistyped object reads as
+
+Fields = dict[str, object]  # keyword arguments of a Finding
+Key = tuple[str, str, int, str, str]  # how findings sort: tool, path, line, rule id, fingerprint
+
+
+@dataclass(slots=True)
+class RunContext:
+    """What every result of one run shares: its tool, the rules' views, and the paths unquoted so far."""
+
+    tool: str
+    version: str | None
+    facts: RuleFacts
+    named: dict[str, RuleView]  # by rule id and by rule name, for a result that names its rule in its message
+    paths: dict[str, str] = field(default_factory=dict)
+
+
+# The fields a SARIF finding sets (the others keep their defaults): its `model_fields_set`.
+SET_FIELDS = frozenset(
+    {"tool", "tool_version", "rule_id", "rule_name", "rule_help", "advisory", "severity", "cwe", "category"}
+    | {"message", "path", "line", "fingerprint"}
+)
+
+
+def finding_fields(result: dict[str, JsonValue], view: RuleView, run: RunContext) -> tuple[Key, Fields]:
+    """The result's Finding as every field's value in the model's order (for `checked_findings`), and its
+    sort key; `view` is its rule's (the empty rule's if it names none)."""
+    get = result.get
+    message = get("message")
+    if (
+        isinstance(message, dict)
+        and isinstance(text := message.get("text"), str)
+        and text
+        and "{" not in text
+    ):
+        message = text  # most messages: a text with no placeholder
+    elif not isinstance(message, str):  # a string is SARIF 1.0's message
+        message = _message(result, view.rule)
+    if not view.rule:  # Gitleaks names no rule on its results, only in its message: `AWS Access Key secret …`
+        view = rule_in_message(message, run.named) or run.facts.no_rule
+    rule_id = get("ruleId")
+    if not isinstance(rule_id, str) or not rule_id:
+        rule_id = (
+            as_str(as_dict(get("rule")).get("id")) or view.id or first_line(message) or f"{run.tool} finding"
+        )
+    path, line, snippet = _location(get("locations"), run.paths)
+    marked, partial = get("fingerprints"), get("partialFingerprints")
+    fingerprints: dict[str, JsonValue]
+    if marked:  # both kinds: a partial fingerprint wins over a full one of the same name
+        fingerprints = {**_strings(marked), **_strings(partial)}
+    else:
+        fingerprints = partial if isinstance(partial, dict) else _EMPTY
+    # "name=value" of each string fingerprint, by name (names are unique: values are never compared)
+    identity = "\0".join(
+        [f"{key}={value}" for key, value in sorted(fingerprints.items()) if isinstance(value, str)]
+    )
+    if not identity:  # no fingerprint; never the line number: the identity must survive code moving above it
+        identity = f"{path or ''}\0{_SPACE.sub(' ', snippet or message).strip()}"
+    digest = fingerprint(run.tool, rule_id, identity)
+    props = get("properties")
+    props = props if isinstance(props, dict) else _EMPTY
+    category, cwes = run.facts.category(result, props, view.rule)
+    if view.scored is not None and props.get("security-severity") is None:
+        severity = view.scored  # the rule's score, the result giving none of its own
+    else:
+        severity = _severity(result, props, view)
+    return (run.tool, path or "", line or 0, rule_id, digest), {
+        "tool": run.tool,
+        "tool_version": run.version,
+        "rule_id": rule_id,
+        "rule_name": view.name,
+        "severity": severity,
+        "cwe": cwes,
+        "message": message,
+        "path": path,
+        "line": line,
+        "fingerprint": digest,
+        "package": None,
+        "version": None,
+        "advisory": view.advisory,
+        "aliases": (),
+        "fixed_versions": (),
+        "category": category,
+        "rule_help": rule_help(view.help_texts, message) if view.help_texts else None,
+        "vulnerable_range": None,
+        "fix_available": None,
+    }
+
+
+def _severity(result: dict[str, JsonValue], props: dict[str, JsonValue], view: RuleView) -> Severity:
+    """In order of trust: a `security-severity` score (result, then rule), a tool's own severity word (result,
+    then rule), the SARIF level (result, then the rule's default)."""
+    score = props.get("security-severity")
+    number = None if score is None else as_number(score)
+    if number is not None:
+        return severity_from_score(number)
+    if view.scored is not None:
+        return view.scored
+    for key in TOOL_SEVERITY_KEYS:
+        word = as_str(props.get(key))
+        severity = severity_from_word(word) if word else None
+        if severity is not None:
+            return severity
+    if view.worded is not None:
+        return view.worded
+    level = as_str(result.get("level")) or view.level or "warning"  # SARIF's own default level
+    return _LEVELS.get(level, Severity.MEDIUM)
+
+
+def _location(locations: JsonValue, paths: dict[str, str]) -> tuple[str | None, int | None, str | None]:
+    """The first location with a uri: its path (unquoted, from `paths` when seen before), line and snippet."""
+    for entry in as_list(locations):
+        if not isinstance(entry, dict):
+            continue
+        physical = entry.get("physicalLocation")
+        physical = physical if isinstance(physical, dict) else _EMPTY
+        artifact = physical.get("artifactLocation")
+        if not isinstance(artifact, dict) or not artifact:
+            artifact = (
+                as_dict(physical.get("fileLocation"))  # SARIF 2.0
+                or as_dict(entry.get("resultFile"))  # SARIF 1.0
+                or as_dict(entry.get("analysisTarget"))
+            )
+        uri = artifact.get("uri")
+        if isinstance(uri, str) and uri:
+            region = physical.get("region")
+            if not isinstance(region, dict) or not region:
+                region = as_dict(as_dict(entry.get("resultFile")).get("region"))
+            snippet = region.get("snippet")
+            text = snippet.get("text") if isinstance(snippet, dict) else None
+            path = paths.get(uri)
+            if path is None:
+                path = paths[uri] = _path(uri)
+            line = region.get("startLine")  # as_int: JSON's integers are ints, and a bool is none
+            return path, line if type(line) is int else None, text if isinstance(text, str) else None
+    return None, None, None
+
+
+def _path(uri: str) -> str:
+    if uri.startswith("file:"):
+        path = unquote(urlparse(uri).path)
+        return path[1:] if _DRIVE.match(path) else path  # file:///C:/x → C:/x
+    return unquote(uri)
+
+
+def _message(result: dict[str, JsonValue], rule: Rule) -> str:
+    message = result.get("message")
+    if isinstance(message, str):  # SARIF 1.0
+        return message
+    if isinstance(message, dict):  # most messages: a text with no placeholder, no regex pass for them
+        text = message.get("text")
+        if isinstance(text, str) and text and "{" not in text:
+            return text
+    body = as_dict(message) or as_dict(result.get("formattedRuleMessage"))
+    text = as_str(body.get("text")) or as_str(body.get("markdown"))
+    arguments = [str(argument) for argument in as_list(body.get("arguments"))]
+    if text is None:
+        message_id = as_str(body.get("id")) or as_str(body.get("formatId")) or ""
+        template = as_dict(rule.get("messageStrings")).get(message_id)
+        text = _text(template) or " ".join(arguments) or message_id
+    if "{" not in text:
+        return text
+    return _PLACEHOLDER.sub(lambda m: _argument(arguments, int(m.group(1)), m.group(0)), text)
+
+
+def _argument(arguments: list[str], index: int, placeholder: str) -> str:
+    return arguments[index] if index < len(arguments) else placeholder
+
+
+def _text(value: JsonValue) -> str:
+    """A SARIF string that may be plain or a `{"text": …}` message object."""
+    return as_str(value) or as_str(as_dict(value).get("text")) or ""
+
+
+def _strings(value: JsonValue) -> dict[str, JsonValue]:
+    if not isinstance(value, dict) or not value:
+        return _EMPTY
+    return {key: item for key, item in value.items() if isinstance(item, str)}
