@@ -199,8 +199,7 @@ def parse_issue_body(body: str) -> ParsedBody | None:
     it wrote: from its notice line (which follows the begin line), else from the marker line; and up to the
     marker line, which the end line follows. Everything else is the human's and is kept.
     """
-    # Lines end at LF only, as in Markdown: U+2028 and friends are not line breaks to GitHub.
-    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
+    lines = _lines(body)
     outside = _lines_outside_fences(lines, body)
     found = _find_block(lines, outside)
     if found is None:
@@ -233,7 +232,7 @@ def with_marker(body: str, marker: Marker) -> str | None:
 
     For the lifecycle's memory of a run that changes no content (a healthy run that does not close yet).
     """
-    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
+    lines = _lines(body)
     found = _find_block(lines, _lines_outside_fences(lines, body))
     if found is None:
         return None
@@ -246,7 +245,7 @@ def with_marker(body: str, marker: Marker) -> str | None:
 def carries_managed_block(body: str) -> bool:
     """Whether the body holds a line of issueplan's managed block (begin, end or notice) outside fences: an
     issue issueplan wrote, even when its marker line is gone."""
-    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
+    lines = _lines(body)
     return any(
         _is(lines[index], BEGIN) or _is(lines[index], END) or _is_notice(lines[index])
         for index in _lines_outside_fences(lines, body)
@@ -286,6 +285,16 @@ def _find_block(lines: Sequence[str], outside: Sequence[int]) -> tuple[int, int,
         at, marker = found
         return head_before(at), at + 1, marker
     return None
+
+
+def _lines(text: str) -> list[str]:
+    """`text`'s lines, each with its line feed: they end at LF only, as in Markdown (U+2028 and friends are
+    no line breaks to GitHub, and str.splitlines would take them for some)."""
+    *ended, last = text.split("\n")
+    lines = [line + "\n" for line in ended]
+    if last:
+        lines.append(last)
+    return lines
 
 
 def _is_notice(line: str) -> bool:
