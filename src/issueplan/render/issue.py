@@ -13,11 +13,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from issueplan.model import ActionItem, Dependency, Frozen, StepOutcome, suite_digest
 from issueplan.render.evidence import render_evidence
 from issueplan.render.links import SourceLinks, last_seen_line
-from issueplan.render.marker import Marker, parse_marker
+from issueplan.render.marker import ITEM_FIELDS, Marker, parse_marker
 from issueplan.render.safety import (
     BODY_MARGIN,
     TITLE_LIMIT,
@@ -58,13 +59,37 @@ class ParsedBody(Frozen):
 
 
 def item_marker(item: ActionItem, scope: str) -> Marker:
+    return Marker(**_item_fields(item, scope))
+
+
+def remembering_marker(item: ActionItem, scope: str, previous: Marker | None) -> Marker:
+    """`item_marker(item, scope).remembering(previous)`. A re-run's common case, a previous marker with a
+    history that holds the item's own fields already, is that marker (what remembering() gives): it is
+    found without building the item's marker, by comparing the fields it would hold."""
+    if previous is not None and previous.history:
+        fields = _item_fields(item, scope)
+        if all(fields.get(name, _ABSENT) == getattr(previous, name) for name in ITEM_FIELDS):
+            return previous
+        return Marker(**fields).remembering(previous)
+    return item_marker(item, scope).remembering(previous)
+
+
+_ABSENT = object()
+
+
+def _item_fields(item: ActionItem, scope: str) -> dict[str, Any]:
+    """The fields of the item's own marker (ITEM_FIELDS; a field missing here takes its default)."""
     # An item rests on a step outcome when a suite of its evidence had one other than success: a run that
     # is not told that outcome cannot know the step passed, whatever the suite's report says (S22).
     rests = (s.name for s in item.evidence.suites if s.outcome not in {None, StepOutcome.SUCCESS})
     steps = sorted({suite_digest(name) for name in rests})
-    return Marker(
-        key=item.key, id=item.id, scope=scope, first_seen=as_utc(item.first_seen), step_outcomes=tuple(steps)
-    )
+    return {
+        "key": item.key,
+        "id": item.id,
+        "scope": scope,
+        "first_seen": as_utc(item.first_seen),
+        "step_outcomes": tuple(steps),
+    }
 
 
 def render_issue_title(item: ActionItem) -> str:
@@ -99,7 +124,7 @@ def render_issue_body(
     """
     parsed = parse_issue_body(previous) if previous else None
     if marker is None:
-        marker = item_marker(item, scope).remembering(parsed.marker if parsed else None)
+        marker = remembering_marker(item, scope, parsed.marker if parsed else None)
     before = parsed.before if parsed else ""
     after = parsed.after if parsed else ""
     checked = parsed.checked if parsed else frozenset()

@@ -92,7 +92,7 @@ class Marker(Frozen):
         """This marker with the lifecycle's memory of `previous` (the issue's marker until now)."""
         if previous is None or all(getattr(self, n) == getattr(previous, n) for n in REMEMBERED_FIELDS):
             return self  # the common case, and a copy costs more than the comparison
-        if all(getattr(self, n) == getattr(previous, n) for n in _ITEM_FIELDS):
+        if all(getattr(self, n) == getattr(previous, n) for n in ITEM_FIELDS):
             return previous  # what the copy would be: a re-run's common case (v is how a marker was read)
         return self.model_copy(update={name: getattr(previous, name) for name in REMEMBERED_FIELDS})
 
@@ -223,4 +223,4 @@ _STRICT_JSON = json.JSONDecoder(object_pairs_hook=_refuse_duplicates)
 
 
 # The item's own part of a marker: neither remembered nor `v` (render() works out the version it writes).
-_ITEM_FIELDS = tuple(name for name in Marker.model_fields if name not in {*REMEMBERED_FIELDS, "v"})
+ITEM_FIELDS = tuple(name for name in Marker.model_fields if name not in {*REMEMBERED_FIELDS, "v"})

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from issueplan.model import ActionItem, Plan
 from issueplan.render.body_change import describe_body_change
 from issueplan.render.comments import render_reopen_comment
-from issueplan.render.issue import item_marker, render_issue_body, render_issue_title
+from issueplan.render.issue import item_marker, remembering_marker, render_issue_body, render_issue_title
 from issueplan.render.links import without_source_links
 from issueplan.render.marker import Marker, Seen
 from issueplan.tracker.assignees import (
@@ -37,6 +37,9 @@ from issueplan.tracker.lifecycle import Return, Run, created, fired, flipped, is
 from issueplan.tracker.lifecycle_ops import FLAKY_COLOR, FLAKY_DESCRIPTION, current_marker, flaky_changes
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.tracked import TrackedIssue, TrackerState
+
+
+_NOBODY = AssigneeChange()
 
 
 def declined(issue: TrackedIssue | None) -> bool:
@@ -81,8 +84,11 @@ def issue_changes(
         flaky = (run.settings.flaky_label,) if back is not None and back.turns_flaky else ()
         if flaky and not any(label.name.casefold() == flaky[0].casefold() for label in state.labels):
             ops.append(CreateLabel(name=flaky[0], color=FLAKY_COLOR, description=FLAKY_DESCRIPTION))
-        assignees = assignee_change(
-            item_assignees(item, options.owners), issue.assignees, marker.assignees, refused
+        wanted = item_assignees(item, options.owners)
+        assignees = (
+            assignee_change(wanted, issue.assignees, marker.assignees, refused)
+            if wanted or issue.assignees or marker.assignees
+            else _NOBODY  # what assignee_change gives when nobody is wanted, there or ours: the common case
         )
         if assignees.ours != marker.assignees:  # a copy costs more than the comparison; the same is common
             marker = marker.model_copy(update={"assignees": assignees.ours})
@@ -229,7 +235,7 @@ def _update(
     labels = sorted({*theirs, *flaky, *_owned_labels(item, spelling, options, plan)}, key=str.casefold)
     changed_labels = {name.casefold() for name in labels} != {name.casefold() for name in issue.labels}
     milestone = _milestone_change(item, issue, state, options)
-    marker = item_marker(item, options.scope).remembering(remembered)
+    marker = remembering_marker(item, options.scope, remembered)
 
     def render(with_marker: Marker) -> str:
         return render_issue_body(
