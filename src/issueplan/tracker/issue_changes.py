@@ -38,7 +38,6 @@ from issueplan.tracker.lifecycle_ops import FLAKY_COLOR, FLAKY_DESCRIPTION, curr
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.tracked import TrackedIssue, TrackerState
 
-
 _NOBODY = AssigneeChange()
 
 

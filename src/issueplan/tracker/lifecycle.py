@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from issueplan.model import Frozen, Plan
 from issueplan.policy.lifecycle import Lifecycle, is_flaky_key
 from issueplan.render.comments import RunEvent, RunPlace
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.render.marker import COMMIT_CHARS, REOPENS_LIMIT, Marker, Observation, Seen, bounded
 from issueplan.render.timestamp import as_utc
 from issueplan.tracker.options import SyncOptions
