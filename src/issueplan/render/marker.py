@@ -191,11 +191,16 @@ def _decoded(payload: str) -> object:
 
 def _keys(value: object) -> int:
     """How many keys the objects of a decoded JSON value hold, all levels counted."""
-    if isinstance(value, dict):
-        return len(value) + sum(_keys(entry) for entry in value.values())
-    if isinstance(value, list):
-        return sum(_keys(entry) for entry in value)
-    return 0
+    count = 0
+    pending = [value]
+    while pending:
+        entry = pending.pop()
+        if isinstance(entry, dict):
+            count += len(entry)
+            pending.extend(entry.values())
+        elif isinstance(entry, list):
+            pending.extend(entry)
+    return count
 
 
 def _compact_json(payload: dict[str, object]) -> str:
