@@ -51,13 +51,11 @@ def remembering_marker(item: ActionItem, scope: str, previous: Marker | None) ->
     found without building the item's marker, by comparing the fields it would hold."""
     if previous is not None and previous.history:
         fields = _item_fields(item, scope)
-        if all(fields.get(name, _ABSENT) == getattr(previous, name) for name in ITEM_FIELDS):
+        # Equal only when `fields` has every item field, each equal: a field it lacks takes its default.
+        if fields == {name: getattr(previous, name) for name in ITEM_FIELDS}:
             return previous
         return Marker(**fields).remembering(previous)
     return item_marker(item, scope).remembering(previous)
-
-
-_ABSENT = object()
 
 
 def _item_fields(item: ActionItem, scope: str) -> dict[str, Any]:
