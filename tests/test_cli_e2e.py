@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
 
 DATA = Path(__file__).resolve().parent / "data" / "seed"

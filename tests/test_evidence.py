@@ -17,7 +17,7 @@ import pytest
 
 from issueplan import action, cli
 from issueplan.errors import ExitCode
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
 from runner_parsing import runner_commands
 

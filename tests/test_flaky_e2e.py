@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from issueplan import action
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
 from runner_parsing import read_outputs
 

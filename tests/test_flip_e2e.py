@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from issueplan import cli
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
 
 START = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub, Fault
 from test_project_e2e import (
     FAILING_JUNIT,

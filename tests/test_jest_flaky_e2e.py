@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
 
 DATA = Path(__file__).resolve().parent / "data" / "jest-json"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from issueplan import action, cli
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.render.marker import HISTORY_LIMIT, Marker
 from issueplan.tracker.sandbox import FakeGitHub
 

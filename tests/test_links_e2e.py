@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
 
 SHA_A = "a" * 40

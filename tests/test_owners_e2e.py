@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
 from runner_parsing import runner_commands
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
 from issueplan.tracker.sandbox.faults import Fault
 from issueplan.tracker.sandbox.graphql_routes import is_mutation

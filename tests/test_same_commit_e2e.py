@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
 
 SHA = "0123456789abcdef0123456789abcdef01234567"

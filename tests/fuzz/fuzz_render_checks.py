@@ -10,14 +10,8 @@ from render_factory import RUN_TOKEN
 from issueplan.model import ActionItem, HealthyFact
 from issueplan.render.clean import clean_model
 from issueplan.render.comments import RunEvent, RunPlace, render_close_comment, render_reopen_comment
-from issueplan.render.issue import (
-    BEGIN,
-    END,
-    item_marker,
-    parse_issue_body,
-    render_issue_body,
-    render_issue_title,
-)
+from issueplan.render.issue import item_marker, render_issue_body, render_issue_title
+from issueplan.render.managed_block import BEGIN, END, parse_issue_body
 from issueplan.render.safety import BODY_LIMIT, body_length
 
 RUN_URL = "https://github.com/octo/demo/actions/runs/1"

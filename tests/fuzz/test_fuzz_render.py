@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from render_factory import make_case, make_finding, make_item, make_suite
 
 from issueplan.model import ActionItem, CaseOutcome, Evidence, Severity
-from issueplan.render.issue import BEGIN, END
+from issueplan.render.managed_block import BEGIN, END
 
 FUZZ = settings(
     max_examples=80,

@@ -16,15 +16,8 @@ from render_factory import CLOCK, RUN_TOKEN, make_case, make_item, make_suite
 
 from issueplan.model import CaseOutcome, Evidence, suite_digest
 from issueplan.render.clean import clean_model
-from issueplan.render.issue import (
-    BEGIN,
-    END,
-    NOTICE,
-    Marker,
-    parse_issue_body,
-    render_issue_body,
-    render_issue_title,
-)
+from issueplan.render.issue import NOTICE, Marker, render_issue_body, render_issue_title
+from issueplan.render.managed_block import BEGIN, END, parse_issue_body
 from issueplan.render.marker import parse_marker
 from issueplan.render.safety import BODY_LIMIT, body_length
 from issueplan.sources import junit

@@ -12,7 +12,7 @@ from render_factory import make_case, make_finding, make_item, make_suite
 
 from issueplan.errors import UsageError
 from issueplan.model import ActionItem, Evidence
-from issueplan.render.issue import parse_issue_body, render_issue_body
+from issueplan.render.issue import render_issue_body
 from issueplan.render.links import (
     SourceLinks,
     last_seen_line,
@@ -20,6 +20,7 @@ from issueplan.render.links import (
     source_links,
     without_source_links,
 )
+from issueplan.render.managed_block import parse_issue_body
 
 SHA_A = "0123456789abcdef0123456789abcdef01234567"
 SHA_B = "fedcba9876543210fedcba9876543210fedcba98"

@@ -8,7 +8,7 @@ import re
 import responses
 from tracker_plans import make_item, make_plan
 
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker import GitHubTarget
 from issueplan.tracker.assignability import AssigneeCheck, diff_assigning
 from issueplan.tracker.assignees import Owners

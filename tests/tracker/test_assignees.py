@@ -7,7 +7,7 @@ from tracker_plans import make_item, make_plan
 
 from issueplan.model import ActionItem, Case, CaseOutcome, Evidence, Finding, Severity, Suite, SuiteKind
 from issueplan.model import SuiteStatus as Status
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.assignees import (
     Owners,
     assignee_change,

@@ -13,7 +13,7 @@ from typing import Any
 from tracker_plans import NOW, make_item, remembering
 
 from issueplan.model import ActionItem, Priority
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.render.safety import BODY_LIMIT
 from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
 from issueplan.tracker.dashboard import render_dashboard_body

@@ -9,8 +9,8 @@ from test_diff import HIGH, LABELS, tracked
 from tracker_plans import NOW, make_item, make_plan
 
 from issueplan.policy.lifecycle import Lifecycle
-from issueplan.render.issue import parse_issue_body
 from issueplan.render.links import SourceLinks
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.changes import (
     CloseIssue,
     CommentIssue,

@@ -32,7 +32,7 @@ from tracker_plans import NOW, make_item, make_plan
 
 from issueplan.model import ActionItem
 from issueplan.policy.lifecycle import Lifecycle
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.render.marker import Marker
 from issueplan.tracker.changes import (
     CloseDuplicate,

@@ -9,7 +9,8 @@ from typing import Any
 from tracker_plans import make_item, remembering
 
 from issueplan.model import ActionItem
-from issueplan.render.issue import parse_issue_body, render_issue_body
+from issueplan.render.issue import render_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
 from issueplan.tracker.sandbox import FakeGitHub
 

@@ -15,7 +15,8 @@ from tracker_plans import make_item, make_plan
 from issueplan import action, cli
 from issueplan.errors import ExitCode, GitHubError
 from issueplan.model import ActionItem
-from issueplan.render.issue import BEGIN, END, parse_issue_body, render_issue_body
+from issueplan.render.issue import render_issue_body
+from issueplan.render.managed_block import BEGIN, END, parse_issue_body
 from issueplan.tracker import listing
 from issueplan.tracker.changes import CloseDuplicate, CloseIssue
 from issueplan.tracker.diff import diff_tracker

@@ -12,7 +12,8 @@ from tracker_plans import make_item, remembering
 from issueplan.errors import GitHubError, SafetyStopError
 from issueplan.model import ActionItem, Plan, Priority
 from issueplan.modes import MilestoneMode
-from issueplan.render.issue import parse_issue_body, render_issue_body
+from issueplan.render.issue import render_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker import GitHubTarget, StopReason, SyncOptions, SyncResult, sync_plan
 from issueplan.tracker.changes import ChangeSet
 from issueplan.tracker.diff import diff_tracker

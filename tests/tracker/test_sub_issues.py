@@ -15,7 +15,7 @@ from tracker_plans import make_item, remembering
 
 from issueplan.errors import GitHubError
 from issueplan.model import ActionItem, Priority
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
 from issueplan.tracker.changes import ChangeSet, CloseIssue, CreateIssue, order_changes
 from issueplan.tracker.changes_board import AttachSubIssue, DetachSubIssue

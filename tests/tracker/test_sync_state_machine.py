@@ -50,7 +50,7 @@ from issueplan.model import (
 from issueplan.policy import build_plan, load_config
 from issueplan.policy.lifecycle import Lifecycle
 from issueplan.render.clean import clean_report
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.render.safety import BODY_LIMIT, body_length
 from issueplan.sources import infer_kind
 from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 
 _SUITE = re.compile(r"^\*\*Suite .*?; [\d,]+ tests?: ([\d,]+) failures?, ([\d,]+) errors?,", re.MULTILINE)
 _FINDINGS = re.compile(r"^\*\*Findings\*\*: ([\d,]+) findings?", re.MULTILINE)

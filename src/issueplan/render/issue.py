@@ -1,5 +1,5 @@
 """One GitHub issue per action item: its title and its body with a managed block and a hidden marker
-(render/marker.py; the comments are render/comments.py).
+(render/marker.py; the comments are render/comments.py; reading a body back is render/managed_block.py).
 
 The body is the only state issueplan keeps (DESIGN decision 2). Its managed block lies between
 `<!-- issueplan:begin -->` and `<!-- issueplan:end -->` and ends with the marker line
@@ -11,13 +11,14 @@ no-op run makes no edit.
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from issueplan.model import ActionItem, Dependency, Frozen, StepOutcome, suite_digest
+from issueplan.model import ActionItem, Dependency, StepOutcome, suite_digest
 from issueplan.render.evidence import render_evidence
 from issueplan.render.links import SourceLinks, last_seen_line
-from issueplan.render.marker import Marker, parse_marker
+from issueplan.render.managed_block import BEGIN, END, parse_issue_body
+from issueplan.render.marker import ITEM_FIELDS, Marker
 from issueplan.render.safety import (
     BODY_MARGIN,
     TITLE_LIMIT,
@@ -29,13 +30,6 @@ from issueplan.render.safety import (
 )
 from issueplan.render.timestamp import as_utc, format_date
 
-BEGIN = "<!-- issueplan:begin -->"
-END = "<!-- issueplan:end -->"
-_FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
-_TASK = re.compile(r"\s*[-*+] \[([ xX])\] (.*?)\s*")
-# The first line of a managed block's notice (issues and the dashboard): proof of where a block began when a
-# human deleted its begin line.
-_NOTICE_LINE = re.compile(r"_This (?:issue|dashboard) is maintained by issueplan[ .].*_")
 # An issue body carries many failing tests, unlike the plan; truncation by section keeps it under the limit.
 CASE_LIMIT = 50
 FINDING_LIMIT = 200
@@ -47,24 +41,36 @@ NOTICE = (
 )
 
 
-class ParsedBody(Frozen):
-    """An issue body split around its managed block. `before` and `after` are kept verbatim on re-render."""
-
-    marker: Marker
-    before: str
-    managed: str
-    after: str
-    checked: frozenset[str]
-
-
 def item_marker(item: ActionItem, scope: str) -> Marker:
+    return Marker(**_item_fields(item, scope))
+
+
+def remembering_marker(item: ActionItem, scope: str, previous: Marker | None) -> Marker:
+    """`item_marker(item, scope).remembering(previous)`. A re-run's common case, a previous marker with a
+    history that holds the item's own fields already, is that marker (what remembering() gives): it is
+    found without building the item's marker, by comparing the fields it would hold."""
+    if previous is not None and previous.history:
+        fields = _item_fields(item, scope)
+        # Equal only when `fields` has every item field, each equal: a field it lacks takes its default.
+        if fields == {name: getattr(previous, name) for name in ITEM_FIELDS}:
+            return previous
+        return Marker(**fields).remembering(previous)
+    return item_marker(item, scope).remembering(previous)
+
+
+def _item_fields(item: ActionItem, scope: str) -> dict[str, Any]:
+    """The fields of the item's own marker (ITEM_FIELDS; a field missing here takes its default)."""
     # An item rests on a step outcome when a suite of its evidence had one other than success: a run that
     # is not told that outcome cannot know the step passed, whatever the suite's report says (S22).
     rests = (s.name for s in item.evidence.suites if s.outcome not in {None, StepOutcome.SUCCESS})
     steps = sorted({suite_digest(name) for name in rests})
-    return Marker(
-        key=item.key, id=item.id, scope=scope, first_seen=as_utc(item.first_seen), step_outcomes=tuple(steps)
-    )
+    return {
+        "key": item.key,
+        "id": item.id,
+        "scope": scope,
+        "first_seen": as_utc(item.first_seen),
+        "step_outcomes": tuple(steps),
+    }
 
 
 def render_issue_title(item: ActionItem) -> str:
@@ -99,7 +105,7 @@ def render_issue_body(
     """
     parsed = parse_issue_body(previous) if previous else None
     if marker is None:
-        marker = item_marker(item, scope).remembering(parsed.marker if parsed else None)
+        marker = remembering_marker(item, scope, parsed.marker if parsed else None)
     before = parsed.before if parsed else ""
     after = parsed.after if parsed else ""
     checked = parsed.checked if parsed else frozenset()
@@ -183,139 +189,3 @@ def _render_dependency(dep_id: str, links: Mapping[str, int], line: _Line) -> st
         # Our own reference to our own issue: the one place a live `#N` is wanted.
         return f"#{links[dep_id]} ({shown})"
     return shown
-
-
-# A sync parses each issue's body three times (recognising it, looking for orphans, diffing it); the answer is
-# an immutable value of an immutable string. Bounded: a bigger repository only loses the reuse, never memory.
-@functools.lru_cache(maxsize=16_384)
-def parse_issue_body(body: str) -> ParsedBody | None:
-    """Split a body around its managed block; None when it has no valid marker.
-
-    Only marker lines outside code fences count, and only with strict JSON of a known version, so text
-    quoted inside a message or a fence can never pass for the real marker (R4). The block is the last one
-    that is closed by the end marker; a marker a human pasted below it does not move it.
-
-    A human may delete the begin or the end line (R10). The block then spans only what issueplan can prove
-    it wrote: from its notice line (which follows the begin line), else from the marker line; and up to the
-    marker line, which the end line follows. Everything else is the human's and is kept.
-    """
-    # Lines end at LF only, as in Markdown: U+2028 and friends are not line breaks to GitHub.
-    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
-    outside = _lines_outside_fences(lines, body)
-    found = _find_block(lines, outside)
-    if found is None:
-        return None
-    head, tail, marker = found
-    before = "".join(lines[:head])
-    inner_from = head + 1 if _is(lines[head], BEGIN) else head
-    closed = _is(lines[tail - 1], END)
-    managed = "".join(lines[inner_from : tail - 1 if closed else tail])
-    after = "".join(lines[tail:])
-    if closed:
-        end_line = lines[tail - 1]
-        after = end_line[len(end_line.rstrip("\r\n")) :] + after
-    elif after:
-        # The end line is gone: the fresh block ends with one again, on its own line before the human's text.
-        after = "\n" + after
-    # Only boxes outside fences: a `- [x] …` line quoted in a failure message is text, not a human's tick.
-    checked = frozenset(
-        match.group(2)
-        for index in (outside if "[x] " in body or "[X] " in body else ())  # a ticked box needs one
-        if inner_from <= index < tail
-        and (match := _TASK.fullmatch(lines[index].rstrip("\r\n")))
-        and match.group(1) in "xX"
-    )
-    return ParsedBody(marker=marker, before=before, managed=managed, after=after, checked=checked)
-
-
-def with_marker(body: str, marker: Marker) -> str | None:
-    """`body` with its marker line replaced by `marker`'s and nothing else changed; None without a marker.
-
-    For the lifecycle's memory of a run that changes no content (a healthy run that does not close yet).
-    """
-    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
-    found = _find_block(lines, _lines_outside_fences(lines, body))
-    if found is None:
-        return None
-    _, tail, _ = found
-    at = tail - 2 if _is(lines[tail - 1], END) else tail - 1
-    ending = lines[at][len(lines[at].rstrip("\r\n")) :]
-    return "".join([*lines[:at], marker.render() + ending, *lines[at + 1 :]])
-
-
-def carries_managed_block(body: str) -> bool:
-    """Whether the body holds a line of issueplan's managed block (begin, end or notice) outside fences: an
-    issue issueplan wrote, even when its marker line is gone."""
-    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", body)
-    return any(
-        _is(lines[index], BEGIN) or _is(lines[index], END) or _is_notice(lines[index])
-        for index in _lines_outside_fences(lines, body)
-    )
-
-
-def _find_block(lines: Sequence[str], outside: Sequence[int]) -> tuple[int, int, Marker] | None:
-    """(first line, one past the last line, marker) of the managed block, if any.
-
-    The first line is the begin line, else the notice line, else the marker line; the last is the end line,
-    else the marker line.
-    """
-    # Every line this looks for names issueplan: the others (nearly all of a body) need no second look.
-    named = [index for index in outside if "issueplan" in lines[index]]
-    begins = [index for index in named if _is(lines[index], BEGIN)]
-    notices = [index for index in named if _is_notice(lines[index])]
-
-    def last_before(indexes: list[int], index: int, default: int) -> int:
-        return next((i for i in reversed(indexes) if i < index), default)
-
-    def head_before(index: int) -> int:
-        begin = last_before(begins, index, -1)
-        return begin if begin != -1 else last_before(notices, index, index)
-
-    def last_marker(low: int, high: int) -> tuple[int, Marker] | None:
-        for index in reversed(named):
-            if low < index < high and (marker := parse_marker(lines[index].rstrip("\r\n"))):
-                return index, marker
-        return None
-
-    for end_at in reversed([i for i in named if _is(lines[i], END)]):
-        if found := last_marker(last_before(begins, end_at, -1), end_at):
-            at, marker = found
-            return head_before(at), end_at + 1, marker
-    # No closed block (a human removed the end line): the last marker, its block ending with it.
-    if found := last_marker(-1, len(lines)):
-        at, marker = found
-        return head_before(at), at + 1, marker
-    return None
-
-
-def _is_notice(line: str) -> bool:
-    return _NOTICE_LINE.fullmatch(line.strip()) is not None
-
-
-def _is(line: str, expected: str) -> bool:
-    return line.strip() == expected
-
-
-def _lines_outside_fences(lines: Sequence[str], text: str) -> list[int]:
-    """Indexes of lines outside fenced code blocks (CommonMark's fence rules, enough to skip quoted text);
-    `text` is the lines joined."""
-    if "```" not in text and "~~~" not in text:  # no line can open a fence
-        return list(range(len(lines)))
-    outside: list[int] = []
-    fence: str | None = None
-    for index, raw in enumerate(lines):
-        text = raw.rstrip("\r\n")
-        opening = _FENCE_OPEN.fullmatch(text)
-        if fence is None:
-            if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
-                fence = opening.group(1)
-                continue
-            outside.append(index)
-        elif (
-            opening
-            and opening.group(1)[0] == fence[0]
-            and len(opening.group(1)) >= len(fence)
-            and not opening.group(2).strip()
-        ):
-            fence = None
-    return outside

@@ -16,6 +16,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
+import orjson
 from pydantic import AwareDatetime, ValidationError
 
 from issueplan.model import Frozen
@@ -23,6 +24,8 @@ from issueplan.policy.lifecycle import RUNS_REMEMBERED
 from issueplan.render.timestamp import format_date, format_timestamp
 
 _MARKER_LINE = re.compile(r"<!-- issueplan (\{.*\}) -->")
+# A payload that may hold escapes or whitespace between tokens: decoded by the hook that refuses repeats.
+_SLOW_PATH = re.compile(r"[\\\s]")
 
 # Sorted keys and no spaces: one spelling of every marker. Built once: json.dumps with options builds one
 # a call.
@@ -135,7 +138,7 @@ class Marker(Frozen):
         """This marker with the lifecycle's memory of `previous` (the issue's marker until now)."""
         if previous is None or all(getattr(self, n) == getattr(previous, n) for n in REMEMBERED_FIELDS):
             return self  # the common case, and a copy costs more than the comparison
-        if all(getattr(self, n) == getattr(previous, n) for n in _ITEM_FIELDS):
+        if all(getattr(self, n) == getattr(previous, n) for n in ITEM_FIELDS):
             return previous  # what the copy would be: a re-run's common case (v is how a marker was read)
         return self.model_copy(update={name: getattr(previous, name) for name in REMEMBERED_FIELDS})
 
@@ -193,7 +196,7 @@ class Marker(Frozen):
             payload["snooze_over"] = self.snooze_over.isoformat()
         if self.assignees:
             payload["assignees"] = list(self.assignees)
-        return f"<!-- issueplan {_escaped(_COMPACT_JSON.encode(payload))} -->"
+        return f"<!-- issueplan {_escaped(_compact_json(payload))} -->"
 
 
 def _escaped(text: str) -> str:
@@ -212,12 +215,59 @@ def parse_marker(line: str) -> Marker | None:
         return None
     payload = match.group(1)
     try:
-        data = _STRICT_JSON.decode(payload)
+        data = _decoded(payload)
         if not isinstance(data, dict):
             return None
         return Marker.model_validate_json(payload, strict=True)
     except (ValueError, ValidationError):
         return None
+
+
+def _decoded(payload: str) -> object:
+    """The JSON value of `payload`; ValueError when it is not JSON or an object repeats a key.
+
+    Without a backslash no string can hold a quote, and without whitespace every key's closing quote is
+    followed by its colon: each `":` of such a payload ends exactly one key. When orjson (several times
+    faster than the decoder with a hook) then finds as many distinct keys as there are `":`, no object
+    repeated one; anything else (escapes, whitespace, a repeat, what orjson refuses) goes to the hook.
+    The markers issueplan writes are of that shape unless a key or scope holds a space.
+    """
+    if not _SLOW_PATH.search(payload):
+        try:
+            data = orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            data = None
+        else:
+            if _keys(data) == payload.count('":'):
+                return data
+    return _STRICT_JSON.decode(payload)
+
+
+def _keys(value: object) -> int:
+    """How many keys the objects of a decoded JSON value hold, all levels counted."""
+    count = 0
+    pending = [value]
+    while pending:
+        entry = pending.pop()
+        if isinstance(entry, dict):
+            count += len(entry)
+            pending.extend(entry.values())
+        elif isinstance(entry, list):
+            pending.extend(entry)
+    return count
+
+
+def _compact_json(payload: dict[str, object]) -> str:
+    """`payload` with sorted keys, no spaces and only ASCII, as `_COMPACT_JSON` spells it. orjson spells it
+    the same when neither escapes anything (the common marker): printable ASCII out, no backslash."""
+    try:
+        text = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
+    except (orjson.JSONEncodeError, TypeError):  # an integer beyond 64 bits: Python's encoder spells it
+        return _COMPACT_JSON.encode(payload)
+    # orjson escapes controls with a backslash, as Python does, but leaves DEL and non-ASCII as they are.
+    if text.isascii() and "\x7f" not in text and "\\" not in text:
+        return text
+    return _COMPACT_JSON.encode(payload)
 
 
 def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -232,4 +282,4 @@ _STRICT_JSON = json.JSONDecoder(object_pairs_hook=_refuse_duplicates)
 
 
 # The item's own part of a marker: neither remembered nor `v` (render() works out the version it writes).
-_ITEM_FIELDS = tuple(name for name in Marker.model_fields if name not in {*REMEMBERED_FIELDS, "v"})
+ITEM_FIELDS = tuple(name for name in Marker.model_fields if name not in {*REMEMBERED_FIELDS, "v"})

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from issueplan.model import ActionItem, Priority
-from issueplan.render.issue import BEGIN, END, parse_issue_body
+from issueplan.render.managed_block import BEGIN, END, parse_issue_body
 from issueplan.render.markdown import render_dependency_graph, render_gantt, sorted_items
 from issueplan.render.marker import Marker
 from issueplan.render.safety import BODY_MARGIN, Span, body_length, neutralise, truncate_sections

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from issueplan.model import ActionItem, Plan
 from issueplan.render.body_change import describe_body_change
 from issueplan.render.comments import render_reopen_comment
-from issueplan.render.issue import item_marker, render_issue_body, render_issue_title
+from issueplan.render.issue import item_marker, remembering_marker, render_issue_body, render_issue_title
 from issueplan.render.links import without_source_links
 from issueplan.render.marker import FailedTests, Marker, Seen
 from issueplan.tracker.assignees import (
@@ -47,6 +47,8 @@ from issueplan.tracker.lifecycle_ops import FLAKY_COLOR, FLAKY_DESCRIPTION, curr
 from issueplan.tracker.options import SyncOptions
 from issueplan.tracker.tracked import TrackedIssue, TrackerState
 
+_NOBODY = AssigneeChange()
+
 
 def declined(issue: TrackedIssue | None) -> bool:
     """A human closed the issue as not planned: it stays closed, whatever the runs see."""
@@ -66,6 +68,7 @@ def issue_changes(
     links = {kept[item.key].item_id: kept[item.key].number for item in items if item.key in kept}
     by_id = {item.id: item for item in items}
     spelling = {label.name.casefold(): label.name for label in state.labels}
+    owned = _Owned(options, state)
     ops: list[Operation] = []
     written: dict[str, tuple[int, str]] = {}  # existing issues' bodies as this run leaves them
     for item in items:
@@ -92,8 +95,11 @@ def issue_changes(
         flaky = (run.settings.flaky_label,) if back is not None and back.turns_flaky else ()
         if flaky and not any(label.name.casefold() == flaky[0].casefold() for label in state.labels):
             ops.append(CreateLabel(name=flaky[0], color=FLAKY_COLOR, description=FLAKY_DESCRIPTION))
-        assignees = assignee_change(
-            item_assignees(item, options.owners), issue.assignees, marker.assignees, refused
+        wanted = item_assignees(item, options.owners)
+        assignees = (
+            assignee_change(wanted, issue.assignees, marker.assignees, refused)
+            if wanted or issue.assignees or marker.assignees
+            else _NOBODY  # what assignee_change gives when nobody is wanted, there or ours: the common case
         )
         if assignees.ours != marker.assignees:  # a copy costs more than the comparison; the same is common
             marker = marker.model_copy(update={"assignees": assignees.ours})
@@ -107,6 +113,7 @@ def issue_changes(
             issue,
             state,
             spelling,
+            owned,
             options,
             plan,
             links,
@@ -225,6 +232,7 @@ def _update(
     issue: TrackedIssue,
     state: TrackerState,
     spelling: Mapping[str, str],
+    owned: _Owned,
     options: SyncOptions,
     plan: Plan,
     links: Mapping[str, int],
@@ -238,11 +246,11 @@ def _update(
     open (`run` given), this run's observation joins it only when something is written anyway or it ends
     a healthy streak (tracker/lifecycle.py), so a no-op re-run writes nothing."""
     title = render_issue_title(item)
-    theirs = [name for name in issue.labels if not owns_label(name, options)]
+    theirs = [name for name in issue.labels if not owned.label(name)]
     labels = sorted({*theirs, *flaky, *_owned_labels(item, spelling, options, plan)}, key=str.casefold)
     changed_labels = {name.casefold() for name in labels} != {name.casefold() for name in issue.labels}
-    milestone = _milestone_change(item, issue, state, options)
-    marker = item_marker(item, options.scope).remembering(remembered)
+    milestone = _milestone_change(item, issue, owned, options)
+    marker = remembering_marker(item, options.scope, remembered)
 
     def render(with_marker: Marker) -> str:
         return render_issue_body(
@@ -289,15 +297,40 @@ def _update(
 
 
 def _milestone_change(
-    item: ActionItem, issue: TrackedIssue, state: TrackerState, options: SyncOptions
+    item: ActionItem, issue: TrackedIssue, owned: _Owned, options: SyncOptions
 ) -> str | None:
     """The milestone title to move the issue to, or None: a milestone a human chose is kept."""
     target = milestone_title(item, options)
     if target is None:
         return None
-    current = next((mil for mil in state.milestones if mil.number == issue.milestone), None)
-    if current is not None and not owns_milestone(current.title, options):
+    current = owned.milestone_titles.get(issue.milestone) if issue.milestone is not None else None
+    if current is not None and not owned.milestone(current):
         return None
-    if current is not None and current.title.casefold() == target.casefold():
+    if current is not None and current.casefold() == target.casefold():
         return None
     return target
+
+
+class _Owned:
+    """Which labels and milestones are issueplan's, each name decided once per run (a sync asks it of every
+    label of every issue), and the titles of the repository's milestones by number."""
+
+    def __init__(self, options: SyncOptions, state: TrackerState) -> None:
+        self.options = options
+        self.labels: dict[str, bool] = {}
+        self.milestones: dict[str, bool] = {}
+        self.milestone_titles: dict[int, str] = {}
+        for mil in state.milestones:
+            self.milestone_titles.setdefault(mil.number, mil.title)
+
+    def label(self, name: str) -> bool:
+        owned = self.labels.get(name)
+        if owned is None:
+            owned = self.labels[name] = owns_label(name, self.options)
+        return owned
+
+    def milestone(self, title: str) -> bool:
+        owned = self.milestones.get(title)
+        if owned is None:
+            owned = self.milestones[title] = owns_milestone(title, self.options)
+        return owned

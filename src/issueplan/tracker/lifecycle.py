@@ -21,7 +21,7 @@ from issueplan.model import ActionItem, CaseOutcome, Frozen, Plan, RunMark
 from issueplan.policy.flaky import test_key
 from issueplan.policy.lifecycle import Lifecycle, is_flaky_key
 from issueplan.render.comments import RunEvent, RunPlace
-from issueplan.render.issue import parse_issue_body
+from issueplan.render.managed_block import parse_issue_body
 from issueplan.render.marker import REOPENS_LIMIT, FailedTests, Marker, Observation, Seen, bounded
 from issueplan.render.timestamp import as_utc
 from issueplan.tracker.options import SyncOptions

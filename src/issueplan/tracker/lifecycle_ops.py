@@ -11,7 +11,7 @@ from datetime import datetime
 
 from issueplan.model import HealthyFact, Plan
 from issueplan.render.comments import render_close_comment, render_flaky_comment, render_snooze_over_comment
-from issueplan.render.issue import with_marker
+from issueplan.render.managed_block import with_marker
 from issueplan.render.marker import Marker
 from issueplan.tracker.changes import (
     CloseIssue,

@@ -16,7 +16,7 @@ from github.Repository import Repository
 from pydantic import ValidationError
 
 from issueplan.errors import GitHubError, UsageError
-from issueplan.render.issue import carries_managed_block, parse_issue_body
+from issueplan.render.managed_block import carries_managed_block, parse_issue_body
 from issueplan.tracker.listing import read_pages
 from issueplan.tracker.recovery import Route, recovery_routes
 from issueplan.tracker.tracked import TrackedIssue, TrackedLabel, TrackedMilestone, TrackerState

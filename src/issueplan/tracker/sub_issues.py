@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from issueplan.errors import GitHubError
 from issueplan.model import ActionItem, Frozen, Priority
-from issueplan.render.issue import BEGIN, END
+from issueplan.render.managed_block import BEGIN, END
 from issueplan.render.marker import Marker
 from issueplan.render.timestamp import as_utc
 from issueplan.tracker.changes import CloseIssue, CreateIssue, Operation, ReopenIssue
