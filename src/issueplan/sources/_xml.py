@@ -71,7 +71,7 @@ def pull_parser(*, events: tuple[str, ...], tags: Iterable[str]) -> Any:
     return parser
 
 
-_DOCUMENT_PARSER: Any = None
+_DOCUMENT_PARSER: etree.XMLParser | None = None
 
 
 def parse_document(data: bytes) -> etree._Element:
