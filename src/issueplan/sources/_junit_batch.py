@@ -5,6 +5,9 @@ as the parsing. This reader asks libxml2 for the suites' events only, and walks 
 has them all (or, in a large suite, once it has RUN_LIMIT of them): the same steps per case as `junit._count`
 (whose docstring says why they look as they do), told to the Tally in the same order: the same result.
 
+A file the loader read whole (a tree's reports) is parsed at once instead (`read_document`) and its suites
+visited in document order, opened and closed as their events would come: the same walk, the same result.
+
 It takes the shape nearly every producer writes: suites holding cases, properties and output, no DOCTYPE,
 no `<error>`/`<failure>` right under a suite, no case anywhere but right under a suite. On anything else, and
 on any syntax error, `read_runs` gives up and the caller reads the file again case by case.
