@@ -1,4 +1,5 @@
-"""The batched JUnit reader gives what the per-case reader gives, on generated documents of every shape.
+"""The batched JUnit reader gives what the per-case reader gives, on generated documents of every shape,
+whether it streams the file from its path or walks the whole document the loader read (`read_bytes`).
 
 A DOCTYPE (without entities) sends a file to the per-case reader (`junit._count`), so the same document with
 and without one must read back the same: counts, kept cases and their order, duration, Problems. The
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 
 from issueplan.model import FileResult
 from issueplan.sources import junit
-from issueplan.sources._junit_batch import RUN_LIMIT, read_runs
+from issueplan.sources._junit_batch import RUN_LIMIT, read_document, read_runs
 from issueplan.sources._junit_tally import Tally
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
@@ -90,15 +91,20 @@ def documents(draw: st.DrawFn) -> str:
 
 
 def read_text(folder: str, text: str) -> FileResult:
+    """The file read from its path (streamed), checked equal to the same file read from its bytes."""
     path = Path(folder) / "report.xml"
     path.write_text(text, encoding="utf-8")
-    return junit.read(path)
+    streamed = junit.read(path)
+    assert junit.read_bytes(str(path), path.read_bytes()) == streamed
+    return streamed
 
 
 @settings(max_examples=300, deadline=None)
 @given(documents())
 def test_the_batched_reader_reads_what_the_per_case_reader_reads(document: str) -> None:
     event(f"batched: {read_runs(io.BytesIO(document.encode()), Tally(junit.CASE_CAP))}")
+    whole = read_document(f"{DECLARATION}\n{document}".encode(), Tally(junit.CASE_CAP))
+    event(f"batched whole: {whole}")
     with tempfile.TemporaryDirectory() as folder:
         batched = read_text(folder, f"{DECLARATION}\n{document}")
         # the DOCTYPE on the declaration's line: every line number stays where it was
@@ -122,6 +128,7 @@ def test_a_case_inside_a_case_or_its_output_goes_to_the_per_case_reader() -> Non
     for nested in NESTED:
         document = f"{DECLARATION}<testsuite><testcase name='a'>{nested}</testcase></testsuite>".encode()
         assert not read_runs(io.BytesIO(document), Tally(junit.CASE_CAP))
+        assert not read_document(document, Tally(junit.CASE_CAP))
     with tempfile.TemporaryDirectory() as folder:
         document = f"{DECLARATION}<testsuite><testcase name='a'>{NESTED[0]}</testcase></testsuite>"
         result = read_text(folder, document)

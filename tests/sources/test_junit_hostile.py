@@ -271,3 +271,38 @@ def test_i6_a_50_mb_report_is_read_in_bounded_memory(tmp_path: Path) -> None:
         ).stdout
     )
     assert peak_kib * 1024 < path.stat().st_size
+
+
+def test_hostile_files_read_from_their_bytes_as_from_their_path(
+    tmp_path: Path, listener: socket.socket
+) -> None:
+    """The loader hands a file of up to 1 MiB to `read_bytes`, which parses the whole document at once:
+    every hostile file above gives there what it gives streamed, reads no file it names, contacts no URL."""
+    sentinel = tmp_path / "secret.txt"
+    sentinel.write_text("SENTINEL-7f3a-do-not-leak", encoding="utf-8")
+    port = listener.getsockname()[1]
+    documents = [
+        (
+            f'<!DOCTYPE t [<!ENTITY x SYSTEM "{sentinel.as_uri()}">]><testsuites><testsuite>'
+            '<testcase name="a"><failure>&x;</failure></testcase></testsuite></testsuites>'
+        ),
+        (
+            f'<!DOCTYPE testsuites SYSTEM "http://127.0.0.1:{port}/junit.dtd">'
+            '<testsuites><testcase name="a"><failure/></testcase></testsuites>'
+        ),
+        f'<!DOCTYPE t [<!ENTITY % p SYSTEM "http://127.0.0.1:{port}/p.dtd"> %p;]><testsuites/>',
+        LAUGHS + '<testsuites><testcase name="a">&lol9;</testcase></testsuites>',
+        LAUGHS + '<testsuites name="&lol9;"/>',
+        f'<!DOCTYPE t [<!ENTITY a "{"x" * 50_000}">]><testsuites name="{"&a;" * 50_000}"/>',
+        '<testsuites>\n<testsuite name="s">\n<testcase name="a"/>\n<testcase name="c"><failure message="cut',
+        bytes(range(256)) * 64,
+        b"",
+        b'<testsuite>\n<testcase name="ok"/>\n<testcase name="\xff\xfe"/></testsuite>',
+        "<testsuites>" + "<testsuite>" * 400 + "</testsuite>" * 400 + "</testsuites>",
+    ]
+    for content in documents:
+        path = _write(tmp_path, content)
+        whole = junit.read_bytes(str(path), path.read_bytes())
+        assert whole == junit.read(path)
+        assert "SENTINEL" not in whole.model_dump_json()
+    assert not _was_contacted(listener)

@@ -5,6 +5,9 @@ as the parsing. This reader asks libxml2 for the suites' events only, and walks 
 has them all (or, in a large suite, once it has RUN_LIMIT of them): the same steps per case as `junit._count`
 (whose docstring says why they look as they do), told to the Tally in the same order: the same result.
 
+A file the loader read whole (a tree's reports) is parsed at once instead (`read_document`) and its suites
+visited in document order, opened and closed as their events would come: the same walk, the same result.
+
 It takes the shape nearly every producer writes: suites holding cases, properties and output, no DOCTYPE,
 no `<error>`/`<failure>` right under a suite, no case anywhere but right under a suite. On anything else, and
 on any syntax error, `read_runs` gives up and the caller reads the file again case by case.
@@ -23,7 +26,7 @@ from lxml import etree
 
 from issueplan.sources._junit_case import RERUN_TAGS, RESULT_TAGS, SUITE_RESULTS, seconds
 from issueplan.sources._junit_tally import SuiteCount, Tally, identity, record_case
-from issueplan.sources._xml import CHUNK, pull_parser
+from issueplan.sources._xml import CHUNK, parse_document, pull_parser
 
 RUN_LIMIT = 2000
 _SUITE_TAGS = ("testsuites", "testsuite")
@@ -62,6 +65,40 @@ def read_runs(stream: IO[bytes], tally: Tally) -> bool:
         return False  # no testsuites/testsuite root: the per-case reader says what the file is
     tally.duration += runs.duration
     return True
+
+
+def read_document(data: bytes, tally: Tally) -> bool:
+    """`read_runs` of a whole document already in memory (a file the loader read whole), parsed at once:
+    the suites are visited in document order, each opened, its nested suites visited, then closed, as their
+    events would come, so the tally hears the same steps in the same order."""
+    try:
+        root = parse_document(data)
+    except etree.XMLSyntaxError:
+        return False
+    if root.tag not in _SUITE_TAGS:
+        return False  # the per-case reader says what the file is
+    # A suite anywhere but right under a suite is a shape for the per-case reader: counted before the walk,
+    # which clears what it has counted.
+    suites = sum(1 for _ in root.iter(*_SUITE_TAGS))
+    runs = _Runs(tally)
+    try:
+        if _visit(runs, root) != suites:
+            return False
+    except _ShapeError:
+        return False
+    tally.duration += runs.duration
+    return True
+
+
+def _visit(runs: _Runs, suite: etree._Element) -> int:
+    """Open `suite`, visit the suites right under it, close it; how many suites that was. libxml2 nests
+    at most 256 levels deep, so the recursion is bounded."""
+    runs.open(suite)
+    visited = 1
+    for nested in list(suite.iterchildren(*_SUITE_TAGS)):
+        visited += _visit(runs, nested)
+    runs.close(suite)
+    return visited
 
 
 class _Runs:

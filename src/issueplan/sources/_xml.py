@@ -1,7 +1,8 @@
-"""The one way issueplan opens XML: streaming, with entity expansion, DTD loading and network access off.
+"""The one way issueplan opens XML: with entity expansion, DTD loading and network access off.
 
 Result files come from code under test, sometimes from forks, so every XML reader uses `stream_events` or
-`pull_parser`:
+`pull_parser` (streaming), or `parse_document` for a file the loader has read whole (at most 1 MiB); all
+three parse with the same options:
 - entities are never substituted (`resolve_entities=False`) and a document whose internal DTD subset declares
   entities is refused outright (`declared_entities`): expanding "safely" is how billion-laughs bugs are born;
 - no DTD or external entity is ever loaded (`load_dtd=False`, `no_network=True`), and a resolver answers
@@ -68,6 +69,20 @@ def pull_parser(*, events: tuple[str, ...], tags: Iterable[str]) -> Any:
     parser: Any = pull(events=events, tag=tuple(tags), **_HARDENED)
     parser.resolvers.add(_EmptyResolver())
     return parser
+
+
+_DOCUMENT_PARSER: etree.XMLParser | None = None
+
+
+def parse_document(data: bytes) -> etree._Element:
+    """The root of the whole document `data`, parsed at once by one hardened parser shared by every call:
+    for a file small enough to be read whole (a tree's reports), where a parser and an event stream per file
+    would cost more than the parse. Raises XMLSyntaxError as the streaming parsers do."""
+    global _DOCUMENT_PARSER  # noqa: PLW0603 - made on first use, as the readers are imported on first use
+    if _DOCUMENT_PARSER is None:
+        _DOCUMENT_PARSER = etree.XMLParser(**_HARDENED)
+        _DOCUMENT_PARSER.resolvers.add(_EmptyResolver())
+    return etree.fromstring(data, _DOCUMENT_PARSER)
 
 
 def declared_entities(element: etree._Element) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from typing import IO
 from lxml import etree
 
 from issueplan.model import Case, CaseOutcome, FileResult, Problem, TestTotals
-from issueplan.sources._junit_batch import read_runs
+from issueplan.sources._junit_batch import read_document, read_runs
 from issueplan.sources._junit_case import SUITE_RESULTS, seconds, suite_case
 from issueplan.sources._junit_tally import SuiteCount, Tally, identity, record_case
 from issueplan.sources._xml import (
@@ -74,7 +74,10 @@ def read_bytes(file: str, data: bytes) -> FileResult:
     """`read` of a file the loader has read whole already (see sources/__init__.py's WHOLE_READERS)."""
     if not data:
         return _failed(file, Problem(file=file, message=_EMPTY))
-    return _read_stream(file, io.BytesIO(data))
+    tally = Tally(CASE_CAP)
+    if read_document(data, tally):
+        return _result(file, tally, [])
+    return _read_per_case(file, io.BytesIO(data))
 
 
 def _read_stream(file: str, stream: IO[bytes]) -> FileResult:
@@ -85,6 +88,10 @@ def _read_stream(file: str, stream: IO[bytes]) -> FileResult:
     if read_runs(stream, tally):
         return _result(file, tally, [])
     stream.seek(0)
+    return _read_per_case(file, stream)
+
+
+def _read_per_case(file: str, stream: IO[bytes]) -> FileResult:
     root, refusal = _first_root(file, stream)
     if refusal is not None:
         return _failed(file, refusal)
