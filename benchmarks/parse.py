@@ -3,6 +3,7 @@
     python benchmarks/parse.py            # the issue's sizes (a few minutes; junitparser on 1M cases is slow)
     python benchmarks/parse.py --quick    # a tenth of the sizes: a smoke run
     python benchmarks/parse.py --only sarif,cobertura
+    python benchmarks/parse.py --quick --instructions   # verdicts from callgrind instruction counts
 
 Shapes (benchmarks/parse_shapes.py writes them into a temporary folder): pytest with junit_logging=all,
 every passing case with <system-out>ok</system-out>, 1 000 000 pytest-like cases with output on every passing
@@ -17,6 +18,12 @@ the clock starts) and the real `issueplan parse --format json` (whole process, f
 kernel's rusage of that child (os.wait4). Times are the best of --repeat runs (other processes only add
 time), RSS the largest; ratios are of CPU time (user + system), which other work on the machine disturbs
 least. A contender that is not installed (junitparser) is skipped, and so are its targets.
+
+--instructions also counts, once, the instructions of each contender with valgrind's callgrind (see
+benchmarks/instructions.py: the same on every run, whatever the load), prints them beside the CPU figures and
+takes the verdicts from them. Parse only is the part between two marks around the timed body; whole process
+is everything from exec to exit, counted for the shape whose target needs it (junit-1M-output, with
+junitparser) and left out elsewhere to keep a `--quick` run of every shape to about ten minutes.
 """
 
 from __future__ import annotations
@@ -31,9 +38,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import instructions
 import parse_shapes
 
 MB = 1024 * 1024
@@ -176,6 +184,8 @@ class Run:
     whole_wall: float
     rss_mb: float
     result: int | None
+    parse_ir: int | None = None  # instructions (--instructions): parse only, whole process
+    whole_ir: int | None = None
 
 
 def _spawn(command: list[str]) -> tuple[str, float, float, float]:
@@ -189,21 +199,40 @@ def _spawn(command: list[str]) -> tuple[str, float, float, float]:
     return output, usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024  # KiB on Linux
 
 
-def run_script(setup: str, body: str, path: Path) -> Run:
-    code = (
-        f"import json, sys, time\nPATH = sys.argv[1]\n{setup}\n"
-        f"start, cpu = time.perf_counter(), time.process_time()\n{body}\n"
+def script(setup: str, body: str) -> str:
+    """The child's program: `body` timed, between two instruction-count marks, its RESULT printed."""
+    return (
+        f"import json, os, sys, time\nPATH = sys.argv[1]\n{setup}\n"
+        f"start, cpu = time.perf_counter(), time.process_time()\n{instructions.MARK}\n{body}\n"
+        f"{instructions.MARK}\n"
         "taken = {'wall': time.perf_counter() - start, 'cpu': time.process_time() - cpu}\n"
         "print(json.dumps({**taken, 'result': RESULT}))\n"
     )
-    output, cpu, wall, rss = _spawn([sys.executable, "-c", code, str(path)])
+
+
+def run_script(setup: str, body: str, path: Path) -> Run:
+    output, cpu, wall, rss = _spawn([sys.executable, "-c", script(setup, body), str(path)])
     printed = json.loads(output)
     return Run(printed["cpu"], printed["wall"], cpu, wall, rss, printed["result"])
 
 
+def count_script(setup: str, body: str, path: Path) -> tuple[int, int]:
+    """(parse only, whole process) instructions of the script: its middle part, and all of it."""
+    counted = instructions.count([sys.executable, "-c", script(setup, body), str(path)], marks=2)
+    return counted.parts[1], counted.total
+
+
+def cli_command(path: Path) -> list[str]:
+    return [sys.executable, "-m", "issueplan", "parse", str(path), "--format", "json"]
+
+
 def run_cli(path: Path) -> Run:
-    _, cpu, wall, rss = _spawn([sys.executable, "-m", "issueplan", "parse", str(path), "--format", "json"])
+    _, cpu, wall, rss = _spawn(cli_command(path))
     return Run(math.nan, math.nan, cpu, wall, rss, None)
+
+
+def _ir(value: int | None, floor: int | None) -> str:
+    return "—" if value is None or not floor else f"{value / 1e6:.0f} {value / floor:.2f}"
 
 
 def best(runs: list[Run]) -> Run:
@@ -238,7 +267,7 @@ def make_apart(shape: Shape, folder: Path, quick: bool) -> tuple[Path, int]:
     return Path(made), int(items)
 
 
-def measure(shape: Shape, folder: Path, quick: bool, repeat: int, verdicts: Verdicts) -> None:
+def measure(shape: Shape, folder: Path, quick: bool, repeat: int, verdicts: Verdicts, counting: bool) -> None:
     started = time.perf_counter()
     path, items = make_apart(shape, folder, quick)
     size = sum(f.stat().st_size for f in path.rglob("*")) if path.is_dir() else path.stat().st_size
@@ -246,17 +275,28 @@ def measure(shape: Shape, folder: Path, quick: bool, repeat: int, verdicts: Verd
         f"\n{shape.name}: {items} items, {size / MB:.0f} MB, made in {time.perf_counter() - started:.1f} s, "
         f"best of {repeat}, load average {os.getloadavg()[0]:.1f}"
     )
+    whole_counted = shape.name == "junit-1M-output"  # the one shape with whole-process targets
     floor = best([run_script(*FLOORS[shape.floor], path) for _ in range(repeat)])
     ours = best([run_script(*ISSUEPLAN, path) for _ in range(repeat)])
     cli = best([run_cli(path) for _ in range(repeat)])
+    if counting:
+        parse_ir, whole_ir = count_script(*FLOORS[shape.floor], path)
+        floor = replace(floor, parse_ir=parse_ir, whole_ir=whole_ir)
+        ours = replace(ours, parse_ir=count_script(*ISSUEPLAN, path)[0])
+        if whole_counted:
+            cli = replace(cli, whole_ir=instructions.count(cli_command(path), marks=None, ok=(0, 1)).total)
     rows = {"floor": (floor, floor), "issueplan": (ours, cli)}
     if shape.junit and importlib.util.find_spec("junitparser") is not None:
         theirs = best([run_script(JUNITPARSER_SETUP, JUNITPARSER_BODY, path) for _ in range(repeat)])
+        if counting and whole_counted:
+            parse_ir, whole_ir = count_script(JUNITPARSER_SETUP, JUNITPARSER_BODY, path)
+            theirs = replace(theirs, parse_ir=parse_ir, whole_ir=whole_ir)
         rows["junitparser"] = (theirs, theirs)
     print(
         f"{'contender':<12} {'items':>8} {'parse cpu s':>11} {'x floor':>7} "
         f"{'whole cpu s':>11} {'x floor':>7} "
         f"{'whole wall s':>12} {'peak RSS MB':>11}"
+        + (f" {'parse Minstr x floor':>20} {'whole Minstr x floor':>20}" if counting else "")
     )
     for name, (parse, whole) in rows.items():
         print(
@@ -264,31 +304,47 @@ def measure(shape: Shape, folder: Path, quick: bool, repeat: int, verdicts: Verd
             f"{parse.parse_cpu / floor.parse_cpu:>7.2f} "
             f"{whole.whole_cpu:>11.2f} {whole.whole_cpu / floor.whole_cpu:>7.2f} {whole.whole_wall:>12.2f} "
             f"{whole.rss_mb:>11.0f}"
+            + (
+                f" {_ir(parse.parse_ir, floor.parse_ir):>20} {_ir(whole.whole_ir, floor.whole_ir):>20}"
+                if counting
+                else ""
+            )
         )
         if parse.result != items:
             raise SystemExit(
                 f"{name} read {parse.result} of {items} items: the contenders did not read the same"
             )
-    ratio = ours.parse_cpu / floor.parse_cpu
-    verdicts.add(f"{shape.name}: parse only", ratio, f"floor {floor.parse_cpu:.2f} s", ratio <= shape.target)
-    if shape.name == "junit-1M-output":
-        ratio = cli.whole_cpu / floor.whole_cpu
-        verdicts.add(f"{shape.name}: whole process", ratio, f"floor {floor.whole_cpu:.2f} s", ratio <= 1.5)
+    ratio, baseline = _pick(ours.parse_ir, floor.parse_ir, ours.parse_cpu, floor.parse_cpu, "floor")
+    verdicts.add(f"{shape.name}: parse only", ratio, baseline, ratio <= shape.target)
+    if whole_counted:
+        ratio, baseline = _pick(cli.whole_ir, floor.whole_ir, cli.whole_cpu, floor.whole_cpu, "floor")
+        verdicts.add(f"{shape.name}: whole process", ratio, baseline, ratio <= 1.5)
         if "junitparser" in rows:
             theirs = rows["junitparser"][1]
-            faster, leaner = theirs.whole_cpu / cli.whole_cpu, theirs.rss_mb / cli.rss_mb
-            verdicts.add(
-                f"{shape.name}: faster than junitparser",
-                faster,
-                f"junitparser {theirs.whole_cpu:.2f} s",
-                faster >= 3,
+            faster, baseline = _pick(
+                theirs.whole_ir, cli.whole_ir, theirs.whole_cpu, cli.whole_cpu, "junitparser"
             )
+            if cli.whole_ir and theirs.whole_ir:  # the baseline is issueplan here: name junitparser's figure
+                baseline = f"junitparser {theirs.whole_ir / 1e6:.0f} M instr"
+            else:
+                baseline = f"junitparser {theirs.whole_cpu:.2f} s"
+            leaner = theirs.rss_mb / cli.rss_mb
+            verdicts.add(f"{shape.name}: faster than junitparser", faster, baseline, faster >= 3)
             verdicts.add(
                 f"{shape.name}: leaner than junitparser",
                 leaner,
                 f"junitparser {theirs.rss_mb:.0f} MB",
                 leaner >= 3,
             )
+
+
+def _pick(
+    value_ir: int | None, base_ir: int | None, value_cpu: float, base_cpu: float, base_name: str
+) -> tuple[float, str]:
+    """(ratio, baseline text) from instruction counts where both were counted, else from CPU time."""
+    if value_ir is not None and base_ir:
+        return value_ir / base_ir, f"{base_name} {base_ir / 1e6:.0f} M instr"
+    return value_cpu / base_cpu, f"{base_name} {base_cpu:.2f} s"
 
 
 def main() -> None:
@@ -298,6 +354,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes, one run each")
     parser.add_argument("--repeat", type=int, default=None, help="runs per contender (default 3, quick 1)")
     parser.add_argument("--only", default="", help="comma-separated shape names")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions with valgrind's callgrind, and take the verdicts from them",
+    )
     parser.add_argument("--make", nargs=2, metavar=("SHAPE", "FOLDER"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.make:  # the child of make_apart
@@ -305,6 +366,8 @@ def main() -> None:
         path, items = next(s for s in SHAPES if s.name == name).make(Path(folder), arguments.quick)
         print(path, items)
         return
+    if arguments.instructions:
+        instructions.require_valgrind()
     repeat = arguments.repeat or (1 if arguments.quick else 3)
     chosen = [s for s in SHAPES if not arguments.only or s.name in arguments.only.split(",")]
     print(
@@ -314,8 +377,9 @@ def main() -> None:
     verdicts = Verdicts([])
     for shape in chosen:
         with tempfile.TemporaryDirectory() as folder:
-            measure(shape, Path(folder), arguments.quick, repeat, verdicts)
-    print("\ntarget                                    ratio  baseline               verdict")
+            measure(shape, Path(folder), arguments.quick, repeat, verdicts, arguments.instructions)
+    measure_name = "instructions (callgrind)" if arguments.instructions else "CPU time"
+    print(f"\n{'target':<41} {'ratio':>6}  {'baseline':<22} verdict, by {measure_name}")
     for what, ratio, baseline, met in verdicts.rows:
         print(f"{what:<40} {ratio:>6.2f}x  {baseline:<22} {'MET' if met else 'NOT MET'}")
 

@@ -1,6 +1,6 @@
 """Start-up benchmark: what a command costs before it does any work (issue #14).
 
-    python benchmarks/startup.py [--repeat 15]
+    python benchmarks/startup.py [--repeat 15] [--instructions]
 
 Targets: `issueplan parse` and `issueplan plan` on a tiny report cost no more than `python -c "import github,
 pydantic"` (the imports they no longer need), and `issueplan --version` at most 3x `python -c pass`.
@@ -11,6 +11,10 @@ Measured as an installed package runs: issueplan's bytecode is compiled first (a
 without it, with PYTHONDONTWRITEBYTECODE set, every run would recompile the package while the baseline's
 libraries load from their cached bytecode), and the commands run in a folder holding only the tiny report, so
 `plan`'s look at its workspace (the current directory) costs what it costs in a small checkout.
+
+--instructions also counts each command's instructions, from exec to exit, once under valgrind's callgrind
+(benchmarks/instructions.py: the same on every run, whatever the load), prints them beside the CPU figures and
+takes the verdicts from them.
 """
 
 from __future__ import annotations
@@ -24,12 +28,17 @@ import tempfile
 import time
 from pathlib import Path
 
+import instructions
+
 TINY = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites><testsuite name="unit" tests="2" failures="1">
 <testcase classname="t" name="ok"/>
 <testcase classname="t" name="bad"><failure message="no">x</failure></testcase>
 </testsuite></testsuites>
 """
+
+
+IMPORTS = "python -c 'import github, pydantic'"
 
 
 def cost(command: list[str], repeat: int, folder: Path) -> tuple[float, float]:
@@ -51,7 +60,15 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeat", type=int, default=15, help="runs per command (default 15)")
-    repeat = parser.parse_args().repeat
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions with valgrind's callgrind, and take the verdicts from them",
+    )
+    arguments = parser.parse_args()
+    repeat, counting = arguments.repeat, arguments.instructions
+    if counting:
+        instructions.require_valgrind()
     python = sys.executable
     import issueplan  # noqa: PLC0415 - only to find the package's files
 
@@ -59,37 +76,51 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         (folder / "junit.xml").write_text(TINY, encoding="utf-8")
-        figures = {
-            "python -c pass": cost([python, "-c", "pass"], repeat, folder),
-            "python -c 'import github, pydantic'": cost(
-                [python, "-c", "import github, pydantic"], repeat, folder
-            ),
-            "issueplan --version": cost([python, "-m", "issueplan", "--version"], repeat, folder),
-            "issueplan parse (tiny)": cost([python, "-m", "issueplan", "parse", "junit.xml"], repeat, folder),
-            "issueplan parse --format json": cost(
-                [python, "-m", "issueplan", "parse", "junit.xml", "--format", "json"], repeat, folder
-            ),
-            "issueplan plan (tiny)": cost([python, "-m", "issueplan", "plan", "junit.xml"], repeat, folder),
+        commands = {
+            "python -c pass": [python, "-c", "pass"],
+            IMPORTS: [python, "-c", "import github, pydantic"],
+            "issueplan --version": [python, "-m", "issueplan", "--version"],
+            "issueplan parse (tiny)": [python, "-m", "issueplan", "parse", "junit.xml"],
+            "issueplan parse --format json": [
+                python,
+                "-m",
+                "issueplan",
+                "parse",
+                "junit.xml",
+                "--format",
+                "json",
+            ],
+            "issueplan plan (tiny)": [python, "-m", "issueplan", "plan", "junit.xml"],
+        }
+        figures = {name: cost(command, repeat, folder) for name, command in commands.items()}
+        counts = {
+            name: instructions.count(command, marks=None, cwd=folder, ok=(0, 1)).total if counting else 0
+            for name, command in commands.items()
         }
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, best of {repeat}")
-    print(f"{'command':<38} {'cpu s':>6} {'wall s':>7}")
+    print(f"{'command':<38} {'cpu s':>6} {'wall s':>7}" + (f" {'M instr':>8}" if counting else ""))
     for name, (cpu, wall) in figures.items():
-        print(f"{name:<38} {cpu:>6.3f} {wall:>7.3f}")
-    imports = figures["python -c 'import github, pydantic'"][0]
-    bare = figures["python -c pass"][0]
+        print(f"{name:<38} {cpu:>6.3f} {wall:>7.3f}" + (f" {counts[name] / 1e6:>8.1f}" if counting else ""))
     targets = [
-        ("parse / import github, pydantic", figures["issueplan parse (tiny)"][0] / imports, 1.0),
-        (
-            "parse --format json / import github, pydantic",
-            figures["issueplan parse --format json"][0] / imports,
-            1.0,
-        ),
-        ("plan / import github, pydantic", figures["issueplan plan (tiny)"][0] / imports, 1.0),
-        ("--version / python -c pass", figures["issueplan --version"][0] / bare, 3.0),
+        ("parse / import github, pydantic", "issueplan parse (tiny)", IMPORTS, 1.0),
+        ("parse --format json / import github, pydantic", "issueplan parse --format json", IMPORTS, 1.0),
+        ("plan / import github, pydantic", "issueplan plan (tiny)", IMPORTS, 1.0),
+        ("--version / python -c pass", "issueplan --version", "python -c pass", 3.0),
     ]
-    print(f"\n{'target':<48} {'ratio':>6} {'limit':>6}  verdict")
-    for name, ratio, limit in targets:
-        print(f"{name:<48} {ratio:>5.2f}x {limit:>5.1f}x  {'MET' if ratio <= limit else 'NOT MET'}")
+    measure = "instructions (callgrind)" if counting else "CPU time"
+    print(
+        f"\n{'target':<48} {'cpu':>6}"
+        + (f" {'instr':>6}" if counting else "")
+        + f" {'limit':>6}  verdict, by {measure}"
+    )
+    for name, ours, baseline, limit in targets:
+        by_cpu = figures[ours][0] / figures[baseline][0]
+        ratio = counts[ours] / counts[baseline] if counting else by_cpu
+        print(
+            f"{name:<48} {by_cpu:>5.2f}x"
+            + (f" {ratio:>5.2f}x" if counting else "")
+            + f" {limit:>5.1f}x  {'MET' if ratio <= limit else 'NOT MET'}"
+        )
 
 
 if __name__ == "__main__":

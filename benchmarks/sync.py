@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/sync.py            # 1,000 items (client), 1,000 and 5,000 (sandbox, memory)
     .venv/bin/python benchmarks/sync.py --quick    # 300 items, sandbox 200 and 1,000: a smoke run
+    .venv/bin/python benchmarks/sync.py --quick --instructions   # client figures also as instruction counts
 
 Client CPU: the fake GitHub runs in a process of its own (its CPU is not the client's). issueplan syncs N
 items (a first sync, then a no-op); the fake records every request, and a bare client — a `requests.Session`
@@ -12,6 +13,11 @@ CPU is this process's user+system time around the calls (imports excluded); the 
 state file, at two sizes; linear means the larger costs (ratio of sizes) times the smaller. Memory: each
 client in a fresh process, peak RSS from the kernel. Every target is printed with its ratio, baseline and
 MET/NOT MET.
+
+--instructions also counts the client's instructions with valgrind's callgrind (benchmarks/instructions.py:
+the same on every run, whatever the load): one more client process, run under valgrind, makes the same first
+sync, no-op and two replays against fakes that run natively in processes of their own; each phase is the part
+between two marks. Those rows carry their own verdicts, beside the CPU rows.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import argparse
 import gc
 import json
 import math
+import os
 import resource
 import statistics
 import subprocess
@@ -31,6 +38,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlencode
+
+import instructions
 
 NOW = datetime(2025, 8, 20, 10, 0, tzinfo=UTC)
 TOKEN = "bench"  # noqa: S105 - the fake accepts any token
@@ -204,6 +213,38 @@ def client_cpu(count: int, repeat: int, work: Path) -> dict[str, Any]:
     return {"cpu": {k: statistics.median(v) for k, v in runs.items()}, "calls": calls}
 
 
+PHASES = ("first", "noop", "bare first", "bare noop")
+
+
+def count_phases(count: int, work: Path) -> dict[str, int]:
+    """`--count-client`: the client measures of client_cpu, once, in a process of its own under callgrind."""
+    command = [sys.executable, str(HERE), "--count-client", str(count), str(work)]
+    parts = instructions.count(command, marks=2 * len(PHASES)).parts
+    return {phase: parts[1 + 2 * n] for n, phase in enumerate(PHASES)}  # each phase is between its two marks
+
+
+def count_client(count: int, work: Path) -> None:
+    """The child of count_phases: client_cpu's four phases, each between two marks."""
+    import requests  # noqa: F401, PLC0415 - imported before the marks, as it is in client_cpu's later runs
+
+    from issueplan.tracker import sync_plan  # noqa: F401, PLC0415
+
+    maker = plan_maker(count)
+    calls = {}
+    with fake() as hub:
+        for phase in ("first", "noop"):
+            clear_caches()
+            os.getppid()  # instructions.MARK
+            sync_once(hub.url, count, maker=maker)
+            os.getppid()
+            calls[phase] = hub.dump(work / f"counted-{phase}.json")
+    with fake() as hub:
+        for phase in ("first", "noop"):
+            os.getppid()
+            replay(hub.origin, calls[phase])
+            os.getppid()
+
+
 def sandbox_run(count: int, work: Path) -> tuple[float, float]:
     """(first sync, no-op) CPU of two `--sandbox` runs on one directory: server, client and state file."""
     from issueplan.collector import collector_paused  # noqa: PLC0415
@@ -279,7 +320,7 @@ def verdict(met: bool) -> str:
     return "MET" if met else "NOT MET"
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -287,10 +328,22 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, one run: a smoke test")
     parser.add_argument("--items", type=int, default=None, help="items for the client CPU figures")
     parser.add_argument("--repeat", type=int, default=None)
-    args = parser.parse_args()
-    if args.serve:
-        serve()
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the client's instructions with valgrind's callgrind (verdicts of their own)",
+    )
+    parser.add_argument("--count-client", nargs=2, metavar=("ITEMS", "FOLDER"), help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
+    if args.serve or args.count_client:  # a child of this benchmark
+        serve() if args.serve else count_client(int(args.count_client[0]), Path(args.count_client[1]))
         return
+    if args.instructions:
+        instructions.require_valgrind()
     count = args.items or (300 if args.quick else 1000)
     repeat = args.repeat or (1 if args.quick else 3)
     small, large = (200, 1000) if args.quick else (1000, 5000)
@@ -300,6 +353,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         client = client_cpu(count, repeat, work)
+        counted = count_phases(count, work) if args.instructions else {}
         sandbox = {size: sandbox_run(size, work) for size in (small, large)}
         rss = memory(large, work)
 
@@ -309,10 +363,10 @@ def main() -> None:
 
     def target(name: str, value: float, baseline: float, limit: float, unit: str = "s") -> None:
         ratio = value / baseline if baseline else float("inf")
-        rows.append(
-            f"| {name} | {value:.2f} {unit} | {baseline:.2f} {unit} | {ratio:.2f}x | <= {limit:g}x "
-            f"| {verdict(ratio <= limit)} |"
-        )
+        shown = f"{value:.2f} {unit} | {baseline:.2f} {unit}"
+        if unit == "M instr":
+            shown = f"{value / 1e6:.0f} {unit} | {baseline / 1e6:.0f} {unit}"
+        rows.append(f"| {name} | {shown} | {ratio:.2f}x | <= {limit:g}x | {verdict(ratio <= limit)} |")
 
     print(f"client: {count} items, median of {repeat}; sandbox: {small} and {large} items; memory: {large}")
     print()
@@ -320,6 +374,11 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- | --- |")
     target(f"first sync CPU vs bare requests ({count} items)", c["first"], c["bare first"], 1.5)
     target(f"no-op CPU vs bare requests ({count} items)", c["noop"], c["bare noop"], 3.0)
+    for phase, limit in (("first", 1.5), ("noop", 3.0)) if counted else ():
+        name = (
+            f"{'first sync' if phase == 'first' else 'no-op'} instructions vs bare requests ({count} items)"
+        )
+        target(name, counted[phase], counted[f"bare {phase}"], limit, "M instr")
     for phase, index in (("first sync", 0), ("no-op", 1)):
         target(
             f"sandbox {phase}: {large} vs {small} items (linear = {large / small:g}x)",
