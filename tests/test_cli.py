@@ -132,7 +132,7 @@ def test_a_bug_exits_3_with_a_report(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("issueplan.job.run_job", broken)
+    monkeypatch.setattr("issueplan.job_plan.plan_job", broken)
     code, _, err = run(capsys, "plan", str(EXAMPLES / "results"))
     assert code == ExitCode.BUG
     assert "RuntimeError: boom" in err

@@ -140,13 +140,13 @@ def plan(
     Example: issueplan plan test-results/ --outcome e2e_tests=failure --now 2025-08-20T10:05:39Z
     """
     from issueplan.inputs import FrontEnd, validated  # noqa: PLC0415 - keep --help and --version fast
-    from issueplan.job import JobOptions, run_job  # noqa: PLC0415
+    from issueplan.job_plan import PlanOptions, plan_job  # noqa: PLC0415 - the read/plan half: no tracker
     from issueplan.render.json import render_json  # noqa: PLC0415
     from issueplan.render.markdown import render_markdown  # noqa: PLC0415
 
     chosen = plan_format(output_format, output)
     options = validated(
-        JobOptions,
+        PlanOptions,
         FrontEnd.CLI,
         results=tuple(results),
         config=config,
@@ -155,11 +155,10 @@ def plan(
         max_read_bytes=max_read_bytes,
         workspace=read_workspace_option(workspace),
         now=read_now(now),
-        sync=False,
         scope=scope,
         secrets=env_secrets(),
     )
-    result = run_job(options, log=_log)
+    result = plan_job(options, log=_log)
     if chosen is PlanFormat.JSON:
         text = render_json(result.plan)
     elif chosen is PlanFormat.SUMMARY:
