@@ -229,3 +229,8 @@ def env_secrets(*names: str, with_github_token: bool = True) -> tuple[SecretStr,
 
     chosen = dict.fromkeys((*(("GITHUB_TOKEN",) if with_github_token else ()), *names))
     return tuple(SecretStr(os.environ[name]) for name in chosen if os.environ.get(name))
+
+
+def log_line(message: str) -> None:
+    """A progress line of a command, on stderr: stdout holds only what the command prints (a plan)."""
+    typer.echo(message, err=True)
