@@ -132,7 +132,7 @@ def test_a_bug_exits_3_with_a_report(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("issueplan.job.run_job", broken)
+    monkeypatch.setattr("issueplan.job_plan.plan_job", broken)
     code, _, err = run(capsys, "plan", str(EXAMPLES / "results"))
     assert code == ExitCode.BUG
     assert "RuntimeError: boom" in err
@@ -188,12 +188,14 @@ def test_version_answers_without_loading_typer_or_pydantic() -> None:
 def test_parse_and_plan_do_not_import_the_github_client(command: str, tmp_path: Path) -> None:
     """Only commands that talk to GitHub load PyGithub, requests, jwt and cryptography (a quarter of a second
     of every start): `parse` and `plan` on a tiny report run without them, and still read it. Neither loads a
-    reader the report does not need, and `parse` loads nothing of the tracker."""
+    reader the report does not need, nor anything of the tracker, the sync half of the job or the run's
+    outcome (their models were a third of `plan`'s start-up)."""
     report = tmp_path / "report.xml"
     report.write_text('<testsuite name="unit"><testcase name="passes"/></testsuite>', encoding="utf-8")
     unneeded = ["github", "requests", "jwt", "cryptography"]
     unneeded += ["issueplan.sources.sarif", "issueplan.sources.cobertura"]
-    heavy = tuple(unneeded + (["issueplan.tracker"] if command == "parse" else []))
+    unneeded += ["issueplan.tracker", "issueplan.job", "issueplan.outcome"]
+    heavy = tuple(unneeded)
     probe = (
         "import sys\nfrom issueplan.cli import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from issueplan.errors import UsageError, not_one_of
-from issueplan.job import parse_step_outcomes
+from issueplan.job_plan import parse_step_outcomes
 from issueplan.model import StepOutcome
 
 _Choice = TypeVar("_Choice", bound=StrEnum)

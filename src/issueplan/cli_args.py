@@ -179,7 +179,7 @@ def plan_format(chosen: PlanFormat | None, output: Path | None) -> PlanFormat:
 def read_outcomes(pairs: list[str] | None, file: Path | None) -> dict[str, StepOutcome]:
     if not pairs and file is None:
         return {}  # `parse` without outcomes never imports the job (policy, tracker, renderers): start-up
-    from issueplan.job import parse_step_outcomes  # noqa: PLC0415 - pydantic costs ~130 ms; keep --help fast
+    from issueplan.job_plan import parse_step_outcomes  # noqa: PLC0415 - pydantic costs ~130 ms; keep --help fast
 
     raw: dict[str, object] = {}
     if file is not None:
@@ -229,3 +229,8 @@ def env_secrets(*names: str, with_github_token: bool = True) -> tuple[SecretStr,
 
     chosen = dict.fromkeys((*(("GITHUB_TOKEN",) if with_github_token else ()), *names))
     return tuple(SecretStr(os.environ[name]) for name in chosen if os.environ.get(name))
+
+
+def log_line(message: str) -> None:
+    """A progress line of a command, on stderr: stdout holds only what the command prints (a plan)."""
+    typer.echo(message, err=True)

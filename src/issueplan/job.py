@@ -1,45 +1,40 @@
-"""The main job, shared by the CLI's `sync`/`plan` and the action: read results, build the plan, render, sync.
+"""The main job, shared by the CLI's `sync` and the action: read results, build the plan, sync, render.
 
-Both front ends build a JobOptions and call run_job(); neither makes a decision of its own (thin twins).
+Both front ends build a JobOptions and call run_job(); neither makes a decision of its own (thin twins). The
+read/plan half, which `issueplan plan` runs alone, is job_plan.py; the sync's stages are here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import Field, SecretStr
+from pydantic import SecretStr
 
 from issueplan.collector import collector_paused
-from issueplan.errors import GitHubError, IssueplanError, SafetyStopError, UsageError, not_one_of
+from issueplan.errors import GitHubError, IssueplanError, SafetyStopError, UsageError
 from issueplan.inputs import (
     ApiUrl,
     Directory,
-    ExistingDirectory,
-    ExistingFile,
     LabelName,
     NewIssueBudget,
     Repository,
-    Scope,
     WriteBudget,
     WriteInterval,
 )
+from issueplan.job_plan import DEFAULT_CONFIG, PlanOptions, config_path, read_evidence
 from issueplan.limits import DEFAULT_WRITE_INTERVAL
-from issueplan.model import Frozen, KnownItem, Plan, RunMark, RunReport, StepOutcome
-from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults, MilestoneMode
+from issueplan.model import KnownItem, Plan, RunMark, RunReport
+from issueplan.modes import MilestoneMode
 from issueplan.outcome import Failure, RunOutcome
-from issueplan.policy import Config, build_plan, content_probes, load_config, read_workspace
+from issueplan.policy import Config
 from issueplan.policy.assignees import read_codeowners
-from issueplan.render.clean import clean_report
 from issueplan.render.json import render_json
 from issueplan.render.links import SourceLinks
 from issueplan.render.markdown import render_markdown
-from issueplan.render.report import unrecognised_note
 from issueplan.render.summary import render_summary
 from issueplan.render.summary_issues import issues_url
-from issueplan.sources import load_results
 from issueplan.tracker.assignees import Owners
 from issueplan.tracker.options import DEFAULT_MAX_NEW_ISSUES, GitHubTarget, SyncOptions
 from issueplan.workspace_files import hand_to_workspace_owner
@@ -47,46 +42,19 @@ from issueplan.workspace_files import hand_to_workspace_owner
 if TYPE_CHECKING:
     from issueplan.tracker.project_sync import ProjectTarget
 
-DEFAULT_CONFIG = Path(".github/issueplan.yml")
 SANDBOX_REPO = "sandbox/demo"
 SANDBOX_TOKEN = "sandbox-token"  # noqa: S105 - the embedded sandbox accepts any token; this one is not a secret
 
 
-def parse_step_outcomes(raw: Mapping[str, object], *, source: str) -> dict[str, StepOutcome]:
-    """Suite -> CI step outcome, as both front ends receive it (`--outcome`, `--outcomes FILE`, the
-    `outcomes` input); `source` names where it came from in the error message."""
-    allowed = [outcome.value for outcome in StepOutcome]
-    outcomes: dict[str, StepOutcome] = {}
-    for suite, outcome in raw.items():
-        if not isinstance(outcome, str):
-            raise UsageError(
-                f"{source}: the outcome of {suite!r} must be a string, one of {', '.join(allowed)}"
-            )
-        try:
-            outcomes[suite] = StepOutcome(outcome.strip().lower())
-        except ValueError:
-            raise UsageError(f"{source}: outcome of {suite!r}: {not_one_of(outcome, allowed)}") from None
-    return outcomes
+class JobOptions(PlanOptions):
+    """What a run was asked to do, validated once for both front ends (inputs.validated names a bad one):
+    the read/plan half's options, and the sync's."""
 
-
-class JobOptions(Frozen):
-    """What a run was asked to do, validated once for both front ends (inputs.validated names a bad one)."""
-
-    results: tuple[str, ...]
-    config: ExistingFile | None = None
-    outcomes: Mapping[str, StepOutcome] = Field(default_factory=dict)
-    if_no_results: IfNoResults = IfNoResults.ERROR
-    max_read_bytes: int = Field(default=DEFAULT_MAX_READ_BYTES, ge=1)
-    workspace: ExistingDirectory = Path()
-    now: datetime | None = None
     sync: bool = True
     repo: Repository | None = None
     token: SecretStr | None = None
-    # Every other secret the run holds (a plan run's $GITHUB_TOKEN): removed from the report like the token.
-    secrets: tuple[SecretStr, ...] = ()
     api_url: ApiUrl = "https://api.github.com"
     sandbox: Directory | None = None
-    scope: Scope = "default"
     label: LabelName | None = None  # None: the config's managed label (default `issueplan`)
     milestones: MilestoneMode | None = None  # None: the config's grouping (default by priority)
     dry_run: bool = False
@@ -114,13 +82,6 @@ def held_secrets(options: JobOptions) -> tuple[str, ...]:
     return tuple(secret.get_secret_value() for secret in held)
 
 
-def _config_path(options: JobOptions) -> Path | None:
-    if options.config is not None:
-        return options.config
-    default = options.workspace / DEFAULT_CONFIG
-    return default if default.is_file() else None
-
-
 def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOutcome:
     """Read, plan, render and (unless told not to) sync: read state -> plan -> diff -> apply.
 
@@ -128,27 +89,7 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
     answers later is part of the outcome: a failed read or a refused guard is its `failure` (the plan is still
     built), and every write's fate is in `sync`; nothing done is lost to an exception.
     """
-    config = load_config(_config_path(options))
-    log(f"Reading results from {', '.join(options.results) or '(none)'}")
-    report = load_results(
-        options.results,
-        outcomes=options.outcomes,
-        suites=config.suites,
-        workspace=options.workspace,
-        max_run_bytes=options.max_read_bytes,
-        if_no_results=options.if_no_results,
-    )
-    report = clean_report(report, held_secrets(options))
-    note = unrecognised_note(report)
-    if note:
-        log(note)
-    workspace = read_workspace(options.workspace, probes=content_probes(config.rules))
-    now = options.now or datetime.now(UTC)
-
-    def make_plan(known: Mapping[str, KnownItem], mark: RunMark) -> Plan:
-        return build_plan(
-            report, config, now=now, known=known, workspace=workspace, scope=options.scope, mark=mark
-        )
+    config, report, make_plan = read_evidence(options, held_secrets(options), log)
 
     notes: list[str] = []
     if not options.sync:
@@ -186,7 +127,7 @@ def run_job(options: JobOptions, *, log: Callable[[str], None] = print) -> RunOu
 
 def _owners(options: JobOptions, config: Config) -> Owners:
     """Who is assigned what: the config's team map and, when it asks, the workspace's CODEOWNERS file."""
-    source = str(_config_path(options) or DEFAULT_CONFIG)
+    source = str(config_path(options) or DEFAULT_CONFIG)
     found = read_codeowners(config.codeowners, options.workspace, source=source)
     roots = (str(options.workspace.absolute()), *(options.source_links.roots if options.source_links else ()))
     return Owners(

@@ -189,9 +189,6 @@ TriggerSpec = Annotated[
     Field(discriminator="type"),
 ]
 
-AnyOf.model_rebuild()
-AllOf.model_rebuild()
-
 # Triggers that judge each suite on its own, so a rule with an `id_prefix` can make one item per suite.
 PER_SUITE: frozenset[TriggerType] = frozenset(
     {TriggerType.SUITE_FAILED, TriggerType.SUITE_SKIPPED_OR_MISSING, TriggerType.SUITE_WITHOUT_REPORT}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from issueplan.model import (
     ActionItem,
@@ -26,9 +27,11 @@ from issueplan.render.links import SourceLinks
 from issueplan.render.markdown import render_coverage, sorted_items
 from issueplan.render.safety import Span, code_span, neutralise, truncate_sections
 from issueplan.render.summary_evidence import failing_test_rows, finding_group_rows, flaky_test_rows
-from issueplan.render.summary_issues import issue_reference, issue_rows, touched_issues
+from issueplan.render.summary_issues import issue_reference, issue_rows
 from issueplan.render.timestamp import due_in_words, format_date, format_minute
-from issueplan.tracker.results import SyncResult
+
+if TYPE_CHECKING:
+    from issueplan.tracker.results import SyncResult
 
 SUMMARY_LIMIT = 200 * 1024
 # Each table is cut on its own first, so a long item list cannot push the suites or problems out.
@@ -78,6 +81,8 @@ def render_summary(
             "action items",
         )
     if sync is not None:
+        from issueplan.render.summary_touched import touched_issues  # noqa: PLC0415 - a sync's summary only
+
         touched = touched_issues(sync, plan.items)
         sections += _table(
             "### Issues changed in this run",
