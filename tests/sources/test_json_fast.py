@@ -7,10 +7,11 @@ import json
 import math
 from pathlib import Path
 
+import orjson
 import pytest
 
 from issueplan.model import Problem
-from issueplan.sources._json import JsonValue, load_json, parse_fast
+from issueplan.sources._json import SCAN_PIECE, JsonValue, load_json, parse_fast
 
 
 def _load(tmp_path: Path, data: bytes) -> JsonValue | Problem:
@@ -81,3 +82,16 @@ def test_orjson_reads_the_plain_files_and_leaves_the_others(data: bytes, fast: b
     assert parsed is fast
     if fast:
         assert value == json.loads(data)
+
+
+@pytest.mark.parametrize("before", [0, 1, 2, 10, 18, 19, 20])
+def test_a_long_integer_across_two_scanned_pieces_is_read_exactly(tmp_path: Path, before: int) -> None:
+    """The 19-digit scan reads the file a piece at a time: an integer on the border of two pieces (`before`
+    of its 21 digits in the first) is still seen, so json.loads reads it exactly (orjson: a float)."""
+    number = 123_456_789_012_345_678_901
+    head = b'{"line": '
+    data = head.rjust(SCAN_PIECE - before) + b"%d}" % number
+    assert data.index(b"1") == SCAN_PIECE - before
+    assert orjson.loads(data) != {"line": number}
+    assert not parse_fast(data)[0]
+    assert _load(tmp_path, data) == {"line": number}

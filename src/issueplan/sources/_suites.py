@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from issueplan.collector import collector_paused
 from issueplan.model import (
     Case,
     Coverage,
@@ -163,6 +164,24 @@ def case_key(case: Case) -> tuple[str, str, str, str, int, str, str, str]:
         case.type,
         case.trace,
     )
+
+
+# Formats whose reader returns its findings sorted by `finding_key` (stably): a run whose findings all come
+# from one such file needs no sort of its own (the same key again would leave them where they are).
+IN_FINDING_ORDER = frozenset({"sarif"})
+
+
+def ordered_findings(results: Iterable[FileResult]) -> tuple[Finding, ...]:
+    """Every finding of `results` sorted by `finding_key`, stably (a file's findings of one key keep its
+    order, earlier files' first): taken as they are when a single file of IN_FINDING_ORDER holds them all.
+    That skips 100k sort keys on a large SARIF log, a tenth of a second spent mostly in cache misses."""
+    holding = [result for result in results if result.findings]
+    if len(holding) == 1 and holding[0].format in IN_FINDING_ORDER:
+        return holding[0].findings
+    # A sort key per finding: 100k short-lived tuples that the collector would otherwise count as survivors
+    # and walk again with every object of the run in a full collection (collector.py).
+    with collector_paused():
+        return tuple(sorted((f for r in holding for f in r.findings), key=finding_key))
 
 
 def finding_key(finding: Finding) -> tuple[str, str, int, str, str]:

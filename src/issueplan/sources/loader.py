@@ -20,7 +20,6 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from issueplan.collector import collector_paused
 from issueplan.errors import UsageError
 from issueplan.model import FileResult, Problem, RunReport, StepOutcome, SuiteSpec
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults
@@ -29,10 +28,10 @@ from issueplan.sources._case_places import locate_cases
 from issueplan.sources._dispatch import Skipped, over_budget, read_candidate
 from issueplan.sources._suites import (
     build_suites,
-    finding_key,
     gather,
     infer_kind,
     merge_coverage,
+    ordered_findings,
     problem_key,
 )
 
@@ -90,13 +89,9 @@ def load_results(
             del gathered[name]  # a folder of scans or coverage alone is no test suite
 
     file_results = [result for _, result in results]
-    # A sort key per finding: 100k short-lived tuples that the collector would otherwise count as survivors
-    # and walk again with every object of the run in a full collection (collector.py).
-    with collector_paused():
-        findings = tuple(sorted((f for r in file_results for f in r.findings), key=finding_key))
     return RunReport(
         suites=build_suites(gathered, suites, outcomes),
-        findings=findings,
+        findings=ordered_findings(file_results),
         scans=tuple(
             sorted((s for r in file_results for s in r.scans), key=lambda s: (s.file, s.tool, s.findings))
         ),
