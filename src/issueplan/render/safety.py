@@ -55,6 +55,9 @@ def defuse_markers(text: str) -> str:
 
 def strip_invisible(text: str) -> str:
     """Remove control characters and bidi overrides (which can make text read differently than it is)."""
+    # Every character _INVISIBLE takes, and a carriage return, is unprintable: most text needs neither pass.
+    if text.isprintable():
+        return text
     return _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -163,7 +166,8 @@ def _escape_title(text: str) -> str:
 
 def _escape_prose(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    # Looked for before the substitution: most prose has no mark to escape, and sub() costs more.
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text) if _MARKDOWN_PUNCTUATION.search(text) else text
 
 
 def code_block(text: str, lang: str = "") -> str:
