@@ -52,7 +52,7 @@ def test_r1_mentions_become_code_spans(text: str) -> None:
 )
 def test_r2_references_and_issue_urls_create_no_cross_reference(text: str) -> None:
     """R2: `#12`, `GH-12`, `owner/repo#12`, issue and PR URLs (GHES too), `owner/repo@sha` are made inert."""
-    for span in Span:
+    for span in (Span.BLOCK, Span.LINE, Span.CELL):  # a title is no Markdown (tests above)
         assert_inert(neutralise(text, span))
 
 
@@ -254,3 +254,30 @@ def test_i10_nested_backtick_runs_get_a_fence_longer_than_the_longest() -> None:
     assert block.endswith("\n" + "`" * 1400)
     span = code_span("`" * MEGA)
     assert span == "`" * (MEGA + 1) + " " + "`" * MEGA + " " + "`" * (MEGA + 1)
+
+
+# Every control character, bidi mark and the BOM: what strip_invisible exists to remove.
+INVISIBLE = [
+    *map(chr, range(0x09)),
+    *map(chr, range(0x0B, 0x20)),
+    *map(chr, range(0x7F, 0xA0)),
+    "\u061c",
+    "\u200e",
+    "\u200f",
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+    "\ufeff",
+]
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=lambda char: f"U+{ord(char):04X}")
+def test_strip_invisible_removes_each_invisible_character_from_otherwise_plain_text(char: str) -> None:
+    expected = "a\nb" if char == "\r" else "ab"
+    assert strip_invisible(f"a{char}b") == expected
+
+
+@given(st.text(alphabet=st.sampled_from("@#/:.-_gGhHwW19 ais`*[]|~\\x"), max_size=40))
+def test_text_rendered_verbatim_or_escaped_holds_no_live_mark_however_it_is_spelt(text: str) -> None:
+    """The quick checks that let most text skip the patterns never let a live word through."""
+    for span in (Span.BLOCK, Span.LINE, Span.CELL):  # a title is no Markdown (tests above)
+        assert_inert(neutralise(text, span))

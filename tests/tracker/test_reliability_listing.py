@@ -306,6 +306,21 @@ def test_s21_an_unknown_value_from_the_server_is_exit_4_naming_it(
     assert fake_github.writes() == []
 
 
+def test_s21_an_issue_number_beyond_64_bits_is_exit_4_not_a_rounded_number(
+    fake_github: FakeGitHub, run_sync: Run
+) -> None:
+    """A number no JSON decoder of the pages keeps exactly is refused rather than taken for a nearby one."""
+    first_sync(fake_github, run_sync)
+    fake_github.inject(Fault.odd_value("number", 2**70 + 1))
+
+    code, out = run_sync(fake_github)
+
+    assert code == ExitCode.GITHUB, out
+    assert "number" in out
+    assert "Traceback" not in out
+    assert fake_github.writes() == []
+
+
 # --- R10: a human deletes the begin or the end line and writes notes around the block ---------------------
 
 

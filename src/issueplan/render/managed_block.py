@@ -23,6 +23,7 @@ _TASK = re.compile(r"\s*[-*+] \[([ xX])\] (.*?)\s*")
 # The first line of a managed block's notice (issues and the dashboard): proof of where a block began when a
 # human deleted its begin line.
 _NOTICE_LINE = re.compile(r"_This (?:issue|dashboard) is maintained by issueplan[ .].*_")
+_NOTICE_WORDS = "is maintained by issueplan"  # in every notice line: the others need no pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +115,17 @@ def _find_block(lines: Sequence[str], outside: Sequence[int]) -> tuple[int, int,
     """
     # Every line this looks for names issueplan: the others (nearly all of a body) need no second look.
     named = [index for index in outside if "issueplan" in lines[index]]
-    begins = [index for index in named if _is(lines[index], BEGIN)]
-    notices = [index for index in named if _is_notice(lines[index])]
+    begins: list[int] = []
+    ends: list[int] = []
+    notices: list[int] = []
+    for index in named:  # each line read once: begin, end and notice lines are three different texts
+        text = lines[index].strip()
+        if text == BEGIN:
+            begins.append(index)
+        elif text == END:
+            ends.append(index)
+        elif _NOTICE_WORDS in text and _NOTICE_LINE.fullmatch(text):
+            notices.append(index)
 
     def last_before(indexes: list[int], index: int, default: int) -> int:
         return next((i for i in reversed(indexes) if i < index), default)
@@ -130,7 +140,7 @@ def _find_block(lines: Sequence[str], outside: Sequence[int]) -> tuple[int, int,
                 return index, marker
         return None
 
-    for end_at in reversed([i for i in named if _is(lines[i], END)]):
+    for end_at in reversed(ends):
         if found := last_marker(last_before(begins, end_at, -1), end_at):
             at, marker = found
             return head_before(at), end_at + 1, marker
@@ -152,7 +162,8 @@ def _lines(text: str) -> list[str]:
 
 
 def _is_notice(line: str) -> bool:
-    return _NOTICE_LINE.fullmatch(line.strip()) is not None
+    text = line.strip()
+    return _NOTICE_WORDS in text and _NOTICE_LINE.fullmatch(text) is not None
 
 
 def _is(line: str, expected: str) -> bool:

@@ -210,50 +210,41 @@ def _written_chars(text: str) -> int:
 
 
 def parse_marker(line: str) -> Marker | None:
+    """The marker of a marker line; None unless it is strict JSON with no repeated key, of a known version.
+
+    pydantic reads the JSON once and keeps the last of repeated keys, so a repeat is looked for afterwards.
+    Without a backslash no string can hold a quote, and without whitespace every key's closing quote is
+    followed by its colon: each `":` of such a payload ends exactly one key. When the marker's objects hold
+    as many distinct keys (`_given_keys`) as there are `":`, none repeated; anything else (escapes,
+    whitespace, a repeat) is decoded once more by the hook that refuses repeats. The markers issueplan writes
+    are of that shape unless a key or scope holds a space.
+    """
     match = _MARKER_LINE.fullmatch(line)
     if match is None:
         return None
     payload = match.group(1)
     try:
-        data = _decoded(payload)
-        if not isinstance(data, dict):
-            return None
-        return Marker.model_validate_json(payload, strict=True)
-    except (ValueError, ValidationError):
+        marker = Marker.model_validate_json(payload, strict=True)
+    except ValidationError:
         return None
+    if not _SLOW_PATH.search(payload) and _given_keys(marker) == payload.count('":'):
+        return marker
+    try:
+        _STRICT_JSON.decode(payload)
+    except ValueError:
+        return None
+    return marker
 
 
-def _decoded(payload: str) -> object:
-    """The JSON value of `payload`; ValueError when it is not JSON or an object repeats a key.
-
-    Without a backslash no string can hold a quote, and without whitespace every key's closing quote is
-    followed by its colon: each `":` of such a payload ends exactly one key. When orjson (several times
-    faster than the decoder with a hook) then finds as many distinct keys as there are `":`, no object
-    repeated one; anything else (escapes, whitespace, a repeat, what orjson refuses) goes to the hook.
-    The markers issueplan writes are of that shape unless a key or scope holds a space.
-    """
-    if not _SLOW_PATH.search(payload):
-        try:
-            data = orjson.loads(payload)
-        except orjson.JSONDecodeError:
-            data = None
-        else:
-            if _keys(data) == payload.count('":'):
-                return data
-    return _STRICT_JSON.decode(payload)
-
-
-def _keys(value: object) -> int:
-    """How many keys the objects of a decoded JSON value hold, all levels counted."""
-    count = 0
-    pending = [value]
-    while pending:
-        entry = pending.pop()
-        if isinstance(entry, dict):
-            count += len(entry)
-            pending.extend(entry.values())
-        elif isinstance(entry, list):
-            pending.extend(entry)
+def _given_keys(marker: Marker) -> int:
+    """How many distinct keys the marker's JSON objects held, all levels counted: unknown keys are refused,
+    so each is a field given (`model_fields_set`) of the marker, an observation or its tests. A nested
+    object added to the marker later and not counted here only sends its markers to the slow path."""
+    count = len(marker.model_fields_set)
+    for observation in marker.history:
+        count += len(observation.model_fields_set)
+        if observation.tests is not None:
+            count += len(observation.tests.model_fields_set)
     return count
 
 

@@ -40,8 +40,11 @@ _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\
 # `\S*mark\S*`, which rescans a long run of non-space characters from each of its positions.
 _LIVE_MARK = re.compile(r"@|#\d|(?i:gh-\d)|://|(?i:www\.)|/(?:issues|pull|pulls|discussions|commit)/\d")
 _NON_SPACE = re.compile(r"\S*")
+# Every live mark holds one of these characters or, whatever its case, `gh-` or `www.` (`_may_be_live`).
+_LIVE_CHARS = frozenset("@#/")
 # `_` between two letters or digits can never start or end emphasis, so snake_case names stay readable.
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]|~]|(?<![^\W_])_|_(?![^\W_]))")
+_PUNCTUATION_CHARS = frozenset("\\`*[]|~_")  # what _MARKDOWN_PUNCTUATION can escape
 _LINE_START = re.compile(r"^([ \t]*)([#>+=\-]|\d+[.)])", re.MULTILINE)
 _ZWSP = "\u200b"
 _TRAILING_PUNCTUATION = ".,;:!?)]}'\""
@@ -55,6 +58,9 @@ def defuse_markers(text: str) -> str:
 
 def strip_invisible(text: str) -> str:
     """Remove control characters and bidi overrides (which can make text read differently than it is)."""
+    # Every character _INVISIBLE takes, and a carriage return, is unprintable: most text needs neither pass.
+    if text.isprintable():
+        return text
     return _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -90,7 +96,8 @@ def _neutralise(text: str, span: Span) -> str:
     if span is not Span.BLOCK:
         text = " ".join(text.split())
     escape = _escape_title if span is Span.TITLE else _escape_prose
-    if _LIVE_MARK.search(text) is None:  # most text: no word to wrap, only marks to escape
+    # Most text: no word to wrap, only marks to escape.
+    if not _may_be_live(text) or _LIVE_MARK.search(text) is None:
         result = escape(text)
         return result if span is Span.TITLE else _LINE_START.sub(_escape_line_start, result)
     pieces: list[str] = []
@@ -108,6 +115,16 @@ def _neutralise(text: str, span: Span) -> str:
         return result
     # A line starting like a heading, quote, list or setext underline would change the document's structure.
     return _LINE_START.sub(_escape_line_start, result)
+
+
+def _may_be_live(text: str) -> bool:
+    """False when `_LIVE_MARK` cannot match `text`: sets and `in` read a short text faster than the pattern
+    tries each of its positions. Only ASCII text is decided here (case-insensitive matching knows more
+    letters than `lower` does); any other goes to the pattern."""
+    if not text.isascii() or not _LIVE_CHARS.isdisjoint(text):
+        return True
+    lowered = text.lower()
+    return "gh-" in lowered or "www." in lowered
 
 
 def _live_words(text: str) -> Iterator[tuple[int, int]]:
@@ -163,6 +180,9 @@ def _escape_title(text: str) -> str:
 
 def _escape_prose(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Looked for before the substitution: most prose has no mark to escape, and sub() costs more.
+    if _PUNCTUATION_CHARS.isdisjoint(text) or not _MARKDOWN_PUNCTUATION.search(text):
+        return text
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
