@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from fake_issues import issues_by_key
 from issueplan import action, cli
 from issueplan.errors import ExitCode
-from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
 from runner_parsing import runner_commands
 
@@ -70,16 +70,6 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     return tmp_path
-
-
-def by_key(fake: FakeGitHub) -> dict[str, dict[str, Any]]:
-    """The fake's managed issues by item key (the fake also seeds a pull request, which has no marker)."""
-    issues = {}
-    for issue in fake.issues():
-        parsed = parse_issue_body(issue.get("body") or "")
-        if parsed is not None:
-            issues[parsed.marker.key] = issue
-    return issues
 
 
 def plan_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
@@ -194,7 +184,7 @@ def test_i13_the_action_with_if_no_results_warn_warns_and_files_nothing(
     assert action.main(env, stdout=log) == ExitCode.OK, log.getvalue()
     warnings = [(props.get("file"), text) for name, props, text in runner_commands(log.getvalue())]
     assert ("test-result", "not found") in warnings
-    assert by_key(fake) == {}
+    assert issues_by_key(fake) == {}
     outputs = Path(env["GITHUB_OUTPUT"]).read_text(encoding="utf-8")
     assert "overall-status<<" in outputs
     assert "healthy" in outputs
@@ -212,7 +202,7 @@ def test_i13_the_action_with_outcomes_warns_about_the_empty_path_and_uses_the_ou
     assert action.main(env, stdout=log) == ExitCode.OK, log.getvalue()
     warnings = [(props.get("file"), text) for name, props, text in runner_commands(log.getvalue())]
     assert ("test-result", "not found; the step outcomes given are this run's evidence") in warnings
-    assert set(by_key(fake)) == {"suite-failed/frontend_tests", "rule/ENH-002"}
+    assert set(issues_by_key(fake)) == {"suite-failed/frontend_tests", "rule/ENH-002"}
 
 
 # --- S22: an item that rests on a step outcome waits for one ------------------------------------------------
@@ -227,20 +217,20 @@ def test_s22_a_run_without_step_outcomes_leaves_an_outcome_item_alone(
             "--write-interval", "0", "--workspace", "empty-checkout", "--now", NOW)  # fmt: skip
     code, _, err = run(capsys, *sync, "--outcome", "unit_tests=failure")
     assert code == ExitCode.OK, err
-    bug = by_key(fake_github)["suite-failed/unit_tests"]
+    bug = issues_by_key(fake_github)["suite-failed/unit_tests"]
     assert bug["state"] == "open"
 
     fake_github.clear_log()
     code, _, err = run(capsys, *sync)
     assert code == ExitCode.OK, err
     assert all(f"/issues/{bug['number']}" not in w.path for w in fake_github.writes())
-    again = by_key(fake_github)["suite-failed/unit_tests"]
+    again = issues_by_key(fake_github)["suite-failed/unit_tests"]
     assert (again["state"], again["body"]) == ("open", bug["body"])
     assert '"step_outcomes":["' in again["body"], "the marker says what the item rests on"
 
     code, _, err = run(capsys, *sync, "--outcome", "unit_tests=success")
     assert code == ExitCode.OK, err
-    closed = by_key(fake_github)["suite-failed/unit_tests"]
+    closed = issues_by_key(fake_github)["suite-failed/unit_tests"]
     assert (closed["state"], closed["state_reason"]) == ("closed", "completed")
 
 
@@ -253,12 +243,12 @@ def test_s22_template_items_resting_on_a_failed_security_step_wait_for_its_outco
     sync = ("sync", "test-results/", "--repo", "octo/demo", "--api-url", fake_github.base_url,
             "--write-interval", "0", "--workspace", "empty-checkout", "--now", NOW)  # fmt: skip
     assert run(capsys, *sync, "--outcome", "sec_tests=failure")[0] == ExitCode.OK
-    filed = by_key(fake_github)
+    filed = issues_by_key(fake_github)
     assert {"rule/SEC-001", "rule/ENH-001", "suite-failed/sec_tests"} <= set(filed)
     fake_github.clear_log()
     assert run(capsys, *sync)[0] == ExitCode.OK
     assert fake_github.writes() == []
-    assert all(issue["state"] == "open" for issue in by_key(fake_github).values())
+    assert all(issue["state"] == "open" for issue in issues_by_key(fake_github).values())
 
 
 def test_s22_an_item_filed_from_the_report_still_closes_on_the_report(
@@ -271,7 +261,7 @@ def test_s22_an_item_filed_from_the_report_still_closes_on_the_report(
     assert run(capsys, *sync)[0] == ExitCode.OK
     write(here / "test-results" / "unit_tests" / "junit.xml", junit())
     assert run(capsys, *sync)[0] == ExitCode.OK
-    assert by_key(fake_github)["suite-failed/unit_tests"]["state"] == "closed"
+    assert issues_by_key(fake_github)["suite-failed/unit_tests"]["state"] == "closed"
 
 
 # --- I12, I14: globs and folders stay home, end, and read a file once ---------------------------------------

@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fake_issues import flaky_keys, issues_by_key
 from issueplan import action
-from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
 from runner_parsing import read_outputs
 
@@ -76,19 +76,6 @@ def cli(root: Path, fake: FakeGitHub, *extra: str) -> subprocess.CompletedProces
         check=False,
         timeout=120,
     )
-
-
-def issues_by_key(fake: FakeGitHub) -> dict[str, dict[str, object]]:
-    found: dict[str, dict[str, object]] = {}
-    for issue in fake.issues():
-        parsed = parse_issue_body(str(issue.get("body") or ""))
-        if parsed is not None:
-            found[parsed.marker.key] = issue
-    return found
-
-
-def flaky_keys(fake: FakeGitHub) -> list[str]:
-    return sorted(key for key in issues_by_key(fake) if key.startswith("flaky/"))
 
 
 def test_a_surefire_flaky_failure_gives_one_flaky_item(fake_github: FakeGitHub, tmp_path: Path) -> None:

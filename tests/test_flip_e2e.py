@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from fake_issues import flaky_keys, issues_by_key
 from issueplan import cli
-from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker.sandbox import FakeGitHub
 
 START = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -99,19 +99,6 @@ def repo(
     return Repository(fake_github, tmp_path, capsys)
 
 
-def by_key(fake: FakeGitHub) -> dict[str, dict[str, Any]]:
-    found = {}
-    for issue in fake.issues():
-        parsed = parse_issue_body(str(issue.get("body") or ""))
-        if parsed is not None:
-            found[parsed.marker.key] = issue
-    return found
-
-
-def flaky_keys(fake: FakeGitHub) -> list[str]:
-    return sorted(key for key in by_key(fake) if key.startswith("flaky/"))
-
-
 def labels(issue: dict[str, Any]) -> set[str]:
     return {label["name"] for label in issue["labels"]}
 
@@ -120,13 +107,13 @@ def test_a_test_failing_then_passing_on_one_commit_is_a_flaky_item_that_closes_o
     repo: Repository,
 ) -> None:
     repo.sync(X_FAILS)
-    assert SUITE_KEY in by_key(repo.fake)
+    assert SUITE_KEY in issues_by_key(repo.fake)
     assert flaky_keys(repo.fake) == []
     assert repo.rerun_writes() == [], "a no-op re-run"
 
     repo.sync(ALL_PASS)
     assert flaky_keys(repo.fake) == [X_KEY]
-    item = by_key(repo.fake)[X_KEY]
+    item = issues_by_key(repo.fake)[X_KEY]
     assert item["state"] == "open"
     assert item["title"] == "FLAKY-001: Flaky: 'app.CartTest.test_total'"
     assert {"flaky", "priority: medium", "type: bug_fix"} <= labels(item)
@@ -134,7 +121,7 @@ def test_a_test_failing_then_passing_on_one_commit_is_a_flaky_item_that_closes_o
         "app.CartTest.test_total of the unit_tests suite failed in run 1001 on commit 0123456789ab, then "
         "passed in run 1002 on the same commit"
     ) in item["body"]
-    suite = by_key(repo.fake)[SUITE_KEY]
+    suite = issues_by_key(repo.fake)[SUITE_KEY]
     assert suite["state"] == "open"
     assert "flaky" in labels(suite), "the suite's issue is marked flaky, as before"
     assert repo.rerun_writes() == [], "a no-op re-run"
@@ -142,25 +129,25 @@ def test_a_test_failing_then_passing_on_one_commit_is_a_flaky_item_that_closes_o
     other = "fedcba9876543210fedcba9876543210fedcba98"
     for run in range(1, 6):  # clean runs of new commits, two days apart
         repo.sync(ALL_PASS, other[:-2] + f"{run:02d}", days=2)
-        state = by_key(repo.fake)[X_KEY]["state"]
+        state = issues_by_key(repo.fake)[X_KEY]["state"]
         assert state == ("closed" if run == 5 else "open"), f"clean run {run}"
-    assert by_key(repo.fake)[X_KEY]["state_reason"] == "completed"
+    assert issues_by_key(repo.fake)[X_KEY]["state_reason"] == "completed"
     assert flaky_keys(repo.fake) == [X_KEY], "no other test was flaky"
 
 
 def test_a_test_passing_then_failing_on_one_commit_is_a_flaky_item(repo: Repository) -> None:
     repo.sync(X_FAILS, "b" * 40)
     repo.sync(ALL_PASS)  # commit C is healthy: the suite's issue closes
-    assert by_key(repo.fake)[SUITE_KEY]["state"] == "closed"
+    assert issues_by_key(repo.fake)[SUITE_KEY]["state"] == "closed"
 
     repo.sync(X_FAILS)  # and fails on the same commit C
     assert flaky_keys(repo.fake) == [X_KEY]
-    body = by_key(repo.fake)[X_KEY]["body"]
+    body = issues_by_key(repo.fake)[X_KEY]["body"]
     assert (
         "app.CartTest.test_total of the unit_tests suite passed in run 1002 on commit 0123456789ab, then "
         "failed in run 1003 on the same commit: boom: test_total"
     ) in body
-    suite = by_key(repo.fake)[SUITE_KEY]
+    suite = issues_by_key(repo.fake)[SUITE_KEY]
     assert suite["state"] == "open"
     assert "flaky" in labels(suite), "reopened as flaky, as before"
     assert repo.rerun_writes() == [], "a no-op re-run"
@@ -170,7 +157,7 @@ def test_a_test_failing_then_passing_on_another_commit_is_fixed_not_flaky(repo: 
     repo.sync(X_FAILS)
     repo.sync(ALL_PASS, "d" * 40)
     assert flaky_keys(repo.fake) == []
-    assert by_key(repo.fake)[SUITE_KEY]["state"] == "closed"
+    assert issues_by_key(repo.fake)[SUITE_KEY]["state"] == "closed"
     assert repo.rerun_writes() == [], "a no-op re-run"
 
 
@@ -180,7 +167,7 @@ def test_fifteen_tests_flipping_in_one_suite_are_one_grouped_item(repo: Reposito
     repo.sync(junit(names, ok))  # 15 of 35 fail: no infrastructure failure
     repo.sync(junit([], names + ok))
     assert flaky_keys(repo.fake) == ["flaky/unit_tests"]
-    body = by_key(repo.fake)["flaky/unit_tests"]["body"]
+    body = issues_by_key(repo.fake)["flaky/unit_tests"]["body"]
     assert "15 tests of the unit_tests suite failed in one run of commit 0123456789ab and passed in" in body
     assert repo.rerun_writes() == [], "a no-op re-run"
 
@@ -192,7 +179,7 @@ def test_an_85_percent_failing_run_then_passing_on_the_same_commit_marks_no_test
     repo.sync(junit(names, ["ok_1", "ok_2", "ok_3"]))  # 17 of 20 fail
     repo.sync(junit([], [*names, "ok_1", "ok_2", "ok_3"]))
     assert flaky_keys(repo.fake) == []
-    assert "flaky" in labels(by_key(repo.fake)[SUITE_KEY]), "the suite's own issue, as before"
+    assert "flaky" in labels(issues_by_key(repo.fake)[SUITE_KEY]), "the suite's own issue, as before"
     assert repo.rerun_writes() == [], "a no-op re-run"
 
 
@@ -200,7 +187,7 @@ def test_the_marker_remembers_the_failing_tests_of_the_run_by_key(repo: Reposito
     repo.sync(X_FAILS)
     line = next(
         line
-        for line in by_key(repo.fake)[SUITE_KEY]["body"].splitlines()
+        for line in issues_by_key(repo.fake)[SUITE_KEY]["body"].splitlines()
         if line.startswith("<!-- issueplan {")
     )
     assert re.search(r'"tests":\{"failed":1,"keys":\["app\.CartTest\.test_total"\],"of":2\}', line)

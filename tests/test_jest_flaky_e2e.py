@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from issueplan.render.managed_block import parse_issue_body
+from fake_issues import issues_by_key
 from issueplan.tracker.sandbox import FakeGitHub
 
 DATA = Path(__file__).resolve().parent / "data" / "jest-json"
@@ -35,15 +35,6 @@ def _sync(root: Path, fake: FakeGitHub) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _issues_by_key(fake: FakeGitHub) -> dict[str, dict[str, object]]:
-    found: dict[str, dict[str, object]] = {}
-    for issue in fake.issues():
-        parsed = parse_issue_body(str(issue.get("body") or ""))
-        if parsed is not None:
-            found[parsed.marker.key] = issue
-    return found
-
-
 @pytest.mark.parametrize("report", ["jest30-runner-checkout.json", "jest29-outside-checkout.json"])
 def test_a_jest_retry_gives_one_flaky_item_and_the_failures_a_failed_suite(
     fake_github: FakeGitHub, tmp_path: Path, report: str
@@ -53,7 +44,7 @@ def test_a_jest_retry_gives_one_flaky_item_and_the_failures_a_failed_suite(
     shutil.copyfile(DATA / report, folder / "jest-results.json")
     done = _sync(tmp_path, fake_github)
     assert done.returncode == 0, done.stdout + done.stderr
-    issues = _issues_by_key(fake_github)
+    issues = issues_by_key(fake_github)
     key = "flaky/web_unit/network.reconnects after a dropped socket"
     assert sorted(k for k in issues if k.startswith("flaky/")) == [key]
     assert issues[key]["title"] == "FLAKY-001: Flaky: 'network.reconnects after a dropped socket'"
@@ -74,7 +65,7 @@ def test_the_retried_tests_failed_attempt_is_shown_in_its_item(
     shutil.copyfile(DATA / "jest30-runner-checkout.json", folder / "jest-results.json")
     done = _sync(tmp_path, fake_github)
     assert done.returncode == 0, done.stdout + done.stderr
-    issue = _issues_by_key(fake_github)["flaky/web_unit/network.reconnects after a dropped socket"]
+    issue = issues_by_key(fake_github)["flaky/web_unit/network.reconnects after a dropped socket"]
     body = str(issue["body"])
     assert "toBeGreaterThan" in body
     assert "Received:   1" in body

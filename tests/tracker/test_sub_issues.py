@@ -13,9 +13,9 @@ import pytest
 import responses
 from tracker_plans import make_item, remembering
 
+from fake_issues import issues_by_key
 from issueplan.errors import GitHubError
 from issueplan.model import ActionItem, Priority
-from issueplan.render.managed_block import parse_issue_body
 from issueplan.tracker import GitHubTarget, SyncOptions, SyncResult, sync_plan
 from issueplan.tracker.changes import ChangeSet, CloseIssue, CreateIssue, order_changes
 from issueplan.tracker.changes_board import AttachSubIssue, DetachSubIssue
@@ -41,18 +41,9 @@ def sync(
     return changes, result
 
 
-def by_key(fake: FakeGitHub) -> dict[str, dict[str, Any]]:
-    found = {}
-    for issue in fake.issues():
-        parsed = parse_issue_body(issue["body"] or "")
-        if parsed is not None:
-            found[parsed.marker.key] = issue
-    return found
-
-
 def children(fake: FakeGitHub, key: str) -> set[str]:
     """The keys of the sub-issues of `key`'s issue."""
-    issues = by_key(fake)
+    issues = issues_by_key(fake)
     keys = {issue["number"]: key for key, issue in issues.items()}
     return {keys.get(number, f"#{number}") for number in fake.sub_issue_numbers(issues[key]["number"])}
 
@@ -82,7 +73,7 @@ def test_the_dashboard_parents_every_open_item_and_a_closed_one_leaves_it(fake_g
     assert result.errors == ()
     assert children(fake_github, "dashboard/default") == item_keys(ITEMS[1:])
     [detach] = [op for op in changes.operations if isinstance(op, DetachSubIssue)]
-    closed = by_key(fake_github)["suite-failed/api"]
+    closed = issues_by_key(fake_github)["suite-failed/api"]
     assert closed["state"] == "closed"
     assert detach.describe() == f"detach issue #{closed['number']} from #{detach.parent_number} (DASHBOARD)"
     fake_github.clear_log()
@@ -94,7 +85,7 @@ def test_children_that_are_not_issueplans_items_and_a_humans_parent_are_left_alo
     fake_github: FakeGitHub,
 ) -> None:
     sync(fake_github)
-    issues = by_key(fake_github)
+    issues = issues_by_key(fake_github)
     epic = fake_github.human_create_issue(title="Q3 reliability epic", body="People's own parent.")
     note = fake_github.human_create_issue(title="A note for the dashboard", body="A person's child.")
     with fake_github.lock:  # a person rearranges sub-issues in the web UI
@@ -141,7 +132,7 @@ def test_beyond_100_open_items_one_holder_per_priority_holds_them_and_they_come_
     assert children(fake_github, "dashboard/default/priority/critical") == item_keys(critical)
     assert children(fake_github, "dashboard/default/priority/high") == item_keys(high[:100])
     assert children(fake_github, "dashboard/default/priority/high/2") == item_keys(high[100:])
-    issues = by_key(fake_github)
+    issues = issues_by_key(fake_github)
     assert (
         issues["dashboard/default/priority/high/2"]["title"] == "issueplan dashboard: high priority, part 2"
     )
@@ -171,7 +162,7 @@ def test_beyond_100_open_items_one_holder_per_priority_holds_them_and_they_come_
 
     assert result.errors == ()
     assert children(fake_github, "dashboard/default") == item_keys(critical + high[20:])
-    issues = by_key(fake_github)
+    issues = issues_by_key(fake_github)
     assert all(issues[key]["state"] == "closed" for key in holders)
     assert all(children(fake_github, key) == set() for key in holders)
     assert "**Sub-issues**" not in issues["dashboard/default"]["body"]
