@@ -25,13 +25,11 @@ _LOCATION_SUFFIX = re.compile(r",\s*line \d+, column \d+\s*$")
 
 
 class EventStream(Protocol):
-    """What `lxml.etree.iterparse` is: an iterator of (event, element), plus the root once parsing began."""
+    """What `stream_events` gives: (event, element) pairs, iterated once, and the root once all was read."""
 
     root: etree._Element | None
 
     def __iter__(self) -> Iterator[tuple[str, etree._Element]]: ...
-
-    def __next__(self) -> tuple[str, etree._Element]: ...
 
 
 class _EmptyResolver(etree.Resolver):
@@ -56,11 +54,46 @@ CHUNK = 32768  # what iterparse reads at a time: a pull parser fed the same way 
 
 
 def stream_events(stream: IO[bytes], *, events: tuple[str, ...], tags: Iterable[str]) -> EventStream:
-    """A hardened `lxml.etree.iterparse` over `stream`: only `events` of the elements named in `tags`."""
-    parser: Any = etree.iterparse(stream, events=events, tag=tuple(tags), chunk_size=CHUNK, **_HARDENED)
-    parser.resolvers.add(_EmptyResolver())
-    events_of_interest: EventStream = parser
-    return events_of_interest
+    """A hardened `lxml.etree.iterparse` over `stream`: only `events` of the elements named in `tags`, and
+    on a syntax error every event before it, then the error (`_Events` says why it is not iterparse)."""
+    return _Events(stream, pull_parser(events=events, tags=tags))
+
+
+class _Events:
+    """iterparse as lxml up to 6.1 behaved, whatever the lxml version: CHUNK bytes fed at a time and each
+    chunk's events given out; on a syntax error, first the events that came before it.
+
+    lxml 6.2's iterparse raises a chunk's error before it gives out that chunk's earlier events, so up to
+    CHUNK bytes of results before the damage were lost: the cases before an invalid byte, and the root whose
+    check names the entity declarations of an entity bomb. The pull parser keeps them for `read_events`
+    after a failed `feed`, on every version. At the end of the input, where libxml2 finds a file cut short,
+    lxml 6.2 also ends every element still open: events for elements the file never closed (a case cut
+    before its `<failure>` would count as a pass), so none comes after a failed `close`, as before 6.2.
+    """
+
+    __slots__ = ("_parser", "_stream", "root")
+
+    def __init__(self, stream: IO[bytes], parser: Any) -> None:
+        self._stream = stream
+        self._parser = parser
+        self.root: etree._Element | None = None
+
+    def __iter__(self) -> Iterator[tuple[str, etree._Element]]:
+        read, parser = self._stream.read, self._parser
+        feed, read_events = parser.feed, parser.read_events
+        while data := read(CHUNK):
+            try:
+                feed(data)
+            except etree.XMLSyntaxError as error:
+                failure = error
+                break
+            yield from read_events()
+        else:
+            self.root = parser.close()
+            yield from read_events()
+            return
+        yield from read_events()
+        raise failure
 
 
 def pull_parser(*, events: tuple[str, ...], tags: Iterable[str]) -> Any:
