@@ -8,7 +8,9 @@ three parse with the same options:
 - no DTD or external entity is ever loaded (`load_dtd=False`, `no_network=True`), and a resolver answers
   every external request with an empty document: even a libxml2 path we did not foresee reads no file or URL;
 - libxml2's own limits stay on (`huge_tree=False`): text nodes over 10 MB, nesting over 256 levels and entity
-  amplification stop the parse with an error, which the readers turn into a Problem.
+  amplification stop the parse with an error, which the readers turn into a Problem;
+- a stream gives out every event before its syntax error, then the error, on every lxml version (`_Events`):
+  the readers keep the results before the damage, and check the root of an entity bomb before its error.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ _HARDENED: dict[str, Any] = {
     "remove_comments": True,
     "remove_pis": True,
 }
-CHUNK = 32768  # what iterparse reads at a time: a pull parser fed the same way meets the same errors
+CHUNK = 32768  # what stream_events feeds at a time (iterparse's own size); _junit_batch feeds the same
 
 
 def stream_events(stream: IO[bytes], *, events: tuple[str, ...], tags: Iterable[str]) -> EventStream:
