@@ -164,7 +164,7 @@ def _walk_root(root: Path, bases: tuple[Path, ...], problems: list[Problem]) -> 
             if _is_surefire_summary(name, listing):
                 continue
             own = suite if suite is not None else Path(name).stem
-            yield Candidate(display + name, rel + name, own, in_root=True, bases=bases, entry=entry)
+            yield Candidate(display + name, rel + name, own, True, bases, entry)  # positional: cheaper
 
 
 def _is_surefire_summary(name: str, listing: Listing) -> bool:
