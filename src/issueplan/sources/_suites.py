@@ -65,10 +65,12 @@ def gather(
     """Each suite's files and test reports; a file no suite owns is left out."""
     gathered: dict[str, Gathered] = {}
     for candidate, result in results:
-        owner = _owner(candidate, specs)
+        owner = _owner(candidate, specs) if specs else candidate.suite
         if owner is None:
             continue
-        entry = gathered.setdefault(owner, Gathered())
+        entry = gathered.get(owner)
+        if entry is None:  # not setdefault: a Gathered made per file only to be dropped costs a tree
+            entry = gathered[owner] = Gathered()
         entry.files.append(result.file)
         if result.totals is not None:
             entry.reports.append(result)
