@@ -26,9 +26,9 @@ while the floor's lxml loads compiled. "Imports excluded" holds for what a proce
 too: before its clock starts, every contender's child runs its timed body once on a tiny sample of the same
 shape (a two-case report, a one-report tree, a two-result log), so issueplan's readers imported on first use
 and its models built on first use (pydantic's defer_build, for a fast start-up), lxml's first parser and
-junitparser's are not timed, for any contender. That costs a few milliseconds whatever the shape's size: at
-the issue's sizes it moves no ratio by more than a few hundredths, at `--quick` sizes (what --instructions
-counts) it was a fifth of the tree floors. The whole-process figures still include all of it.
+junitparser's are not timed, for any contender. For issueplan that is about 37 M instructions (some 15 ms)
+whatever the shape's size: 2 % of the full Gradle tree's floor, but 45 % of its `--quick` floor (the size
+--instructions counts). The whole-process figures still include all of it.
 
 --instructions also counts, once, the instructions of each contender with valgrind's callgrind (see
 benchmarks/instructions.py: the same on every run, whatever the load), prints them beside the CPU figures and
