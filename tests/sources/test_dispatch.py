@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from issueplan.sources import HEAD_BYTES, READERS, WHOLE_READERS, _inputs, load_results
+from issueplan.sources import HEAD_BYTES, READERS, WHOLE_READERS, _inputs, _walk, load_results
 
 DATA = Path(__file__).parent.parent / "data"
 FILES = sorted(path for path in DATA.rglob("*") if path.is_file())
@@ -114,3 +114,25 @@ def test_a_small_file_is_read_whole_and_a_large_one_only_its_head(tmp_path: Path
     assert isinstance(large, _inputs.Head)
     assert (small.data, small.size, small.content) == (data[:16], len(data), data)
     assert (large.data, large.size, large.content) == (data[:16], len(data), None)
+
+
+@pytest.mark.parametrize("given", [".", "./results", "results/", "results//m", "./results/../results", "/"])
+def test_walked_files_are_spelled_as_pathlib_spells_them(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A candidate's name is built from strings, once per folder: the same as `(folder / name).as_posix()`
+    for the folder as given (no `./` for the current folder, no `//` after the root)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "results" / "m").mkdir(parents=True)
+    (tmp_path / "results" / "m" / "TEST-a.xml").write_text("<testsuite/>", encoding="utf-8")
+    (tmp_path / "results" / "b.xml").write_text("<testsuite/>", encoding="utf-8")
+    root = Path(given)
+    folder = _walk.Walker(allowed=(root.resolve(),), problems=[], report_root=root).list(root)
+    assert folder is not None
+    assert folder.prefix + "x.xml" == (root / "x.xml").as_posix()
+    if given != "/":
+        found = _inputs.discover([given], None).candidates
+        assert [c.display for c in found] == sorted(
+            (Path(dirpath) / name).as_posix() for dirpath, _, names in os.walk(root) for name in names
+        )
+        assert all(c.path == Path(c.display) and c.suffix == c.path.suffix for c in found)

@@ -70,3 +70,24 @@ def test_reading_a_junit_report_imports_no_other_reader(tmp_path: Path) -> None:
         [sys.executable, "-c", probe, str(report)], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert done.stdout.split() == ["1", "['junit']"]
+
+
+def test_binary_files_beside_a_junit_report_import_no_other_reader(tmp_path: Path) -> None:
+    """A Gradle tree's binary/ files: one that starts with "[" or "{" (or a UTF-16 BOM) holds no quoted key,
+    so no JSON reader is asked about it, and without a record no lcov reader: none is imported."""
+    (tmp_path / "TEST-a.xml").write_text(
+        '<testsuite name="a"><testcase name="t"/></testsuite>', encoding="utf-8"
+    )
+    binary = tmp_path / "binary"
+    binary.mkdir()
+    for name, start in (("results.bin", b"["), ("output.bin", b"{"), ("output.bin.idx", b"\xff\xfe")):
+        (binary / name).write_bytes(start + bytes(range(256)) * 4)
+    probe = (
+        "import sys\nfrom pathlib import Path\nfrom issueplan.sources import READER_MODULES, load_results\n"
+        "report = load_results([Path(sys.argv[1])])\n"
+        "print(report.suites[0].tests, sorted(n for n, m in READER_MODULES.items() if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.split() == ["1", "['junit']"]

@@ -1,5 +1,6 @@
-"""Sniffing by first byte (loader.candidates) finds the format asking every detector would find: for every
-result file the tests hold, and for generated heads mixing the bytes detectors look at."""
+"""Sniffing (_dispatch.detected: the root element found once, first bytes, keys) finds the formats asking
+every detector would find, in the same order: for every result file the tests hold, and for generated heads
+mixing the bytes detectors look at with bytes no text holds."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from issueplan.sources import HEAD_BYTES, READERS
-from issueplan.sources._dispatch import candidates
+from issueplan.sources._dispatch import detected
 
 DATA = Path(__file__).parent.parent / "data"
 FILES = sorted(path for path in DATA.rglob("*") if path.is_file())
@@ -21,7 +22,7 @@ def _everyone(head: bytes) -> list[str]:
 
 
 def _sniffed(head: bytes) -> list[str]:
-    return [name for name, reader in candidates(head, READERS) if reader.detect(head)]
+    return list(detected(head, READERS))
 
 
 def test_the_data_holds_every_format() -> None:
@@ -76,6 +77,18 @@ PIECES = [
     b":",
     b",",
     b'"',
+    b'"$schema": "https://json.schemastore.org/sarif-2.1.0.json"',
+    b'"database": {"advisory-count": 1',
+    b'"results": [',
+    b'"packages": [',
+    b"\xfe\xff",
+    b"\x00",
+    b"\xe5d\\\xa5",
+    b"\x89PNG",
+    b"<test-suite>",
+    b"<assembly>",
+    b"<html>",
+    b"<!-- x -->",
 ]
 heads = st.lists(st.sampled_from(PIECES), max_size=12).map(b"".join)
 

@@ -26,8 +26,11 @@ def locate_cases(
     located = []
     for candidate, result in results:
         if result.cases:
-            cases = [go_placed(locate_case(case), module) for case in result.cases]
-            placed = place_package_paths(cases, roots, covered)
+            cases = [locate_case(case) for case in result.cases]
+            if module is not None:  # else go_placed leaves every case as it is
+                cases = [go_placed(case, module) for case in cases]
+            # No covered file: no package path can be placed (place_package_paths would change nothing).
+            placed = place_package_paths(cases, roots, covered) if covered else tuple(cases)
             if placed != result.cases:
                 result = result.model_copy(update={"cases": placed})  # noqa: PLW2901 - the located result
         located.append((candidate, result))

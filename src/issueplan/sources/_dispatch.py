@@ -1,12 +1,16 @@
 """Which reader reads a file, and the one read of it: sniffing the head, then the detecting reader.
 
 Sniffing: a tree of thousands of files must not ask all nineteen detectors about each, so a detector is asked
-only when the head could satisfy it. The JSON formats' detectors want "{" or "[" first (after a BOM and
-blanks; a UTF-16 BOM goes to them all); the XML root formats' want one of their module's ROOTS as the root
-element (`_xml.root_start`, which their detectors use too); Cobertura's wants "<coverage" in the head; any
-other reader (lcov, a new one) is always asked. tests/sources/test_sniffing.py proves the answer is the one
-asking every detector gives. The roots are written out here, not taken from the modules, so that sniffing
-imports no reader it rules out (tests/sources/test_registry.py holds them equal to each module's ROOTS).
+only when the head could satisfy it, and the head's root element is found once (`_xml.root_start`, which
+the XML detectors use too). The XML root formats' detectors want one of their module's ROOTS as the root
+element; for junit and nunit that is all they want (ROOT_DECIDED), so the root decides without asking them.
+The JSON formats' detectors want "{" or "[" first (after a BOM and blanks) and then a quoted key and its
+colon (`"runs":`), or pip-audit's empty list `[]`: a binary file that happens to start with "[" asks none of
+them, so their modules are not imported. Cobertura's wants "<coverage" in the head; lcov's a `TN:` or `SF:`
+record and no root element; any other reader (a new one) is always asked. tests/sources/test_sniffing.py
+proves the answer is the one asking every detector gives. The roots are written out here, not taken from
+the modules, so that sniffing imports no reader it rules out (tests/sources/test_registry.py holds them
+equal to each module's ROOTS).
 
 Reading: a small file was read whole by the first look (`Head.content`); a reader in WHOLE_READERS parses
 those bytes, so such a file is opened once. Any other reader, or a larger file, reads the path (streamed).
@@ -14,6 +18,7 @@ those bytes, so such a file is opened once. Any other reader, or a larger file, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from enum import Enum
 from itertools import chain
@@ -39,9 +44,17 @@ XML_ROOTS: dict[str, frozenset[bytes]] = {
     "nunit": frozenset({b"test-run", b"test-results", b"test-suite"}),
     "junit": frozenset({b"testsuites", b"testsuite"}),
 }
+ROOT_DECIDED = frozenset({"junit", "nunit"})  # their detectors want nothing but one of their ROOTS
 COVERAGE_FORMAT = "cobertura"
+LCOV_FORMAT = "lcov"
 _BLANKS = b"\xef\xbb\xbf \t\r\n\x0b\x0c"
-_UTF16 = (b"\xff\xfe", b"\xfe\xff")
+# What every JSON detector looks for besides its first byte: a key and its colon, or the end of "[]".
+_JSON_KEY = re.compile(rb'"[\w$-]+"\s*:')
+_ROOT_FORMAT = {root: name for name, roots in XML_ROOTS.items() for root in roots}
+# (XML format of the root, could be JSON, could be Cobertura, could be lcov): what sniffing found; with the
+# registry's names, it gives the formats to ask (a few dozen keys at most)
+_Key = tuple[str | None, bool, bool, bool]
+_ASKED: dict[tuple[tuple[str, ...], _Key], tuple[str, ...]] = {}
 
 
 class Skipped(Enum):
@@ -49,16 +62,34 @@ class Skipped(Enum):
     IGNORED = "ignored"  # under a root, with a suffix no result file has: not even noted
 
 
-def candidates(head: bytes, readers: Mapping[str, Reader]) -> Iterator[tuple[str, Reader]]:
-    """The readers, in their order, whose detector could accept `head` at all (see the module docstring);
-    lazily, so a reader after the first that detects the file is not even imported."""
+def detected(head: bytes, readers: Mapping[str, Reader]) -> Iterator[str]:
+    """The names of the readers, in their order, whose detector accepts `head`: only those that could are
+    asked (see the module docstring), lazily, so a reader after the first that detects it is not even
+    imported."""
     root = root_start(head)
-    ruled_out = {name for name, roots in XML_ROOTS.items() if root is None or root[0] not in roots}
-    if not (head.lstrip(_BLANKS)[:1] in {b"{", b"["} or head.startswith(_UTF16)):
-        ruled_out |= JSON_FORMATS
-    if b"<coverage" not in head:
-        ruled_out.add(COVERAGE_FORMAT)
-    return ((name, readers[name]) for name in readers if name not in ruled_out)
+    for name in _asked(head, root[0] if root is not None else None, tuple(readers)):
+        if name in ROOT_DECIDED or readers[name].detect(head):
+            yield name
+
+
+def _asked(head: bytes, root: bytes | None, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats among `names`, in order, whose detector could accept `head`, whose root element is named
+    `root` (None: it has none)."""
+    if root is None:  # with a root element, the head starts with "<" (or a UTF-16 BOM): no JSON, no lcov
+        start = head.lstrip(_BLANKS)[:1]
+        json = start in (b"{", b"[") and (_JSON_KEY.search(head) is not None or head.rstrip().endswith(b"]"))
+        key: _Key = (None, json, b"<coverage" in head, b"TN:" in head or b"SF:" in head)
+    else:
+        key = (_ROOT_FORMAT.get(root), False, b"<coverage" in head, False)
+    asked = _ASKED.get((names, key))
+    if asked is None:
+        xml, json, coverage, lcov = key
+        ruled_out = {name for name in XML_ROOTS if name != xml}
+        ruled_out |= set() if json else JSON_FORMATS
+        ruled_out |= set() if coverage else {COVERAGE_FORMAT}
+        ruled_out |= set() if lcov else {LCOV_FORMAT}
+        asked = _ASKED.setdefault((names, key), tuple(name for name in names if name not in ruled_out))
+    return asked
 
 
 def read_candidate(
@@ -70,16 +101,16 @@ def read_candidate(
 ) -> FileResult | Problem | Skipped:
     """The first detecting reader's result; when a full read shows the file is not that reader's format
     after all, the next detecting reader's."""
-    detected = (name for name, reader in candidates(head.data, readers) if reader.detect(head.data))
-    name = next(detected, None)
+    found = detected(head.data, readers)
+    name = next(found, None)
     if name is None:
-        if not candidate.in_root or candidate.path.suffix.lower() in RESULT_SUFFIXES:
+        if not candidate.in_root or candidate.suffix.lower() in RESULT_SUFFIXES:
             return Skipped.NOT_A_RESULT
         return Skipped.IGNORED
     if head.size > max_file_bytes and name not in STREAMING_FORMATS:
         limit = f"{max_file_bytes / 2**20:g} MiB"
         return Problem(file=candidate.display, message=f"not read: larger than {limit}")
-    for result in _reads(candidate, head, name, detected, readers, whole_readers):
+    for result in _reads(candidate, head, name, found, readers, whole_readers):
         if result.recognised:
             return result
     return Skipped.NOT_A_RESULT
@@ -97,7 +128,7 @@ def _reads(
     for format_name in chain([name], others):  # lazily: a later detector is asked only if needed
         whole = whole_readers.get(format_name)
         if whole is not None and head.content is not None and readers[format_name] is whole:
-            yield whole.read_bytes(str(candidate.path), head.content)
+            yield whole.read_bytes(candidate.display, head.content)
         else:
             yield readers[format_name].read(candidate.path)
 

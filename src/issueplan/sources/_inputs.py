@@ -20,12 +20,15 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from issueplan.model import Problem
 from issueplan.sources._walk import (
     LEADS_OUT,
+    Listing,
     Walker,
     glob_paths,
     inside,
@@ -38,22 +41,32 @@ from issueplan.sources._walk import (
 NOT_REGULAR = "not read: not a regular file (a FIFO, socket or device)"
 
 
-@dataclass(frozen=True, order=True)
-class Candidate:
-    """A path that may be a result file. `rel` is its path below its root, POSIX, for declared-suite globs."""
+class Candidate(NamedTuple):
+    """A path that may be a result file: `display` is its path as the user's argument or the walk spells it
+    (POSIX, `Path.as_posix()`), `rel` its path below its root, for declared-suite globs. A tree's thousands
+    of candidates are strings: a Path is made only for a file that is read from its path."""
 
     display: str
     rel: str
     suite: str
     in_root: bool
     bases: tuple[Path, ...]
-    path: Path
     # scandir's entry when the file was found by walking a folder: its type and identity at no extra cost
-    entry: os.DirEntry[str] | None = field(default=None, compare=False)
+    entry: os.DirEntry[str] | None = None
+
+    @property
+    def path(self) -> Path:
+        return Path(self.display)
+
+    @property
+    def suffix(self) -> str:
+        """`self.path.suffix`, without making the Path."""
+        name = self.display.rpartition("/")[2]
+        dot = name.rfind(".")
+        return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
-@dataclass(frozen=True)
-class Head:
+class Head(NamedTuple):
     """The first bytes of a regular file that passed the safety checks, its size, and all of it when it was
     small enough to be read at once."""
 
@@ -96,12 +109,14 @@ def discover(inputs: Sequence[str | Path], workspace: Path | None) -> Discovery:
         if (len(found), len(problems)) == before:  # a file refused (a symlink out) matched: it is reported
             unmatched.append(Problem(file=text, message=reason))
     unique: dict[object, Candidate] = {}
-    for candidate in sorted(found, key=lambda c: (not c.in_root, c.display)):
+    # The candidates found in a root first, each group by display: two stable sorts, by C-level keys
+    by_display = attrgetter("display")
+    for candidate in sorted(sorted(found, key=by_display), key=attrgetter("in_root"), reverse=True):
         unique.setdefault(_identity(candidate), candidate)
     # Overlapping arguments (`results/**` yields the folder and what is in it) meet the same link twice.
     once = tuple(dict.fromkeys(problems))
     # One candidate per file, so one per display: sorting by it is sorting by every field, only cheaper.
-    ordered = tuple(sorted(unique.values(), key=lambda candidate: candidate.display))
+    ordered = tuple(sorted(unique.values(), key=by_display))
     return Discovery(ordered, once, tuple(unmatched))
 
 
@@ -109,7 +124,7 @@ def _identity(candidate: Candidate) -> object:
     try:
         info = candidate.entry.stat() if candidate.entry is not None else candidate.path.stat()
     except OSError:  # unreadable: first_look reports it; the path is its identity
-        return os.path.realpath(candidate.path)
+        return os.path.realpath(candidate.display)
     return (info.st_dev, info.st_ino)
 
 
@@ -134,46 +149,35 @@ def _expand(
     if folder not in bases:
         bases[folder] = (folder.resolve(), *extra)
     suite = folder.name if folder.name not in {"", ".", ".."} else path.stem
-    yield Candidate(
-        display=path.as_posix(),
-        rel=path.name,
-        suite=suite,
-        in_root=False,
-        bases=bases[folder],
-        path=path,
-    )
+    yield Candidate(path.as_posix(), path.name, suite, in_root=False, bases=bases[folder])
 
 
 def _walk_root(root: Path, bases: tuple[Path, ...], problems: list[Problem]) -> Iterator[Candidate]:
+    """The files below `root`, each named by strings built once per folder (see Listing.prefix)."""
     walker = Walker(allowed=bases, problems=problems, report_root=root)
-    for entry, listing in walk_files(root, walker):
-        if _is_surefire_summary(entry.name, listing.names):
-            continue
-        path = listing.folder / entry.name  # Path(entry.path), without parsing the folder again
-        parts = (*listing.parts, entry.name)
-        suite = parts[0] if len(parts) > 1 else path.stem
-        yield Candidate(
-            display=path.as_posix(),
-            rel="/".join(parts),
-            suite=suite,
-            in_root=True,
-            bases=bases,
-            path=path,
-            entry=entry,
-        )
+    for listing, files in walk_files(root, walker):
+        display = listing.prefix
+        rel = "".join(f"{part}/" for part in listing.parts)
+        suite = listing.parts[0] if listing.parts else None
+        for entry in files:
+            name = entry.name
+            if _is_surefire_summary(name, listing):
+                continue
+            own = suite if suite is not None else Path(name).stem
+            yield Candidate(display + name, rel + name, own, True, bases, entry)  # positional: cheaper
 
 
-def _is_surefire_summary(name: str, siblings: frozenset[str]) -> bool:
+def _is_surefire_summary(name: str, listing: Listing) -> bool:
     """Maven Surefire writes `X.txt` beside `TEST-X.xml`: the XML's counts and failures again, as text. No
     reader takes it, and in a results root a file no reader takes, with a suffix no result file has, is not
     even noted: looking at it would cost a tree of 5,000 reports 5,000 opens to change nothing."""
-    return name.endswith(".txt") and f"TEST-{name[:-4]}.xml" in siblings
+    return name.endswith(".txt") and f"TEST-{name[:-4]}.xml" in listing.names
 
 
 def first_look(candidate: Candidate, size: int, whole: int) -> Head | Problem:
     """The first `size` bytes of the candidate (all of it when it holds at most `whole`), unless it must not
     be read (a symlink out, a FIFO…)."""
-    path = candidate.path
+    path = candidate.display
     listed_regular = candidate.entry is not None and candidate.entry.is_file(follow_symlinks=False)
     try:
         if not (listed_regular or stat.S_ISREG(os.lstat(path).st_mode)):
@@ -210,13 +214,20 @@ def _head(candidate: Candidate, descriptor: int, size: int, whole: int) -> Head 
         if opened.st_size > whole:
             return Head(data=_read_up_to(descriptor, size), size=opened.st_size)
         # One byte more than fstat said: had the file grown since, its reader streams it from the path.
-        content = _read_up_to(descriptor, opened.st_size + 1)
+        content = _read_whole(descriptor, opened.st_size)
     except OSError as error:
         return Problem(file=candidate.display, message=f"cannot read: {error.strerror or error}")
     finally:
         os.close(descriptor)
     grown = len(content) > opened.st_size
     return Head(data=content[:size], size=opened.st_size, content=None if grown else content)
+
+
+def _read_whole(descriptor: int, size: int) -> bytes:
+    """The `size` bytes fstat promised, and one more should the file have grown since: one read, unless
+    the system returned fewer than promised (then the rest is read as _read_up_to does)."""
+    data = os.read(descriptor, size + 1)
+    return data if len(data) >= size else data + _read_up_to(descriptor, size + 1 - len(data))
 
 
 def _read_up_to(descriptor: int, count: int) -> bytes:

@@ -65,10 +65,12 @@ def gather(
     """Each suite's files and test reports; a file no suite owns is left out."""
     gathered: dict[str, Gathered] = {}
     for candidate, result in results:
-        owner = _owner(candidate, specs)
+        owner = _owner(candidate, specs) if specs else candidate.suite
         if owner is None:
             continue
-        entry = gathered.setdefault(owner, Gathered())
+        entry = gathered.get(owner)
+        if entry is None:  # not setdefault: a Gathered made per file only to be dropped costs a tree
+            entry = gathered[owner] = Gathered()
         entry.files.append(result.file)
         if result.totals is not None:
             entry.reports.append(result)
@@ -108,7 +110,7 @@ def build_suites(
 
 
 def _suite(name: str, kind: SuiteKind, gathered: Gathered, outcome: StepOutcome | None) -> Suite:
-    totals = sum((r.totals for r in gathered.reports if r.totals is not None), TestTotals())
+    totals = _total(gathered.reports)
     cases = sorted((c for r in gathered.reports for c in r.cases), key=case_key)
     return Suite(
         name=name,
@@ -124,6 +126,24 @@ def _suite(name: str, kind: SuiteKind, gathered: Gathered, outcome: StepOutcome 
         duration=round(totals.duration, 6),
         cases=tuple(cases),
         files=tuple(sorted(gathered.files)),
+    )
+
+
+def _total(reports: Iterable[FileResult]) -> TestTotals:
+    """The sum of the reports' totals, added in order as `TestTotals.__add__` adds them, as one model: a
+    tree's suite of 500 reports would otherwise validate 500 partial sums."""
+    tests = failures = errors = skipped = flaky = 0
+    duration = 0.0
+    for report in reports:
+        if (totals := report.totals) is not None:
+            tests += totals.tests
+            failures += totals.failures
+            errors += totals.errors
+            skipped += totals.skipped
+            flaky += totals.flaky
+            duration += totals.duration
+    return TestTotals(
+        tests=tests, failures=failures, errors=errors, skipped=skipped, flaky=flaky, duration=duration
     )
 
 

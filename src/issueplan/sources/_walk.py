@@ -80,6 +80,13 @@ class Listing:
         """The entries' names, for a look at a file's siblings."""
         return frozenset(entry.name for entry in self.entries)
 
+    @cached_property
+    def prefix(self) -> str:
+        """What `(folder / name).as_posix()` puts before a name of this folder: no `./` for the current
+        folder, no second `/` after the root."""
+        text = self.folder.as_posix()
+        return "" if text == "." else text if text.endswith("/") else f"{text}/"
+
 
 @dataclass
 class Walker:
@@ -137,17 +144,20 @@ def is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def walk_files(root: Path, walker: Walker) -> Iterator[tuple[os.DirEntry[str], Listing]]:
-    """Every file below `root` (hidden ones too) with the listing of its folder; callers sort them. The
-    entry is scandir's: what it knows of the file (its type, its inode) costs no further system call."""
+def walk_files(root: Path, walker: Walker) -> Iterator[tuple[Listing, list[os.DirEntry[str]]]]:
+    """Every folder below `root` that could be listed, with its files (hidden ones too), in its listing's
+    order; callers sort them. An entry is scandir's: what it knows of the file (its type, its inode) costs
+    no further system call, and a plain file (no symlink) needs no check of where it leads."""
     pending = [found] if (found := walker.list(root)) else []
     while pending:
         listing = pending.pop()
+        files = []
         for entry in listing.entries:
             if is_dir(entry):
                 pending.extend([below] if (below := walker.enter(entry, listing.parts)) else [])
-            elif walker.safe(entry):
-                yield entry, listing
+            elif not entry.is_symlink() or walker.safe(entry):
+                files.append(entry)
+        yield listing, files
 
 
 def glob_paths(pattern: str, workspace: Path | None, problems: list[Problem]) -> list[Path]:
