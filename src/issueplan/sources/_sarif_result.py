@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, cast
 from urllib.parse import unquote, urlparse
 
 from issueplan.model import Severity
 from issueplan.sources._finding import fingerprint, severity_from_score, severity_from_word
-from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str
+from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str, lost_integer
 from issueplan.sources._sarif_rule_text import first_line, rule_help, rule_in_message
 from issueplan.sources._sarif_rules import TOOL_SEVERITY_KEYS, Rule, RuleFacts, RuleView
 
@@ -33,6 +34,11 @@ Fields = dict[str, object]  # keyword arguments of a Finding
 Key = tuple[str, str, int, str, str]  # how findings sort: tool, path, line, rule id, fingerprint
 
 
+class InexactNumberError(Exception):
+    """A number the reader uses may be an integer orjson could not keep (`_json.lost_integer`): the log is to
+    be read again, parsed by json.loads."""
+
+
 @dataclass(slots=True)
 class RunContext:
     """What every result of one run shares: its tool, the rules' views, and the paths unquoted so far."""
@@ -41,6 +47,7 @@ class RunContext:
     version: str | None
     facts: RuleFacts
     named: dict[str, RuleView]  # by rule id and by rule name, for a result that names its rule in its message
+    exact: bool  # the log parsed by json.loads: no number to check (see InexactNumberError)
     paths: dict[str, str] = field(default_factory=dict)
 
 
@@ -64,7 +71,7 @@ def finding_fields(result: dict[str, JsonValue], view: RuleView, run: RunContext
     ):
         message = text  # most messages: a text with no placeholder
     elif not isinstance(message, str):  # a string is SARIF 1.0's message
-        message = _message(result, view.rule)
+        message = _message(result, view.rule, run.exact)
     if not view.rule:  # Gitleaks names no rule on its results, only in its message: `AWS Access Key secret …`
         view = rule_in_message(message, run.named) or run.facts.no_rule
     rule_id = get("ruleId")
@@ -72,7 +79,7 @@ def finding_fields(result: dict[str, JsonValue], view: RuleView, run: RunContext
         rule_id = (
             as_str(as_dict(get("rule")).get("id")) or view.id or first_line(message) or f"{run.tool} finding"
         )
-    path, line, snippet = _location(get("locations"), run.paths)
+    path, line, snippet = _location(get("locations"), run)
     marked, partial = get("fingerprints"), get("partialFingerprints")
     fingerprints: dict[str, JsonValue]
     if marked:  # both kinds: a partial fingerprint wins over a full one of the same name
@@ -80,9 +87,12 @@ def finding_fields(result: dict[str, JsonValue], view: RuleView, run: RunContext
     else:
         fingerprints = partial if isinstance(partial, dict) else _EMPTY
     # "name=value" of each string fingerprint, by name (names are unique: values are never compared)
-    identity = "\0".join(
-        [f"{key}={value}" for key, value in sorted(fingerprints.items()) if isinstance(value, str)]
-    )
+    try:  # most: every value a string; join raises TypeError on any other
+        identity = "\0".join(map("=".join, sorted(fingerprints.items())))  # type: ignore[arg-type]
+    except TypeError:
+        identity = "\0".join(
+            [f"{key}={value}" for key, value in sorted(fingerprints.items()) if isinstance(value, str)]
+        )
     if not identity:  # no fingerprint; never the line number: the identity must survive code moving above it
         identity = f"{path or ''}\0{_SPACE.sub(' ', snippet or message).strip()}"
     digest = fingerprint(run.tool, rule_id, identity)
@@ -136,8 +146,23 @@ def _severity(result: dict[str, JsonValue], props: dict[str, JsonValue], view: R
     return _LEVELS.get(level, Severity.MEDIUM)
 
 
-def _location(locations: JsonValue, paths: dict[str, str]) -> tuple[str | None, int | None, str | None]:
-    """The first location with a uri: its path (unquoted, from `paths` when seen before), line and snippet."""
+def _location(locations: JsonValue, run: RunContext) -> tuple[str | None, int | None, str | None]:
+    """The first location with a uri: its path (unquoted, from `run.paths` when seen before), line and
+    snippet."""
+    # Most results: the first location's uri and line, where SARIF 2.1.0 puts them. A subscript succeeds only
+    # on what holds the key (a str key: an object; 0: a non-empty list), so the others go the long way.
+    tree = cast(Any, locations)
+    try:
+        physical = tree[0]["physicalLocation"]
+        uri, region = physical["artifactLocation"]["uri"], physical["region"]
+        line = region["startLine"]
+    except (LookupError, TypeError):
+        pass
+    else:
+        if isinstance(uri, str) and uri and type(line) is int:
+            snippet = region.get("snippet")
+            text = snippet.get("text") if isinstance(snippet, dict) else None
+            return _unquoted(uri, run.paths), line, text if isinstance(text, str) else None
     for entry in as_list(locations):
         if not isinstance(entry, dict):
             continue
@@ -157,12 +182,20 @@ def _location(locations: JsonValue, paths: dict[str, str]) -> tuple[str | None, 
                 region = as_dict(as_dict(entry.get("resultFile")).get("region"))
             snippet = region.get("snippet")
             text = snippet.get("text") if isinstance(snippet, dict) else None
-            path = paths.get(uri)
-            if path is None:
-                path = paths[uri] = _path(uri)
             line = region.get("startLine")  # as_int: JSON's integers are ints, and a bool is none
+            if not run.exact and lost_integer(line):
+                raise InexactNumberError
+            path = _unquoted(uri, run.paths)
             return path, line if type(line) is int else None, text if isinstance(text, str) else None
     return None, None, None
+
+
+def _unquoted(uri: str, paths: dict[str, str]) -> str:
+    """The uri's path, unquoted once per distinct uri of the run."""
+    path = paths.get(uri)
+    if path is None:
+        path = paths[uri] = _path(uri)
+    return path
 
 
 def _path(uri: str) -> str:
@@ -172,7 +205,7 @@ def _path(uri: str) -> str:
     return unquote(uri)
 
 
-def _message(result: dict[str, JsonValue], rule: Rule) -> str:
+def _message(result: dict[str, JsonValue], rule: Rule, exact: bool) -> str:
     message = result.get("message")
     if isinstance(message, str):  # SARIF 1.0
         return message
@@ -182,7 +215,10 @@ def _message(result: dict[str, JsonValue], rule: Rule) -> str:
             return text
     body = as_dict(message) or as_dict(result.get("formattedRuleMessage"))
     text = as_str(body.get("text")) or as_str(body.get("markdown"))
-    arguments = [str(argument) for argument in as_list(body.get("arguments"))]
+    values = as_list(body.get("arguments"))
+    if not exact and any(lost_integer(value) for value in values):
+        raise InexactNumberError
+    arguments = [str(value) for value in values]
     if text is None:
         message_id = as_str(body.get("id")) or as_str(body.get("formatId")) or ""
         template = as_dict(rule.get("messageStrings")).get(message_id)
