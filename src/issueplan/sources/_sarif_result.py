@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from hashlib import sha256
 from typing import Any, cast
 from urllib.parse import unquote, urlparse
 
 from issueplan.model import FindingCategory, Severity
-from issueplan.sources._finding import fingerprint, severity_from_score, severity_from_word
+from issueplan.sources._finding import severity_from_score, severity_from_word
 from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str, lost_integer
 from issueplan.sources._sarif_rule_text import first_line, rule_help, rule_in_message
 from issueplan.sources._sarif_rules import TOOL_SEVERITY_KEYS, Rule, RuleFacts, RuleView
@@ -87,16 +88,10 @@ def finding_fields(result: dict[str, JsonValue], view: RuleView, run: RunContext
         fingerprints = {**_strings(marked), **_strings(partial)}
     else:
         fingerprints = partial if isinstance(partial, dict) else _EMPTY
-    # "name=value" of each string fingerprint, by name (names are unique: values are never compared)
-    try:  # most: every value a string; join raises TypeError on any other
-        identity = "\0".join(map("=".join, sorted(fingerprints.items())))  # type: ignore[arg-type]
-    except TypeError:
-        identity = "\0".join(
-            [f"{key}={value}" for key, value in sorted(fingerprints.items()) if isinstance(value, str)]
-        )
+    identity = _identity(fingerprints)
     if not identity:  # no fingerprint; never the line number: the identity must survive code moving above it
         identity = f"{path or ''}\0{_SPACE.sub(' ', snippet or message).strip()}"
-    digest = fingerprint(run.tool, rule_id, identity)
+    digest = sha256(f"{run.tool}\0{rule_id}\0{identity}".encode()).hexdigest()[:32]  # fingerprint(…), inline
     props = get("properties")
     props = props if isinstance(props, dict) else _EMPTY
     category, cwes = run.facts.category(result, props, view.rule)
@@ -119,6 +114,19 @@ def finding_fields(result: dict[str, JsonValue], view: RuleView, run: RunContext
     if view.help_texts:
         row["rule_help"] = rule_help(view.help_texts, message)
     return (run.tool, path or "", line or 0, rule_id, digest), row
+
+
+def _identity(fingerprints: dict[str, JsonValue]) -> str:
+    """ "name=value" of each string fingerprint, by name (names are unique: values are never compared)."""
+    if len(fingerprints) == 2:  # most producers (CodeQL: a line hash and a column), without a sort
+        (first, one), (second, other) = fingerprints.items()
+        if type(one) is str and type(other) is str:
+            if second < first:
+                first, one, second, other = second, other, first, one
+            return f"{first}={one}\0{second}={other}"
+    return "\0".join(
+        [f"{key}={value}" for key, value in sorted(fingerprints.items()) if isinstance(value, str)]
+    )
 
 
 def _rule_row(run: RunContext, view: RuleView) -> Fields:
@@ -182,7 +190,8 @@ def _location(locations: JsonValue, run: RunContext) -> tuple[str | None, int | 
         if isinstance(uri, str) and uri and type(line) is int:
             snippet = region.get("snippet")
             text = snippet.get("text") if isinstance(snippet, dict) else None
-            return _unquoted(uri, run.paths), line, text if isinstance(text, str) else None
+            path = run.paths.get(uri) or _unquoted(uri, run.paths)
+            return path, line, text if isinstance(text, str) else None
     for entry in as_list(locations):
         if not isinstance(entry, dict):
             continue
