@@ -9,9 +9,11 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from issueplan.model import Problem
-from issueplan.sources._json import SCAN_PIECE, JsonValue, load_json, parse_fast
+from issueplan.sources._json import SCAN_PIECE, JsonValue, load_json, lost_integer, parse_fast
 
 
 def _load(tmp_path: Path, data: bytes) -> JsonValue | Problem:
@@ -95,3 +97,34 @@ def test_a_long_integer_across_two_scanned_pieces_is_read_exactly(tmp_path: Path
     assert orjson.loads(data) != {"line": number}
     assert not parse_fast(data)[0]
     assert _load(tmp_path, data) == {"line": number}
+
+
+@settings(max_examples=300, derandomize=True, database=None, deadline=None)
+@given(
+    st.one_of(
+        st.integers(min_value=-(10**40), max_value=10**40),
+        st.integers(min_value=2**62, max_value=2**65),
+        st.integers(min_value=-(2**65), max_value=-(2**62)),
+        st.floats(allow_nan=False, allow_infinity=False),
+    )
+)
+def test_a_number_orjson_cannot_keep_is_a_lost_integer(number: float) -> None:
+    """With exact_numbers=False the scan is skipped: orjson's value is json's, or a float lost_integer tells
+    (so a reader checking the numbers it uses never takes a rounded integer for the file's)."""
+    data = b'{"n": %s}' % json.dumps(number).encode()
+    parsed, value = parse_fast(data, exact_numbers=False)
+    assert parsed
+    assert isinstance(value, dict)
+    exact = json.loads(data)["n"]
+    if repr(value["n"]) != repr(exact):
+        assert isinstance(exact, int)
+        assert lost_integer(value["n"])
+        assert value["n"] == float(exact)
+    assert not lost_integer(exact) or isinstance(exact, float)
+
+
+def test_a_long_integer_is_read_exactly_by_default_and_as_orjson_reads_it_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "report.json"
+    path.write_bytes(b'{"line": 123456789012345678901}')
+    assert load_json(path) == {"line": 123456789012345678901}
+    assert load_json(path, exact_numbers=False) == {"line": 1.2345678901234568e20}

@@ -7,7 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from issueplan.sources import npm_audit, sarif
+from issueplan.sources._sarif_rule_text import help_texts, rule_help
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -85,3 +89,23 @@ def test_npm_audit_v2_gives_the_vulnerable_range_and_whether_a_fix_is_available(
     assert (found["axios"].vulnerable_range, found["axios"].fix_available) == ("<0.21.1", True)
     assert found["axios"].fixed_versions == ("0.21.1",)
     assert (found["lodash"].vulnerable_range, found["lodash"].fix_available) == ("<4.17.21", False)
+
+
+# Pieces that casefold to more characters (ß, the ligature ﬁ, dotted İ), to ASCII (the Kelvin sign), or to
+# one another (the Greek sigmas), beside plain ASCII and spaces.
+_PIECES = ["a", "B", " ", "\n", "\u00df", "SS", "ss", "\ufb01", "FI", "\u212a", "k", "\u0130"]
+_PIECES += ["\u03c3", "\u03a3", "\u03c2", "\u00e9"]
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=6).map("".join)
+
+
+@settings(max_examples=400, derandomize=True, database=None, deadline=None)
+@given(name=_TEXTS, help_=_TEXTS, short=_TEXTS, message=_TEXTS)
+def test_the_rule_help_is_the_first_text_that_says_more_than_the_message(
+    name: str, help_: str, short: str, message: str
+) -> None:
+    """Whatever casefolding does to the texts (ß, ﬁ, the Kelvin sign, dotted İ), rule_help is the first help
+    text that is neither the rule's name nor the result's message, compared casefolded and stripped."""
+    rule = {"name": name, "help": {"text": help_}, "shortDescription": {"text": short}}
+    texts = help_texts(rule)
+    said = message.strip().casefold()
+    assert rule_help(texts, message) == next((text for text, folded in texts if folded != said), None)

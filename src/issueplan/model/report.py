@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from issueplan.model.base import (
     CaseOutcome,
@@ -126,17 +126,25 @@ def checked_findings(rows: Iterable[dict[str, object]], named: Collection[str]) 
         raise ValueError(f"not fields of a Finding: {sorted(set(named) - set(order))}")
     findings: list[Finding] = []
     fields_set = set(named)  # one set for all: a frozen model's is never changed (model_copy copies it)
+    size, new, append = len(order), object.__new__, findings.append
     for row in rows:
-        if len(row) != len(order) or (not findings and tuple(row) != order):
+        if len(row) != size or (not findings and tuple(row) != order):
             raise ValueError(f"a Finding's row holds {tuple(row)}, not every field in order: {order}")
-        finding = object.__new__(Finding)
+        finding = new(Finding)
         # what pydantic's own model_construct sets
-        object.__setattr__(finding, "__dict__", row)
-        object.__setattr__(finding, "__pydantic_fields_set__", fields_set)
-        object.__setattr__(finding, "__pydantic_extra__", None)
-        object.__setattr__(finding, "__pydantic_private__", None)
-        findings.append(finding)
+        _set_dict(finding, row)
+        _set_fields_set(finding, fields_set)
+        _set_extra(finding, None)
+        _set_private(finding, None)
+        append(finding)
     return findings
+
+
+# BaseModel's slots, set through their descriptors (object.__setattr__ looks each up again: a third more)
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 class CoverageCounts(Frozen):

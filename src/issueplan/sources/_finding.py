@@ -51,5 +51,6 @@ def cwe_ids(texts: Iterable[str]) -> tuple[int, ...]:
 
 
 def fingerprint(*parts: str) -> str:
-    """A stable identity from `parts`; NUL-separated so ("ab", "c") and ("a", "bc") differ."""
+    """A stable identity from `parts`; NUL-separated so ("ab", "c") and ("a", "bc") differ. (The SARIF reader
+    computes it inline, once per result: the same digest, by the golden files.)"""
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]

@@ -10,8 +10,10 @@ and from the bytes, with no decoded copy); whatever it refuses goes to `json.loa
 one Python's decoder gives: invalid UTF-8, a BOM after the first, NaN, `1e999`, control characters, lone
 surrogates (orjson refuses them all, joins escaped pairs as json does) and nesting past orjson's 1,024 levels
 (a file nested between json's recursion limit, about 990 levels, and 1,024 now reads). The one value the two
-parse apart is an integer beyond 64 bits, which orjson turns into a float: a file with a run of 19 digits
-anywhere (in a string too: only slower) goes to `json.loads` whole.
+parse apart is an integer beyond 64 bits, which orjson turns into a float (the float `float()` makes of it,
+2**63 or more in size): a file with a run of 19 digits anywhere (in a string too: only slower) goes to
+`json.loads` whole. A reader that checks each number it uses instead (`lost_integer`; the SARIF reader)
+asks for `exact_numbers=False` and skips that scan, a tenth of the read of a large log.
 """
 
 from __future__ import annotations
@@ -44,11 +46,14 @@ SCAN_PIECE = 1 << 16
 JsonValue: TypeAlias = "dict[str, JsonValue] | list[JsonValue] | str | int | float | bool | None"
 
 
-def load_json(path: Path, *, limit: int = MAX_JSON_BYTES) -> JsonValue | Problem:
+def load_json(path: Path, *, limit: int = MAX_JSON_BYTES, exact_numbers: bool = True) -> JsonValue | Problem:
     """Parse `path` as JSON, or describe why it could not be parsed.
 
     json.loads builds the whole tree in memory, so the file is capped rather than streamed; deep nesting makes
     the C parser raise RecursionError (RELIABILITY I7), which is bad input like any other.
+
+    With `exact_numbers=False` an integer beyond 64 bits may come back as a float: the caller checks each
+    number it uses with `lost_integer` and, where one is, reads the file again with `exact_numbers=True`.
     """
     file = str(path)
     try:
@@ -60,7 +65,7 @@ def load_json(path: Path, *, limit: int = MAX_JSON_BYTES) -> JsonValue | Problem
         return Problem(file=file, message=f"cannot read: {error.strerror or error}")
     if too_big or len(raw) > limit:
         return Problem(file=file, message=f"not read: larger than {limit // 2**20} MiB")
-    parsed, fast = parse_fast(raw)
+    parsed, fast = parse_fast(raw, exact_numbers=exact_numbers)
     if parsed:
         return fast
     try:
@@ -76,11 +81,12 @@ def load_json(path: Path, *, limit: int = MAX_JSON_BYTES) -> JsonValue | Problem
     return value
 
 
-def parse_fast(raw: bytes) -> tuple[bool, JsonValue]:
-    """(True, the value) when orjson parses `raw` (UTF-8, one BOM allowed) into what `json.loads` would give;
-    (False, None) when only `json.loads` can say what it is (see the module docstring)."""
+def parse_fast(raw: bytes, *, exact_numbers: bool = True) -> tuple[bool, JsonValue]:
+    """(True, the value) when orjson parses `raw` (UTF-8, one BOM allowed) into what `json.loads` would give
+    (but for integers beyond 64 bits, with `exact_numbers=False`); (False, None) when only `json.loads` can
+    say what it is (see the module docstring)."""
     data = memoryview(raw)[3:] if raw.startswith(_BOM) else raw
-    if has_long_number(raw):
+    if exact_numbers and has_long_number(raw):
         return False, None
     try:
         with collector_paused():
@@ -97,6 +103,15 @@ def has_long_number(raw: bytes) -> bool:
         _LONG_NUMBER in raw[start : start + SCAN_PIECE + overlap].translate(_DIGITS)
         for start in range(0, len(raw), SCAN_PIECE)
     )
+
+
+_INT64 = float(2**63)
+
+
+def lost_integer(value: object) -> bool:
+    """Whether `value`, parsed with `exact_numbers=False`, may be an integer orjson could not keep: a float of
+    2**63 or more in size (what orjson makes of an integer beyond 64 bits; json.loads would keep it exact)."""
+    return type(value) is float and not -_INT64 < value < _INT64
 
 
 class JsonRefusedError(ValueError):

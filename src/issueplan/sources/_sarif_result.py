@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from hashlib import sha256
+from typing import Any, cast
 from urllib.parse import unquote, urlparse
 
-from issueplan.model import Severity
-from issueplan.sources._finding import fingerprint, severity_from_score, severity_from_word
-from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str
+from issueplan.model import FindingCategory, Severity
+from issueplan.sources._finding import severity_from_score, severity_from_word
+from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str, lost_integer
 from issueplan.sources._sarif_rule_text import first_line, rule_help, rule_in_message
 from issueplan.sources._sarif_rules import TOOL_SEVERITY_KEYS, Rule, RuleFacts, RuleView
 
@@ -33,6 +35,11 @@ Fields = dict[str, object]  # keyword arguments of a Finding
 Key = tuple[str, str, int, str, str]  # how findings sort: tool, path, line, rule id, fingerprint
 
 
+class InexactNumberError(Exception):
+    """A number the reader uses may be an integer orjson could not keep (`_json.lost_integer`): the log is to
+    be read again, parsed by json.loads."""
+
+
 @dataclass(slots=True)
 class RunContext:
     """What every result of one run shares: its tool, the rules' views, and the paths unquoted so far."""
@@ -41,7 +48,9 @@ class RunContext:
     version: str | None
     facts: RuleFacts
     named: dict[str, RuleView]  # by rule id and by rule name, for a result that names its rule in its message
+    exact: bool  # the log parsed by json.loads: no number to check (see InexactNumberError)
     paths: dict[str, str] = field(default_factory=dict)
+    rows: dict[RuleView, Fields] = field(default_factory=dict)  # what _rule_row gives, by rule
 
 
 # The fields a SARIF finding sets (the others keep their defaults): its `model_fields_set`.
@@ -64,7 +73,7 @@ def finding_fields(result: dict[str, JsonValue], view: RuleView, run: RunContext
     ):
         message = text  # most messages: a text with no placeholder
     elif not isinstance(message, str):  # a string is SARIF 1.0's message
-        message = _message(result, view.rule)
+        message = _message(result, view.rule, run.exact)
     if not view.rule:  # Gitleaks names no rule on its results, only in its message: `AWS Access Key secret …`
         view = rule_in_message(message, run.named) or run.facts.no_rule
     rule_id = get("ruleId")
@@ -72,20 +81,17 @@ def finding_fields(result: dict[str, JsonValue], view: RuleView, run: RunContext
         rule_id = (
             as_str(as_dict(get("rule")).get("id")) or view.id or first_line(message) or f"{run.tool} finding"
         )
-    path, line, snippet = _location(get("locations"), run.paths)
+    path, line, snippet = _location(get("locations"), run)
     marked, partial = get("fingerprints"), get("partialFingerprints")
     fingerprints: dict[str, JsonValue]
     if marked:  # both kinds: a partial fingerprint wins over a full one of the same name
         fingerprints = {**_strings(marked), **_strings(partial)}
     else:
         fingerprints = partial if isinstance(partial, dict) else _EMPTY
-    # "name=value" of each string fingerprint, by name (names are unique: values are never compared)
-    identity = "\0".join(
-        [f"{key}={value}" for key, value in sorted(fingerprints.items()) if isinstance(value, str)]
-    )
+    identity = _identity(fingerprints)
     if not identity:  # no fingerprint; never the line number: the identity must survive code moving above it
         identity = f"{path or ''}\0{_SPACE.sub(' ', snippet or message).strip()}"
-    digest = fingerprint(run.tool, rule_id, identity)
+    digest = sha256(f"{run.tool}\0{rule_id}\0{identity}".encode()).hexdigest()[:32]  # fingerprint(…), inline
     props = get("properties")
     props = props if isinstance(props, dict) else _EMPTY
     category, cwes = run.facts.category(result, props, view.rule)
@@ -93,24 +99,56 @@ def finding_fields(result: dict[str, JsonValue], view: RuleView, run: RunContext
         severity = view.scored  # the rule's score, the result giving none of its own
     else:
         severity = _severity(result, props, view)
-    return (run.tool, path or "", line or 0, rule_id, digest), {
+    row = run.rows.get(view)
+    if row is None:
+        row = run.rows[view] = _rule_row(run, view)
+    row = row.copy()  # a copy and 9 stores cost half a dict of 19 fields
+    row["rule_id"] = rule_id
+    row["severity"] = severity
+    row["cwe"] = cwes
+    row["message"] = message
+    row["path"] = path
+    row["line"] = line
+    row["fingerprint"] = digest
+    row["category"] = category
+    if view.help_texts:
+        row["rule_help"] = rule_help(view.help_texts, message)
+    return (run.tool, path or "", line or 0, rule_id, digest), row
+
+
+def _identity(fingerprints: dict[str, JsonValue]) -> str:
+    """ "name=value" of each string fingerprint, by name (names are unique: values are never compared)."""
+    if len(fingerprints) == 2:  # most producers (CodeQL: a line hash and a column), without a sort
+        (first, one), (second, other) = fingerprints.items()
+        if type(one) is str and type(other) is str:
+            if second < first:
+                first, one, second, other = second, other, first, one
+            return f"{first}={one}\0{second}={other}"
+    return "\0".join(
+        [f"{key}={value}" for key, value in sorted(fingerprints.items()) if isinstance(value, str)]
+    )
+
+
+def _rule_row(run: RunContext, view: RuleView) -> Fields:
+    """A Finding's fields of this run and rule, in the model's order: the others are the result's own."""
+    return {
         "tool": run.tool,
         "tool_version": run.version,
-        "rule_id": rule_id,
+        "rule_id": "",
         "rule_name": view.name,
-        "severity": severity,
-        "cwe": cwes,
-        "message": message,
-        "path": path,
-        "line": line,
-        "fingerprint": digest,
+        "severity": Severity.INFO,
+        "cwe": (),
+        "message": "",
+        "path": None,
+        "line": None,
+        "fingerprint": "",
         "package": None,
         "version": None,
         "advisory": view.advisory,
         "aliases": (),
         "fixed_versions": (),
-        "category": category,
-        "rule_help": rule_help(view.help_texts, message) if view.help_texts else None,
+        "category": FindingCategory.SECURITY,
+        "rule_help": None,
         "vulnerable_range": None,
         "fix_available": None,
     }
@@ -136,8 +174,24 @@ def _severity(result: dict[str, JsonValue], props: dict[str, JsonValue], view: R
     return _LEVELS.get(level, Severity.MEDIUM)
 
 
-def _location(locations: JsonValue, paths: dict[str, str]) -> tuple[str | None, int | None, str | None]:
-    """The first location with a uri: its path (unquoted, from `paths` when seen before), line and snippet."""
+def _location(locations: JsonValue, run: RunContext) -> tuple[str | None, int | None, str | None]:
+    """The first location with a uri: its path (unquoted, from `run.paths` when seen before), line and
+    snippet."""
+    # Most results: the first location's uri and line, where SARIF 2.1.0 puts them. A subscript succeeds only
+    # on what holds the key (a str key: an object; 0: a non-empty list), so the others go the long way.
+    tree = cast(Any, locations)
+    try:
+        physical = tree[0]["physicalLocation"]
+        uri, region = physical["artifactLocation"]["uri"], physical["region"]
+        line = region["startLine"]
+    except (LookupError, TypeError):
+        pass
+    else:
+        if isinstance(uri, str) and uri and type(line) is int:
+            snippet = region.get("snippet")
+            text = snippet.get("text") if isinstance(snippet, dict) else None
+            path = run.paths.get(uri) or _unquoted(uri, run.paths)
+            return path, line, text if isinstance(text, str) else None
     for entry in as_list(locations):
         if not isinstance(entry, dict):
             continue
@@ -157,12 +211,20 @@ def _location(locations: JsonValue, paths: dict[str, str]) -> tuple[str | None, 
                 region = as_dict(as_dict(entry.get("resultFile")).get("region"))
             snippet = region.get("snippet")
             text = snippet.get("text") if isinstance(snippet, dict) else None
-            path = paths.get(uri)
-            if path is None:
-                path = paths[uri] = _path(uri)
             line = region.get("startLine")  # as_int: JSON's integers are ints, and a bool is none
+            if not run.exact and lost_integer(line):
+                raise InexactNumberError
+            path = _unquoted(uri, run.paths)
             return path, line if type(line) is int else None, text if isinstance(text, str) else None
     return None, None, None
+
+
+def _unquoted(uri: str, paths: dict[str, str]) -> str:
+    """The uri's path, unquoted once per distinct uri of the run."""
+    path = paths.get(uri)
+    if path is None:
+        path = paths[uri] = _path(uri)
+    return path
 
 
 def _path(uri: str) -> str:
@@ -172,7 +234,7 @@ def _path(uri: str) -> str:
     return unquote(uri)
 
 
-def _message(result: dict[str, JsonValue], rule: Rule) -> str:
+def _message(result: dict[str, JsonValue], rule: Rule, exact: bool) -> str:
     message = result.get("message")
     if isinstance(message, str):  # SARIF 1.0
         return message
@@ -182,7 +244,10 @@ def _message(result: dict[str, JsonValue], rule: Rule) -> str:
             return text
     body = as_dict(message) or as_dict(result.get("formattedRuleMessage"))
     text = as_str(body.get("text")) or as_str(body.get("markdown"))
-    arguments = [str(argument) for argument in as_list(body.get("arguments"))]
+    values = as_list(body.get("arguments"))
+    if not exact and any(lost_integer(value) for value in values):
+        raise InexactNumberError
+    arguments = [str(value) for value in values]
     if text is None:
         message_id = as_str(body.get("id")) or as_str(body.get("formatId")) or ""
         template = as_dict(rule.get("messageStrings")).get(message_id)

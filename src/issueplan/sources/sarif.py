@@ -18,8 +18,15 @@ from typing import cast
 
 from issueplan.collector import collector_paused, settle_as_old
 from issueplan.model import FileResult, FindingCategory, Problem, Scan, checked_findings
-from issueplan.sources._json import JsonValue, as_dict, as_int, as_list, as_str, load_json
-from issueplan.sources._sarif_result import SET_FIELDS, Fields, Key, RunContext, finding_fields
+from issueplan.sources._json import JsonValue, as_dict, as_int, as_list, as_str, load_json, lost_integer
+from issueplan.sources._sarif_result import (
+    SET_FIELDS,
+    Fields,
+    InexactNumberError,
+    Key,
+    RunContext,
+    finding_fields,
+)
 from issueplan.sources._sarif_rules import Rule, RuleFacts, RuleView
 from issueplan.sources._security import is_security_scanner
 
@@ -41,12 +48,24 @@ def read(path: Path) -> FileResult:
     # and again. It waits until the tree is freed, so that it never walks what is garbage already, and the
     # findings join the old objects at once (collector.py).
     with collector_paused():
-        result = _read(str(path), load_json(path))
+        # orjson may make a float of an integer beyond 64 bits: the reader checks each number it uses
+        # (InexactNumberError), rather than scan the whole file for long digit runs first, and reads the
+        # rare log that holds one again as json.loads reads it
+        try:
+            result = _read(str(path), load_json(path, exact_numbers=False), exact=False)
+        except InexactNumberError:
+            result = _read(str(path), load_json(path), exact=True)
         settle_as_old()
     return result
 
 
-def _read(file: str, document: JsonValue | Problem) -> FileResult:
+def read_parsed(file: str, document: JsonValue) -> FileResult:
+    """`read` of a log that json.loads parsed (its numbers exact), named `file`. Its results are consumed:
+    each is dropped from its run's list once read."""
+    return _read(file, document, exact=True)
+
+
+def _read(file: str, document: JsonValue | Problem, *, exact: bool) -> FileResult:
     if isinstance(document, Problem):
         return FileResult(file=file, format=FORMAT, problems=(document,))
     log = as_dict(document)
@@ -56,7 +75,7 @@ def _read(file: str, document: JsonValue | Problem) -> FileResult:
     if not isinstance(runs, list):
         problem = Problem(file=file, message="not a SARIF log: no `runs` array")
         return FileResult(file=file, format=FORMAT, problems=(problem,))
-    keyed, scans, problems = _read_runs(file, runs)
+    keyed, scans, problems = _read_runs(file, runs, exact)
     del document, log, runs  # the tree, freed now (before the collector runs again)
     keyed.sort(key=itemgetter(0))  # stable: findings of the same key keep the file's order
     findings = checked_findings((fields for _, fields in keyed), SET_FIELDS)
@@ -70,7 +89,7 @@ def _read(file: str, document: JsonValue | Problem) -> FileResult:
 
 
 def _read_runs(
-    file: str, runs: list[JsonValue]
+    file: str, runs: list[JsonValue], exact: bool
 ) -> tuple[list[tuple[Key, Fields]], list[Scan], list[Problem]]:
     """Every run's findings (sort key and fields), its Scan, and the Problems of runs that are no object."""
     keyed: list[tuple[Key, Fields]] = []
@@ -81,7 +100,7 @@ def _read_runs(
             problems.append(Problem(file=file, message=f"SARIF run {number} is not an object; skipped"))
             continue
         tool, version = _tool(run)
-        run_findings, categories = _run_findings(run, tool, version)
+        run_findings, categories = _run_findings(run, tool, version, exact)
         keyed.extend(run_findings)
         scans.append(Scan(tool=tool, file=file, findings=len(run_findings), categories=categories))
     if not runs:
@@ -119,7 +138,7 @@ def _rules(component: dict[str, JsonValue]) -> list[Rule]:
 
 
 def _run_findings(
-    run: dict[str, JsonValue], tool: str, version: str | None
+    run: dict[str, JsonValue], tool: str, version: str | None, exact: bool
 ) -> tuple[list[tuple[Key, Fields]], tuple[FindingCategory, ...]]:
     """The run's live findings (their sort keys and fields), and the categories it looks for: its rules', its
     findings', else its tool's."""
@@ -141,12 +160,29 @@ def _run_findings(
         for name in (view.id, as_str(view.rule.get("name")))
         if name
     }
-    context = RunContext(tool, version, facts, named)
-    findings = [
-        finding_fields(result, _rule_of(result, view_lists, by_id, facts.no_rule), context)
-        for result in as_list(run.get("results"))
-        if isinstance(result, dict) and _is_live(result)
-    ]
+    context = RunContext(tool, version, facts, named, exact)
+    driver_views = view_lists[0]
+    findings: list[tuple[Key, Fields]] = []
+    results = as_list(run.get("results"))
+    for position, result in enumerate(results):
+        # Each result is freed once read, while it is still in the cache (a 90 MB tree freed at the end
+        # is 0.2 s of cache misses); nothing else refers to it.
+        results[position] = None
+        if not isinstance(result, dict):
+            continue
+        level = result.get("level")  # of any JSON type: only a string can be a pass
+        if ("suppressions" in result or "baselineState" in result or "kind" in result) and not _is_live(
+            result
+        ):
+            continue
+        if isinstance(level, str) and level in _NOT_A_PROBLEM:
+            continue
+        index = result.get("ruleIndex")
+        if type(index) is int and "rule" not in result and 0 <= index < len(driver_views):
+            view = driver_views[index]  # most results: an index into the driver's rules
+        else:
+            view = _rule_of(result, view_lists, by_id, context)
+        findings.append(finding_fields(result, view, context))
     looked_for = {facts.category({}, {}, rule)[0] for rules in rule_lists for rule in rules}
     looked_for |= {cast(FindingCategory, fields["category"]) for _, fields in findings}
     looked_for = looked_for or {facts.category({}, {}, {})[0]}
@@ -168,17 +204,23 @@ def _is_live(result: dict[str, JsonValue]) -> bool:
 
 
 def _rule_of(
-    result: dict[str, JsonValue], view_lists: list[list[RuleView]], by_id: dict[str, RuleView], none: RuleView
+    result: dict[str, JsonValue],
+    view_lists: list[list[RuleView]],
+    by_id: dict[str, RuleView],
+    run: RunContext,
 ) -> RuleView:
     """The result's rule: by index (in the driver, or the extension its reference names), else by id."""
-    index = result.get("ruleIndex")
-    if type(index) is int and "rule" not in result and 0 <= index < len(view_lists[0]):
-        return view_lists[0][index]  # most results: an index into the driver's rules
     reference = as_dict(result.get("rule"))
-    index = as_int(result.get("ruleIndex"))
+    index_value, index_reference = result.get("ruleIndex"), reference.get("index")
+    component_value = as_dict(reference.get("toolComponent")).get("index")
+    if not run.exact and (
+        lost_integer(index_value) or lost_integer(index_reference) or lost_integer(component_value)
+    ):
+        raise InexactNumberError
+    index = as_int(index_value)
     if index is None:
-        index = as_int(reference.get("index"))
-    component = as_int(as_dict(reference.get("toolComponent")).get("index"))
+        index = as_int(index_reference)
+    component = as_int(component_value)
     # `toolComponent.index` counts extensions only; one that names none (or is negative) means the driver
     views = (
         view_lists[component + 1] if component is not None and 0 <= component < len(view_lists) - 1 else []
@@ -189,4 +231,4 @@ def _rule_of(
     rule_id = as_str(result.get("ruleId")) or as_str(reference.get("id")) or ""
     # a hierarchical id ("C2001/1") names a sub-rule of "C2001"
     view = by_id.get(rule_id) or by_id.get(rule_id.split("/")[0])
-    return none if view is None else view
+    return run.facts.no_rule if view is None else view
