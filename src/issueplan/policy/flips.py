@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from issueplan.model import Case, KnownItem, KnownRun, RunMark, Suite
 from issueplan.policy.flaky_cases import failing_cases, lists_every_case, too_many_failed, what_failed
@@ -31,8 +32,7 @@ from issueplan.policy.trigger_spec import TriggerType
 from issueplan.policy.verdict import CommitMemory
 
 
-@dataclass(frozen=True)
-class Flip:
+class Flip(NamedTuple):
     """A test that flipped: its key, this run's failing case (None when it passes now), what was seen."""
 
     test: str
