@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import subprocess
@@ -258,3 +259,36 @@ def test_the_quick_start_sandbox_job_shows_the_plan_and_the_issues_and_is_idempo
     code, out, _ = run(capsys, *argv)
     assert code == 0
     assert "0 created, 0 updated, 0 closed, 0 reopened, 10 unchanged" in out
+
+
+@pytest.mark.parametrize("command", ["plan", "parse", "schema"])
+def test_the_collector_is_paused_while_a_command_loads_and_back_on_for_its_work(
+    command: str, tmp_path: Path
+) -> None:
+    """The installed command (launcher.main) loads with the cyclic collector off; once the command's modules
+    are in, they are frozen out of its walks and it runs again for the work, whatever the command."""
+    report = tmp_path / "report.xml"
+    report.write_text('<testsuite name="unit"><testcase name="passes"/></testsuite>', encoding="utf-8")
+    argv = [command] if command == "schema" else [command, str(report), "--workspace", str(tmp_path)]
+    probe = (
+        "import atexit, gc, sys\n"
+        "def seen():\n    print('collector', gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)\n"
+        "atexit.register(seen)\n"
+        f"sys.argv = ['issueplan', *{argv!r}]\n"
+        "from issueplan.launcher import main\n"
+        "print('on before main', gc.isenabled(), file=sys.stderr)\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert done.returncode in (0, 1), done.stderr
+    assert done.stdout  # the command did its work
+    assert "on before main True" in done.stderr
+    assert done.stderr.rstrip().splitlines()[-1] == "collector True True"
+
+
+def test_the_cli_called_in_process_leaves_the_collector_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the installed command pauses and freezes: `cli.main` in a longer-lived process (the tests, an
+    embedding) freezes nothing."""
+    code, out, _ = run(capsys, "parse", str(EXAMPLES / "results"))
+    assert (code, bool(out)) == (0, True)
+    assert (gc.isenabled(), gc.get_freeze_count()) == (True, 0)

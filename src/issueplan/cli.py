@@ -39,6 +39,7 @@ from issueplan.cli_args import (
 )
 from issueplan.cli_sync import sync
 from issueplan.errors import ExitCode, IssueplanError
+from issueplan.launcher import modules_loaded
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults
 
 app = typer.Typer(
@@ -57,13 +58,20 @@ def _version(value: bool) -> None:
         raise typer.Exit
 
 
+# They call launcher.modules_loaded themselves, once their imports (most of their start-up) are in.
+_RESUME_LATER = frozenset({"parse", "plan"})
+
+
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """issueplan: CI results in, a prioritised action plan out."""
+    if ctx.invoked_subcommand not in _RESUME_LATER:
+        modules_loaded()
 
 
 @app.command()
@@ -85,6 +93,7 @@ def parse(
     from issueplan.render.report import render_report_json, render_report_table  # noqa: PLC0415
     from issueplan.sources import load_results  # noqa: PLC0415
 
+    modules_loaded()
     report = load_results(
         results,
         outcomes=read_outcomes(outcome, outcomes),
@@ -122,6 +131,7 @@ def plan(
     from issueplan.render.json import render_json  # noqa: PLC0415
     from issueplan.render.markdown import render_markdown  # noqa: PLC0415
 
+    modules_loaded()
     chosen = plan_format(output_format, output)
     options = validated(
         PlanOptions,

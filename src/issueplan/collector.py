@@ -36,8 +36,12 @@ def settle_as_old() -> None:
     would walk them on their way to the oldest generation (the first walk alone took 0.4 s of a 90 MB SARIF
     log's 3 s read), only to find what reference counting frees anyway. Moved there at once (gc.freeze, then
     gc.unfreeze: two list splices), they wait for the next full collection like any long-lived object; a cycle
-    among them, or made before, is still collected by it. Nothing is done while objects are frozen
-    (gc.get_freeze_count), as unfreezing would thaw them too. Call it with the collector paused."""
+    among them, or made before, is still collected by it. Where objects are frozen already (a command's
+    start-up, launcher.py), unfreezing would thaw them too: the new objects are frozen with them instead, out
+    of every walk (reference counting still frees them; only a cycle among them would wait for the exit).
+    Call it with the collector paused."""
     if gc.get_freeze_count() == 0:
         gc.freeze()
         gc.unfreeze()
+    else:
+        gc.freeze()

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 import pytest
 from tracker_plans import make_item, remembering
 
-from issueplan.collector import collector_paused
+from issueplan.collector import collector_paused, settle_as_old
 from issueplan.errors import GitHubError
 from issueplan.model import KnownItem, Plan
 from issueplan.tracker import GitHubTarget, SyncOptions, sync_plan
@@ -52,3 +52,26 @@ def test_a_collector_that_was_off_stays_off() -> None:
     with collector_paused(), collector_paused():
         assert not gc.isenabled()
     assert not gc.isenabled()
+
+
+def test_settling_as_old_keeps_frozen_objects_frozen_and_freezes_the_new_ones_with_them() -> None:
+    """A command's start-up is frozen (launcher.py); a reader settling its findings then must not thaw it,
+    and its findings are kept out of the collector's walks too."""
+    started = [object() for _ in range(3)]  # noqa: F841 - something alive from before
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with collector_paused():
+            findings = [[index] for index in range(100)]
+            settle_as_old()
+        assert gc.get_freeze_count() >= before + len(findings)
+    finally:
+        gc.unfreeze()
+
+
+def test_settling_as_old_with_nothing_frozen_leaves_nothing_frozen() -> None:
+    with collector_paused():
+        findings = [[index] for index in range(100)]
+        settle_as_old()
+    assert gc.get_freeze_count() == 0
+    assert all(gc.is_tracked(finding) for finding in findings)

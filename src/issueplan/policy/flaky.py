@@ -87,7 +87,7 @@ def _judge_suite(
     flips = _flips(suite, run, params, key, flaky)
     cases = (*flaky.values(), *(flip.case for flip in flips.tests if flip.case is not None))
     evidence = suite.model_copy(update={"cases": cases})
-    if reruns + flips.count > run.group_flaky_over:
+    if reruns + flips.flipped > run.group_flaky_over:
         yield _grouped(suite, evidence, params, reruns, flips, run.same_commit)
     else:
         for test, case in flaky.items():
@@ -108,7 +108,7 @@ def _judge_suite(
                 facts=(flip.fact,),
                 reasons=(Reason.FLAKY_TEST,),
             )
-        if not reruns and not flips.count and f"{key}/{suite.name}" in run.known_keys:
+        if not reruns and not flips.flipped and f"{key}/{suite.name}" in run.known_keys:
             yield Subject(key=suite.name, verdict=Verdict.FINE, suite=evidence)
     if not lists_every_case(suite):
         return  # a case cap hid some non-passing tests: none of the others can be called clean
@@ -150,8 +150,8 @@ def _grouped(
             f"{plural(reruns, 'test')} of the {suite.name} suite failed, then passed when run again "
             f"(one item for all of them, more than the limit for separate items): {_shown(rerun, reruns)}"
         )
-    if flips.count and memory is not None:
-        shown = _shown([flip.test for flip in flips.tests], flips.count)
+    if flips.flipped and memory is not None:
+        shown = _shown([flip.test for flip in flips.tests], flips.flipped)
         facts.append(group_fact(suite, memory, flips, shown))
     return Subject(
         key=suite.name,

@@ -21,8 +21,8 @@ remembers the commit, nothing flips. Grouping (more than `group_flaky_over` in o
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from issueplan.model import Case, KnownItem, KnownRun, RunMark, Suite
 from issueplan.policy.flaky_cases import failing_cases, lists_every_case, too_many_failed, what_failed
@@ -31,8 +31,7 @@ from issueplan.policy.trigger_spec import TriggerType
 from issueplan.policy.verdict import CommitMemory
 
 
-@dataclass(frozen=True)
-class Flip:
+class Flip(NamedTuple):
     """A test that flipped: its key, this run's failing case (None when it passes now), what was seen."""
 
     test: str
@@ -40,13 +39,12 @@ class Flip:
     fact: str
 
 
-@dataclass(frozen=True)
-class Flips:
+class Flips(NamedTuple):
     """A suite's flipped tests, by key, and how many flipped: more than named when an earlier run's failing
     tests were not all remembered by name."""
 
     tests: tuple[Flip, ...] = ()
-    count: int = 0
+    flipped: int = 0  # how many flipped (a tuple's `count` is its method)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -120,12 +118,12 @@ def flipped_tests(
         if f"{suite.name}/{test}" not in taken and not filed(memory, f"{key}/{suite.name}/{test}")
     ]
     left_out = len(found) - len(kept)
-    return Flips(tests=tuple(kept), count=max(len(kept), at_least - left_out))
+    return Flips(tests=tuple(kept), flipped=max(len(kept), at_least - left_out))
 
 
 def group_fact(suite: Suite, memory: CommitMemory, flips: Flips, shown: str) -> str:
     """A grouped item's sentence for its flipped tests (`shown`: some of their names)."""
-    count = flips.count
+    count = flips.flipped
     tests = f"{count} test" if count == 1 else f"{count} tests"
     return (
         f"{tests} of the {suite.name} suite failed in one run of commit {memory.commit} and passed in "

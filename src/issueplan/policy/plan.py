@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
+from typing import NamedTuple
 
 from issueplan.model import (
     ActionItem,
@@ -41,8 +41,7 @@ NOTHING_KNOWN: Mapping[str, KnownItem] = MappingProxyType({})
 UNKNOWN_RUN = RunMark()  # neither the commit nor the workflow run known: nothing can have flipped
 
 
-@dataclass(frozen=True)
-class _Draft:
+class _Draft(NamedTuple):
     """An item before its display id is known: ids depend on every other item of the run."""
 
     key: str

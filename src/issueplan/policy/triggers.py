@@ -59,7 +59,6 @@ and no scanner output", and `flaky_test` / `flaky_tests_grouped` for `flaky_test
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import assert_never
 
 from issueplan.policy.describe import finding_sort_key
@@ -183,7 +182,7 @@ def security_framework(run: Observation, params: SecurityFramework) -> TriggerRe
     no_scans = NoScannerOutput(type=TriggerType.NO_SCANNER_OUTPUT)
     untested = all_of((no_suite_of(run, params.kinds), no_scanner_output(run, no_scans)))
     if untested.fired:  # one reason for the whole case, so a rule can rank it apart from a failing suite
-        untested = replace(untested, reasons=(Reason.NO_SECURITY_TESTING,))
+        untested = untested._replace(reasons=(Reason.NO_SECURITY_TESTING,))
     return any_of(
         (
             suite_failed(run, SuiteFailed(type=TriggerType.SUITE_FAILED, kinds=params.kinds)),

@@ -3,8 +3,6 @@ files missing from the checkout, coverage (policy/triggers.py documents them all
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from issueplan.model import RunReport, SuiteKind
 from issueplan.policy.describe import describe_coverage, describe_least_covered, describe_search
 from issueplan.policy.trigger_spec import CoverageBelow, NoScannerOutput, NoSuiteOfKind, WorkspaceLacks
@@ -67,4 +65,4 @@ def coverage_below(run: Observation, params: CoverageBelow) -> TriggerResult:
     fact = f"{describe_coverage(coverage)}, below the {params.line_rate:.1%} threshold"
     result = _fact(coverage.line_rate < params.line_rate, fact, Reason.COVERAGE_BELOW)
     least = describe_least_covered(coverage.files)
-    return replace(result, facts=(*result.facts, least)) if result.fired and least else result
+    return result._replace(facts=(*result.facts, least)) if result.fired and least else result

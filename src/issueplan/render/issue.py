@@ -14,10 +14,11 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from issueplan.model import ActionItem, Dependency, StepOutcome, suite_digest
+from issueplan.model import ActionItem, StepOutcome, suite_digest
 from issueplan.render.evidence import render_evidence
 from issueplan.render.links import SourceLinks, last_seen_line
 from issueplan.render.managed_block import BEGIN, END, parse_issue_body
+from issueplan.render.markdown import absent_dependency
 from issueplan.render.marker import ITEM_FIELDS, Marker
 from issueplan.render.safety import (
     BODY_MARGIN,
@@ -172,15 +173,6 @@ def _render_fields(item: ActionItem, links: Mapping[str, int], line: _Line) -> s
     if absent:
         text += "".join(f"{line(absent_dependency(dep))}\n" for dep in absent) + "\n"
     return text
-
-
-def absent_dependency(dependency: Dependency) -> str:
-    """A dependency outside the plan, in words: why nothing waits on it now."""
-    name = f"{dependency.id} ({dependency.title})" if dependency.title else dependency.id
-    return (
-        f"{name} is not part of this plan: its evidence was healthy or not observed in this run, so this"
-        " item waits on nothing there."
-    )
 
 
 def _render_dependency(dep_id: str, links: Mapping[str, int], line: _Line) -> str:

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from issueplan.model import ActionItem, Dependency, FileCoverage, Plan, PlanCoverage, Priority
 from issueplan.render.evidence import render_evidence
-from issueplan.render.issue import absent_dependency
 from issueplan.render.links import SourceLinks
 from issueplan.render.safety import Span, code_span, neutralise
 from issueplan.render.timestamp import as_utc, due_in_words, format_date, format_minute
@@ -223,3 +222,13 @@ def render_dependency_graph(items: Sequence[ActionItem]) -> str:
     if absent:
         lines.append("    classDef absent stroke-dasharray: 5 5")
     return "\n".join(lines)
+
+
+def absent_dependency(dependency: Dependency) -> str:
+    """A dependency outside the plan, in words: why nothing waits on it now (the plan's Markdown and an issue
+    body say it alike; kept here so that the plan does not load the issue body's markers and blocks)."""
+    name = f"{dependency.id} ({dependency.title})" if dependency.title else dependency.id
+    return (
+        f"{name} is not part of this plan: its evidence was healthy or not observed in this run, so this"
+        " item waits on nothing there."
+    )
