@@ -17,7 +17,7 @@ import math
 
 from lxml import etree
 
-from issueplan.model import READ_CAP, Case, CaseOutcome, cap_text
+from issueplan.model import READ_CAP, Case, CaseOutcome, cap_text, checked_case
 from issueplan.sources._trace_locations import checkout_relative, trace_location
 
 _RESULTS = {"error": CaseOutcome.ERROR, "failure": CaseOutcome.FAILED, "skipped": CaseOutcome.SKIPPED}
@@ -80,16 +80,17 @@ def build_case(
     known = True
     if file is None and (found := trace_location(trace)) is not None:
         file, line, known = found.path, line or found.line, found.rooted
-    return Case(
-        classname=testcase.get("classname") or "",
-        name=testcase.get("name") or "",
-        file=file,
-        line=line,
-        outcome=outcome,
-        message=_message(detail, trace),
-        type=(detail.get("type") or "") if detail is not None else "",
-        trace=cap_text(trace, READ_CAP),
-        path_known=known,
+    # Every value is a str (lxml's attribute values and text), an int, the outcome or a bool: checked.
+    return checked_case(
+        testcase.get("classname") or "",
+        testcase.get("name") or "",
+        file,
+        line,
+        outcome,
+        _message(detail, trace),
+        (detail.get("type") or "") if detail is not None else "",
+        cap_text(trace, READ_CAP),
+        known,
     )
 
 
