@@ -225,21 +225,22 @@ class _Runs:
         suite_file = self._open[-1][1].file
         duration = self.duration
         passes, head, run_name = self._passes, self._head, self._name
+        get, parent, infinity = _get, _parent, _INFINITY  # locals: this loop runs once per case
         for case in cases:
             if case is stop:
                 break
-            if _parent(case) is not suite:
+            if parent(case) is not suite:
                 raise _ShapeError
-            raw = _get(case, b"time")
+            raw = get(case, b"time")
             if raw:
                 try:
                     value = float(raw)
                 except ValueError:
                     value = seconds(raw)
-                if 0.0 < value < _INFINITY:
+                if 0.0 < value < infinity:
                     duration += value
-            name = _get(case, b"name")
-            status = _get(case, b"status")
+            name = get(case, b"name")
+            status = get(case, b"status")
             if status is None and case not in marked and (not name or name != run_name):
                 passes += 1
                 head = case

@@ -74,21 +74,23 @@ def build_case(
 ) -> Case:
     """A Case from a testcase element; message and trace capped, file/line from attributes or the trace."""
     trace = _text_of(detail) if detail is not None else ""
-    file = testcase.get("file") or suite_file
+    get = testcase.get
+    file = get(b"file") or suite_file
     file = checkout_relative(file) if file else None
-    line = _positive_int(testcase.get("line"))
+    raw_line = get(b"line")
+    line = _positive_int(raw_line) if raw_line is not None else None
     known = True
     if file is None and (found := trace_location(trace)) is not None:
         file, line, known = found.path, line or found.line, found.rooted
     # Every value is a str (lxml's attribute values and text), an int, the outcome or a bool: checked.
     return checked_case(
-        testcase.get("classname") or "",
-        testcase.get("name") or "",
+        get(b"classname") or "",
+        get(b"name") or "",
         file,
         line,
         outcome,
         _message(detail, trace),
-        (detail.get("type") or "") if detail is not None else "",
+        (detail.get(b"type") or "") if detail is not None else "",
         cap_text(trace, READ_CAP),
         known,
     )
@@ -136,7 +138,7 @@ def declared_count(raw: str | None) -> int | None:
 
 def _text_of(result: etree._Element) -> str:
     text = result.text or ""
-    if not text.strip():
+    if not text or text.isspace():  # what `not text.strip()` says, without a copy of the text
         # Surefire puts a rerun's trace in a <stackTrace> child rather than in the element's text.
         trace = result.find("stackTrace")
         if trace is not None:
@@ -145,7 +147,7 @@ def _text_of(result: etree._Element) -> str:
 
 
 def _message(result: etree._Element | None, trace: str) -> str:
-    message = (result.get("message") or "").strip() if result is not None else ""
+    message = (result.get(b"message") or "").strip() if result is not None else ""
     if not message:
         message = next((line.strip() for line in trace.splitlines() if line.strip()), "")
     return cap_text(message, READ_CAP)

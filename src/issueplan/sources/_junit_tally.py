@@ -20,7 +20,7 @@ def identity(testcase: etree._Element | None, name: str | None) -> Identity | No
     another (None): they are distinct tests nobody bothered to name."""
     if testcase is None or not name:
         return None
-    return (testcase.get("classname"), name, testcase.get("file"))
+    return (testcase.get(b"classname"), name, testcase.get(b"file"))
 
 
 def record_case(

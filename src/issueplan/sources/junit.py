@@ -123,7 +123,7 @@ def _result(file: str, tally: Tally, problems: list[Problem]) -> FileResult:
     totals = checked_totals(
         tally.tests, tally.failures, tally.errors, tally.skipped, tally.flaky, round(tally.duration, 6)
     )
-    cases = tuple(sorted(tally.cases, key=_case_order)) if tally.cases else ()
+    cases = tuple(sorted(tally.cases, key=_case_order)) if len(tally.cases) > 1 else tuple(tally.cases)
     return checked_test_result(file, FORMAT, totals, cases, tuple(problems))
 
 
