@@ -49,7 +49,7 @@ def test_a_checked_case_is_the_validated_case(
     names: tuple[str, str, str | None, int | None],
     outcome: CaseOutcome,
     texts_: tuple[str, str, str],
-    path_known: bool,  # noqa: FBT001 - a field's value
+    path_known: bool,
 ) -> None:
     classname, name, file, line = names
     message, kind, trace = texts_
