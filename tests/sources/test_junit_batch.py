@@ -5,8 +5,8 @@ A DOCTYPE (without entities) sends a file to the per-case reader (`junit._count`
 and without one must read back the same: counts, kept cases and their order, duration, Problems. The
 generator mixes what the batched reader must get right: output and unknown children beside results, results
 inside output, reruns (adjacent cases sharing a name), `status` attributes, suites holding cases before
-nested suites, suite-level results, cases nested in cases or in output, and suites large enough to be
-walked while they are read.
+nested suites, suite-level results, cases and suites nested in cases or in output, and suites large enough
+to be walked while they are read.
 """
 
 from __future__ import annotations
@@ -39,7 +39,11 @@ CHILDREN = [
     "<system-out><failure>not a result: inside output</failure></system-out>",
     "<system-out>a <b>bold</b> line</system-out>",
 ]
-NESTED = ["<testcase name='inner'/>", "<system-out><testcase name='hidden'/></system-out>"]
+NESTED = [
+    "<testcase name='inner'/>",
+    "<system-out><testcase name='hidden'/></system-out>",
+    "<system-out><testsuite name='hidden' tests='2'/></system-out>",  # a suite, though it holds no case
+]
 
 
 @st.composite

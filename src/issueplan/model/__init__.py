@@ -5,8 +5,8 @@ next stage, and a typo in a field name is an error, not a silent default. Collec
 reason.
 
 The package's modules split the values by side (`base`: Frozen, the enums and the text caps; `report`:
-what the sources read; `plan`: what the policy decides). `issueplan.model` is the one public surface:
-import from it, never from the modules.
+what the sources read; `checked`: report models made from values a reader checked; `plan`: what the policy
+decides). `issueplan.model` is the one public surface: import from it, never from the modules.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from issueplan.model.base import (
     cap_text,
     coverage_rate,
 )
+from issueplan.model.checked import checked_case, checked_test_result, checked_totals
 from issueplan.model.plan import (
     COMMIT_CHARS,
     ActionItem,
@@ -108,7 +109,10 @@ __all__ = [
     "Workspace",
     "cap_name",
     "cap_text",
+    "checked_case",
     "checked_findings",
+    "checked_test_result",
+    "checked_totals",
     "coverage_rate",
     "suite_digest",
 ]

@@ -77,17 +77,32 @@ def read_document(data: bytes, tally: Tally) -> bool:
         return False
     if root.tag not in _SUITE_TAGS:
         return False  # the per-case reader says what the file is
-    # A suite anywhere but right under a suite is a shape for the per-case reader: counted before the walk,
-    # which clears what it has counted.
-    suites = sum(1 for _ in root.iter(*_SUITE_TAGS))
     runs = _Runs(tally)
     try:
-        if _visit(runs, root) != suites:
+        marked = _lone_suite_marks(root)
+        if marked is not None:
+            runs.read_lone(root, marked)
+        # A suite anywhere but right under a suite is a shape for the per-case reader: counted before the
+        # walk, which clears what it has counted.
+        elif _visit(runs, root) != sum(1 for _ in root.iter(*_SUITE_TAGS)):
             return False
     except _ShapeError:
         return False
     tally.duration += runs.duration
     return True
+
+
+def _lone_suite_marks(root: etree._Element) -> set[etree._Element | None] | None:
+    """The elements holding a result or rerun child (`_walk_run`'s `marked`) in a document whose root is its
+    one suite, as most files of a report tree are (Surefire, Gradle); None when it holds another suite.
+    One look through the document finds both, where a count of the suites and a look for the marks cost
+    one each: the marks are few, so telling them from suites by their tag costs little."""
+    marked: set[etree._Element | None] = set()
+    for element in root.iterdescendants(*_SUITE_TAGS, *_MARK_TAGS):
+        if element.tag in _SUITE_TAGS:
+            return None
+        marked.add(_parent(element))
+    return marked
 
 
 def _visit(runs: _Runs, suite: etree._Element) -> int:
@@ -126,6 +141,15 @@ class _Runs:
         self.opened = True
         self._open.append((suite, SuiteCount.of(suite, self.tally.elements())))
 
+    def read_lone(self, root: etree._Element, marked: set[etree._Element | None]) -> None:
+        """What `open` and `close` do for a document whose root is its one suite, `marked` found already."""
+        self.open(root)
+        if len(root):
+            self._check_results(root, marked)
+            self._walk(root, root.iterdescendants("testcase"), marked, None)
+        self._boundary()
+        self.tally.compare(self._open.pop()[1])
+
     def close(self, suite: etree._Element) -> None:
         if self._open[-1][0] is not suite:
             raise _ShapeError
@@ -147,9 +171,10 @@ class _Runs:
                 del suite[: size - 1]
 
     def _boundary(self) -> None:
-        """A suite starts or ends: what `junit._count` tells the tally then."""
+        """A suite starts or ends: what `junit._count` tells the tally then. The last pass's identity would
+        matter only to a rerun of it, and the flush after it ends every group, so it is not looked up."""
         if self._passes:
-            self.tally.passes(self._passes, identity(self._head, self._name))
+            self.tally.passes(self._passes, None)
             self._passes = 0
         self.tally.flush()
 
@@ -176,9 +201,14 @@ class _Runs:
         earlier than a later walk of it would.
         """
         marked = {mark.getparent() for mark in suite.iterdescendants(*_MARK_TAGS)}
+        self._check_results(suite, marked)
+        self._walk(suite, suite.iterdescendants("testcase"), marked, stop)
+
+    @staticmethod
+    def _check_results(suite: etree._Element, marked: set[etree._Element | None]) -> None:
+        """A result right under the suite (its setup failed) is a shape for `junit._count`."""
         if suite in marked and next(suite.iterchildren(*SUITE_RESULTS), None) is not None:
             raise _ShapeError
-        self._walk(suite, suite.iterdescendants("testcase"), marked, stop)
 
     def _walk(
         self,
@@ -195,21 +225,22 @@ class _Runs:
         suite_file = self._open[-1][1].file
         duration = self.duration
         passes, head, run_name = self._passes, self._head, self._name
+        get, parent, infinity = _get, _parent, _INFINITY  # locals: this loop runs once per case
         for case in cases:
             if case is stop:
                 break
-            if _parent(case) is not suite:
+            if parent(case) is not suite:
                 raise _ShapeError
-            raw = _get(case, b"time")
+            raw = get(case, b"time")
             if raw:
                 try:
                     value = float(raw)
                 except ValueError:
                     value = seconds(raw)
-                if 0.0 < value < _INFINITY:
+                if 0.0 < value < infinity:
                     duration += value
-            name = _get(case, b"name")
-            status = _get(case, b"status")
+            name = get(case, b"name")
+            status = get(case, b"status")
             if status is None and case not in marked and (not name or name != run_name):
                 passes += 1
                 head = case

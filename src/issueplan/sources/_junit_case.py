@@ -17,7 +17,7 @@ import math
 
 from lxml import etree
 
-from issueplan.model import READ_CAP, Case, CaseOutcome, cap_text
+from issueplan.model import READ_CAP, Case, CaseOutcome, cap_text, checked_case
 from issueplan.sources._trace_locations import checkout_relative, trace_location
 
 _RESULTS = {"error": CaseOutcome.ERROR, "failure": CaseOutcome.FAILED, "skipped": CaseOutcome.SKIPPED}
@@ -74,22 +74,25 @@ def build_case(
 ) -> Case:
     """A Case from a testcase element; message and trace capped, file/line from attributes or the trace."""
     trace = _text_of(detail) if detail is not None else ""
-    file = testcase.get("file") or suite_file
+    get = testcase.get
+    file = get(b"file") or suite_file
     file = checkout_relative(file) if file else None
-    line = _positive_int(testcase.get("line"))
+    raw_line = get(b"line")
+    line = _positive_int(raw_line) if raw_line is not None else None
     known = True
     if file is None and (found := trace_location(trace)) is not None:
         file, line, known = found.path, line or found.line, found.rooted
-    return Case(
-        classname=testcase.get("classname") or "",
-        name=testcase.get("name") or "",
-        file=file,
-        line=line,
-        outcome=outcome,
-        message=_message(detail, trace),
-        type=(detail.get("type") or "") if detail is not None else "",
-        trace=cap_text(trace, READ_CAP),
-        path_known=known,
+    # Every value is a str (lxml's attribute values and text), an int, the outcome or a bool: checked.
+    return checked_case(
+        get(b"classname") or "",
+        get(b"name") or "",
+        file,
+        line,
+        outcome,
+        _message(detail, trace),
+        (detail.get(b"type") or "") if detail is not None else "",
+        cap_text(trace, READ_CAP),
+        known,
     )
 
 
@@ -135,7 +138,7 @@ def declared_count(raw: str | None) -> int | None:
 
 def _text_of(result: etree._Element) -> str:
     text = result.text or ""
-    if not text.strip():
+    if not text or text.isspace():  # what `not text.strip()` says, without a copy of the text
         # Surefire puts a rerun's trace in a <stackTrace> child rather than in the element's text.
         trace = result.find("stackTrace")
         if trace is not None:
@@ -144,7 +147,7 @@ def _text_of(result: etree._Element) -> str:
 
 
 def _message(result: etree._Element | None, trace: str) -> str:
-    message = (result.get("message") or "").strip() if result is not None else ""
+    message = (result.get(b"message") or "").strip() if result is not None else ""
     if not message:
         message = next((line.strip() for line in trace.splitlines() if line.strip()), "")
     return cap_text(message, READ_CAP)

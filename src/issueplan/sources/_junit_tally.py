@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from lxml import etree
 
 from issueplan.model import Case, CaseOutcome, Problem
 from issueplan.sources._junit_case import build_case, declared_count, outcome_of
 from issueplan.sources._xml import source_line
 
-# (tests, failures, errors, skipped); None where a suite does not declare it
-Declared = tuple[int | None, int | None, int | None, int | None]
+# (tests, failures, errors, skipped) as a suite declares them; None where it does not
+Declared = tuple[str | None, str | None, str | None, str | None]
+Counts = tuple[int, int, int, int]
 _NAMES = ("tests", "failures", "errors", "skipped")
 Identity = tuple[str | None, ...]
 
@@ -21,7 +20,7 @@ def identity(testcase: etree._Element | None, name: str | None) -> Identity | No
     another (None): they are distinct tests nobody bothered to name."""
     if testcase is None or not name:
         return None
-    return (testcase.get("classname"), name, testcase.get("file"))
+    return (testcase.get(b"classname"), name, testcase.get(b"file"))
 
 
 def record_case(
@@ -38,40 +37,48 @@ def record_case(
     testcase.clear()
 
 
-@dataclass(slots=True)
 class SuiteCount:
-    """One `<testsuite>`/`<testsuites>` level: what it declares and what its subtree holds, case by case."""
+    """One `<testsuite>`/`<testsuites>` level: what it declares and what its subtree holds, case by case.
 
-    name: str
-    file: str | None
-    line: int | None
-    declared: Declared
-    start: tuple[int, int, int, int]  # the file's element counts when the suite began (Tally.elements)
+    A plain class, not a dataclass: a report tree reads thousands of files, and making the dataclasses of
+    this module cost the first file as much as a hundred files' suites."""
+
+    __slots__ = ("declared", "file", "line", "name", "start")
+
+    def __init__(
+        self, name: str, file: str | None, line: int | None, declared: Declared, start: Counts
+    ) -> None:
+        self.name = name
+        self.file = file
+        self.line = line
+        self.declared = declared  # the attributes as written: most agree with the count as they are
+        self.start = start  # the file's element counts when the suite began (Tally.elements)
 
     @classmethod
-    def of(cls, suite: etree._Element, start: tuple[int, int, int, int]) -> SuiteCount:
-        skipped = suite.get("skipped")
+    def of(cls, suite: etree._Element, start: Counts) -> SuiteCount:
+        get = suite.get
+        skipped = get(b"skipped")
         return cls(
-            name=suite.get("name") or "",
-            file=suite.get("file") or suite.get("filepath"),
-            line=source_line(suite),
-            declared=(
-                declared_count(suite.get("tests")),
-                declared_count(suite.get("failures")),
-                declared_count(suite.get("errors")),
-                declared_count(skipped if skipped is not None else suite.get("skips")),
+            get(b"name") or "",
+            get(b"file") or get(b"filepath"),
+            source_line(suite),
+            (
+                get(b"tests"),
+                get(b"failures"),
+                get(b"errors"),
+                skipped if skipped is not None else get(b"skips"),
             ),
-            start=start,
+            start,
         )
 
-    def disagreement(self, now: tuple[int, int, int, int]) -> str | None:
+    def disagreement(self, now: Counts) -> str | None:
         """`declares tests=8, counted 3` when a declared count differs from the cases, else None."""
-        counted = tuple(end - begin for end, begin in zip(now, self.start, strict=True))
-        wrong = [
-            (name, said, found)
-            for name, said, found in zip(_NAMES, self.declared, counted, strict=True)
-            if said is not None and said != found
-        ]
+        wrong = []
+        for name, raw, end, begin in zip(_NAMES, self.declared, now, self.start, strict=True):
+            if raw is not None and raw != str(end - begin):  # most producers write the count as str() does
+                said = declared_count(raw)
+                if said is not None and said != end - begin:
+                    wrong.append((name, said, end - begin))
         if not wrong:
             return None
         said_text = " ".join(f"{name}={said}" for name, said, _ in wrong)
@@ -79,38 +86,67 @@ class SuiteCount:
         return f"declares {said_text}, counted {found_text}"
 
 
-@dataclass(slots=True)
 class Tally:
     """File totals. Cases arrive one by one through `record`; adjacent ones with one identity are held
     back as a possible rerun group until a different case, a suite boundary or the end of the file `flush`es
     them."""
 
-    cap: int
-    tests: int = 0
-    failures: int = 0
-    errors: int = 0
-    skipped: int = 0
-    flaky: int = 0
-    duration: float = 0.0
-    cases: list[Case] = field(default_factory=list)
-    dropped: int = 0
-    mismatches: int = 0
-    first_mismatch: tuple[str, int | None, str] | None = None
-    # Per element, reruns included: producers declare what they wrote, not what we merged.
-    _elements: int = 0
-    _element_failures: int = 0
-    _element_errors: int = 0
-    _element_skips: int = 0
-    _identity: Identity | None = None
-    # The pending group is one case, as it nearly always is, kept without the bookkeeping of a real group:
-    _lone_pass: bool = False  # a passing one
-    _lone: CaseOutcome | None = None  # a non-passing one, and its Case when one was built
-    _lone_case: Case | None = None
-    _runs: dict[CaseOutcome | None, int] = field(default_factory=dict)
-    _held: list[Case] = field(default_factory=list)
-    _hidden: int = 0
-    _first: dict[CaseOutcome, Case] = field(default_factory=dict)
-    _last_passed: bool = False  # the group's latest attempt passed: its failures were reruns, so it is flaky
+    __slots__ = (
+        "_element_errors",
+        "_element_failures",
+        "_element_skips",
+        "_elements",
+        "_first",
+        "_held",
+        "_hidden",
+        "_identity",
+        "_last_passed",
+        "_lone",
+        "_lone_case",
+        "_lone_pass",
+        "_runs",
+        "cap",
+        "cases",
+        "dropped",
+        "duration",
+        "errors",
+        "failures",
+        "first_mismatch",
+        "flaky",
+        "mismatches",
+        "skipped",
+        "tests",
+    )
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.tests = 0
+        self.failures = 0
+        self.errors = 0
+        self.skipped = 0
+        self.flaky = 0
+        self.duration = 0.0
+        self.cases: list[Case] = []
+        self.dropped = 0
+        self.mismatches = 0
+        self.first_mismatch: tuple[str, int | None, str] | None = None
+        # Per element, reruns included: producers declare what they wrote, not what we merged.
+        self._elements = 0
+        self._element_failures = 0
+        self._element_errors = 0
+        self._element_skips = 0
+        self._identity: Identity | None = None
+        # The pending group is one case, as it nearly always is, kept without the bookkeeping of a real group:
+        self._lone_pass = False  # a passing one
+        self._lone: CaseOutcome | None = None  # a non-passing one, and its Case when one was built
+        self._lone_case: Case | None = None
+        self._runs: dict[CaseOutcome | None, int] = {}
+        self._held: list[Case] = []
+        self._hidden = 0
+        self._first: dict[CaseOutcome, Case] = {}
+        self._last_passed = (
+            False  # the group's latest attempt passed: its failures were reruns, so it is flaky
+        )
 
     def record(self, identity: Identity | None, outcome: CaseOutcome | None, case: Case | None) -> None:
         """One testcase element; `identity` None means it cannot be a rerun of its neighbour."""
@@ -147,7 +183,7 @@ class Tally:
         self._identity = last
         self._lone_pass = True
 
-    def elements(self) -> tuple[int, int, int, int]:
+    def elements(self) -> Counts:
         """Elements seen so far: (tests, failures, errors, skipped), for the declared-count checks."""
         return (self._elements, self._element_failures, self._element_errors, self._element_skips)
 

@@ -76,6 +76,7 @@ _JVM_FRAMEWORKS = (
 _CHECKOUT = re.compile(
     r"(?:/home/runner|/Users/runner)/_?work/([^/\n]{1,100})/\1/|[A-Za-z]:\\a\\([^\\\n]{1,100})\\\2\\"
 )
+_CHECKOUT_STARTS = ("/home/runner/", "/Users/runner/")
 _GO_MODULE = re.compile(r"^module\s+\"?([^\s\"]{1,500})\"?\s*$", re.MULTILINE)
 _DOTNET_FRAMEWORKS = ("NUnit.Framework.", "Xunit.", "Microsoft.VisualStudio.TestTools.", "System.")
 
@@ -91,6 +92,7 @@ class TraceLocation(NamedTuple):
 
 # What a matcher answers for a frame of the runtime or a test framework: a frame, but not worth a link.
 _FOREIGN = TraceLocation("", 0)
+_new_tuple = tuple.__new__
 
 
 def trace_location(trace: str) -> TraceLocation | None:
@@ -106,7 +108,7 @@ def trace_location(trace: str) -> TraceLocation | None:
         # them (most of a trace: code, assertion text) is no frame, whatever the patterns would say.
         found = _python(line) if ".py" in line else None
         if found is None and last_python is None and ":" in line:
-            found = _javascript(line) or _go(line) or _jvm(line) or _dotnet(line)
+            found = _other(line)
         if found is None:
             continue
         framed = True
@@ -119,12 +121,32 @@ def trace_location(trace: str) -> TraceLocation | None:
 
 
 def _python(line: str) -> TraceLocation | None:
-    found = _PYTHON.match(line) or _PYTHON_NATIVE.match(line) or _PYTEST_SETUP.match(line)
+    # Each pattern is tried only on a line holding its fixed text (`.py:`, `File "`, `file `): a match
+    # costs several times a substring test.
+    found = (
+        (_PYTHON.match(line) if ".py:" in line else None)
+        or (_PYTHON_NATIVE.match(line) if 'File "' in line else None)
+        or (_PYTEST_SETUP.match(line) if "file " in line else None)
+    )
     if found is None:
         return None
-    if _foreign(found.group(1)) or "/lib/python" in found.group(1):
+    path, number = found.groups()
+    if _foreign(path) or "/lib/python" in path:
         return _FOREIGN
-    return _located(found.group(1), found.group(2))
+    return _located(path, number)
+
+
+def _other(line: str) -> TraceLocation | None:
+    """A frame of JavaScript, Go, the JVM or .NET, tried in that order. Every pattern but Go's needs an
+    `at ` (or vitest's arrow) after the indent, Go's a `.go:`, JavaScript's two `:` (line and column): a
+    line without them is none of these."""
+    go = ".go:" in line
+    if "at " in line:
+        script = _javascript(line) if line.count(":") > 1 else None
+        return script or (_go(line) if go else None) or _jvm(line) or _dotnet(line)
+    if "\u276f " in line or "\u2192 " in line:
+        return (_javascript(line) if line.count(":") > 1 else None) or (_go(line) if go else None)
+    return _go(line) if go else None
 
 
 def _go(line: str) -> TraceLocation | None:
@@ -185,17 +207,22 @@ def _first_line(lines: list[str]) -> TraceLocation | None:
 
 
 def _foreign(path: str) -> bool:
-    return path.startswith(_FOREIGN_STARTS) or any(part in path for part in _FOREIGN_PARTS)
+    first, second, third = _FOREIGN_PARTS  # unrolled: a generator costs more than the three tests
+    return path.startswith(_FOREIGN_STARTS) or first in path or second in path or third in path
 
 
 def _located(path: str, number: str) -> TraceLocation | None:
     line = int(number)
     clean = checkout_relative(path.strip()).removeprefix("./")
-    return TraceLocation(clean, line) if clean and line > 0 else None
+    # tuple.__new__ is what the NamedTuple's own __new__ calls, without a Python frame of its own
+    return _new_tuple(TraceLocation, (clean, line, True)) if clean and line > 0 else None
 
 
 def checkout_relative(path: str) -> str:
     """`path` relative to the GitHub runner's checkout it lies in, with forward slashes; else unchanged."""
+    # The pattern's alternatives start so (or as `D:\a\`): a path that does not is in no checkout.
+    if path[1:5] != ":\\a\\" and not path.startswith(_CHECKOUT_STARTS):
+        return path
     found = _CHECKOUT.match(path)
     return path[found.end() :].replace("\\", "/") if found else path
 

@@ -28,7 +28,7 @@ from typing import IO
 
 from lxml import etree
 
-from issueplan.model import Case, CaseOutcome, FileResult, Problem, TestTotals
+from issueplan.model import Case, CaseOutcome, FileResult, Problem, checked_test_result, checked_totals
 from issueplan.sources._junit_batch import read_document, read_runs
 from issueplan.sources._junit_case import SUITE_RESULTS, seconds, suite_case
 from issueplan.sources._junit_tally import SuiteCount, Tally, identity, record_case
@@ -119,20 +119,12 @@ def _read_per_case(file: str, stream: IO[bytes]) -> FileResult:
 
 def _result(file: str, tally: Tally, problems: list[Problem]) -> FileResult:
     problems.extend(tally.problems(file))
-    return FileResult(
-        file=file,
-        format=FORMAT,
-        totals=TestTotals(
-            tests=tally.tests,
-            failures=tally.failures,
-            errors=tally.errors,
-            skipped=tally.skipped,
-            flaky=tally.flaky,
-            duration=round(tally.duration, 6),
-        ),
-        cases=tuple(sorted(tally.cases, key=_case_order)),
-        problems=tuple(problems),
+    # The tally's counts are ints, its duration a float, the cases and problems models: checked.
+    totals = checked_totals(
+        tally.tests, tally.failures, tally.errors, tally.skipped, tally.flaky, round(tally.duration, 6)
     )
+    cases = tuple(sorted(tally.cases, key=_case_order)) if len(tally.cases) > 1 else tuple(tally.cases)
+    return checked_test_result(file, FORMAT, totals, cases, tuple(problems))
 
 
 def _first_root(file: str, stream: IO[bytes]) -> tuple[str | None, Problem | None]:
