@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from issueplan.model import Finding, Severity
 from issueplan.render.links import SourceLinks, location
@@ -28,8 +28,7 @@ _ADVISORY_PAGES = (
 )
 
 
-@dataclass(frozen=True)
-class FindingGroup:
+class FindingGroup(NamedTuple):
     """The findings of one rule of one tool (or one advisory of one package), most severe first."""
 
     tool: str

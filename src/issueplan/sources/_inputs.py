@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -75,8 +74,7 @@ class Head(NamedTuple):
     content: bytes | None = None
 
 
-@dataclass(frozen=True)
-class Discovery:
+class Discovery(NamedTuple):
     """The candidate files of a run, the problems met finding them, and the arguments that matched no file."""
 
     candidates: tuple[Candidate, ...]
