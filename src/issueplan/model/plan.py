@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import datetime
+from functools import cache
 from typing import Annotated
 
 from pydantic import Field
@@ -19,7 +20,11 @@ from issueplan.model.base import (
 from issueplan.model.report import CoverageCounts, FileCoverage, Finding, Problem, Suite
 
 COMMIT_CHARS = 12  # of a commit SHA a marker keeps: enough to tell a repository's commits apart
-_RUN_ID = re.compile(r"/actions/runs/(\d+)(?:/|$)")
+
+
+@cache
+def _run_id() -> re.Pattern[str]:  # compiled on first use: a run without a run URL never needs it
+    return re.compile(r"/actions/runs/(\d+)(?:/|$)")
 
 
 class RunMark(Frozen):
@@ -31,7 +36,7 @@ class RunMark(Frozen):
 
     @classmethod
     def of(cls, sha: str | None, run_url: str | None) -> RunMark:
-        found = _RUN_ID.search(run_url or "")
+        found = _run_id().search(run_url) if run_url else None
         return cls(commit=sha[:COMMIT_CHARS] if sha else None, run=found.group(1) if found else None)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
 from typing import NamedTuple
 
 from issueplan.model import Finding, Severity
@@ -20,12 +21,17 @@ from issueplan.render.links import SourceLinks, location
 from issueplan.render.safety import Span, code_span, neutralise
 
 MESSAGE_CHARS = 200
+
+
 # Advisory ids whose page issueplan can link itself: the id is checked, so the URL is ours, not the report's.
-_ADVISORY_PAGES = (
-    (re.compile(r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}"), "https://github.com/advisories/{}"),
-    (re.compile(r"CVE-\d{4}-\d{4,9}"), "https://nvd.nist.gov/vuln/detail/{}"),
-    (re.compile(r"(?:PYSEC|RUSTSEC|GO|OSV)-\d{4}-\d{1,9}"), "https://osv.dev/vulnerability/{}"),
-)
+# Compiled on first use: a plan without advisories needs none.
+@cache
+def _advisory_pages() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return (
+        (re.compile(r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}"), "https://github.com/advisories/{}"),
+        (re.compile(r"CVE-\d{4}-\d{4,9}"), "https://nvd.nist.gov/vuln/detail/{}"),
+        (re.compile(r"(?:PYSEC|RUSTSEC|GO|OSV)-\d{4}-\d{1,9}"), "https://osv.dev/vulnerability/{}"),
+    )
 
 
 class FindingGroup(NamedTuple):
@@ -158,7 +164,7 @@ def _advisory(group: FindingGroup) -> str:
 
 
 def _advisory_link(advisory_id: str) -> str | None:
-    for pattern, page in _ADVISORY_PAGES:
+    for pattern, page in _advisory_pages():
         if pattern.fullmatch(advisory_id):
             return f"[{advisory_id}]({page.format(advisory_id)})"
     return None
