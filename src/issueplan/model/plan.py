@@ -1,7 +1,7 @@
 """The plan side: what the policy makes of a RunReport (action items, their evidence, the Plan) and what the
 tracker remembers of an item."""
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic builds the models faster (see model/report.py's docstring).
 
 import hashlib
 import re
@@ -35,7 +35,7 @@ class RunMark(Frozen):
     run: str | None = None
 
     @classmethod
-    def of(cls, sha: str | None, run_url: str | None) -> RunMark:
+    def of(cls, sha: str | None, run_url: str | None) -> "RunMark":
         found = _run_id().search(run_url) if run_url else None
         return cls(commit=sha[:COMMIT_CHARS] if sha else None, run=found.group(1) if found else None)
 
