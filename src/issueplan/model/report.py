@@ -1,9 +1,9 @@
 """The report side: what the sources read from result files (suites, cases, findings, coverage) and the
 workspace, gathered in one RunReport.
 
-No `from __future__ import annotations` here (nor in model/plan.py, policy/config.py, policy/trigger_spec.py):
-pydantic evaluates a model's string annotations one by one, each compiled as a forward reference, where the
-interpreter evaluates real ones with the class body; the four modules' classes cost `plan` 15 million
+No `from __future__ import annotations` here, nor in the other modules `plan` loads that define models (each
+says so): pydantic evaluates a model's string annotations one by one, each compiled as a forward reference,
+where the interpreter evaluates real ones with the class body; their classes cost `plan` 20 million
 instructions more with strings. An annotation naming a class defined later, or the class itself, is quoted.
 """
 

@@ -7,7 +7,7 @@ everyone (a personal token). CODEOWNERS is looked for where GitHub looks, in Git
 workspace only; the tracker turns both into each item's assignees (tracker/assignees.py).
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic builds the models faster (see model/report.py's docstring).
 
 import os
 import re
