@@ -1,10 +1,11 @@
 """The report side: what the sources read from result files (suites, cases, findings, coverage) and the
 workspace, gathered in one RunReport.
 
-No `from __future__ import annotations` here, nor in the other modules `plan` loads that define models (each
-says so): pydantic evaluates a model's string annotations one by one, each compiled as a forward reference,
-where the interpreter evaluates real ones with the class body; their classes cost `plan` 20 million
-instructions more with strings. An annotation naming a class defined later, or the class itself, is quoted.
+No `from __future__ import annotations` here, nor in the other modules `plan` loads that define models or
+NamedTuples (each says so): pydantic and NamedTuple evaluate string annotations one by one, each compiled as
+a forward reference, where the interpreter evaluates real ones with the class body; those classes cost `plan`
+25 million instructions more with strings. An annotation naming a class defined later, or the class itself,
+is quoted.
 """
 
 from collections.abc import Collection, Iterable

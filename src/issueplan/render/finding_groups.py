@@ -8,7 +8,7 @@ finding is counted, none silently dropped: a cut says how many groups and findin
 lists them all. Text from the run comes redacted (render/clean.py) and is neutralised here.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic and NamedTuple build classes faster (model/report.py's docstring).
 
 import re
 from collections import Counter

@@ -9,7 +9,7 @@ the repository (relative, no `..`, or absolute under one of the checkout's roots
 text and not linked. Paths are percent-encoded, so nothing from a report can end the link or add markup.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic and NamedTuple build classes faster (model/report.py's docstring).
 
 import re
 from collections.abc import Mapping

@@ -15,7 +15,7 @@ the careful checks run), and a small file is read whole by that one open, so tha
 from the same bytes. Surefire's `X.txt` beside `TEST-X.xml` is no candidate (see `_is_surefire_summary`).
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic and NamedTuple build classes faster (model/report.py's docstring).
 
 import os
 import stat
