@@ -5,7 +5,7 @@ A bad value is refused here, at the edge, before anything is read or written: an
 scope, a label GitHub would refuse, an `ftp://` API URL, a file where a directory belongs (RELIABILITY S24).
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic builds the models faster (see model/report.py's docstring).
 
 import re
 from enum import StrEnum
@@ -27,7 +27,7 @@ from issueplan.limits import (
 from issueplan.naming import label_problem
 
 _Model = TypeVar("_Model", bound=BaseModel)
-_CREDENTIALS = re.compile(r"://[^/@\s]*@")
+_CREDENTIALS = r"://[^/@\s]*@"  # matched with `re.sub`, compiled on first use: only a refused value needs it
 SHOWN_CHARS = 200  # a path shown whole; a huge value (all input is untrusted) cut
 
 
@@ -57,7 +57,7 @@ def _has_valid_port(url: str) -> bool:
 
 
 def _repository(value: str) -> str:
-    if not REPOSITORY_SHAPE.fullmatch(value):
+    if not re.fullmatch(REPOSITORY_SHAPE, value):
         raise ValueError(
             "is not OWNER/NAME, e.g. octo-org/octo-repo (GitHub's names: letters, digits, '-', '_', '.')"
         )
@@ -172,5 +172,5 @@ def explain_options(error: ValidationError, front_end: FrontEnd) -> str:
 
 def _shown(value: object) -> str:
     text = repr(str(value) if isinstance(value, PurePath) else value)
-    text = _CREDENTIALS.sub("://…@", text)  # a URL's user:password is never echoed into a log
+    text = re.sub(_CREDENTIALS, "://…@", text)  # a URL's user:password is never echoed into a log
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"

@@ -18,8 +18,9 @@ SCOPE_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 SCOPE_CHARACTERS = "letters, digits, '.', '_' and '-', starting with a letter or digit"
 # Room a scope's milestone suffix ` (scope)` may take: a config's titles leave it free for any valid scope.
 MILESTONE_SCOPE_ROOM = len(" ()") + SCOPE_MAX
-# A GitHub owner (user or organisation, up to 39 characters) and a repository name (up to 100).
-REPOSITORY_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,38}/(?!\.\.?$)[A-Za-z0-9._-]{1,100}")
+# A GitHub owner (user or organisation, up to 39 characters) and a repository name (up to 100). A pattern's
+# text, matched with `re.fullmatch` (compiled once, on first use: `plan` without `--repo` never needs it).
+REPOSITORY_SHAPE = r"[A-Za-z0-9][A-Za-z0-9_-]{0,38}/(?!\.\.?$)[A-Za-z0-9._-]{1,100}"
 # Far beyond GitHub's ~500 content-creating requests an hour; a larger budget is surely a typo.
 MAX_WRITES_MAX = 100_000
 # A minute between writes is far beyond any need (GitHub asks for >= 1 s); more is surely a typo (ms for s).

@@ -5,7 +5,7 @@ only those are ever set, recoloured or removed; every other label belongs to a h
 plain `str.format` strings over a fixed set of names, checked when the config loads.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic builds the models faster (see model/report.py's docstring).
 
 import functools
 import re

@@ -1,11 +1,12 @@
 """The plan side: what the policy makes of a RunReport (action items, their evidence, the Plan) and what the
 tracker remembers of an item."""
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic builds the models faster (see model/report.py's docstring).
 
 import hashlib
 import re
 from datetime import datetime
+from functools import cache
 from typing import Annotated
 
 from pydantic import Field
@@ -19,7 +20,11 @@ from issueplan.model.base import (
 from issueplan.model.report import CoverageCounts, FileCoverage, Finding, Problem, Suite
 
 COMMIT_CHARS = 12  # of a commit SHA a marker keeps: enough to tell a repository's commits apart
-_RUN_ID = re.compile(r"/actions/runs/(\d+)(?:/|$)")
+
+
+@cache
+def _run_id() -> re.Pattern[str]:  # compiled on first use: a run without a run URL never needs it
+    return re.compile(r"/actions/runs/(\d+)(?:/|$)")
 
 
 class RunMark(Frozen):
@@ -30,8 +35,8 @@ class RunMark(Frozen):
     run: str | None = None
 
     @classmethod
-    def of(cls, sha: str | None, run_url: str | None) -> RunMark:
-        found = _RUN_ID.search(run_url or "")
+    def of(cls, sha: str | None, run_url: str | None) -> "RunMark":
+        found = _run_id().search(run_url) if run_url else None
         return cls(commit=sha[:COMMIT_CHARS] if sha else None, run=found.group(1) if found else None)
 
 

@@ -1,7 +1,12 @@
 """The report side: what the sources read from result files (suites, cases, findings, coverage) and the
-workspace, gathered in one RunReport."""
+workspace, gathered in one RunReport.
 
-from __future__ import annotations
+No `from __future__ import annotations` here, nor in the other modules `plan` loads that define models or
+NamedTuples (each says so): pydantic and NamedTuple evaluate string annotations one by one, each compiled as
+a forward reference, where the interpreter evaluates real ones with the class body; those classes cost `plan`
+25 million instructions more with strings. An annotation naming a class defined later, or the class itself,
+is quoted.
+"""
 
 from collections.abc import Collection, Iterable
 
@@ -57,7 +62,7 @@ class TestTotals(Frozen):
     flaky: int = 0
     duration: float = 0.0
 
-    def __add__(self, other: TestTotals) -> TestTotals:
+    def __add__(self, other: "TestTotals") -> "TestTotals":
         return TestTotals(
             tests=self.tests + other.tests,
             failures=self.failures + other.failures,
@@ -156,7 +161,7 @@ class CoverageCounts(Frozen):
     branches_covered: int = 0
 
     @classmethod
-    def total(cls, parts: Iterable[CoverageCounts]) -> CoverageCounts:
+    def total(cls, parts: "Iterable[CoverageCounts]") -> "CoverageCounts":
         parts = tuple(parts)
         return cls(
             lines_valid=sum(p.lines_valid for p in parts),
@@ -188,7 +193,7 @@ class FileCoverage(CoverageCounts):
     branch_rate: float | None = None
 
     @classmethod
-    def measured(cls, path: str, counts: CoverageCounts) -> FileCoverage:
+    def measured(cls, path: str, counts: CoverageCounts) -> "FileCoverage":
         """A file's coverage with its rates computed from its counts."""
         line_rate, branch_rate = counts.measured_rates()
         return cls(path=path, line_rate=line_rate, branch_rate=branch_rate, **_counts_of(counts))
@@ -202,7 +207,7 @@ class Coverage(CoverageCounts):
     files: tuple[FileCoverage, ...] = ()
 
     @classmethod
-    def measured(cls, counts: CoverageCounts, files: tuple[FileCoverage, ...] = ()) -> Coverage:
+    def measured(cls, counts: CoverageCounts, files: tuple[FileCoverage, ...] = ()) -> "Coverage":
         """Coverage with its rates computed from its counts."""
         line_rate, branch_rate = counts.measured_rates()
         return cls(line_rate=line_rate, branch_rate=branch_rate, files=files, **_counts_of(counts))

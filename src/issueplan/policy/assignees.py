@@ -7,11 +7,12 @@ everyone (a personal token). CODEOWNERS is looked for where GitHub looks, in Git
 workspace only; the tracker turns both into each item's assignees (tracker/assignees.py).
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic builds the models faster (see model/report.py's docstring).
 
 import os
 import re
 import stat
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Annotated
 
@@ -20,14 +21,19 @@ from pydantic import AfterValidator
 from issueplan.errors import ConfigError
 from issueplan.model import Frozen
 
-# GitHub's login syntax: letters, digits and single hyphens, neither first nor last, at most 39 characters.
-LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")  # GitHub's order
 CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file
 
 
+@cache
+def _login() -> re.Pattern[str]:
+    """GitHub's login syntax: letters, digits and single hyphens, neither first nor last, at most 39
+    characters. Compiled on first use: a config without teams checks no login."""
+    return re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+
+
 def is_login(value: str) -> bool:
-    return LOGIN.fullmatch(value) is not None
+    return _login().fullmatch(value) is not None
 
 
 def _checked_login(value: str) -> str:

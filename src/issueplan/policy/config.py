@@ -8,7 +8,7 @@ Every error is a ConfigError naming the file, the key path and the fix; no YAML 
 reaches the user.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic builds the models faster (see model/report.py's docstring).
 
 import copy
 import json

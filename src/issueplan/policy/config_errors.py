@@ -4,7 +4,7 @@ issueplan.yml: rules[2].priority: 'critcal' is not one of critical, high, medium
 (did you mean 'critical'?)   <- one line in the real message
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic and NamedTuple build classes faster (model/report.py's docstring).
 
 import re
 from collections.abc import Sequence

@@ -18,7 +18,7 @@ re-run writes nothing. Without a tracker (`issueplan plan`), a commit, or an iss
 remembers the commit, nothing flips. Grouping (more than `group_flaky_over` in one suite) is flaky.py's.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic and NamedTuple build classes faster (model/report.py's docstring).
 
 from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime

@@ -6,7 +6,7 @@ either way). A name is matched to the repository's types by case; one the reposi
 Null (or every key null) turns a mapping off; with none left, the repository's types are not even read.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic builds the models faster (see model/report.py's docstring).
 
 from pydantic import Field
 

@@ -4,7 +4,7 @@ flaky or is left alone, and which keys follow the flaky close rule.
 The decisions themselves are the sync's (tracker/lifecycle.py); this is the validated data they read.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic builds the models faster (see model/report.py's docstring).
 
 from typing import Self
 

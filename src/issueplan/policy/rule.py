@@ -4,7 +4,7 @@ Titles, descriptions, steps and acceptance criteria are plain `str.format` templ
 names ({suite}, {suite_title}, {kind}, per-suite rules only): no attribute access, no expressions.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic builds the models faster (see model/report.py's docstring).
 
 import re
 from collections.abc import Iterable
@@ -109,7 +109,7 @@ class Rule(Frozen):
         """One item per subject of the trigger (a flaky test), each keyed under this rule's `key`."""
         return self.trigger.type in PER_SUBJECT
 
-    def for_kind(self, kind: SuiteKind) -> Rule:
+    def for_kind(self, kind: SuiteKind) -> "Rule":
         """This rule with the `by_kind` variation for `kind` applied."""
         override = self.by_kind.get(kind)
         if override is None:

@@ -5,7 +5,7 @@ expression.
 What each trigger means is documented in `issueplan.policy.triggers`.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic builds the models faster (see model/report.py's docstring).
 
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -163,12 +163,12 @@ class FlakyTests(Frozen):
 
 class AnyOf(Frozen):
     type: Literal[TriggerType.ANY_OF]
-    triggers: tuple[TriggerSpec, ...] = Field(min_length=1)
+    triggers: "tuple[TriggerSpec, ...]" = Field(min_length=1)
 
 
 class AllOf(Frozen):
     type: Literal[TriggerType.ALL_OF]
-    triggers: tuple[TriggerSpec, ...] = Field(min_length=1)
+    triggers: "tuple[TriggerSpec, ...]" = Field(min_length=1)
 
 
 TriggerSpec = Annotated[

@@ -8,7 +8,7 @@ of the time (a frozen dataclass compiles six generated methods: the five of this
 start-up). Change one with `_replace`.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic and NamedTuple build classes faster (model/report.py's docstring).
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -47,12 +47,12 @@ class Reason(StrEnum):
     FLAKY_TESTS_GROUPED = "flaky_tests_grouped"
 
     @classmethod
-    def of_severity(cls, severity: Severity) -> Reason:
+    def of_severity(cls, severity: Severity) -> "Reason":
         """The reason a finding of `severity` gives."""
         return cls(f"finding_{severity.value}")
 
     @classmethod
-    def in_order(cls, reasons: Iterable[Reason]) -> tuple[Reason, ...]:
+    def in_order(cls, reasons: "Iterable[Reason]") -> "tuple[Reason, ...]":
         """Each reason once, in the enum's order: an item's reasons do not depend on the order found."""
         wanted = set(reasons)
         return tuple(reason for reason in cls if reason in wanted)

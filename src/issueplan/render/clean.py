@@ -7,7 +7,7 @@ the summary, annotations, comments) derives from the cleaned report and needs no
 Both steps are linear in the text, so a megabyte test name costs what its bytes cost.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic and NamedTuple build classes faster (model/report.py's docstring).
 
 from collections.abc import Iterable
 from enum import Enum

@@ -8,28 +8,33 @@ finding is counted, none silently dropped: a cut says how many groups and findin
 lists them all. Text from the run comes redacted (render/clean.py) and is neutralised here.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic and NamedTuple build classes faster (model/report.py's docstring).
 
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 from issueplan.model import Finding, Severity
 from issueplan.render.links import SourceLinks, location
 from issueplan.render.safety import Span, code_span, neutralise
 
 MESSAGE_CHARS = 200
+
+
 # Advisory ids whose page issueplan can link itself: the id is checked, so the URL is ours, not the report's.
-_ADVISORY_PAGES = (
-    (re.compile(r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}"), "https://github.com/advisories/{}"),
-    (re.compile(r"CVE-\d{4}-\d{4,9}"), "https://nvd.nist.gov/vuln/detail/{}"),
-    (re.compile(r"(?:PYSEC|RUSTSEC|GO|OSV)-\d{4}-\d{1,9}"), "https://osv.dev/vulnerability/{}"),
-)
+# Compiled on first use: a plan without advisories needs none.
+@cache
+def _advisory_pages() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return (
+        (re.compile(r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}"), "https://github.com/advisories/{}"),
+        (re.compile(r"CVE-\d{4}-\d{4,9}"), "https://nvd.nist.gov/vuln/detail/{}"),
+        (re.compile(r"(?:PYSEC|RUSTSEC|GO|OSV)-\d{4}-\d{1,9}"), "https://osv.dev/vulnerability/{}"),
+    )
 
 
-@dataclass(frozen=True)
-class FindingGroup:
+class FindingGroup(NamedTuple):
     """The findings of one rule of one tool (or one advisory of one package), most severe first."""
 
     tool: str
@@ -159,7 +164,7 @@ def _advisory(group: FindingGroup) -> str:
 
 
 def _advisory_link(advisory_id: str) -> str | None:
-    for pattern, page in _ADVISORY_PAGES:
+    for pattern, page in _advisory_pages():
         if pattern.fullmatch(advisory_id):
             return f"[{advisory_id}]({page.format(advisory_id)})"
     return None

@@ -14,15 +14,21 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Any
 
 import orjson
 
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
-# A line whose value is a number orjson spells unlike Python: a small decimal or an exponent.
-_ODD_FLOAT = re.compile(
-    r'^( *(?:"(?:[^"\\\n]|\\.)*": )?)(-?(?:0\.0000\d+|\d+(?:\.\d+)?e-\d+))(,?)$', re.MULTILINE
-)
+
+
+# A line whose value is a number orjson spells unlike Python: a small decimal or an exponent. Compiled on
+# first use: most documents hold no such number.
+@cache
+def _odd_float() -> re.Pattern[str]:
+    return re.compile(
+        r'^( *(?:"(?:[^"\\\n]|\\.)*": )?)(-?(?:0\.0000\d+|\d+(?:\.\d+)?e-\d+))(,?)$', re.MULTILINE
+    )
 
 
 def dumps_sorted(value: Any) -> str:
@@ -33,7 +39,7 @@ def dumps_sorted(value: Any) -> str:
     except (orjson.JSONEncodeError, TypeError):  # refused by orjson, never by json: see the docstring
         return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     if "0.0000" in text or _has_small_exponent(text):  # most documents hold no such number
-        text = _ODD_FLOAT.sub(_python_float, text)
+        text = _odd_float().sub(_python_float, text)
     return text + "\n"
 
 

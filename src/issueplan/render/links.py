@@ -9,24 +9,60 @@ the repository (relative, no `..`, or absolute under one of the checkout's roots
 text and not linked. Paths are percent-encoded, so nothing from a report can end the link or add markup.
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic and NamedTuple build classes faster (model/report.py's docstring).
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from pathlib import PurePosixPath
+from typing import NamedTuple
 from urllib.parse import quote
 
 from issueplan.errors import UsageError
 from issueplan.model import Frozen
 from issueplan.render.safety import code_span
 
-_SERVER = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
-_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
-_SHA = re.compile(r"[0-9a-fA-F]{7,64}")
-# A run's page: plain URL characters only (no space, quote, bracket or parenthesis that could end a link).
-_RUN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?/[A-Za-z0-9._~%/+=&?-]{0,500}")
-_RUN_ID = re.compile(r"\d{1,20}")
-_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:/")
+
+class _Shapes(NamedTuple):
+    """The patterns the links' parts are checked with, compiled on first use (`_shapes`): a `plan` outside a
+    workflow, with no `--commit` or `--run-url`, links nothing and needs none of them."""
+
+    server: re.Pattern[str]
+    repo: re.Pattern[str]
+    sha: re.Pattern[str]
+    run_url: re.Pattern[str]
+    run_id: re.Pattern[str]
+    windows_drive: re.Pattern[str]
+    run_number: re.Pattern[str]
+    location_link: re.Pattern[str]
+    last_seen: re.Pattern[str]
+
+
+@cache
+def _shapes() -> _Shapes:
+    return _Shapes(
+        server=re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?"),
+        repo=re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}"),
+        sha=re.compile(r"[0-9a-fA-F]{7,64}"),
+        # A run's page: plain URL characters only (no space, quote, bracket or parenthesis that could end a
+        # link).
+        run_url=re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?/[A-Za-z0-9._~%/+=&?-]{0,500}"),
+        run_id=re.compile(r"\d{1,20}"),
+        windows_drive=re.compile(r"[A-Za-z]:/"),
+        run_number=re.compile(r"/actions/runs/(\d{1,20})(?:/|$)"),
+        # `[`path:line`](https://HOST/OWNER/REPO/blob/SHA/path#L1)`: the code span's content holds no backtick
+        # and the URL no space or parenthesis, so each part stops at its first delimiter (linear, no
+        # backtracking).
+        location_link=re.compile(
+            r"\[(`[^`\n]{1,3000}`)\]\(https?://[A-Za-z0-9.-]{1,253}(?::\d{1,5})?/[A-Za-z0-9_.-]{1,100}/"
+            r"[A-Za-z0-9_.-]{1,100}/blob/[0-9a-f]{7,64}/[^\s()<>]{1,3000}\)"
+        ),
+        # Anchored at a line's start: quoted text sits indented in a fence or after a list bullet, never
+        # there.
+        last_seen=re.compile(r"^_Last seen (?:in|at) [^\n]{1,3000}\._\n\n", re.MULTILINE),
+    )
+
+
 DEFAULT_SERVER = "https://github.com"
 
 
@@ -61,7 +97,7 @@ class SourceLinks(Frozen):
             if text.startswith(prefix):
                 text = text[len(prefix) :]
                 break
-        if text.startswith("/") or _WINDOWS_DRIVE.match(text) or ":" in text.split("/", 1)[0]:
+        if text.startswith("/") or _shapes().windows_drive.match(text) or ":" in text.split("/", 1)[0]:
             return None  # absolute outside every root, or a URL such as file:// or https://
         parts = [part for part in PurePosixPath(text).parts if part != "."]
         if not parts or ".." in parts or any(not part.strip() for part in parts):
@@ -85,25 +121,26 @@ def read_source_links(
 ) -> SourceLinks:
     """`source_links`, refusing a value that is given but unusable: a UsageError naming where it came from
     (`--commit`, `--run-url`, `$GITHUB_SHA`, …) and what it should look like."""
+    shapes = _shapes()
     checks = (
-        (commit, "--commit", _SHA, "a commit SHA of 7 to 64 hex digits"),
+        (commit, "--commit", shapes.sha, "a commit SHA of 7 to 64 hex digits"),
         (
             env.get("GITHUB_SHA") if commit is None else None,
             "$GITHUB_SHA",
-            _SHA,
+            shapes.sha,
             "a commit SHA of hex digits",
         ),
-        (run_url, "--run-url", _RUN_URL, "an http(s) URL of plain URL characters"),
+        (run_url, "--run-url", shapes.run_url, "an http(s) URL of plain URL characters"),
         (
             env.get("GITHUB_SERVER_URL"),
             "$GITHUB_SERVER_URL",
-            _SERVER,
+            shapes.server,
             "a server root such as https://github.com",
         ),
         (
             env.get("GITHUB_RUN_ID") if run_url is None else None,
             "$GITHUB_RUN_ID",
-            _RUN_ID,
+            shapes.run_id,
             "a decimal run id",
         ),
     )
@@ -126,14 +163,15 @@ def source_links(
 ) -> SourceLinks:
     """The links a run can give, from its options where given, else the workflow's environment; a part that
     does not look like what it should be is dropped (no link is better than a wrong or unsafe one)."""
+    shapes = _shapes()
     server = (env.get("GITHUB_SERVER_URL") or DEFAULT_SERVER).rstrip("/")
-    server = server if _SERVER.fullmatch(server) else DEFAULT_SERVER
+    server = server if shapes.server.fullmatch(server) else DEFAULT_SERVER
     repository = repo or env.get("GITHUB_REPOSITORY") or None
-    repository = repository if repository and _REPO.fullmatch(repository) else None
+    repository = repository if repository and shapes.repo.fullmatch(repository) else None
     sha = commit or env.get("GITHUB_SHA") or None
-    sha = sha.lower() if sha and _SHA.fullmatch(sha) else None
+    sha = sha.lower() if sha and shapes.sha.fullmatch(sha) else None
     run = run_url or _workflow_run(env, server, repository)
-    run = run if run and _RUN_URL.fullmatch(run) else None
+    run = run if run and shapes.run_url.fullmatch(run) else None
     roots = [workspace] if workspace else []
     if env.get("GITHUB_WORKSPACE"):
         roots.append(env["GITHUB_WORKSPACE"])
@@ -164,7 +202,7 @@ def last_seen_line(links: SourceLinks | None) -> str:
         return ""
     parts = []
     if links.run_url:
-        found = _RUN_NUMBER.search(links.run_url)
+        found = _shapes().run_number.search(links.run_url)
         parts.append(f"in [{f'run {found.group(1)}' if found else 'this run'}]({links.run_url})")
     if links.commit_url and links.sha:
         parts.append(f"at commit [{code_span(links.sha[:SHORT_SHA])}]({links.commit_url})")
@@ -178,17 +216,8 @@ def without_source_links(body: str) -> str:
     only when something else changed."""
     # Every body of a no-op sync comes here twice: skip the patterns when their fixed parts are absent.
     if "](http" in body:
-        body = _LOCATION_LINK.sub(r"\1", body)
-    return _LAST_SEEN.sub("", body) if "_Last seen " in body else body
+        body = _shapes().location_link.sub(r"\1", body)
+    return _shapes().last_seen.sub("", body) if "_Last seen " in body else body
 
 
 SHORT_SHA = 7
-_RUN_NUMBER = re.compile(r"/actions/runs/(\d{1,20})(?:/|$)")
-# `[`path:line`](https://HOST/OWNER/REPO/blob/SHA/path#L1)`: the code span's content holds no backtick and
-# the URL no space or parenthesis, so each part stops at its first delimiter (linear, no backtracking).
-_LOCATION_LINK = re.compile(
-    r"\[(`[^`\n]{1,3000}`)\]\(https?://[A-Za-z0-9.-]{1,253}(?::\d{1,5})?/[A-Za-z0-9_.-]{1,100}/"
-    r"[A-Za-z0-9_.-]{1,100}/blob/[0-9a-f]{7,64}/[^\s()<>]{1,3000}\)"
-)
-# Anchored at a line's start: quoted text sits indented in a fence or after a list bullet, never there.
-_LAST_SEEN = re.compile(r"^_Last seen (?:in|at) [^\n]{1,3000}\._\n\n", re.MULTILINE)

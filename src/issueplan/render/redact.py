@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Iterable
 from enum import StrEnum
-from functools import partial
+from functools import cache, partial
 from urllib.parse import quote, quote_plus
 
 # A secret shorter than this would redact ordinary words; real tokens are far longer.
@@ -48,51 +48,59 @@ def placeholder(kind: SecretKind) -> str:
 # Each pattern's group "secret" (or the whole match when there is none) is replaced; the rest (a label, a
 # URL's user) stays so the reader still sees what was there. Linear because each starts with a literal that
 # its own repeated class cannot contain before the class ends (`_`, `-`, `://`), or, where it can (`AKIA…`,
-# `github_pat_…`), a failed attempt gives up within a bounded number of characters.
+# `github_pat_…`), a failed attempt gives up within a bounded number of characters. Compiled on first use:
+# only a text with a mark (`_may_hold_a_known_secret`) needs them, and a run whose texts have none (most small
+# reports) would spend a hundredth of its start-up compiling them.
 _B64URL = "A-Za-z0-9_-"
-_SECRET_PATTERNS: tuple[tuple[SecretKind, re.Pattern[str]], ...] = (
-    (
-        SecretKind.PRIVATE_KEY,
-        # An unterminated block (a cut trace) is redacted to the end: better too much than half a key.
-        re.compile(
-            r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
-            r"(?:.*?-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|.*\Z)",
-            re.DOTALL,
+
+
+@cache
+def _secret_patterns() -> tuple[tuple[SecretKind, re.Pattern[str]], ...]:
+    return (
+        (
+            SecretKind.PRIVATE_KEY,
+            # An unterminated block (a cut trace) is redacted to the end: better too much than half a key.
+            re.compile(
+                r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+                r"(?:.*?-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|.*\Z)",
+                re.DOTALL,
+            ),
         ),
-    ),
-    (SecretKind.GITHUB, re.compile(r"gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}")),
-    (SecretKind.AWS_KEY_ID, re.compile(r"(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16,}")),
-    (
-        SecretKind.AWS_KEY,
-        re.compile(
-            r"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?\s*[:=]\s*[\"']?"
-            # 40 characters or more: after this label a longer value is still the secret, and a length cap
-            # would leave it whole. `=` is not in a key and ends it, so a URL right after keeps its scheme
-            # and its own password is redacted too.
-            r"(?P<secret>[A-Za-z0-9/+]{40,})"
+        (SecretKind.GITHUB, re.compile(r"gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}")),
+        (SecretKind.AWS_KEY_ID, re.compile(r"(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16,}")),
+        (
+            SecretKind.AWS_KEY,
+            re.compile(
+                r"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?\s*[:=]\s*[\"']?"
+                # 40 characters or more: after this label a longer value is still the secret, and a length cap
+                # would leave it whole. `=` is not in a key and ends it, so a URL right after keeps its scheme
+                # and its own password is redacted too.
+                r"(?P<secret>[A-Za-z0-9/+]{40,})"
+            ),
         ),
-    ),
-    (
-        SecretKind.SLACK_WEBHOOK,
-        re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[\w/-]+"),
-    ),
-    (SecretKind.SLACK, re.compile(r"xox[abeoprs]-[A-Za-z0-9-]{10,}")),
-    (SecretKind.GOOGLE_API_KEY, re.compile(rf"AIza[{_B64URL}]{{35,}}")),
-    (SecretKind.STRIPE_KEY, re.compile(r"(?:sk|rk)_live_[A-Za-z0-9]{16,}")),
-    (SecretKind.NPM, re.compile(r"npm_[A-Za-z0-9]{36,}")),
-    (SecretKind.PYPI, re.compile(rf"pypi-AgEI[{_B64URL}]{{20,}}")),
-    (
-        SecretKind.AUTHORIZATION,
-        re.compile(
-            r"(?i:(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|digest)\s+)"
-            r"(?P<secret>[A-Za-z0-9._~+/=-]+)"
+        (
+            SecretKind.SLACK_WEBHOOK,
+            re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[\w/-]+"),
         ),
-    ),
-    (SecretKind.AUTHORIZATION, re.compile(r"(?i:bearer\s+)(?P<secret>[A-Za-z0-9._~+/-]{16,}=*)")),
-    # The scheme is left out on purpose: `[a-z][a-z0-9+.-]*://` would rescan a long dotted word from each
-    # of its letters. The password's class excludes `/`, so it never runs into the next URL.
-    (SecretKind.URL_CREDENTIAL, re.compile(r"://[^\s:/@]+:(?P<secret>[^\s@/]+)@")),
-)
+        (SecretKind.SLACK, re.compile(r"xox[abeoprs]-[A-Za-z0-9-]{10,}")),
+        (SecretKind.GOOGLE_API_KEY, re.compile(rf"AIza[{_B64URL}]{{35,}}")),
+        (SecretKind.STRIPE_KEY, re.compile(r"(?:sk|rk)_live_[A-Za-z0-9]{16,}")),
+        (SecretKind.NPM, re.compile(r"npm_[A-Za-z0-9]{36,}")),
+        (SecretKind.PYPI, re.compile(rf"pypi-AgEI[{_B64URL}]{{20,}}")),
+        (
+            SecretKind.AUTHORIZATION,
+            re.compile(
+                r"(?i:(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|digest)\s+)"
+                r"(?P<secret>[A-Za-z0-9._~+/=-]+)"
+            ),
+        ),
+        (SecretKind.AUTHORIZATION, re.compile(r"(?i:bearer\s+)(?P<secret>[A-Za-z0-9._~+/-]{16,}=*)")),
+        # The scheme is left out on purpose: `[a-z][a-z0-9+.-]*://` would rescan a long dotted word from each
+        # of its letters. The password's class excludes `/`, so it never runs into the next URL.
+        (SecretKind.URL_CREDENTIAL, re.compile(r"://[^\s:/@]+:(?P<secret>[^\s@/]+)@")),
+    )
+
+
 _JWT_HEAD = "eyJ"  # base64url of `{"`: every JWT header starts so
 # What every match of one of the patterns above (or a JWT) must contain: a text without any (almost every
 # message and path of a large scan) cannot change, so it skips the dozen patterns. Literals and fixed classes
@@ -104,9 +112,19 @@ _SECRET_MARK = re.compile(
     r"|xox[abeoprs]-|AIza|_live_|npm_|pypi-AgEI|://|eyJ"
 )
 _SECRET_WORDS = ("secret", "authorization", "bearer")
-_SECRET_WORD = re.compile("|".join(_SECRET_WORDS), re.IGNORECASE)
-_JWT_PART = re.compile(f"[{_B64URL}]*")
 _JWT_MIN_PART = 5
+
+
+# Compiled on first use, as the word pattern (for a text that is not ASCII) and a JWT's part: few texts need
+# them.
+@cache
+def _secret_word() -> re.Pattern[str]:
+    return re.compile("|".join(_SECRET_WORDS), re.IGNORECASE)
+
+
+@cache
+def _jwt_part() -> re.Pattern[str]:
+    return re.compile(f"[{_B64URL}]*")
 
 
 class Redactor:
@@ -132,7 +150,7 @@ class Redactor:
 
 def redact_known_patterns(text: str) -> str:
     """Every known secret pattern, then JWTs, replaced in `text`: the pass a text with a mark goes through."""
-    for kind, pattern in _SECRET_PATTERNS:
+    for kind, pattern in _secret_patterns():
         text = pattern.sub(partial(_replace_secret, kind=kind), text)
     return _redact_jwts(text)
 
@@ -143,7 +161,7 @@ def _may_hold_a_known_secret(text: str) -> bool:
     if text.isascii():
         folded = text.lower()
         return any(word in folded for word in _SECRET_WORDS)
-    return _SECRET_WORD.search(text) is not None
+    return _secret_word().search(text) is not None
 
 
 def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
@@ -208,7 +226,7 @@ def _redact_jwts(text: str) -> str:
 
 
 def _part_end(text: str, start: int) -> int:
-    found = _JWT_PART.match(text, start)
+    found = _jwt_part().match(text, start)
     return found.end() if found is not None else start
 
 

@@ -32,8 +32,13 @@ class Span(StrEnum):
     TITLE = "title"
 
 
-# C0/C1 controls except tab and newline, bidi embeddings/overrides/isolates, and the BOM.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# C0/C1 controls except tab and newline, bidi embeddings/overrides/isolates, and the BOM. Compiled on first
+# use: only a text that is not printable needs it (`strip_invisible`).
+@functools.cache
+def _invisible() -> re.Pattern[str]:
+    return re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
 # A word GitHub could turn into a mention, a reference or a link holds one of these marks; such words become
 # code spans, which GitHub renders literally. Taking whole whitespace-separated words around a mark makes the
 # boundaries GitHub uses irrelevant. The words are found from the marks (`_live_words`), never with
@@ -58,10 +63,10 @@ def defuse_markers(text: str) -> str:
 
 def strip_invisible(text: str) -> str:
     """Remove control characters and bidi overrides (which can make text read differently than it is)."""
-    # Every character _INVISIBLE takes, and a carriage return, is unprintable: most text needs neither pass.
+    # Every character _invisible takes, and a carriage return, is unprintable: most text needs neither pass.
     if text.isprintable():
         return text
-    return _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _invisible().sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def code_span(text: str, *, in_table: bool = False) -> str:

@@ -6,6 +6,7 @@ the sync's record; this module needs nothing of the tracker, so a plan-only run 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -14,10 +15,16 @@ from issueplan.render.safety import Span, neutralise
 if TYPE_CHECKING:
     from issueplan.render.summary_touched import TouchedIssue
 
-_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
-_RUN = re.compile(
-    r"(https?://[A-Za-z0-9.-]+(?::\d{1,5})?)/([A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100})/actions/runs/\d+"
-)
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A repository's name and a run's page, compiled on first use (a `plan` shows no issues page)."""
+    return (
+        re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}"),
+        re.compile(
+            r"(https?://[A-Za-z0-9.-]+(?::\d{1,5})?)/([A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100})/actions/runs/\d+"
+        ),
+    )
 
 
 def issue_rows(touched: list[TouchedIssue], issues_url: str | None) -> list[str]:
@@ -44,9 +51,10 @@ def issues_url(api_url: str, repo: str | None, run_url: str | None = None) -> st
     with: `https://api.github.com` → `https://github.com/OWNER/NAME/issues`, `https://HOST/api/v3` (GitHub
     Enterprise Server) → `https://HOST/OWNER/NAME/issues`, `https://api.SUB.ghe.com` → `https://SUB.ghe.com/…`.
     None for any other API (a local server has no web pages)."""
-    if not repo or not _REPO.fullmatch(repo):
+    repo_shape, run_shape = _patterns()
+    if not repo or not repo_shape.fullmatch(repo):
         return None
-    run = _RUN.fullmatch(run_url or "")
+    run = run_shape.fullmatch(run_url or "")
     if run and run.group(2) == repo:
         return f"{run.group(1)}/{repo}/issues"
     parts = urlsplit(api_url.rstrip("/"))

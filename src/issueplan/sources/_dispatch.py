@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from enum import Enum
+from functools import cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -48,8 +49,15 @@ ROOT_DECIDED = frozenset({"junit", "nunit"})  # their detectors want nothing but
 COVERAGE_FORMAT = "cobertura"
 LCOV_FORMAT = "lcov"
 _BLANKS = b"\xef\xbb\xbf \t\r\n\x0b\x0c"
+
+
 # What every JSON detector looks for besides its first byte: a key and its colon, or the end of "[]".
-_JSON_KEY = re.compile(rb'"[\w$-]+"\s*:')
+# Compiled on first use: a run of XML reports never needs it.
+@cache
+def _json_key() -> re.Pattern[bytes]:
+    return re.compile(rb'"[\w$-]+"\s*:')
+
+
 _ROOT_FORMAT = {root: name for name, roots in XML_ROOTS.items() for root in roots}
 # (XML format of the root, could be JSON, could be Cobertura, could be lcov): what sniffing found; with the
 # registry's names, it gives the formats to ask (a few dozen keys at most)
@@ -77,7 +85,9 @@ def _asked(head: bytes, root: bytes | None, names: tuple[str, ...]) -> tuple[str
     `root` (None: it has none)."""
     if root is None:  # with a root element, the head starts with "<" (or a UTF-16 BOM): no JSON, no lcov
         start = head.lstrip(_BLANKS)[:1]
-        json = start in (b"{", b"[") and (_JSON_KEY.search(head) is not None or head.rstrip().endswith(b"]"))
+        json = start in (b"{", b"[") and (
+            _json_key().search(head) is not None or head.rstrip().endswith(b"]")
+        )
         key: _Key = (None, json, b"<coverage" in head, b"TN:" in head or b"SF:" in head)
     else:
         key = (_ROOT_FORMAT.get(root), False, b"<coverage" in head, False)

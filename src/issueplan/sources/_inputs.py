@@ -15,12 +15,11 @@ the careful checks run), and a small file is read whole by that one open, so tha
 from the same bytes. Surefire's `X.txt` beside `TEST-X.xml` is no candidate (see `_is_surefire_summary`).
 """
 
-from __future__ import annotations
+# Real annotations, not strings: pydantic and NamedTuple build classes faster (model/report.py's docstring).
 
 import os
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -75,8 +74,7 @@ class Head(NamedTuple):
     content: bytes | None = None
 
 
-@dataclass(frozen=True)
-class Discovery:
+class Discovery(NamedTuple):
     """The candidate files of a run, the problems met finding them, and the arguments that matched no file."""
 
     candidates: tuple[Candidate, ...]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
 from pathlib import Path
@@ -67,13 +66,16 @@ def trusted_root(path: Path, workspace: Path | None) -> Path | None:
     return resolved
 
 
-@dataclass(frozen=True)
 class Listing:
-    """One folder, its entries sorted by name, and the folder's parts below the walk's top."""
+    """One folder, its entries sorted by name, and the folder's parts below the walk's top.
 
-    folder: Path
-    parts: tuple[str, ...]
-    entries: tuple[os.DirEntry[str], ...]
+    This class and `Walker` are plain classes, not dataclasses: a dataclass compiles its generated methods
+    when the module loads, a cost every `plan` paid for two classes it builds a handful of times."""
+
+    def __init__(self, folder: Path, parts: tuple[str, ...], entries: tuple[os.DirEntry[str], ...]) -> None:
+        self.folder = folder
+        self.parts = parts
+        self.entries = entries
 
     @cached_property
     def names(self) -> frozenset[str]:
@@ -88,14 +90,14 @@ class Listing:
         return "" if text == "." else text if text.endswith("/") else f"{text}/"
 
 
-@dataclass
 class Walker:
     """One walk's allowed roots, the folders already entered, and the problems met on the way."""
 
-    allowed: tuple[Path, ...]
-    problems: list[Problem]
-    report_root: Path
-    entered: set[tuple[int, int]] = field(default_factory=set)
+    def __init__(self, *, allowed: tuple[Path, ...], problems: list[Problem], report_root: Path) -> None:
+        self.allowed = allowed
+        self.problems = problems
+        self.report_root = report_root
+        self.entered: set[tuple[int, int]] = set()
 
     def list(self, folder: Path, parts: tuple[str, ...] = ()) -> Listing | None:
         """The folder's entries, or None when it was entered before (a loop) or cannot be read."""
