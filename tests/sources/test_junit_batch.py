@@ -138,3 +138,14 @@ def test_a_case_inside_a_case_or_its_output_goes_to_the_per_case_reader() -> Non
         result = read_text(folder, document)
     assert result.totals is not None
     assert result.totals.tests == 2
+
+
+def test_a_status_is_read_whatever_encoding_the_whole_file_declares() -> None:
+    # A file not known to be UTF-8 by its first bytes may spell `status` in other bytes: its cases are
+    # still asked for one.
+    cases = "<testcase name='a' status='skipped'/><testcase name='b'/>"
+    for encoding in ("utf-8", "utf-16", "iso-8859-1"):
+        document = f"<?xml version='1.0' encoding='{encoding}'?>\n<testsuite name='s'>{cases}</testsuite>"
+        result = junit.read_bytes("report.xml", document.encode(encoding))
+        assert result.totals is not None
+        assert (result.totals.tests, result.totals.skipped) == (2, 1), encoding
