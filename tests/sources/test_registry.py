@@ -61,15 +61,7 @@ def test_reading_a_junit_report_imports_no_other_reader(tmp_path: Path) -> None:
     """Readers are imported on first use: a run reading JUnit does not pay for SARIF, audits or coverage."""
     report = tmp_path / "report.xml"
     report.write_text('<testsuite name="unit"><testcase name="passes"/></testsuite>', encoding="utf-8")
-    probe = (
-        "import sys\nfrom pathlib import Path\nfrom issueplan.sources import READER_MODULES, load_results\n"
-        "report = load_results([Path(sys.argv[1])])\n"
-        "print(report.suites[0].tests, sorted(n for n, m in READER_MODULES.items() if m in sys.modules))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe, str(report)], capture_output=True, text=True, check=True, cwd=tmp_path
-    )
-    assert done.stdout.split() == ["1", "['junit']"]
+    assert _cases_and_readers_imported(report, tmp_path) == ["1", "['junit']"]
 
 
 def test_binary_files_beside_a_junit_report_import_no_other_reader(tmp_path: Path) -> None:
@@ -82,12 +74,19 @@ def test_binary_files_beside_a_junit_report_import_no_other_reader(tmp_path: Pat
     binary.mkdir()
     for name, start in (("results.bin", b"["), ("output.bin", b"{"), ("output.bin.idx", b"\xff\xfe")):
         (binary / name).write_bytes(start + bytes(range(256)) * 4)
-    probe = (
-        "import sys\nfrom pathlib import Path\nfrom issueplan.sources import READER_MODULES, load_results\n"
-        "report = load_results([Path(sys.argv[1])])\n"
-        "print(report.suites[0].tests, sorted(n for n, m in READER_MODULES.items() if m in sys.modules))"
-    )
+    assert _cases_and_readers_imported(tmp_path, tmp_path) == ["1", "['junit']"]
+
+
+_PROBE = (
+    "import sys\nfrom pathlib import Path\nfrom issueplan.sources import READER_MODULES, load_results\n"
+    "report = load_results([Path(sys.argv[1])])\n"
+    "print(report.suites[0].tests, sorted(n for n, m in READER_MODULES.items() if m in sys.modules))"
+)
+
+
+def _cases_and_readers_imported(path: Path, cwd: Path) -> list[str]:
+    """A fresh process loads `path`: the first suite's case count, then the reader modules it imported."""
     done = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True, cwd=tmp_path
+        [sys.executable, "-c", _PROBE, str(path)], capture_output=True, text=True, check=True, cwd=cwd
     )
-    assert done.stdout.split() == ["1", "['junit']"]
+    return done.stdout.split()
