@@ -41,56 +41,84 @@ class _Cleaner:
     """One clean pass. Scanners repeat their texts (a rule's message on each of its thousands of results,
     one path for many findings), so each distinct text is cleaned once and remembered, up to REMEMBERED
     texts: the same text always comes out the same. A model none of whose strings changed is kept as it is
-    rather than copied."""
+    rather than copied.
+
+    A report of 100k findings is a million field reads, so the walk is cheap per field: a model's field
+    values come from its `__dict__`, a string field's text is looked up in the memo of its cap (no key built
+    per text), and a text that cleaning leaves as it was is remembered as SAME (no comparison per use)."""
 
     REMEMBERED = 1 << 16
 
     def __init__(self, redactor: Redactor, *, cut: bool) -> None:
         self._redactor = redactor
         self._cut = cut
-        self._done: dict[tuple[str, str], str] = {}
+        # per cap ("" for names, else a _TEXT_CAPS field): text -> its cleaned text, or _SAME
+        self._done: dict[str, dict[str, object]] = {how: {} for how in ("", *_TEXT_CAPS)}
+        self._remembered = 0
 
     def model(self, model: _Model) -> _Model:
         update = {}
-        for name in _walked_fields(type(model)):
-            value = getattr(model, name)
-            cleaned = self._value(value, name)
-            if cleaned is not value:
-                update[name] = cleaned
+        values = model.__dict__
+        done = self._done
+        for name, how in _walked_fields(type(model)):
+            value = values[name]
+            if type(value) is str:  # `type(...) is str`: enum members are str too, the tool's own words
+                cleaned = done[how].get(value, _NEW)
+                if cleaned is _SAME:
+                    continue
+                if cleaned is _NEW:
+                    cleaned = self._text(value, how)
+                    if cleaned is value:
+                        continue
+            else:
+                cleaned = self._value(value, how)
+                if cleaned is value:
+                    continue
+            update[name] = cleaned
         return model.model_copy(update=update) if update else model
 
-    def _value(self, value: object, field: str) -> object:
-        # `type(...) is str`: enum members are str too, and are the tool's own words.
+    def _value(self, value: object, how: str) -> object:
         if type(value) is str:
-            return self._text(value, field)
+            cleaned = self._done[how].get(value, _NEW)
+            if cleaned is _NEW:
+                return self._text(value, how)
+            return value if cleaned is _SAME else cleaned
         if isinstance(value, tuple):
-            cleaned = tuple(self._value(item, field) for item in value)
+            cleaned = tuple(self._value(item, how) for item in value)
             return value if all(new is old for new, old in zip(cleaned, value, strict=True)) else cleaned
         if isinstance(value, BaseModel):
             return self.model(value)
         return value
 
-    def _text(self, text: str, field: str) -> str:
-        how = field if field in _TEXT_CAPS else ""  # texts share their cap by field, names all have one
-        key = (how, text)
-        done = self._done.get(key)
-        if done is None:
-            done = self._redactor(text)
-            if self._cut:
-                done = cap_text(done, _TEXT_CAPS[how]) if how else cap_name(done, NAME_CAP)
-            if len(self._done) < self.REMEMBERED:
-                self._done[key] = done
-        # An unchanged text comes back as the very object it was, not the equal one remembered from another
-        # finding, so a model holding only such texts is kept rather than copied (100k findings share a rule).
-        return text if done == text else done
+    def _text(self, text: str, how: str) -> str:
+        """`text` redacted and cut (texts share their cap by field, names all have one), remembered while
+        there is room. An unchanged text comes back as the very object it was, so a model holding only such
+        texts is kept rather than copied (100k findings share a rule)."""
+        done = self._redactor(text)
+        if self._cut:
+            done = cap_text(done, _TEXT_CAPS[how]) if how else cap_name(done, NAME_CAP)
+        unchanged = done == text
+        if self._remembered < self.REMEMBERED:
+            self._done[how][text] = _SAME if unchanged else done
+            self._remembered += 1
+        return text if unchanged else done
+
+
+_SAME = object()  # in a memo: the text comes out of cleaning as it went in
+_NEW = object()  # not in the memo
 
 
 @cache
-def _walked_fields(model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of `model` whose type may hold a string, at any depth: all but numbers, flags and enums
-    (a finding has a dozen fields, and 100k findings are a million look-ups). Decided from the types, so a
-    text field added later is walked without anyone naming it."""
-    return tuple(name for name, info in model.model_fields.items() if _may_hold_text(info.annotation))
+def _walked_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(name, cap) of the fields of `model` whose type may hold a string, at any depth: all but numbers,
+    flags and enums (a finding has a dozen fields, and 100k findings are a million look-ups); the cap is the
+    field's `_TEXT_CAPS` key, "" for a name. Decided from the types, so a text field added later is walked
+    without anyone naming it."""
+    return tuple(
+        (name, name if name in _TEXT_CAPS else "")
+        for name, info in model.model_fields.items()
+        if _may_hold_text(info.annotation)
+    )
 
 
 def _may_hold_text(annotation: Any) -> bool:
