@@ -2,7 +2,7 @@
 
 CPU time on a shared machine moves by a third with the load; the number of instructions a process executes
 does not (hash randomisation is turned off, so one run of the same code on the same input is enough). Python
-runs about 50x slower under callgrind, so the benchmarks count their `--quick` sizes.
+runs about 50x slower under callgrind: benchmarks/parse.py runs its counts side by side, one per core.
 
 A child marks where a measured part begins and ends with `os.getppid()` (MARK): callgrind dumps its
 counters before every call of libc's getppid (`--dump-before=getppid`), so part N holds the instructions

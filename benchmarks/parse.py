@@ -3,7 +3,7 @@
     python benchmarks/parse.py            # the issue's sizes (a few minutes; junitparser on 1M cases is slow)
     python benchmarks/parse.py --quick    # a tenth of the sizes: a smoke run
     python benchmarks/parse.py --only sarif,cobertura
-    python benchmarks/parse.py --quick --instructions   # verdicts from callgrind instruction counts
+    python benchmarks/parse.py --instructions           # verdicts from callgrind instruction counts
 
 Shapes (benchmarks/parse_shapes.py writes them into a temporary folder): pytest with junit_logging=all,
 every passing case with <system-out>ok</system-out>, 1 000 000 pytest-like cases with output on every passing
@@ -34,7 +34,10 @@ whatever the shape's size: 2 % of the full Gradle tree's floor, but 45 % of its 
 benchmarks/instructions.py: the same on every run, whatever the load), prints them beside the CPU figures and
 takes the verdicts from them. Parse only is the part between two marks around the timed body; whole process
 is everything from exec to exit, counted for the shape whose target needs it (junit-1M-output, with
-junitparser) and left out elsewhere to keep a `--quick` run of every shape to about ten minutes.
+junitparser) and left out elsewhere. The counts of a shape run after its timed runs, side by side, one per
+core: at the full sizes a run of every shape takes about half an hour on two cores (junitparser on 1M cases
+is a third of it), at --quick about five minutes, but a tenth of a shape can flatter its floor (a tree's
+fixed cost per run, the SARIF floor's collector, which grows faster than the log).
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -302,19 +306,23 @@ def measure(shape: Shape, folder: Path, quick: bool, repeat: int, verdicts: Verd
     floor = best([run_script(*FLOORS[shape.floor], path, sample) for _ in range(repeat)])
     ours = best([run_script(*ISSUEPLAN, path, sample) for _ in range(repeat)])
     cli = best([run_cli(path) for _ in range(repeat)])
-    if counting:
-        parse_ir, whole_ir = count_script(*FLOORS[shape.floor], path, sample)
-        floor = replace(floor, parse_ir=parse_ir, whole_ir=whole_ir)
-        ours = replace(ours, parse_ir=count_script(*ISSUEPLAN, path, sample)[0])
-        if whole_counted:
-            cli = replace(cli, whole_ir=instructions.count(cli_command(path), marks=None, ok=(0, 1)).total)
     rows = {"floor": (floor, floor), "issueplan": (ours, cli)}
-    if shape.junit and importlib.util.find_spec("junitparser") is not None:
+    junitparser = shape.junit and importlib.util.find_spec("junitparser") is not None
+    if junitparser:
         theirs = best([run_script(JUNITPARSER_SETUP, JUNITPARSER_BODY, path, sample) for _ in range(repeat)])
-        if counting and whole_counted:
-            parse_ir, whole_ir = count_script(JUNITPARSER_SETUP, JUNITPARSER_BODY, path, sample)
-            theirs = replace(theirs, parse_ir=parse_ir, whole_ir=whole_ir)
         rows["junitparser"] = (theirs, theirs)
+    if counting:  # after every timed run: the counts run side by side, one per core, and load the machine
+        counts = _counts(shape, path, sample, whole_counted, junitparser)
+        parse_ir, whole_ir = counts["floor"]
+        floor = replace(floor, parse_ir=parse_ir, whole_ir=whole_ir)
+        ours = replace(ours, parse_ir=counts["issueplan"][0])
+        if whole_counted:
+            cli = replace(cli, whole_ir=counts["cli"][1])
+        rows = {"floor": (floor, floor), "issueplan": (ours, cli)}
+        if junitparser:
+            parse_ir, whole_ir = counts.get("junitparser", (None, None))
+            theirs = replace(theirs, parse_ir=parse_ir, whole_ir=whole_ir)
+            rows["junitparser"] = (theirs, theirs)
     print(
         f"{'contender':<12} {'items':>8} {'parse cpu s':>11} {'x floor':>7} "
         f"{'whole cpu s':>11} {'x floor':>7} "
@@ -359,6 +367,25 @@ def measure(shape: Shape, folder: Path, quick: bool, repeat: int, verdicts: Verd
                 f"junitparser {theirs.rss_mb:.0f} MB",
                 leaner >= 3,
             )
+
+
+def _counts(
+    shape: Shape, path: Path, sample: Path, whole_counted: bool, junitparser: bool
+) -> dict[str, tuple[int | None, int | None]]:
+    """(parse only, whole process) instructions per contender, counted in parallel (each count is the
+    same whatever runs beside it): the floor and issueplan; where the shape's whole-process targets need
+    them, `issueplan parse` from spawn to exit and junitparser."""
+    jobs: dict[str, Callable[[], tuple[int | None, int | None]]] = {
+        "floor": lambda: count_script(*FLOORS[shape.floor], path, sample),
+        "issueplan": lambda: count_script(*ISSUEPLAN, path, sample),
+    }
+    if whole_counted:
+        jobs["cli"] = lambda: (None, instructions.count(cli_command(path), marks=None, ok=(0, 1)).total)
+        if junitparser:
+            jobs["junitparser"] = lambda: count_script(JUNITPARSER_SETUP, JUNITPARSER_BODY, path, sample)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        futures = {name: pool.submit(job) for name, job in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def _pick(
