@@ -12,6 +12,7 @@ A JSON file with `runs` but neither a SARIF `version` nor a SARIF `$schema` is n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
 from typing import cast
@@ -75,10 +76,9 @@ def _read(file: str, document: JsonValue | Problem, *, exact: bool) -> FileResul
     if not isinstance(runs, list):
         problem = Problem(file=file, message="not a SARIF log: no `runs` array")
         return FileResult(file=file, format=FORMAT, problems=(problem,))
-    keyed, scans, problems = _read_runs(file, runs, exact)
+    by_tool, scans, problems = _read_runs(file, runs, exact)
     del document, log, runs  # the tree, freed now (before the collector runs again)
-    keyed.sort(key=itemgetter(0))  # stable: findings of the same key keep the file's order
-    findings = checked_findings((fields for _, fields in keyed), SET_FIELDS)
+    findings = checked_findings(map(itemgetter(1), _in_finding_order(by_tool)), SET_FIELDS)
     return FileResult(
         file=file,
         format=FORMAT,
@@ -88,11 +88,22 @@ def _read(file: str, document: JsonValue | Problem, *, exact: bool) -> FileResul
     )
 
 
+def _in_finding_order(by_tool: dict[str, list[tuple[Key, Fields]]]) -> Iterator[tuple[Key, Fields]]:
+    """The findings in `finding_key`'s order, stably (findings of the same key keep the file's order): by
+    tool, then each tool's by its own key. A key that starts with the path, not with the tool they all share,
+    is told from another by its first item, which the sort compares fastest."""
+    for tool in sorted(by_tool):
+        keyed = by_tool[tool]
+        keyed.sort(key=itemgetter(0))
+        yield from keyed
+
+
 def _read_runs(
     file: str, runs: list[JsonValue], exact: bool
-) -> tuple[list[tuple[Key, Fields]], list[Scan], list[Problem]]:
-    """Every run's findings (sort key and fields), its Scan, and the Problems of runs that are no object."""
-    keyed: list[tuple[Key, Fields]] = []
+) -> tuple[dict[str, list[tuple[Key, Fields]]], list[Scan], list[Problem]]:
+    """Every run's findings (sort key and fields) by tool, its Scan, and the Problems of runs that are no
+    object."""
+    by_tool: dict[str, list[tuple[Key, Fields]]] = {}
     scans: list[Scan] = []
     problems: list[Problem] = []
     for number, run in enumerate(runs, start=1):
@@ -101,11 +112,11 @@ def _read_runs(
             continue
         tool, version = _tool(run)
         run_findings, categories = _run_findings(run, tool, version, exact)
-        keyed.extend(run_findings)
+        by_tool.setdefault(tool, []).extend(run_findings)
         scans.append(Scan(tool=tool, file=file, findings=len(run_findings), categories=categories))
     if not runs:
         problems.append(Problem(file=file, message="SARIF log has no runs: no scanner result to use"))
-    return keyed, scans, problems
+    return by_tool, scans, problems
 
 
 def _is_sarif(log: dict[str, JsonValue]) -> bool:
