@@ -51,25 +51,63 @@ class RunContext:
     exact: bool  # the log parsed by json.loads: no number to check (see InexactNumberError)
     paths: dict[str, str] = field(default_factory=dict)
     rules: dict[RuleView, _RuleRun] = field(default_factory=dict)  # by rule, made on its first result
+    categories: set[FindingCategory] = field(default_factory=set)  # of the findings made so far
 
 
 _UNSEEN = object()  # no result of the rule read yet: equal to no tags
 
 
 class _RuleRun:
-    """What the findings of one rule in one run share: their fields but the result's own, its first help
+    """What the findings of one rule in one run share: their fields but the result's own (`row`, with the last
+    result's rule id, severity, CWEs, category and help, which most of the next ones share), its first help
     text, and the category of the last result's tags (most results of a rule carry the same few)."""
 
-    __slots__ = ("decided", "help", "help_size", "row", "tags", "unscored")
+    __slots__ = (
+        *("decided", "help", "help_size", "row", "tags", "unscored"),
+        *("categories", "category", "cwes", "rule_help", "rule_id", "severity"),
+    )
 
     def __init__(self, run: RunContext, view: RuleView) -> None:
         self.row = _rule_row(run, view)
+        self.categories = run.categories
+        self.rule_id: str | None = None
+        self.severity: Severity | None = None
+        self.cwes: tuple[int, ...] | None = None
+        self.category: FindingCategory | None = None
+        self.rule_help: str | None = None
         # rule_help's answer, without a call, for most messages (see finding_fields)
         self.help = view.help_texts[0][0] if view.help_texts else None
         self.help_size = len(view.help_texts[0][1]) if view.help_texts else 0
         self.tags: object = _UNSEEN  # the last result's `tags` as they were (any JSON value) …
         self.unscored = True  # … whether it had no `security-severity` of its own …
         self.decided: tuple[FindingCategory, tuple[int, ...]] = (FindingCategory.SECURITY, ())  # … and so
+
+    def remember(
+        self,
+        rule_id: str,
+        severity: Severity,
+        cwes: tuple[int, ...],
+        category: FindingCategory,
+        rule_help: str | None,
+    ) -> None:
+        """A result's own values of these fields, in `row` for the results that share them (and its category
+        in the run's: every finding's is remembered before its row is made)."""
+        self.categories.add(category)
+        self.rule_id, self.severity, self.cwes, self.category, self.rule_help = (
+            rule_id,
+            severity,
+            cwes,
+            category,
+            rule_help,
+        )
+        row = self.row
+        row["rule_id"], row["severity"], row["cwe"], row["category"], row["rule_help"] = (
+            rule_id,
+            severity,
+            cwes,
+            category,
+            rule_help,
+        )
 
 
 # The fields a SARIF finding sets (the others keep their defaults): its `model_fields_set`.
@@ -85,29 +123,29 @@ def finding_fields(  # noqa: PLR0912, PLR0915 - one frame per result: a call per
     """The result's Finding as every field's value in the model's order (for `checked_findings`), and its
     sort key; `view` is its rule's (the empty rule's if it names none)."""
     get = result.get
-    message = get("message")
-    if (
-        isinstance(message, dict)
-        and isinstance(text := message.get("text"), str)
-        and text
-        and "{" not in text
-    ):
-        message = text  # most messages: a text with no placeholder
-    elif not isinstance(message, str):  # a string is SARIF 1.0's message
-        message = _message(result, view.rule, run.exact)
+    # A subscript succeeds only on what holds the key (a str key: an object; 0: a non-empty list), so what
+    # most results hold is read by subscripts (half a `get`), the others go the long way.
+    tree: Any = result
+    try:
+        message = tree["message"]["text"]
+    except (LookupError, TypeError):
+        message = None
+    if type(message) is not str or not message or "{" in message:  # most: a text with no placeholder
+        message = get("message")
+        if not isinstance(message, str):  # a string is SARIF 1.0's message
+            message = _message(result, view.rule, run.exact)
     if not view.rule:  # Gitleaks names no rule on its results, only in its message: `AWS Access Key secret …`
         view = rule_in_message(message, run.named) or run.facts.no_rule
-    shared = run.rules.get(view)
-    if shared is None:
+    try:
+        shared = run.rules[view]
+    except KeyError:
         shared = run.rules[view] = _RuleRun(run, view)
     rule_id = get("ruleId")
     if not isinstance(rule_id, str) or not rule_id:
         rule_id = (
             as_str(as_dict(get("rule")).get("id")) or view.id or first_line(message) or f"{run.tool} finding"
         )
-    # Most results: the first location's uri and line, where SARIF 2.1.0 puts them. A subscript succeeds only
-    # on what holds the key (a str key: an object; 0: a non-empty list), so the others go the long way.
-    tree: Any = result
+    # most results: the first location's uri and line, where SARIF 2.1.0 puts them
     try:
         physical = tree["locations"][0]["physicalLocation"]
         uri, region = physical["artifactLocation"]["uri"], physical["region"]
@@ -126,9 +164,14 @@ def finding_fields(  # noqa: PLR0912, PLR0915 - one frame per result: a call per
         path, line, snippet = _location(get("locations"), run)
     partial = get("partialFingerprints")
     hashed = None
-    if type(partial) is dict and len(partial) == 2 and not get("fingerprints"):
+    if (
+        type(partial) is dict
+        and len(partial) == 2
+        and not ("fingerprints" in result and tree["fingerprints"])
+    ):
         # most producers (CodeQL: a line hash and a column): _identity's two names, by name, without a sort
-        (first, one), (second, other) = partial.items()
+        first, second = partial
+        one, other = partial[first], partial[second]
         if type(one) is str and type(other) is str:
             if second < first:
                 first, one, second, other = second, other, first, one
@@ -138,7 +181,9 @@ def finding_fields(  # noqa: PLR0912, PLR0915 - one frame per result: a call per
     digest = sha256(hashed.encode()).hexdigest()[:32]  # fingerprint(…), inline
     props = get("properties")
     props = props if isinstance(props, dict) else _EMPTY
-    score, tags = props.get("security-severity"), props.get("tags")
+    # most results have no score: `in` costs half a `get`
+    score = props["security-severity"] if "security-severity" in props else None  # noqa: SIM401
+    tags = props.get("tags")
     # Without taxa or CWEs of its own, a result's category is its rule's and its tags' and score's
     # (RuleFacts.category): equal tags decide as the last result's did.
     marked = "taxa" in result or "cwe" in props
@@ -150,22 +195,24 @@ def finding_fields(  # noqa: PLR0912, PLR0915 - one frame per result: a call per
             shared.tags, shared.unscored, shared.decided = tags, score is None, (category, cwes)
     # the rule's score, the result giving none of its own
     severity = view.scored if view.scored is not None and score is None else _severity(result, props, view)
-    row = shared.row.copy()  # a copy and 9 stores cost half a dict of 19 fields
-    row["rule_id"] = rule_id
-    row["severity"] = severity
-    row["cwe"] = cwes
+    helped = shared.help
+    # An ASCII message shorter than the first help text's casefolded form is no casefolding of it: that text
+    # is rule_help's answer (most messages; rule_help is the rest).
+    if helped is not None and not (shared.help_size > len(message) and message.isascii()):
+        helped = rule_help(view.help_texts, message)
+    if (
+        rule_id != shared.rule_id
+        or severity is not shared.severity
+        or cwes is not shared.cwes
+        or category is not shared.category
+        or helped is not shared.rule_help
+    ):
+        shared.remember(rule_id, severity, cwes, category, helped)
+    row = shared.row.copy()  # a copy and 4 stores cost a third of a dict of 19 fields
     row["message"] = message
     row["path"] = path
     row["line"] = line
     row["fingerprint"] = digest
-    row["category"] = category
-    if shared.help is not None:
-        # An ASCII message shorter than the first help text's casefolded form is no casefolding of it: that
-        # text is rule_help's answer (most messages; rule_help is the rest)
-        if shared.help_size > len(message) and message.isascii():
-            row["rule_help"] = shared.help
-        else:
-            row["rule_help"] = rule_help(view.help_texts, message)
     return (path or "", line or 0, rule_id, digest), row
 
 

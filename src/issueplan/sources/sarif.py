@@ -12,10 +12,8 @@ A JSON file with `runs` but neither a SARIF `version` nor a SARIF `$schema` is n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
-from typing import cast
 
 from issueplan.collector import collector_paused, settle_as_old
 from issueplan.model import FileResult, FindingCategory, Problem, Scan, checked_findings
@@ -88,14 +86,18 @@ def _read(file: str, document: JsonValue | Problem, *, exact: bool) -> FileResul
     )
 
 
-def _in_finding_order(by_tool: dict[str, list[tuple[Key, Fields]]]) -> Iterator[tuple[Key, Fields]]:
+def _in_finding_order(by_tool: dict[str, list[tuple[Key, Fields]]]) -> list[tuple[Key, Fields]]:
     """The findings in `finding_key`'s order, stably (findings of the same key keep the file's order): by
     tool, then each tool's by its own key. A key that starts with the path, not with the tool they all share,
     is told from another by its first item, which the sort compares fastest."""
+    ordered: list[tuple[Key, Fields]] = []
     for tool in sorted(by_tool):
         keyed = by_tool[tool]
         keyed.sort(key=itemgetter(0))
-        yield from keyed
+        if len(by_tool) == 1:
+            return keyed  # most logs: one tool
+        ordered.extend(keyed)
+    return ordered
 
 
 def _read_runs(
@@ -174,6 +176,7 @@ def _run_findings(
     context = RunContext(tool, version, facts, named, exact)
     driver_views = view_lists[0]
     findings: list[tuple[Key, Fields]] = []
+    append, rule_count = findings.append, len(driver_views)
     results = as_list(run.get("results"))
     for position, result in enumerate(results):
         # Each result is freed once read, while it is still in the cache (a 90 MB tree freed at the end
@@ -189,13 +192,13 @@ def _run_findings(
         if isinstance(level, str) and level in _NOT_A_PROBLEM:
             continue
         index = result.get("ruleIndex")
-        if type(index) is int and "rule" not in result and 0 <= index < len(driver_views):
+        if type(index) is int and "rule" not in result and 0 <= index < rule_count:
             view = driver_views[index]  # most results: an index into the driver's rules
         else:
             view = _rule_of(result, view_lists, by_id, context)
-        findings.append(finding_fields(result, view, context))
+        append(finding_fields(result, view, context))
     looked_for = {facts.category({}, {}, rule)[0] for rules in rule_lists for rule in rules}
-    looked_for |= {cast(FindingCategory, fields["category"]) for _, fields in findings}
+    looked_for |= context.categories
     looked_for = looked_for or {facts.category({}, {}, {})[0]}
     return findings, tuple(category for category in FindingCategory if category in looked_for)
 
