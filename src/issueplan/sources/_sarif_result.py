@@ -146,6 +146,7 @@ def finding_fields(  # noqa: PLR0912, PLR0915 - one frame per result: a call per
             as_str(as_dict(get("rule")).get("id")) or view.id or first_line(message) or f"{run.tool} finding"
         )
     # most results: the first location's uri and line, where SARIF 2.1.0 puts them
+    region: dict[str, JsonValue]  # its snippet is read only where the identity needs it (few results)
     try:
         physical = tree["locations"][0]["physicalLocation"]
         uri, region = physical["artifactLocation"]["uri"], physical["region"]
@@ -153,15 +154,11 @@ def finding_fields(  # noqa: PLR0912, PLR0915 - one frame per result: a call per
     except (LookupError, TypeError):
         uri = None
     path: str | None
-    snippet: str | None
     if isinstance(uri, str) and uri and type(line) is int:
-        held = region.get("snippet")
-        text = held.get("text") if isinstance(held, dict) else None
-        snippet = text if isinstance(text, str) else None
         # a relative path with no escape is its own (unquote leaves it, no scheme): no look-up, no memo
         path = uri if "%" not in uri and ":" not in uri else run.paths.get(uri) or _unquoted(uri, run.paths)
     else:
-        path, line, snippet = _location(get("locations"), run)
+        path, line, region = _location(get("locations"), run)
     partial = get("partialFingerprints")
     hashed = None
     if (
@@ -177,7 +174,7 @@ def finding_fields(  # noqa: PLR0912, PLR0915 - one frame per result: a call per
                 first, one, second, other = second, other, first, one
             hashed = f"{run.tool}\0{rule_id}\0{first}={one}\0{second}={other}"
     if hashed is None:
-        hashed = f"{run.tool}\0{rule_id}\0{_identity(result, path, snippet, message)}"
+        hashed = f"{run.tool}\0{rule_id}\0{_identity(result, path, _snippet(region), message)}"
     digest = sha256(hashed.encode()).hexdigest()[:32]  # fingerprint(…), inline
     props = get("properties")
     props = props if isinstance(props, dict) else _EMPTY
@@ -278,9 +275,9 @@ def _severity(result: dict[str, JsonValue], props: dict[str, JsonValue], view: R
     return _LEVELS.get(level, Severity.MEDIUM)
 
 
-def _location(locations: JsonValue, run: RunContext) -> tuple[str | None, int | None, str | None]:
+def _location(locations: JsonValue, run: RunContext) -> tuple[str | None, int | None, dict[str, JsonValue]]:
     """The first location with a uri: its path (unquoted, from `run.paths` when seen before), line and
-    snippet."""
+    region (for its snippet)."""
     for entry in as_list(locations):
         if not isinstance(entry, dict):
             continue
@@ -298,14 +295,18 @@ def _location(locations: JsonValue, run: RunContext) -> tuple[str | None, int | 
             region = physical.get("region")
             if not isinstance(region, dict) or not region:
                 region = as_dict(as_dict(entry.get("resultFile")).get("region"))
-            snippet = region.get("snippet")
-            text = snippet.get("text") if isinstance(snippet, dict) else None
             line = region.get("startLine")  # as_int: JSON's integers are ints, and a bool is none
             if not run.exact and lost_integer(line):
                 raise InexactNumberError
             path = _unquoted(uri, run.paths)
-            return path, line if type(line) is int else None, text if isinstance(text, str) else None
-    return None, None, None
+            return path, line if type(line) is int else None, region
+    return None, None, _EMPTY
+
+
+def _snippet(region: dict[str, JsonValue]) -> str | None:
+    held = region.get("snippet")
+    text = held.get("text") if isinstance(held, dict) else None
+    return text if isinstance(text, str) else None
 
 
 def _unquoted(uri: str, paths: dict[str, str]) -> str:
