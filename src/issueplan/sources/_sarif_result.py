@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 from issueplan.model import FindingCategory, Severity
 from issueplan.sources._finding import severity_from_score, severity_from_word
 from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str, lost_integer
-from issueplan.sources._sarif_rule_text import first_line, rule_help, rule_in_message
+from issueplan.sources._sarif_rule_text import first_line, rule_help, rule_in_message, text_of
 from issueplan.sources._sarif_rules import TOOL_SEVERITY_KEYS, Rule, RuleFacts, RuleView
 
 _LEVELS = {
@@ -341,7 +341,7 @@ def _message(result: dict[str, JsonValue], rule: Rule, exact: bool) -> str:
     if text is None:
         message_id = as_str(body.get("id")) or as_str(body.get("formatId")) or ""
         template = as_dict(rule.get("messageStrings")).get(message_id)
-        text = _text(template) or " ".join(arguments) or message_id
+        text = text_of(template) or " ".join(arguments) or message_id
     if "{" not in text:
         return text
     return _PLACEHOLDER.sub(lambda m: _argument(arguments, int(m.group(1)), m.group(0)), text)
@@ -349,11 +349,6 @@ def _message(result: dict[str, JsonValue], rule: Rule, exact: bool) -> str:
 
 def _argument(arguments: list[str], index: int, placeholder: str) -> str:
     return arguments[index] if index < len(arguments) else placeholder
-
-
-def _text(value: JsonValue) -> str:
-    """A SARIF string that may be plain or a `{"text": …}` message object."""
-    return as_str(value) or as_str(as_dict(value).get("text")) or ""
 
 
 def _strings(value: JsonValue) -> dict[str, JsonValue]:
