@@ -125,3 +125,24 @@ def test_a_message_shorter_than_the_first_help_text_gets_that_text(
     )
     if helps and len(helps[0][1]) > len(message) and message.isascii():
         assert rule_help(helps, message) == helps[0][0]
+
+
+def test_runs_of_several_tools_read_in_finding_key_order() -> None:
+    def run(tool: str, *lines: int) -> dict[str, Any]:
+        located = [
+            {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": line}}}
+            for uri in ("b.py", "a.py")
+            for line in lines
+        ]
+        results = [{"ruleId": "R", "message": {"text": "m"}, "locations": [where]} for where in located]
+        return {"tool": {"driver": {"name": tool}}, "results": results}
+
+    log = {"version": "2.1.0", "runs": [run("B", 2, 1), run("A", 3), run("B", 1, 2)]}
+    findings = list(sarif.read_parsed("scan.sarif", log).findings)
+    assert findings == sorted(findings, key=finding_key)
+    assert [(f.tool, f.path, f.line) for f in findings][:3] == [
+        ("A", "a.py", 3),
+        ("A", "b.py", 3),
+        ("B", "a.py", 1),
+    ]
+    assert len(findings) == 10
