@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from hashlib import sha256
-from typing import Any, cast
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from issueplan.model import FindingCategory, Severity
 from issueplan.sources._finding import severity_from_score, severity_from_word
 from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str, lost_integer
-from issueplan.sources._sarif_rule_text import first_line, rule_help, rule_in_message
+from issueplan.sources._sarif_rule_text import first_line, rule_help, rule_in_message, text_of
 from issueplan.sources._sarif_rules import TOOL_SEVERITY_KEYS, Rule, RuleFacts, RuleView
 
 _LEVELS = {
@@ -32,7 +32,7 @@ _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 _EMPTY: dict[str, JsonValue] = {}  # read only: what a missing or mistyped object reads as
 
 Fields = dict[str, object]  # keyword arguments of a Finding
-Key = tuple[str, str, int, str, str]  # how findings sort: tool, path, line, rule id, fingerprint
+Key = tuple[str, int, str, str]  # how a tool's findings sort: path, line, rule id, fingerprint
 
 
 class InexactNumberError(Exception):
@@ -50,7 +50,64 @@ class RunContext:
     named: dict[str, RuleView]  # by rule id and by rule name, for a result that names its rule in its message
     exact: bool  # the log parsed by json.loads: no number to check (see InexactNumberError)
     paths: dict[str, str] = field(default_factory=dict)
-    rows: dict[RuleView, Fields] = field(default_factory=dict)  # what _rule_row gives, by rule
+    rules: dict[RuleView, _RuleRun] = field(default_factory=dict)  # by rule, made on its first result
+    categories: set[FindingCategory] = field(default_factory=set)  # of the findings made so far
+
+
+_UNSEEN = object()  # no result of the rule read yet: equal to no tags
+
+
+class _RuleRun:
+    """What the findings of one rule in one run share: their fields but the result's own (`row`, with the last
+    result's rule id, severity, CWEs, category and help, which most of the next ones share), its first help
+    text, and the category of the last result's tags (most results of a rule carry the same few)."""
+
+    __slots__ = (
+        *("decided", "help", "help_size", "row", "tags", "unscored"),
+        *("categories", "category", "cwes", "rule_help", "rule_id", "severity"),
+    )
+
+    def __init__(self, run: RunContext, view: RuleView) -> None:
+        self.row = _rule_row(run, view)
+        self.categories = run.categories
+        self.rule_id: str | None = None
+        self.severity: Severity | None = None
+        self.cwes: tuple[int, ...] | None = None
+        self.category: FindingCategory | None = None
+        self.rule_help: str | None = None
+        # rule_help's answer, without a call, for most messages (see finding_fields)
+        self.help = view.help_texts[0][0] if view.help_texts else None
+        self.help_size = len(view.help_texts[0][1]) if view.help_texts else 0
+        self.tags: object = _UNSEEN  # the last result's `tags` as they were (any JSON value) …
+        self.unscored = True  # … whether it had no `security-severity` of its own …
+        self.decided: tuple[FindingCategory, tuple[int, ...]] = (FindingCategory.SECURITY, ())  # … and so
+
+    def remember(
+        self,
+        rule_id: str,
+        severity: Severity,
+        cwes: tuple[int, ...],
+        category: FindingCategory,
+        rule_help: str | None,
+    ) -> None:
+        """A result's own values of these fields, in `row` for the results that share them (and its category
+        in the run's: every finding's is remembered before its row is made)."""
+        self.categories.add(category)
+        self.rule_id, self.severity, self.cwes, self.category, self.rule_help = (
+            rule_id,
+            severity,
+            cwes,
+            category,
+            rule_help,
+        )
+        row = self.row
+        row["rule_id"], row["severity"], row["cwe"], row["category"], row["rule_help"] = (
+            rule_id,
+            severity,
+            cwes,
+            category,
+            rule_help,
+        )
 
 
 # The fields a SARIF finding sets (the others keep their defaults): its `model_fields_set`.
@@ -60,73 +117,117 @@ SET_FIELDS = frozenset(
 )
 
 
-def finding_fields(result: dict[str, JsonValue], view: RuleView, run: RunContext) -> tuple[Key, Fields]:
+def finding_fields(  # noqa: PLR0912, PLR0915 - one frame per result: a call per part costs as much as a part
+    result: dict[str, JsonValue], view: RuleView, run: RunContext
+) -> tuple[Key, Fields]:
     """The result's Finding as every field's value in the model's order (for `checked_findings`), and its
     sort key; `view` is its rule's (the empty rule's if it names none)."""
     get = result.get
-    message = get("message")
-    if (
-        isinstance(message, dict)
-        and isinstance(text := message.get("text"), str)
-        and text
-        and "{" not in text
-    ):
-        message = text  # most messages: a text with no placeholder
-    elif not isinstance(message, str):  # a string is SARIF 1.0's message
-        message = _message(result, view.rule, run.exact)
+    # A subscript succeeds only on what holds the key (a str key: an object; 0: a non-empty list), so what
+    # most results hold is read by subscripts (half a `get`), the others go the long way.
+    tree: Any = result
+    try:
+        message = tree["message"]["text"]
+    except (LookupError, TypeError):
+        message = None
+    if type(message) is not str or not message or "{" in message:  # most: a text with no placeholder
+        message = get("message")
+        if not isinstance(message, str):  # a string is SARIF 1.0's message
+            message = _message(result, view.rule, run.exact)
     if not view.rule:  # Gitleaks names no rule on its results, only in its message: `AWS Access Key secret …`
         view = rule_in_message(message, run.named) or run.facts.no_rule
+    try:
+        shared = run.rules[view]
+    except KeyError:
+        shared = run.rules[view] = _RuleRun(run, view)
     rule_id = get("ruleId")
     if not isinstance(rule_id, str) or not rule_id:
         rule_id = (
             as_str(as_dict(get("rule")).get("id")) or view.id or first_line(message) or f"{run.tool} finding"
         )
-    path, line, snippet = _location(get("locations"), run)
-    marked, partial = get("fingerprints"), get("partialFingerprints")
-    fingerprints: dict[str, JsonValue]
-    if marked:  # both kinds: a partial fingerprint wins over a full one of the same name
-        fingerprints = {**_strings(marked), **_strings(partial)}
+    # most results: the first location's uri and line, where SARIF 2.1.0 puts them
+    region: dict[str, JsonValue]  # its snippet is read only where the identity needs it (few results)
+    try:
+        physical = tree["locations"][0]["physicalLocation"]
+        uri, region = physical["artifactLocation"]["uri"], physical["region"]
+        line = region["startLine"]
+    except (LookupError, TypeError):
+        uri = None
+    path: str | None
+    if isinstance(uri, str) and uri and type(line) is int:
+        # a relative path with no escape is its own (unquote leaves it, no scheme): no look-up, no memo
+        path = uri if "%" not in uri and ":" not in uri else run.paths.get(uri) or _unquoted(uri, run.paths)
     else:
-        fingerprints = partial if isinstance(partial, dict) else _EMPTY
-    identity = _identity(fingerprints)
-    if not identity:  # no fingerprint; never the line number: the identity must survive code moving above it
-        identity = f"{path or ''}\0{_SPACE.sub(' ', snippet or message).strip()}"
-    digest = sha256(f"{run.tool}\0{rule_id}\0{identity}".encode()).hexdigest()[:32]  # fingerprint(…), inline
+        path, line, region = _location(get("locations"), run)
+    partial = get("partialFingerprints")
+    hashed = None
+    if (
+        type(partial) is dict
+        and len(partial) == 2
+        and not ("fingerprints" in result and tree["fingerprints"])
+    ):
+        # most producers (CodeQL: a line hash and a column): _identity's two names, by name, without a sort
+        first, second = partial
+        one, other = partial[first], partial[second]
+        if type(one) is str and type(other) is str:
+            if second < first:
+                first, one, second, other = second, other, first, one
+            hashed = f"{run.tool}\0{rule_id}\0{first}={one}\0{second}={other}"
+    if hashed is None:
+        hashed = f"{run.tool}\0{rule_id}\0{_identity(result, path, _snippet(region), message)}"
+    digest = sha256(hashed.encode()).hexdigest()[:32]  # fingerprint(…), inline
     props = get("properties")
     props = props if isinstance(props, dict) else _EMPTY
-    category, cwes = run.facts.category(result, props, view.rule)
-    if view.scored is not None and props.get("security-severity") is None:
-        severity = view.scored  # the rule's score, the result giving none of its own
+    # most results have no score: `in` costs half a `get`
+    score = props["security-severity"] if "security-severity" in props else None  # noqa: SIM401
+    tags = props.get("tags")
+    # Without taxa or CWEs of its own, a result's category is its rule's and its tags' and score's
+    # (RuleFacts.category): equal tags decide as the last result's did.
+    marked = "taxa" in result or "cwe" in props
+    if not marked and tags == shared.tags and (score is None) is shared.unscored:
+        category, cwes = shared.decided
     else:
-        severity = _severity(result, props, view)
-    row = run.rows.get(view)
-    if row is None:
-        row = run.rows[view] = _rule_row(run, view)
-    row = row.copy()  # a copy and 9 stores cost half a dict of 19 fields
-    row["rule_id"] = rule_id
-    row["severity"] = severity
-    row["cwe"] = cwes
+        category, cwes = run.facts.category(result, props, view.rule)
+        if not marked:
+            shared.tags, shared.unscored, shared.decided = tags, score is None, (category, cwes)
+    # the rule's score, the result giving none of its own
+    severity = view.scored if view.scored is not None and score is None else _severity(result, props, view)
+    helped = shared.help
+    # An ASCII message shorter than the first help text's casefolded form is no casefolding of it: that text
+    # is rule_help's answer (most messages; rule_help is the rest).
+    if helped is not None and not (shared.help_size > len(message) and message.isascii()):
+        helped = rule_help(view.help_texts, message)
+    if (
+        rule_id != shared.rule_id
+        or severity is not shared.severity
+        or cwes is not shared.cwes
+        or category is not shared.category
+        or helped is not shared.rule_help
+    ):
+        shared.remember(rule_id, severity, cwes, category, helped)
+    row = shared.row.copy()  # a copy and 4 stores cost a third of a dict of 19 fields
     row["message"] = message
     row["path"] = path
     row["line"] = line
     row["fingerprint"] = digest
-    row["category"] = category
-    if view.help_texts:
-        row["rule_help"] = rule_help(view.help_texts, message)
-    return (run.tool, path or "", line or 0, rule_id, digest), row
+    return (path or "", line or 0, rule_id, digest), row
 
 
-def _identity(fingerprints: dict[str, JsonValue]) -> str:
-    """ "name=value" of each string fingerprint, by name (names are unique: values are never compared)."""
-    if len(fingerprints) == 2:  # most producers (CodeQL: a line hash and a column), without a sort
-        (first, one), (second, other) = fingerprints.items()
-        if type(one) is str and type(other) is str:
-            if second < first:
-                first, one, second, other = second, other, first, one
-            return f"{first}={one}\0{second}={other}"
-    return "\0".join(
+def _identity(result: dict[str, JsonValue], path: str | None, snippet: str | None, message: str) -> str:
+    """The result's identity: its string fingerprints ("name=value", by name; a partial one wins over a full
+    one of the same name), else its path and snippet (or message); never the line number, so that the
+    identity survives code moving above it."""
+    marked, partial = result.get("fingerprints"), result.get("partialFingerprints")
+    fingerprints: dict[str, JsonValue]
+    if marked:
+        fingerprints = {**_strings(marked), **_strings(partial)}
+    else:
+        fingerprints = partial if isinstance(partial, dict) else _EMPTY
+    # names are unique: values are never compared
+    joined = "\0".join(
         [f"{key}={value}" for key, value in sorted(fingerprints.items()) if isinstance(value, str)]
     )
+    return joined or f"{path or ''}\0{_SPACE.sub(' ', snippet or message).strip()}"
 
 
 def _rule_row(run: RunContext, view: RuleView) -> Fields:
@@ -174,24 +275,9 @@ def _severity(result: dict[str, JsonValue], props: dict[str, JsonValue], view: R
     return _LEVELS.get(level, Severity.MEDIUM)
 
 
-def _location(locations: JsonValue, run: RunContext) -> tuple[str | None, int | None, str | None]:
+def _location(locations: JsonValue, run: RunContext) -> tuple[str | None, int | None, dict[str, JsonValue]]:
     """The first location with a uri: its path (unquoted, from `run.paths` when seen before), line and
-    snippet."""
-    # Most results: the first location's uri and line, where SARIF 2.1.0 puts them. A subscript succeeds only
-    # on what holds the key (a str key: an object; 0: a non-empty list), so the others go the long way.
-    tree = cast(Any, locations)
-    try:
-        physical = tree[0]["physicalLocation"]
-        uri, region = physical["artifactLocation"]["uri"], physical["region"]
-        line = region["startLine"]
-    except (LookupError, TypeError):
-        pass
-    else:
-        if isinstance(uri, str) and uri and type(line) is int:
-            snippet = region.get("snippet")
-            text = snippet.get("text") if isinstance(snippet, dict) else None
-            path = run.paths.get(uri) or _unquoted(uri, run.paths)
-            return path, line, text if isinstance(text, str) else None
+    region (for its snippet)."""
     for entry in as_list(locations):
         if not isinstance(entry, dict):
             continue
@@ -209,14 +295,18 @@ def _location(locations: JsonValue, run: RunContext) -> tuple[str | None, int | 
             region = physical.get("region")
             if not isinstance(region, dict) or not region:
                 region = as_dict(as_dict(entry.get("resultFile")).get("region"))
-            snippet = region.get("snippet")
-            text = snippet.get("text") if isinstance(snippet, dict) else None
             line = region.get("startLine")  # as_int: JSON's integers are ints, and a bool is none
             if not run.exact and lost_integer(line):
                 raise InexactNumberError
             path = _unquoted(uri, run.paths)
-            return path, line if type(line) is int else None, text if isinstance(text, str) else None
-    return None, None, None
+            return path, line if type(line) is int else None, region
+    return None, None, _EMPTY
+
+
+def _snippet(region: dict[str, JsonValue]) -> str | None:
+    held = region.get("snippet")
+    text = held.get("text") if isinstance(held, dict) else None
+    return text if isinstance(text, str) else None
 
 
 def _unquoted(uri: str, paths: dict[str, str]) -> str:
@@ -251,7 +341,7 @@ def _message(result: dict[str, JsonValue], rule: Rule, exact: bool) -> str:
     if text is None:
         message_id = as_str(body.get("id")) or as_str(body.get("formatId")) or ""
         template = as_dict(rule.get("messageStrings")).get(message_id)
-        text = _text(template) or " ".join(arguments) or message_id
+        text = text_of(template) or " ".join(arguments) or message_id
     if "{" not in text:
         return text
     return _PLACEHOLDER.sub(lambda m: _argument(arguments, int(m.group(1)), m.group(0)), text)
@@ -259,11 +349,6 @@ def _message(result: dict[str, JsonValue], rule: Rule, exact: bool) -> str:
 
 def _argument(arguments: list[str], index: int, placeholder: str) -> str:
     return arguments[index] if index < len(arguments) else placeholder
-
-
-def _text(value: JsonValue) -> str:
-    """A SARIF string that may be plain or a `{"text": …}` message object."""
-    return as_str(value) or as_str(as_dict(value).get("text")) or ""
 
 
 def _strings(value: JsonValue) -> dict[str, JsonValue]:

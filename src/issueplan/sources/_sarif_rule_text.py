@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import TypeVar
 
-from issueplan.sources._json import JsonValue, as_dict, as_str
+from issueplan.sources._json import JsonValue
 
 Rule = dict[str, JsonValue]
 T = TypeVar("T")
@@ -15,9 +15,12 @@ _NAME_CHARS = 200
 _WORD_END = re.compile(r"\s")
 
 
-def _text(value: JsonValue) -> str:
+def text_of(value: JsonValue) -> str:
     """A SARIF string that may be plain or a `{"text": …}` message object."""
-    return as_str(value) or as_str(as_dict(value).get("text")) or ""
+    if isinstance(value, str):
+        return value
+    text = value.get("text") if isinstance(value, dict) else None
+    return text if isinstance(text, str) else ""
 
 
 def rule_in_message(message: str, named: Mapping[str, T]) -> T | None:
@@ -37,9 +40,13 @@ HelpTexts = tuple[tuple[str, str], ...]  # (text, casefolded text)
 def help_texts(rule: Rule) -> HelpTexts:
     """The rule's help texts that say more than its name (SARIF `help`, `fullDescription`,
     `shortDescription`, in that order of preference), read once per rule: what `rule_help` picks from."""
-    name = (_text(rule.get("name")) or "").strip().casefold()
-    texts = (_text(rule.get(field)).strip() for field in ("help", "fullDescription", "shortDescription"))
-    return tuple((text, folded) for text in texts if (folded := text.casefold()) not in (name, ""))
+    name = text_of(rule.get("name")).strip().casefold()
+    found = []
+    for field in ("help", "fullDescription", "shortDescription"):
+        text = text_of(rule.get(field)).strip()
+        if (folded := text.casefold()) not in (name, ""):
+            found.append((text, folded))
+    return tuple(found)
 
 
 def rule_help(texts: HelpTexts, message: str) -> str | None:
@@ -61,8 +68,8 @@ def rule_help(texts: HelpTexts, message: str) -> str | None:
 
 
 def help_uri(rule: Rule) -> str | None:
-    uri = as_str(rule.get("helpUri"))
-    if not uri or not uri.startswith(("https://", "http://")):
+    uri = rule.get("helpUri")
+    if not isinstance(uri, str) or not uri.startswith(("https://", "http://")):
         return None
     # A bare site (`https://www.mayhem.security/`) is the producer's home page, not help on this rule.
     return uri if uri.split("://", 1)[1].strip("/").count("/") else None

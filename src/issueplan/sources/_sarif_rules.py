@@ -12,23 +12,18 @@ from dataclasses import dataclass
 from issueplan.model import FindingCategory, Severity
 from issueplan.sources._finding import cwe_ids, severity_from_score, severity_from_word
 from issueplan.sources._json import JsonValue, as_dict, as_list, as_number, as_str
-from issueplan.sources._sarif_rule_text import HelpTexts, help_texts, help_uri
+from issueplan.sources._sarif_rule_text import HelpTexts, help_texts, help_uri, text_of
 from issueplan.sources._security import classify
 
 Rule = dict[str, JsonValue]
 TOOL_SEVERITY_KEYS = ("issue_severity", "severity", "Severity")
 
 
-def _text(value: JsonValue) -> str:
-    """A SARIF string that may be plain or a `{"text": …}` message object."""
-    return as_str(value) or as_str(as_dict(value).get("text")) or ""
-
-
 def word_severity(props: dict[str, JsonValue]) -> Severity | None:
     """The first of a tool's own severity words (Bandit's `issue_severity`, a generic `severity`) known."""
     for key in TOOL_SEVERITY_KEYS:
-        word = as_str(props.get(key))
-        severity = severity_from_word(word) if word else None
+        word = props.get(key)
+        severity = severity_from_word(word) if isinstance(word, str) and word else None
         if severity is not None:
             return severity
     return None
@@ -58,7 +53,7 @@ class RuleView:
         return cls(
             rule=rule,
             id=as_str(rule.get("id")),
-            name=_text(rule.get("name")) or None,
+            name=text_of(rule.get("name")) or None,
             # Some producers give every rule the tool's home page as its help: no advisory of the finding.
             advisory=None if advisory is not None and advisory.rstrip("/") == home else advisory,
             scored=None if score is None else severity_from_score(score),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from operator import itemgetter
 from pathlib import Path
-from typing import cast
 
 from issueplan.collector import collector_paused, settle_as_old
 from issueplan.model import FileResult, FindingCategory, Problem, Scan, checked_findings
@@ -75,10 +74,9 @@ def _read(file: str, document: JsonValue | Problem, *, exact: bool) -> FileResul
     if not isinstance(runs, list):
         problem = Problem(file=file, message="not a SARIF log: no `runs` array")
         return FileResult(file=file, format=FORMAT, problems=(problem,))
-    keyed, scans, problems = _read_runs(file, runs, exact)
+    by_tool, scans, problems = _read_runs(file, runs, exact)
     del document, log, runs  # the tree, freed now (before the collector runs again)
-    keyed.sort(key=itemgetter(0))  # stable: findings of the same key keep the file's order
-    findings = checked_findings((fields for _, fields in keyed), SET_FIELDS)
+    findings = checked_findings(map(itemgetter(1), _in_finding_order(by_tool)), SET_FIELDS)
     return FileResult(
         file=file,
         format=FORMAT,
@@ -88,11 +86,26 @@ def _read(file: str, document: JsonValue | Problem, *, exact: bool) -> FileResul
     )
 
 
+def _in_finding_order(by_tool: dict[str, list[tuple[Key, Fields]]]) -> list[tuple[Key, Fields]]:
+    """The findings in `finding_key`'s order, stably (findings of the same key keep the file's order): by
+    tool, then each tool's by its own key. A key that starts with the path, not with the tool they all share,
+    is told from another by its first item, which the sort compares fastest."""
+    ordered: list[tuple[Key, Fields]] = []
+    for tool in sorted(by_tool):
+        keyed = by_tool[tool]
+        keyed.sort(key=itemgetter(0))
+        if len(by_tool) == 1:
+            return keyed  # most logs: one tool
+        ordered.extend(keyed)
+    return ordered
+
+
 def _read_runs(
     file: str, runs: list[JsonValue], exact: bool
-) -> tuple[list[tuple[Key, Fields]], list[Scan], list[Problem]]:
-    """Every run's findings (sort key and fields), its Scan, and the Problems of runs that are no object."""
-    keyed: list[tuple[Key, Fields]] = []
+) -> tuple[dict[str, list[tuple[Key, Fields]]], list[Scan], list[Problem]]:
+    """Every run's findings (sort key and fields) by tool, its Scan, and the Problems of runs that are no
+    object."""
+    by_tool: dict[str, list[tuple[Key, Fields]]] = {}
     scans: list[Scan] = []
     problems: list[Problem] = []
     for number, run in enumerate(runs, start=1):
@@ -101,11 +114,11 @@ def _read_runs(
             continue
         tool, version = _tool(run)
         run_findings, categories = _run_findings(run, tool, version, exact)
-        keyed.extend(run_findings)
+        by_tool.setdefault(tool, []).extend(run_findings)
         scans.append(Scan(tool=tool, file=file, findings=len(run_findings), categories=categories))
     if not runs:
         problems.append(Problem(file=file, message="SARIF log has no runs: no scanner result to use"))
-    return keyed, scans, problems
+    return by_tool, scans, problems
 
 
 def _is_sarif(log: dict[str, JsonValue]) -> bool:
@@ -163,6 +176,7 @@ def _run_findings(
     context = RunContext(tool, version, facts, named, exact)
     driver_views = view_lists[0]
     findings: list[tuple[Key, Fields]] = []
+    append, rule_count = findings.append, len(driver_views)
     results = as_list(run.get("results"))
     for position, result in enumerate(results):
         # Each result is freed once read, while it is still in the cache (a 90 MB tree freed at the end
@@ -178,13 +192,13 @@ def _run_findings(
         if isinstance(level, str) and level in _NOT_A_PROBLEM:
             continue
         index = result.get("ruleIndex")
-        if type(index) is int and "rule" not in result and 0 <= index < len(driver_views):
+        if type(index) is int and "rule" not in result and 0 <= index < rule_count:
             view = driver_views[index]  # most results: an index into the driver's rules
         else:
             view = _rule_of(result, view_lists, by_id, context)
-        findings.append(finding_fields(result, view, context))
+        append(finding_fields(result, view, context))
     looked_for = {facts.category({}, {}, rule)[0] for rules in rule_lists for rule in rules}
-    looked_for |= {cast(FindingCategory, fields["category"]) for _, fields in findings}
+    looked_for |= context.categories
     looked_for = looked_for or {facts.category({}, {}, {})[0]}
     return findings, tuple(category for category in FindingCategory if category in looked_for)
 
