@@ -26,7 +26,7 @@ from issueplan.model import FileResult, Problem, RunReport, StepOutcome, SuiteSp
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults
 from issueplan.sources import _inputs
 from issueplan.sources._case_places import locate_cases
-from issueplan.sources._dispatch import Skipped, over_budget, read_candidate
+from issueplan.sources._dispatch import Dispatch, Skipped, over_budget, read_candidate
 from issueplan.sources._suites import (
     build_suites,
     gather,
@@ -116,7 +116,7 @@ def _read_all(
     a file that would exceed it is not read, and only its head is looked at, so the limit bounds the bytes."""
     from issueplan.sources import HEAD_BYTES  # noqa: PLC0415 - as above
 
-    readers, whole_readers = registry
+    dispatch = Dispatch(*registry)
     max_file_bytes, max_run_bytes = limits
     spent = 0
     outcomes: list[tuple[_inputs.Candidate, FileResult | Problem | Skipped]] = []
@@ -131,7 +131,7 @@ def _read_all(
                 (candidate, Problem(file=candidate.display, message=over_budget(max_run_bytes, spent)))
             )
             continue
-        outcome = read_candidate(candidate, head, readers, whole_readers, max_file_bytes)
+        outcome = read_candidate(candidate, head, dispatch, max_file_bytes)
         if isinstance(outcome, FileResult):
             spent += head.size
         outcomes.append((candidate, outcome))
