@@ -37,6 +37,7 @@ from issueplan.sources._walk import (
     walk_files,
 )
 
+_new_tuple = tuple.__new__
 NOT_REGULAR = "not read: not a regular file (a FIFO, socket or device)"
 
 
@@ -162,7 +163,8 @@ def _walk_root(root: Path, bases: tuple[Path, ...], problems: list[Problem]) -> 
             if _is_surefire_summary(name, listing):
                 continue
             own = suite if suite is not None else Path(name).stem
-            yield Candidate(display + name, rel + name, own, True, bases, entry)  # positional: cheaper
+            # tuple.__new__ is what the NamedTuple's own __new__ calls, without a Python frame of its own
+            yield _new_tuple(Candidate, (display + name, rel + name, own, True, bases, entry))
 
 
 def _is_surefire_summary(name: str, listing: Listing) -> bool:
