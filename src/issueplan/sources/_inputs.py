@@ -160,7 +160,7 @@ def _walk_root(root: Path, bases: tuple[Path, ...], problems: list[Problem]) -> 
         suite = listing.parts[0] if listing.parts else None
         for entry in files:
             name = entry.name
-            if _is_surefire_summary(name, listing):
+            if name.endswith(".txt") and _is_surefire_summary(name, listing):  # the call only for a .txt
                 continue
             own = suite if suite is not None else Path(name).stem
             # tuple.__new__ is what the NamedTuple's own __new__ calls, without a Python frame of its own
