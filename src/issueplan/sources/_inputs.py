@@ -220,8 +220,8 @@ def _head(candidate: Candidate, descriptor: int, size: int, whole: int) -> Head 
         return Problem(file=candidate.display, message=f"cannot read: {error.strerror or error}")
     finally:
         os.close(descriptor)
-    # positional: a NamedTuple's keywords cost a tree's every file a slower call
-    return Head(content[:size], length, None if len(content) > length else content)
+    # tuple.__new__ is what the NamedTuple's own __new__ calls, without a Python frame of its own
+    return _new_tuple(Head, (content[:size], length, None if len(content) > length else content))
 
 
 def _read_whole(descriptor: int, size: int) -> bytes:
