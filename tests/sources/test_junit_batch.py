@@ -140,6 +140,19 @@ def test_a_case_inside_a_case_or_its_output_goes_to_the_per_case_reader() -> Non
     assert result.totals.tests == 2
 
 
+def test_a_suite_inside_a_case_that_is_recorded_goes_to_the_per_case_reader() -> None:
+    # The whole-file reader counts the suites before its walk clears the cases it records: a suite in the
+    # output of a case that is no plain pass (a rerun of the case before it) would be cleared uncounted.
+    case = "<testcase name='a' classname='A'/>"
+    output = "<system-out><testsuite name='h' tests='2'/></system-out>"
+    hidden = f"<testcase name='a' classname='A'>{output}</testcase>"
+    document = f"{DECLARATION}\n<testsuite name='s'>{case}{hidden}</testsuite>".encode()
+    assert not read_document(document, Tally(junit.CASE_CAP))
+    with tempfile.TemporaryDirectory() as folder:
+        result = read_text(folder, document.decode())
+    assert [problem.line for problem in result.problems] == [2]  # the suite's declared count, as streamed
+
+
 def test_a_status_is_read_whatever_encoding_the_whole_file_declares() -> None:
     # A file not known to be UTF-8 by its first bytes may spell `status` in other bytes: its cases are
     # still asked for one.

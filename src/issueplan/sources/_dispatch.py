@@ -74,8 +74,12 @@ def detected(head: bytes, readers: Mapping[str, Reader]) -> Iterator[str]:
     """The names of the readers, in their order, whose detector accepts `head`: only those that could are
     asked (see the module docstring), lazily, so a reader after the first that detects it is not even
     imported."""
+    return _detected(head, readers, tuple(readers))
+
+
+def _detected(head: bytes, readers: Mapping[str, Reader], names: tuple[str, ...]) -> Iterator[str]:
     root = root_start(head)
-    for name in _asked(head, root[0] if root is not None else None, tuple(readers)):
+    for name in _asked(head, root[0] if root is not None else None, names):
         if name in ROOT_DECIDED or readers[name].detect(head):
             yield name
 
@@ -102,16 +106,31 @@ def _asked(head: bytes, root: bytes | None, names: tuple[str, ...]) -> tuple[str
     return asked
 
 
+class Dispatch:
+    """One run's readers: their names, and each reader with its whole-file reading, looked up once per run
+    rather than once per file (a Readers lookup is a Python call, a tree asks thousands)."""
+
+    def __init__(self, readers: Mapping[str, Reader], whole_readers: Mapping[str, WholeReader]) -> None:
+        self.readers = readers
+        self.whole_readers = whole_readers
+        self.names = tuple(readers)
+        self._found: dict[str, tuple[Reader, WholeReader | None]] = {}
+
+    def reader(self, name: str) -> tuple[Reader, WholeReader | None]:
+        """The reader named `name`, and itself again when it can read a file's bytes (else None)."""
+        found = self._found.get(name)
+        if found is None:
+            reader, whole = self.readers[name], self.whole_readers.get(name)
+            found = self._found[name] = (reader, whole if whole is not None and whole is reader else None)
+        return found
+
+
 def read_candidate(
-    candidate: Candidate,
-    head: Head,
-    readers: Mapping[str, Reader],
-    whole_readers: Mapping[str, WholeReader],
-    max_file_bytes: int,
+    candidate: Candidate, head: Head, dispatch: Dispatch, max_file_bytes: int
 ) -> FileResult | Problem | Skipped:
     """The first detecting reader's result; when a full read shows the file is not that reader's format
     after all, the next detecting reader's."""
-    found = detected(head.data, readers)
+    found = _detected(head.data, dispatch.readers, dispatch.names)
     name = next(found, None)
     if name is None:
         if not candidate.in_root or candidate.suffix.lower() in RESULT_SUFFIXES:
@@ -120,27 +139,17 @@ def read_candidate(
     if head.size > max_file_bytes and name not in STREAMING_FORMATS:
         limit = f"{max_file_bytes / 2**20:g} MiB"
         return Problem(file=candidate.display, message=f"not read: larger than {limit}")
-    for result in _reads(candidate, head, name, found, readers, whole_readers):
+    # What each detecting reader makes of the file, in turn, from the bytes read already where it can;
+    # lazily: a later detector is asked only if needed.
+    for format_name in chain([name], found):
+        reader, whole = dispatch.reader(format_name)
+        if whole is not None and head.content is not None:
+            result = whole.read_bytes(candidate.display, head.content)
+        else:
+            result = reader.read(candidate.path)
         if result.recognised:
             return result
     return Skipped.NOT_A_RESULT
-
-
-def _reads(
-    candidate: Candidate,
-    head: Head,
-    name: str,
-    others: Iterator[str],
-    readers: Mapping[str, Reader],
-    whole_readers: Mapping[str, WholeReader],
-) -> Iterator[FileResult]:
-    """What each detecting reader makes of the file, in turn, from the bytes read already where it can."""
-    for format_name in chain([name], others):  # lazily: a later detector is asked only if needed
-        whole = whole_readers.get(format_name)
-        if whole is not None and head.content is not None and readers[format_name] is whole:
-            yield whole.read_bytes(candidate.display, head.content)
-        else:
-            yield readers[format_name].read(candidate.path)
 
 
 def over_budget(limit: int, spent: int) -> str:

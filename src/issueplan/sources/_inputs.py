@@ -37,6 +37,7 @@ from issueplan.sources._walk import (
     walk_files,
 )
 
+_new_tuple = tuple.__new__
 NOT_REGULAR = "not read: not a regular file (a FIFO, socket or device)"
 
 
@@ -159,10 +160,11 @@ def _walk_root(root: Path, bases: tuple[Path, ...], problems: list[Problem]) -> 
         suite = listing.parts[0] if listing.parts else None
         for entry in files:
             name = entry.name
-            if _is_surefire_summary(name, listing):
+            if name.endswith(".txt") and _is_surefire_summary(name, listing):  # the call only for a .txt
                 continue
             own = suite if suite is not None else Path(name).stem
-            yield Candidate(display + name, rel + name, own, True, bases, entry)  # positional: cheaper
+            # tuple.__new__ is what the NamedTuple's own __new__ calls, without a Python frame of its own
+            yield _new_tuple(Candidate, (display + name, rel + name, own, True, bases, entry))
 
 
 def _is_surefire_summary(name: str, listing: Listing) -> bool:
@@ -209,16 +211,17 @@ def _head(candidate: Candidate, descriptor: int, size: int, whole: int) -> Head 
         opened = os.fstat(descriptor)
         if not stat.S_ISREG(opened.st_mode):
             return Problem(file=candidate.display, message="not read: not a regular file")
-        if opened.st_size > whole:
-            return Head(data=_read_up_to(descriptor, size), size=opened.st_size)
+        length = opened.st_size
+        if length > whole:
+            return Head(_read_up_to(descriptor, size), length)
         # One byte more than fstat said: had the file grown since, its reader streams it from the path.
-        content = _read_whole(descriptor, opened.st_size)
+        content = _read_whole(descriptor, length)
     except OSError as error:
         return Problem(file=candidate.display, message=f"cannot read: {error.strerror or error}")
     finally:
         os.close(descriptor)
-    grown = len(content) > opened.st_size
-    return Head(data=content[:size], size=opened.st_size, content=None if grown else content)
+    # tuple.__new__ is what the NamedTuple's own __new__ calls, without a Python frame of its own
+    return _new_tuple(Head, (content[:size], length, None if len(content) > length else content))
 
 
 def _read_whole(descriptor: int, size: int) -> bytes:

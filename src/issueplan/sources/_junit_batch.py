@@ -32,6 +32,7 @@ RUN_LIMIT = 2000
 _SUITE_TAGS = ("testsuites", "testsuite")
 _INFINITY = float("inf")
 _MARK_TAGS = tuple(sorted(RESULT_TAGS | RERUN_TAGS))  # the children that give a case another outcome
+_LONE_TAGS = (*_SUITE_TAGS, *_MARK_TAGS)  # what _lone_suite_marks looks for
 _get = etree._Element.get  # unbound: no bound method made per case
 # Starts after which libxml2 reads the document as UTF-8 (or a subset): an attribute named `status` is then
 # the bytes `status` in `data`, so a document without them has no case with a status (`read_document`).
@@ -93,10 +94,12 @@ def read_document(data: bytes, tally: Tally) -> bool:
         marked = _lone_suite_marks(root)
         if marked is not None:
             runs.read_lone(root, marked)
-        # A suite anywhere but right under a suite is a shape for the per-case reader: counted before the
-        # walk, which clears what it has counted.
-        elif _visit(runs, root) != sum(1 for _ in root.iter(*_SUITE_TAGS)):
-            return False
+        else:
+            # A suite anywhere but right under a suite is a shape for the per-case reader: counted before
+            # the walk, which clears what it has counted (a suite inside a case's output, say).
+            suites = sum(1 for _ in root.iter(*_SUITE_TAGS))
+            if _visit(runs, root) != suites:
+                return False
     except _ShapeError:
         return False
     tally.duration += runs.duration
@@ -109,7 +112,7 @@ def _lone_suite_marks(root: etree._Element) -> set[etree._Element | None] | None
     One look through the document finds both, where a count of the suites and a look for the marks cost
     one each: the marks are few, so telling them from suites by their tag costs little."""
     marked: set[etree._Element | None] = set()
-    for element in root.iterdescendants(*_SUITE_TAGS, *_MARK_TAGS):
+    for element in root.iterdescendants(*_LONE_TAGS):
         if element.tag in _SUITE_TAGS:
             return None
         marked.add(_parent(element))

@@ -17,11 +17,13 @@ import os
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 
 from issueplan.model import Problem
 
 GLOB_CHARS = frozenset("*?[")
+_by_name = attrgetter("name")
 _State = frozenset[int]
 
 
@@ -107,7 +109,7 @@ class Walker:
                 return None
             self.entered.add((info.st_dev, info.st_ino))
             with os.scandir(folder) as listing:
-                entries = tuple(sorted(listing, key=lambda entry: entry.name))
+                entries = tuple(sorted(listing, key=_by_name))
         except OSError as error:
             self.problems.append(Problem(file=folder.as_posix(), message=f"cannot read: {error.strerror}"))
             return None
@@ -155,7 +157,9 @@ def walk_files(root: Path, walker: Walker) -> Iterator[tuple[Listing, list[os.Di
         listing = pending.pop()
         files = []
         for entry in listing.entries:
-            if is_dir(entry):
+            if entry.is_file(follow_symlinks=False):  # what nearly every entry is: a plain file, as listed
+                files.append(entry)
+            elif is_dir(entry):
                 pending.extend([below] if (below := walker.enter(entry, listing.parts)) else [])
             elif not entry.is_symlink() or walker.safe(entry):
                 files.append(entry)

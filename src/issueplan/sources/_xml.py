@@ -176,6 +176,9 @@ _COMMON_START = re.compile(rb"(?:<\?xml[^?]*\?>)?\s*<([A-Za-z_][\w.-]*)([^>]*)")
 
 def root_start(head: bytes) -> tuple[bytes, bytes] | None:
     """(name, attributes) of the root element's start tag in the first bytes of a file, or None."""
+    found = _COMMON_START.match(head)  # no BOM can start a match: with one, the look below decides
+    if found is not None:
+        return found.group(1), found.group(2)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Producers write UTF-8, but Windows tools re-save reports as UTF-16: decoded for sniffing only.
         head = head.decode("utf-16", errors="ignore").encode()

@@ -26,7 +26,7 @@ from issueplan.model import FileResult, Problem, RunReport, StepOutcome, SuiteSp
 from issueplan.modes import DEFAULT_MAX_READ_BYTES, IfNoResults
 from issueplan.sources import _inputs
 from issueplan.sources._case_places import locate_cases
-from issueplan.sources._dispatch import Skipped, over_budget, read_candidate
+from issueplan.sources._dispatch import Dispatch, Skipped, over_budget, read_candidate
 from issueplan.sources._suites import (
     build_suites,
     gather,
@@ -78,11 +78,13 @@ def load_results(
         read = _read_all(found.candidates, (READERS, WHOLE_READERS), (max_file_bytes, max_run_bytes))
         settle_as_old()
     results: list[tuple[_inputs.Candidate, FileResult]] = []
+    # The common case first: an isinstance of a pydantic model goes through ABCMeta's check, twice the
+    # cost of one that matches.
     for candidate, outcome in read:
-        if isinstance(outcome, Problem):
-            problems.append(outcome)
-        elif isinstance(outcome, FileResult):
+        if isinstance(outcome, FileResult):
             results.append((candidate, outcome))
+        elif isinstance(outcome, Problem):
+            problems.append(outcome)
         elif outcome is Skipped.NOT_A_RESULT:
             unrecognised.append(candidate.display)
 
@@ -116,14 +118,14 @@ def _read_all(
     a file that would exceed it is not read, and only its head is looked at, so the limit bounds the bytes."""
     from issueplan.sources import HEAD_BYTES  # noqa: PLC0415 - as above
 
-    readers, whole_readers = registry
+    dispatch = Dispatch(*registry)
     max_file_bytes, max_run_bytes = limits
     spent = 0
     outcomes: list[tuple[_inputs.Candidate, FileResult | Problem | Skipped]] = []
     for candidate in found:
         whole = min(WHOLE_READ_BYTES, max_run_bytes - spent)
         head = _inputs.first_look(candidate, HEAD_BYTES, whole)
-        if isinstance(head, Problem):
+        if not isinstance(head, _inputs.Head):  # a plain class's check, not a pydantic model's
             outcomes.append((candidate, head))
             continue
         if spent + head.size > max_run_bytes:
@@ -131,7 +133,7 @@ def _read_all(
                 (candidate, Problem(file=candidate.display, message=over_budget(max_run_bytes, spent)))
             )
             continue
-        outcome = read_candidate(candidate, head, readers, whole_readers, max_file_bytes)
+        outcome = read_candidate(candidate, head, dispatch, max_file_bytes)
         if isinstance(outcome, FileResult):
             spent += head.size
         outcomes.append((candidate, outcome))
