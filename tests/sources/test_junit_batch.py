@@ -23,6 +23,7 @@ from issueplan.model import FileResult
 from issueplan.sources import junit
 from issueplan.sources._junit_batch import RUN_LIMIT, read_document, read_runs
 from issueplan.sources._junit_tally import Tally
+from issueplan.sources._xml import CHUNK
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 CHILDREN = [
@@ -149,3 +150,17 @@ def test_a_status_is_read_whatever_encoding_the_whole_file_declares() -> None:
         result = junit.read_bytes("report.xml", document.encode(encoding))
         assert result.totals is not None
         assert (result.totals.tests, result.totals.skipped) == (2, 1), encoding
+
+
+def test_a_status_cut_in_two_by_the_stream_chunks_is_still_read() -> None:
+    # The stream is looked at chunk by chunk for the bytes `status`: one cut at any point is still found.
+    head = f"{DECLARATION}<testsuite name='s'><testcase name='a'/>"
+    for cut in range(len("status") + 1):
+        padding = "<testcase name='p'/>" * ((CHUNK - len(head) - 40) // 20)
+        before = head + padding + " " * (CHUNK - len(head) - len(padding) - len("<testcase ") - cut)
+        document = f"{before}<testcase status='skipped' name='b'/></testsuite>".encode()
+        assert document.index(b"status") == CHUNK - cut
+        tally = Tally(junit.CASE_CAP)
+        assert read_runs(io.BytesIO(document), tally)
+        tally.flush()
+        assert tally.skipped == 1, cut

@@ -53,9 +53,17 @@ def read_runs(stream: IO[bytes], tally: Tally) -> bool:
     """Count the cases of `stream` into `tally`. False: this reader cannot; read it again with a new tally."""
     runs = _Runs(tally)
     parser = pull_parser(events=("start", "end"), tags=_SUITE_TAGS)
+    # As in `read_document`: a stream whose first bytes make it UTF-8 and whose bytes hold no `status` has
+    # no case with one. Each chunk is looked at before its cases are walked, with the end of the chunk before
+    # it (a `status` cut in two), until one holds it.
+    data = stream.read(CHUNK)
+    runs.statuses = not data.startswith(_UTF8_STARTS)
+    tail = b""
     try:
         while True:
-            data = stream.read(CHUNK)
+            if not runs.statuses:
+                runs.statuses = b"status" in tail + data[:5] or b"status" in data
+                tail = data[-5:]
             if data:
                 parser.feed(data)
             else:
@@ -68,6 +76,7 @@ def read_runs(stream: IO[bytes], tally: Tally) -> bool:
             if not data:
                 break
             runs.trim()
+            data = stream.read(CHUNK)
     except (etree.XMLSyntaxError, _ShapeError):
         return False
     if not runs.opened:
