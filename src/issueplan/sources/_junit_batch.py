@@ -251,7 +251,7 @@ class _Runs:
         duration = self.duration
         passes, head, run_name = self._passes, self._head, self._name
         statuses = self.statuses
-        named = set() if statuses else _named(suite, marked, stop)
+        named = {} if statuses else _named(suite, marked, stop)
         get, parent, infinity = _get, _parent, _INFINITY  # locals: this loop runs once per case
         for case in cases:
             if case is stop:
@@ -266,14 +266,17 @@ class _Runs:
                     value = seconds(raw)
                 if 0.0 < value < infinity:
                     duration += value
-            if not statuses and case not in named:
-                # What the lines below make of it: its name differs from its neighbours' (or no neighbour
-                # is anything but a pass, and passes sharing an identity count as passes one by one).
+            if statuses:
+                name = get(case, b"name")
+            elif case in named:
+                name = named[case]
+            else:
+                # What the lines below make of it: its name differs from its neighbours' (or no neighbour is
+                # anything but a pass, and passes sharing an identity count as passes one by one).
                 passes += 1
                 head = case
                 run_name = _UNREAD
                 continue
-            name = get(case, b"name")
             status = get(case, b"status") if statuses else None
             if status is None and case not in marked and (not name or name != run_name):
                 passes += 1
@@ -292,22 +295,21 @@ class _Runs:
 
 def _named(
     suite: etree._Element, marked: set[etree._Element | None], stop: etree._Element | None
-) -> set[etree._Element]:
-    """The cases of a walk of `suite` up to `stop` (None: to its end) whose names `_walk` reads: those that
-    did not simply pass, the first and the last (the walks before and after meet there), and every case next
-    to one of them that shares its name, and so on: a rerun group is adjacent cases of one name. Any other
-    case has a name unlike its neighbours', so it is a pass that no rerun group takes in. The tree holds no
-    case of an earlier walk (each walk's cases are freed), so the first testcase child is the walk's first.
-    An element too many here only costs its name read; siblings are stepped through one by one, as an
-    `itersiblings` made per case costs several steps."""
+) -> dict[etree._Element, str | None]:
+    """The cases of a walk of `suite` up to `stop` (None: to its end) whose names `_walk` needs, with their
+    names, each read once: those that did not simply pass, the first and the last (the walks before and
+    after meet there), and every case next to one of them that shares its name, and so on: a rerun group is
+    adjacent cases of one name. Any other case has a name unlike its neighbours', so it is a pass that no
+    rerun group takes in. The tree holds no case of an earlier walk (each walk's cases are freed), so the
+    first testcase child is the walk's first. An element too many here only costs its name read; siblings
+    are stepped through one by one, as an `itersiblings` made per case costs several steps."""
     last = _case_from(suite[-1] if stop is None else stop.getprevious(), _previous)
     seeds = [element for element in marked if element is not None and _parent(element) is suite]
-    named: set[etree._Element] = set()
+    named: dict[etree._Element, str | None] = {}
     for seed in (_case_from(suite[0], _next), last, *seeds):
         if seed is None or seed in named:
             continue  # named already: its neighbours of one name are too
-        named.add(seed)
-        name = _get(seed, b"name")
+        name = named[seed] = _get(seed, b"name")
         if name:  # a nameless case is no rerun of its neighbours (`identity`)
             _add_neighbours(named, seed, name, _previous, None)
             _add_neighbours(named, seed, name, _next, stop)
@@ -324,7 +326,7 @@ def _case_from(
 
 
 def _add_neighbours(
-    named: set[etree._Element],
+    named: dict[etree._Element, str | None],
     seed: etree._Element,
     name: str,
     step: Callable[[etree._Element], etree._Element | None],
@@ -335,7 +337,7 @@ def _add_neighbours(
     sibling = step(seed)
     while sibling is not None and sibling is not stop:
         if _get(sibling, b"name") == name:
-            named.add(sibling)  # a child that is no case is only one too many
+            named[sibling] = name  # a child that is no case is only one too many
         elif sibling.tag == "testcase":
             return
         sibling = step(sibling)
