@@ -71,9 +71,14 @@ def outcome_of(
 
 
 def build_case(
-    testcase: etree._Element, outcome: CaseOutcome, detail: etree._Element | None, suite_file: str | None
+    testcase: etree._Element,
+    outcome: CaseOutcome,
+    detail: etree._Element | None,
+    suite_file: str | None,
+    name: str | None,
 ) -> Case:
-    """A Case from a testcase element; message and trace capped, file/line from attributes or the trace."""
+    """A Case from a testcase element whose `name` attribute is `name` (the reader has read it already);
+    message and trace capped, file/line from attributes or the trace."""
     trace = _text_of(detail) if detail is not None else ""
     get = testcase.get
     file = get(b"file") or suite_file
@@ -86,7 +91,7 @@ def build_case(
     # Every value is a str (lxml's attribute values and text), an int, the outcome or a bool: checked.
     return checked_case(
         get(b"classname") or "",
-        get(b"name") or "",
+        name or "",
         file,
         line,
         outcome,

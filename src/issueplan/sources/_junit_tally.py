@@ -13,6 +13,7 @@ Declared = tuple[str | None, str | None, str | None, str | None]
 Counts = tuple[int, int, int, int]
 _NAMES = ("tests", "failures", "errors", "skipped")
 Identity = tuple[str | None, ...]
+_get = etree._Element.get  # unbound: no bound method made per case
 # Module globals: an enum member read from its class costs a descriptor call (Python 3.11), several per case.
 _FAILED, _ERROR, _SKIPPED, _FLAKY = (
     CaseOutcome.FAILED,
@@ -27,7 +28,7 @@ def identity(testcase: etree._Element | None, name: str | None) -> Identity | No
     another (None): they are distinct tests nobody bothered to name."""
     if testcase is None or not name:
         return None
-    return (testcase.get(b"classname"), name, testcase.get(b"file"))
+    return (_get(testcase, b"classname"), name, _get(testcase, b"file"))
 
 
 def record_case(
@@ -39,7 +40,7 @@ def record_case(
     if status is not None or len(testcase):
         outcome, detail = outcome_of(testcase, status)
         if outcome is not None and len(tally.cases) < tally.cap:  # `tally.full`, without a property call
-            case = build_case(testcase, outcome, detail, suite_file)
+            case = build_case(testcase, outcome, detail, suite_file, name)
     tally.record(identity(testcase, name), outcome, case)
     testcase.clear()
 
