@@ -21,9 +21,8 @@ from hypothesis import strategies as st
 
 from issueplan.model import FileResult
 from issueplan.sources import junit
-from issueplan.sources._junit_batch import RUN_LIMIT, read_document, read_runs
+from issueplan.sources._junit_batch import RUN_CHUNK, RUN_LIMIT, read_document, read_runs
 from issueplan.sources._junit_tally import Tally
-from issueplan.sources._xml import CHUNK
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 CHILDREN = [
@@ -171,10 +170,10 @@ def test_a_status_cut_in_two_by_the_stream_chunks_is_still_read() -> None:
     # The stream is looked at chunk by chunk for the bytes `status`: one cut at any point is still found.
     head = f"{DECLARATION}<testsuite name='s'><testcase name='a'/>"
     for cut in range(len("status") + 1):
-        padding = "<testcase name='p'/>" * ((CHUNK - len(head) - 40) // 20)
-        before = head + padding + " " * (CHUNK - len(head) - len(padding) - len("<testcase ") - cut)
+        padding = "<testcase name='p'/>" * ((RUN_CHUNK - len(head) - 40) // 20)
+        before = head + padding + " " * (RUN_CHUNK - len(head) - len(padding) - len("<testcase ") - cut)
         document = f"{before}<testcase status='skipped' name='b'/></testsuite>".encode()
-        assert document.index(b"status") == CHUNK - cut
+        assert document.index(b"status") == RUN_CHUNK - cut
         tally = Tally(junit.CASE_CAP)
         assert read_runs(io.BytesIO(document), tally)
         tally.flush()
