@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from issueplan.model import FileResult
 from issueplan.sources import junit
-from issueplan.sources._junit_batch import RUN_LIMIT, read_document, read_runs
+from issueplan.sources._junit_batch import RUN_CHUNK, RUN_LIMIT, read_document, read_runs
 from issueplan.sources._junit_tally import Tally
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
@@ -47,7 +47,7 @@ NESTED = [
 
 
 @st.composite
-def case(draw: st.DrawFn) -> str:
+def case(draw: st.DrawFn, statuses: bool = True) -> str:
     attributes = []
     # few names and classes, so that neighbours often share them (reruns, repeated parameterised titles)
     name = draw(st.sampled_from(["test_a", "test_b", "test_c", "", None]))
@@ -57,7 +57,11 @@ def case(draw: st.DrawFn) -> str:
     time = draw(st.sampled_from(["0.1", "0.25", "-1", "garbage", "1e-3", "2,5", "inf", None]))
     if time is not None:
         attributes.append(f'time="{time}"')
-    status = draw(st.sampled_from([None, None, None, "run", "skipped", "failed", "disabled"]))
+    status = (
+        draw(st.sampled_from([None, None, None, "run", "skipped", "failed", "disabled"]))
+        if statuses
+        else None
+    )
     if status is not None:
         attributes.append(f'status="{status}"')
     children = draw(st.lists(st.sampled_from(CHILDREN), max_size=3))
@@ -67,18 +71,18 @@ def case(draw: st.DrawFn) -> str:
 
 
 @st.composite
-def suite(draw: st.DrawFn, depth: int = 0) -> str:
+def suite(draw: st.DrawFn, depth: int = 0, statuses: bool = True) -> str:
     parts = []
     for _ in range(draw(st.integers(0, 6))):
         kind = draw(st.integers(0, 30))
         if kind < 4 and depth < 2:
-            parts.append(draw(suite(depth + 1)))
+            parts.append(draw(suite(depth + 1, statuses)))
         elif kind == 4:
             parts.append(draw(st.sampled_from(["<system-out>suite output</system-out>", "<skipped/>"])))
         elif kind == 5 and draw(st.integers(0, 3)) == 0:
             parts.append('<failure message="setup failed">boom</failure>')
         else:
-            parts.append(draw(case()))
+            parts.append(draw(case(statuses)))
     if parts and not any(part.startswith("<testsuite") for part in parts) and draw(st.integers(0, 12)) == 0:
         # large enough to be walked while it is read (more than RUN_LIMIT children over several chunks)
         parts = parts * (RUN_LIMIT // len(parts) + 50)
@@ -87,8 +91,8 @@ def suite(draw: st.DrawFn, depth: int = 0) -> str:
 
 
 @st.composite
-def documents(draw: st.DrawFn) -> str:
-    suites = [draw(suite()) for _ in range(draw(st.integers(1, 3)))]
+def documents(draw: st.DrawFn, statuses: bool = True) -> str:
+    suites = [draw(suite(0, statuses)) for _ in range(draw(st.integers(1, 3)))]
     if len(suites) == 1 and draw(st.booleans()):
         return suites[0]
     return f"<testsuites>\n{''.join(suites)}\n</testsuites>"
@@ -106,6 +110,17 @@ def read_text(folder: str, text: str) -> FileResult:
 @settings(max_examples=300, deadline=None)
 @given(documents())
 def test_the_batched_reader_reads_what_the_per_case_reader_reads(document: str) -> None:
+    check_against_per_case(document)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents(statuses=False))
+def test_without_a_status_the_batched_reader_reads_names_around_reruns_only(document: str) -> None:
+    # No `status` in the file: the walk reads the names of the cases next to a non-passing one only.
+    check_against_per_case(document)
+
+
+def check_against_per_case(document: str) -> None:
     event(f"batched: {read_runs(io.BytesIO(document.encode()), Tally(junit.CASE_CAP))}")
     whole = read_document(f"{DECLARATION}\n{document}".encode(), Tally(junit.CASE_CAP))
     event(f"batched whole: {whole}")
@@ -162,3 +177,33 @@ def test_a_status_is_read_whatever_encoding_the_whole_file_declares() -> None:
         result = junit.read_bytes("report.xml", document.encode(encoding))
         assert result.totals is not None
         assert (result.totals.tests, result.totals.skipped) == (2, 1), encoding
+
+
+def test_a_status_cut_in_two_by_the_stream_chunks_is_still_read() -> None:
+    # The stream is looked at chunk by chunk for the bytes `status`: one cut at any point is still found.
+    head = f"{DECLARATION}<testsuite name='s'><testcase name='a'/>"
+    for cut in range(len("status") + 1):
+        padding = "<testcase name='p'/>" * ((RUN_CHUNK - len(head) - 40) // 20)
+        before = head + padding + " " * (RUN_CHUNK - len(head) - len(padding) - len("<testcase ") - cut)
+        document = f"{before}<testcase status='skipped' name='b'/></testsuite>".encode()
+        assert document.index(b"status") == RUN_CHUNK - cut
+        tally = Tally(junit.CASE_CAP)
+        assert read_runs(io.BytesIO(document), tally)
+        tally.flush()
+        assert tally.skipped == 1, cut
+
+
+def test_a_rerun_group_cut_by_a_walk_while_the_suite_is_read_stays_one_test() -> None:
+    # A large suite is walked a run at a time: a failure at the end of one run and its passing rerun at the
+    # start of the next are still one flaky test, whichever pair the runs' boundaries cut.
+    pairs = RUN_LIMIT * 3
+    cases = "".join(
+        f"<testcase classname='pkg.A' name='test_{n}'><failure message='m'>t</failure></testcase>"
+        f"<testcase classname='pkg.A' name='test_{n}'><system-out>ok</system-out></testcase>"
+        for n in range(pairs)
+    )
+    document = f"{DECLARATION}<testsuite name='s'>{cases}</testsuite>".encode()
+    tally = Tally(junit.CASE_CAP)
+    assert read_runs(io.BytesIO(document), tally)
+    tally.flush()
+    assert (tally.tests, tally.failures, tally.flaky) == (pairs, 0, pairs)

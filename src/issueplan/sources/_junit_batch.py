@@ -18,7 +18,7 @@ it is read once it holds more than RUN_LIMIT children, so a flat suite of millio
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import IO, Any
 
@@ -29,6 +29,10 @@ from issueplan.sources._junit_tally import SuiteCount, Tally, identity, record_c
 from issueplan.sources._xml import CHUNK, parse_document, pull_parser
 
 RUN_LIMIT = 2000
+# What `read_runs` feeds at a time: libxml2 pays a few tens of thousands of instructions per feed, events
+# come for suites only, and a run is walked once per feed, so four of the per-case reader's chunks (about
+# 1 % fewer instructions on a 14 MB file) keep a run's tree to a few MB.
+RUN_CHUNK = 4 * CHUNK
 _SUITE_TAGS = ("testsuites", "testsuite")
 _INFINITY = float("inf")
 _MARK_TAGS = tuple(sorted(RESULT_TAGS | RERUN_TAGS))  # the children that give a case another outcome
@@ -44,6 +48,9 @@ _UTF8_STARTS = (
     b"<testsuite",
 )
 _parent = etree._Element.getparent
+_previous = etree._Element.getprevious
+_next = etree._Element.getnext
+_UNREAD = "\x00"  # the name `_walk` gives a case whose name it did not read: no XML text holds a NUL
 
 
 class _ShapeError(Exception):
@@ -54,9 +61,17 @@ def read_runs(stream: IO[bytes], tally: Tally) -> bool:
     """Count the cases of `stream` into `tally`. False: this reader cannot; read it again with a new tally."""
     runs = _Runs(tally)
     parser = pull_parser(events=("start", "end"), tags=_SUITE_TAGS)
+    # As in `read_document`: a stream whose first bytes make it UTF-8 and whose bytes hold no `status` has
+    # no case with one. Each chunk is looked at before its cases are walked, with the end of the chunk before
+    # it (a `status` cut in two), until one holds it.
+    data = stream.read(RUN_CHUNK)
+    runs.statuses = not data.startswith(_UTF8_STARTS)
+    tail = b""
     try:
         while True:
-            data = stream.read(CHUNK)
+            if not runs.statuses:
+                runs.statuses = b"status" in tail + data[:5] or b"status" in data
+                tail = data[-5:]
             if data:
                 parser.feed(data)
             else:
@@ -69,6 +84,7 @@ def read_runs(stream: IO[bytes], tally: Tally) -> bool:
             if not data:
                 break
             runs.trim()
+            data = stream.read(RUN_CHUNK)
     except (etree.XMLSyntaxError, _ShapeError):
         return False
     if not runs.opened:
@@ -203,7 +219,7 @@ class _Runs:
             raise _ShapeError
         marked: set[etree._Element | None]
         marked = {child for child in before if next(child.iterchildren(*_MARK_TAGS), None) is not None}
-        self._walk(parent, (child for child in before if child.tag == "testcase"), marked, None)
+        self._walk(parent, (child for child in before if child.tag == "testcase"), marked, suite)
         del parent[:size]
 
     def _walk_run(self, suite: etree._Element, stop: etree._Element | None) -> None:
@@ -232,15 +248,17 @@ class _Runs:
         marked: set[etree._Element | None],
         stop: etree._Element | None,
     ) -> None:
-        """`cases` of `suite`, up to `stop`, as `junit._count` does; `marked`: those holding a result or
-        rerun child. Any other case without a `status` is a plain pass unless it shares its name with the
-        case before, so a passing case costs three attribute reads and a set lookup, whatever output it
-        holds. A case whose parent is not `suite` lies deeper: the shape is for `junit._count`."""
+        """`cases` of `suite`, up to `stop` (a child of `suite` after them), as `junit._count` does; `marked`:
+        those holding a result or rerun child. Any other case without a `status` is a plain pass unless it
+        shares its name with the case before, so a passing case costs an attribute read (`time`) and a set
+        lookup, whatever output it holds, and its name is read only where a neighbour may make it a rerun
+        (`_named`). A case whose parent is not `suite` lies deeper: the shape is for `junit._count`."""
         tally = self.tally
         suite_file = self._open[-1][1].file
         duration = self.duration
         passes, head, run_name = self._passes, self._head, self._name
         statuses = self.statuses
+        named = {} if statuses else _named(suite, marked, stop)
         get, parent, infinity = _get, _parent, _INFINITY  # locals: this loop runs once per case
         for case in cases:
             if case is stop:
@@ -255,7 +273,17 @@ class _Runs:
                     value = seconds(raw)
                 if 0.0 < value < infinity:
                     duration += value
-            name = get(case, b"name")
+            if statuses:
+                name = get(case, b"name")
+            elif case in named:
+                name = named[case]
+            else:
+                # What the lines below make of it: its name differs from its neighbours' (or no neighbour is
+                # anything but a pass, and passes sharing an identity count as passes one by one).
+                passes += 1
+                head = case
+                run_name = _UNREAD
+                continue
             status = get(case, b"status") if statuses else None
             if status is None and case not in marked and (not name or name != run_name):
                 passes += 1
@@ -270,6 +298,56 @@ class _Runs:
             run_name = name
         self.duration = duration
         self._passes, self._head, self._name = passes, head, run_name
+
+
+def _named(
+    suite: etree._Element, marked: set[etree._Element | None], stop: etree._Element | None
+) -> dict[etree._Element, str | None]:
+    """The cases of a walk of `suite` up to `stop` (None: to its end) whose names `_walk` needs, with their
+    names, each read once: those that did not simply pass, the first and the last (the walks before and
+    after meet there), and every case next to one of them that shares its name, and so on: a rerun group is
+    adjacent cases of one name. Any other case has a name unlike its neighbours', so it is a pass that no
+    rerun group takes in. The tree holds no case of an earlier walk (each walk's cases are freed), so the
+    first testcase child is the walk's first. An element too many here only costs its name read; siblings
+    are stepped through one by one, as an `itersiblings` made per case costs several steps."""
+    last = _case_from(suite[-1] if stop is None else stop.getprevious(), _previous)
+    seeds = [element for element in marked if element is not None and _parent(element) is suite]
+    named: dict[etree._Element, str | None] = {}
+    for seed in (_case_from(suite[0], _next), last, *seeds):
+        if seed is None or seed in named:
+            continue  # named already: its neighbours of one name are too
+        name = named[seed] = _get(seed, b"name")
+        if name:  # a nameless case is no rerun of its neighbours (`identity`)
+            _add_neighbours(named, seed, name, _previous, None)
+            _add_neighbours(named, seed, name, _next, stop)
+    return named
+
+
+def _case_from(
+    element: etree._Element | None, step: Callable[[etree._Element], etree._Element | None]
+) -> etree._Element | None:
+    """The first testcase from `element` on, stepping with `step`."""
+    while element is not None and element.tag != "testcase":
+        element = step(element)
+    return element
+
+
+def _add_neighbours(
+    named: dict[etree._Element, str | None],
+    seed: etree._Element,
+    name: str,
+    step: Callable[[etree._Element], etree._Element | None],
+    stop: etree._Element | None,
+) -> None:
+    """Add to `named` the cases after `seed` in the direction of `step` that share its name, up to the first
+    case that does not (or `stop`)."""
+    sibling = step(seed)
+    while sibling is not None and sibling is not stop:
+        if _get(sibling, b"name") == name:
+            named[sibling] = name  # a child that is no case is only one too many
+        elif sibling.tag == "testcase":
+            return
+        sibling = step(sibling)
 
 
 def _holds_case(element: etree._Element) -> bool:

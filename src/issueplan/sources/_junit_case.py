@@ -36,6 +36,7 @@ _STATUSES = {
     "errored": CaseOutcome.ERROR,
     "error": CaseOutcome.ERROR,
 }
+_SKIPPED, _FLAKY = CaseOutcome.SKIPPED, CaseOutcome.FLAKY  # globals: a read from the enum class costs more
 SUITE_RESULTS = frozenset({"error", "failure"})
 # The only children that give a case an outcome other than passed: a case without them (and without a
 # `status`) passed, whatever output it holds.
@@ -60,19 +61,24 @@ def outcome_of(
         elif rerun is None and tag in _RERUNS:
             rerun = child
     said = _STATUSES.get(status.strip().lower()) if status else None
-    if said is CaseOutcome.SKIPPED:
+    if said is _SKIPPED:
         return said, detail
     if best is not None:
         return best, detail
     if rerun is not None:
-        return CaseOutcome.FLAKY, rerun
+        return _FLAKY, rerun
     return said, None
 
 
 def build_case(
-    testcase: etree._Element, outcome: CaseOutcome, detail: etree._Element | None, suite_file: str | None
+    testcase: etree._Element,
+    outcome: CaseOutcome,
+    detail: etree._Element | None,
+    suite_file: str | None,
+    name: str | None,
 ) -> Case:
-    """A Case from a testcase element; message and trace capped, file/line from attributes or the trace."""
+    """A Case from a testcase element whose `name` attribute is `name` (the reader has read it already);
+    message and trace capped, file/line from attributes or the trace."""
     trace = _text_of(detail) if detail is not None else ""
     get = testcase.get
     file = get(b"file") or suite_file
@@ -85,7 +91,7 @@ def build_case(
     # Every value is a str (lxml's attribute values and text), an int, the outcome or a bool: checked.
     return checked_case(
         get(b"classname") or "",
-        get(b"name") or "",
+        name or "",
         file,
         line,
         outcome,

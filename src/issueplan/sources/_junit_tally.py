@@ -13,6 +13,14 @@ Declared = tuple[str | None, str | None, str | None, str | None]
 Counts = tuple[int, int, int, int]
 _NAMES = ("tests", "failures", "errors", "skipped")
 Identity = tuple[str | None, ...]
+_get = etree._Element.get  # unbound: no bound method made per case
+# Module globals: an enum member read from its class costs a descriptor call (Python 3.11), several per case.
+_FAILED, _ERROR, _SKIPPED, _FLAKY = (
+    CaseOutcome.FAILED,
+    CaseOutcome.ERROR,
+    CaseOutcome.SKIPPED,
+    CaseOutcome.FLAKY,
+)
 
 
 def identity(testcase: etree._Element | None, name: str | None) -> Identity | None:
@@ -20,7 +28,7 @@ def identity(testcase: etree._Element | None, name: str | None) -> Identity | No
     another (None): they are distinct tests nobody bothered to name."""
     if testcase is None or not name:
         return None
-    return (testcase.get(b"classname"), name, testcase.get(b"file"))
+    return (_get(testcase, b"classname"), name, _get(testcase, b"file"))
 
 
 def record_case(
@@ -31,8 +39,8 @@ def record_case(
     case: Case | None = None
     if status is not None or len(testcase):
         outcome, detail = outcome_of(testcase, status)
-        if outcome is not None and not tally.full:
-            case = build_case(testcase, outcome, detail, suite_file)
+        if outcome is not None and len(tally.cases) < tally.cap:  # `tally.full`, without a property call
+            case = build_case(testcase, outcome, detail, suite_file, name)
     tally.record(identity(testcase, name), outcome, case)
     testcase.clear()
 
@@ -151,11 +159,11 @@ class Tally:
     def record(self, identity: Identity | None, outcome: CaseOutcome | None, case: Case | None) -> None:
         """One testcase element; `identity` None means it cannot be a rerun of its neighbour."""
         self._elements += 1
-        if outcome is CaseOutcome.FAILED:
+        if outcome is _FAILED:
             self._element_failures += 1
-        elif outcome is CaseOutcome.ERROR:
+        elif outcome is _ERROR:
             self._element_errors += 1
-        elif outcome is CaseOutcome.SKIPPED:
+        elif outcome is _SKIPPED:
             self._element_skips += 1
         if identity is not None and identity == self._identity:
             if self._lone_pass:
@@ -189,7 +197,7 @@ class Tally:
 
     def _hold(self, outcome: CaseOutcome | None, case: Case | None) -> None:
         self._runs[outcome] = self._runs.get(outcome, 0) + 1
-        self._last_passed = outcome is None or outcome is CaseOutcome.FLAKY
+        self._last_passed = outcome is None or outcome is _FLAKY
         if outcome is None:
             return
         if case is not None:
@@ -219,7 +227,7 @@ class Tally:
         if not runs:
             self._identity = None
             return
-        if (CaseOutcome.FAILED in runs or CaseOutcome.ERROR in runs) and sum(runs.values()) > 1:
+        if (_FAILED in runs or _ERROR in runs) and sum(runs.values()) > 1:
             self._merge_reruns(runs)
         else:
             for outcome, count in runs.items():
@@ -236,13 +244,13 @@ class Tally:
     def _add(self, outcome: CaseOutcome | None, count: int) -> None:
         """`count` tests with this outcome (None: passed), none of them a rerun."""
         self.tests += count
-        if outcome is CaseOutcome.FAILED:
+        if outcome is _FAILED:
             self.failures += count
-        elif outcome is CaseOutcome.ERROR:
+        elif outcome is _ERROR:
             self.errors += count
-        elif outcome is CaseOutcome.SKIPPED:
+        elif outcome is _SKIPPED:
             self.skipped += count
-        elif outcome is CaseOutcome.FLAKY:
+        elif outcome is _FLAKY:
             self.flaky += count
 
     def _merge_reruns(self, runs: dict[CaseOutcome | None, int]) -> None:
@@ -253,12 +261,12 @@ class Tally:
         failed attempt as an empty testcase and only the last with its `<failure>`): the test failed every
         time, and a failure is never hidden as flaky."""
         self.tests += 1
-        failed = self._first.get(CaseOutcome.ERROR) or self._first.get(CaseOutcome.FAILED)
+        failed = self._first.get(_ERROR) or self._first.get(_FAILED)
         kept = failed
         if self._last_passed:
             self.flaky += 1
-            kept = failed.model_copy(update={"outcome": CaseOutcome.FLAKY}) if failed else None
-        elif CaseOutcome.ERROR in runs:
+            kept = failed.model_copy(update={"outcome": _FLAKY}) if failed else None
+        elif _ERROR in runs:
             self.errors += 1
         else:
             self.failures += 1
