@@ -93,6 +93,10 @@ class TraceLocation(NamedTuple):
 # What a matcher answers for a frame of the runtime or a test framework: a frame, but not worth a link.
 _FOREIGN = TraceLocation("", 0)
 _new_tuple = tuple.__new__
+_AT_TRIES = 8
+# A Python frame's path → the path `_located` makes of it, and whether it is a framework's or the runtime's
+_python_paths: dict[str, tuple[str, bool]] = {}
+_PATHS_KEPT = 4096
 
 
 def trace_location(trace: str) -> TraceLocation | None:
@@ -100,10 +104,13 @@ def trace_location(trace: str) -> TraceLocation | None:
     if not trace:
         return None
     lines = trace.split("\n", LINE_LIMIT)[:LINE_LIMIT]
+    if len(trace) > LINE_CAP:
+        lines = [raw[:LINE_CAP] for raw in lines]
+    if len(lines) > 1 and _python_frames_only(trace):
+        return _python_only(lines)
     last_python: TraceLocation | None = None
     framed = False  # a frame was recognised, if only of a framework: the first-line guess is off then
-    for raw in lines:
-        line = raw[:LINE_CAP]
+    for line in lines:
         # Every Python pattern holds `.py`, every other one a `:` before the line number: a line without
         # them (most of a trace: code, assertion text) is no frame, whatever the patterns would say.
         found = _python(line) if ".py" in line else None
@@ -120,6 +127,37 @@ def trace_location(trace: str) -> TraceLocation | None:
     return last_python or (None if framed else _first_line(lines))
 
 
+def _python_frames_only(trace: str) -> bool:
+    """Whether no line of `trace` can be a frame of another ecosystem: every JavaScript, JVM or .NET
+    pattern starts with up to 40 spaces and an `at ` (or vitest's arrow), every Go pattern holds a `.go:`.
+    A few `at ` are looked at (pytest's `<Cart object at 0x…>`), more send the trace the plain way."""
+    if ".go:" in trace or "\u276f " in trace or "\u2192 " in trace:
+        return False
+    at = trace.find("at ")
+    for _ in range(_AT_TRIES):
+        if at < 0:
+            return True
+        # the line's start, if it is at most 40 characters before: no `\n` in trace[start:at]
+        start = trace.rfind("\n", max(at - 41, 0), at) + 1
+        if (start or at <= 41) and (start == at or trace[start:at].isspace()) and at - start <= 40:
+            return False
+        at = trace.find("at ", at + 3)
+    return at < 0
+
+
+def _python_only(lines: list[str]) -> TraceLocation | None:
+    """`trace_location` of a trace where no line can be a frame of another ecosystem: the last Python frame
+    of the code under test is the answer, so the lines are read from the end and the first such frame found
+    ends the search (in a pytest report, the trace's last line)."""
+    framed = False
+    for line in reversed(lines):
+        if ".py" in line and (found := _python(line)) is not None:
+            if found is not _FOREIGN:
+                return found
+            framed = True
+    return None if framed else _first_line(lines)
+
+
 def _python(line: str) -> TraceLocation | None:
     # Each pattern is tried only on a line holding its fixed text (`.py:`, `File "`, `file `): a match
     # costs several times a substring test.
@@ -131,9 +169,20 @@ def _python(line: str) -> TraceLocation | None:
     if found is None:
         return None
     path, number = found.groups()
-    if _foreign(path) or "/lib/python" in path:
+    # Frames repeat their file (a module's tests, a helper's lines): its cleaning is kept, by path
+    kept = _python_paths.get(path)
+    if kept is None:
+        foreign = _foreign(path) or "/lib/python" in path
+        clean = "" if foreign else checkout_relative(path.strip()).removeprefix("./")
+        if len(_python_paths) >= _PATHS_KEPT:
+            _python_paths.clear()
+        _python_paths[path] = kept = (clean, foreign)
+    clean, foreign = kept
+    if foreign:
         return _FOREIGN
-    return _located(path, number)
+    line = int(number)
+    # tuple.__new__ is what the NamedTuple's own __new__ calls, without a Python frame of its own
+    return _new_tuple(TraceLocation, (clean, line, True)) if clean and line > 0 else None
 
 
 def _other(line: str) -> TraceLocation | None:
@@ -202,7 +251,7 @@ def _dotnet(line: str) -> TraceLocation | None:
 
 def _first_line(lines: list[str]) -> TraceLocation | None:
     first = next((line for line in lines if line.strip()), "")
-    found = _ANY_PATH_LINE.search(first[:LINE_CAP])
+    found = _ANY_PATH_LINE.search(first)
     return _located(found.group(1), found.group(2)) if found else None
 
 
