@@ -103,7 +103,15 @@ def trace_location(trace: str) -> TraceLocation | None:
     """The location of the innermost frame of the code under test in `trace`, or None when it names none."""
     if not trace:
         return None
-    lines = trace.split("\n", LINE_LIMIT)[:LINE_LIMIT]
+    if "\n" not in trace:  # half of the traces (pytest's skip reasons, one-line messages): no list of lines
+        line = trace[:LINE_CAP]
+        found = _python(line) if ".py" in line else None
+        if found is None and ":" in line:
+            found = _other(line)
+        return (None if found is _FOREIGN else found) if found else _first_line([line])
+    lines = trace.split("\n", LINE_LIMIT)
+    if len(lines) > LINE_LIMIT:
+        del lines[LINE_LIMIT]
     if len(trace) > LINE_CAP:
         lines = [raw[:LINE_CAP] for raw in lines]
     if len(lines) > 1 and _python_frames_only(trace):
@@ -137,10 +145,12 @@ def _python_frames_only(trace: str) -> bool:
     for _ in range(_AT_TRIES):
         if at < 0:
             return True
-        # the line's start, if it is at most 40 characters before: no `\n` in trace[start:at]
-        start = trace.rfind("\n", max(at - 41, 0), at) + 1
-        if (start or at <= 41) and (start == at or trace[start:at].isspace()) and at - start <= 40:
-            return False
+        # `object at 0x…`: a frame's `at ` follows the line's start or a space
+        if not at or trace[at - 1].isspace():
+            # the line's start, if it is at most 40 characters before: no `\n` in trace[start:at]
+            start = trace.rfind("\n", at - 41 if at > 41 else 0, at) + 1
+            if (start or at <= 41) and (start == at or trace[start:at].isspace()):
+                return False
         at = trace.find("at ", at + 3)
     return at < 0
 
@@ -180,9 +190,8 @@ def _python(line: str) -> TraceLocation | None:
     clean, foreign = kept
     if foreign:
         return _FOREIGN
-    line = int(number)
-    # tuple.__new__ is what the NamedTuple's own __new__ calls, without a Python frame of its own
-    return _new_tuple(TraceLocation, (clean, line, True)) if clean and line > 0 else None
+    at_line = int(number)
+    return _new_tuple(TraceLocation, (clean, at_line, True)) if clean and at_line > 0 else None
 
 
 def _other(line: str) -> TraceLocation | None:
