@@ -143,9 +143,12 @@ def test_a_trace_read_from_its_end_gives_the_location_every_pattern_gives(trace:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(_PYTHON_PIECES, min_size=1, max_size=40).map("".join))
-def test_a_line_past_the_cap_or_the_limit_is_read_as_every_pattern_reads_it(filler: str) -> None:
-    long_line = "x" * (LINE_CAP - 10) + filler
+@given(st.lists(_PYTHON_PIECES, min_size=1, max_size=40).map("".join), st.sampled_from(["x", " "]))
+def test_a_line_past_the_cap_or_the_limit_is_read_as_every_pattern_reads_it(filler: str, fill: str) -> None:
+    long_line = fill * (LINE_CAP - 10) + filler
     trace = "\n".join([long_line, "tests/test_cart.py:3: E", *["y"] * (LINE_LIMIT - 2), filler, "a.py:1: E"])
     assert trace_location(trace) == reference(trace)
     assert trace_location(long_line) == reference(long_line)
+    # the first-line guess: a line blank up to the cap, then not, is the first line, cut
+    blank_then_path = "\n".join([fill * (LINE_CAP + 5) + filler, "see b.c:2", filler])
+    assert trace_location(blank_then_path) == reference(blank_then_path)

@@ -112,13 +112,13 @@ def trace_location(trace: str) -> TraceLocation | None:
     lines = trace.split("\n", LINE_LIMIT)
     if len(lines) > LINE_LIMIT:
         del lines[LINE_LIMIT]
-    if len(trace) > LINE_CAP:
-        lines = [raw[:LINE_CAP] for raw in lines]
-    if len(lines) > 1 and _python_frames_only(trace):
-        return _python_only(lines)
+    # the first-line guess picks its line uncut (a line blank up to the cap may not be blank)
+    cut = [raw[:LINE_CAP] for raw in lines] if len(trace) > LINE_CAP else lines
+    if _python_frames_only(trace):
+        return _python_only(cut, lines)
     last_python: TraceLocation | None = None
     framed = False  # a frame was recognised, if only of a framework: the first-line guess is off then
-    for line in lines:
+    for line in cut:
         # Every Python pattern holds `.py`, every other one a `:` before the line number: a line without
         # them (most of a trace: code, assertion text) is no frame, whatever the patterns would say.
         found = _python(line) if ".py" in line else None
@@ -155,12 +155,12 @@ def _python_frames_only(trace: str) -> bool:
     return at < 0
 
 
-def _python_only(lines: list[str]) -> TraceLocation | None:
+def _python_only(cut: list[str], lines: list[str]) -> TraceLocation | None:
     """`trace_location` of a trace where no line can be a frame of another ecosystem: the last Python frame
     of the code under test is the answer, so the lines are read from the end and the first such frame found
     ends the search (in a pytest report, the trace's last line)."""
     framed = False
-    for line in reversed(lines):
+    for line in reversed(cut):
         if ".py" in line and (found := _python(line)) is not None:
             if found is not _FOREIGN:
                 return found
@@ -260,7 +260,7 @@ def _dotnet(line: str) -> TraceLocation | None:
 
 def _first_line(lines: list[str]) -> TraceLocation | None:
     first = next((line for line in lines if line.strip()), "")
-    found = _ANY_PATH_LINE.search(first)
+    found = _ANY_PATH_LINE.search(first[:LINE_CAP])
     return _located(found.group(1), found.group(2)) if found else None
 
 
