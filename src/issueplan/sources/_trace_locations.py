@@ -109,12 +109,18 @@ def trace_location(trace: str) -> TraceLocation | None:
         if found is None and ":" in line:
             found = _other(line)
         return (None if found is _FOREIGN else found) if found else _first_line([line])
+    python_only = _python_frames_only(trace)
+    # pytest prints the innermost frame on the trace's last line: looked at first, when it is within the limit
+    if python_only and (len(trace) < LINE_LIMIT or trace.count("\n") < LINE_LIMIT):
+        last = trace.rpartition("\n")[2][:LINE_CAP]
+        if ".py" in last and (found := _python(last)) is not None and found is not _FOREIGN:
+            return found
     lines = trace.split("\n", LINE_LIMIT)
     if len(lines) > LINE_LIMIT:
         del lines[LINE_LIMIT]
     # the first-line guess picks its line uncut (a line blank up to the cap may not be blank)
     cut = [raw[:LINE_CAP] for raw in lines] if len(trace) > LINE_CAP else lines
-    if _python_frames_only(trace):
+    if python_only:
         return _python_only(cut, lines)
     last_python: TraceLocation | None = None
     framed = False  # a frame was recognised, if only of a framework: the first-line guess is off then
@@ -145,8 +151,9 @@ def _python_frames_only(trace: str) -> bool:
     for _ in range(_AT_TRIES):
         if at < 0:
             return True
-        # `object at 0x…`: a frame's `at ` follows the line's start or a space
-        if not at or trace[at - 1].isspace():
+        # `object at 0x…`: a frame's `at ` follows the line's start or whitespace, the two characters
+        # before it are whitespace (`\n` is) unless the trace starts there
+        if not at or (trace[at - 1].isspace() and (at == 1 or trace[at - 2].isspace())):
             # the line's start, if it is at most 40 characters before: no `\n` in trace[start:at]
             start = trace.rfind("\n", at - 41 if at > 41 else 0, at) + 1
             if (start or at <= 41) and (start == at or trace[start:at].isspace()):
