@@ -34,9 +34,15 @@ def _foreign(path: str) -> bool:
     )
 
 
+# the reader's pattern as it was first written, with `[^:\n]` (the reader's `[^:]` sees no `\n` in a line)
+_PYTHON_AS_WRITTEN = re.compile(r"\s{0,40}([^\s:][^:\n]{0,1000}\.py):(\d{1,9}):(?: |$)")
+
+
 def _python(line: str) -> TraceLocation | None:
     found = (
-        traces._PYTHON.match(line) or traces._PYTHON_NATIVE.match(line) or traces._PYTEST_SETUP.match(line)
+        _PYTHON_AS_WRITTEN.match(line)
+        or traces._PYTHON_NATIVE.match(line)
+        or traces._PYTEST_SETUP.match(line)
     )
     if found is None:
         return None

@@ -38,7 +38,8 @@ from issueplan.model import Case
 LINE_CAP = 2000
 LINE_LIMIT = 400
 
-_PYTHON = re.compile(r"\s{0,40}([^\s:][^:\n]{0,1000}\.py):(\d{1,9}):(?: |$)")
+# `[^:]`, not `[^:\n]`: a line holds no `\n`, and a one-character negation is counted without a set test
+_PYTHON = re.compile(r"\s{0,40}([^\s:][^:]{0,1000}\.py):(\d{1,9}):(?: |$)")
 _PYTHON_NATIVE = re.compile(r'\s{0,40}File "([^"\n]{1,1000}\.py)", line (\d{1,9})')
 # pytest's setup errors (a missing fixture): `file tests/test_cart.py, line 8`
 _PYTEST_SETUP = re.compile(r"\s{0,40}file ([^,\n]{1,1000}\.py), line (\d{1,9})\s*$")
