@@ -34,9 +34,15 @@ def _foreign(path: str) -> bool:
     )
 
 
+# the reader's pattern as it was first written, with `[^:\n]` (the reader's `[^:]` sees no `\n` in a line)
+_PYTHON_AS_WRITTEN = re.compile(r"\s{0,40}([^\s:][^:\n]{0,1000}\.py):(\d{1,9}):(?: |$)")
+
+
 def _python(line: str) -> TraceLocation | None:
     found = (
-        traces._PYTHON.match(line) or traces._PYTHON_NATIVE.match(line) or traces._PYTEST_SETUP.match(line)
+        _PYTHON_AS_WRITTEN.match(line)
+        or traces._PYTHON_NATIVE.match(line)
+        or traces._PYTEST_SETUP.match(line)
     )
     if found is None:
         return None
@@ -120,3 +126,35 @@ def paths(draw: st.DrawFn) -> str:
 @given(paths())
 def test_a_path_is_made_relative_as_the_checkout_pattern_alone_makes_it(path: str) -> None:
     assert traces.checkout_relative(path) == _relative(path)
+
+
+# Python frames and the near misses of a frame of another ecosystem's start (`at ` after text, after more
+# than 40 spaces, after other whitespace): traces the reader reads from their end, and a few it must not.
+_PYTHON_PIECES = st.sampled_from(
+    [
+        "tests/test_cart.py:42: AssertionError", "tests/test_cart.py:7: in test_total",
+        '  File "/home/runner/work/shop/shop/app/cart.py", line 7', "file tests/conftest.py, line 8",
+        "/usr/lib/python3.11/site-packages/x.py:3: in f", "src/a.py:0: x", "self = <Cart object at 0x7f3a>",
+        "at ", " at ", "\tat ", "\u00a0at ", "\x0cat ", "\rat ", " " * 40 + "at ", " " * 41 + "at ", "at",
+        "\tat com.acme.Cart.total(Cart.java:42)", "   at Ns.Cart.Total() in /src/cart.py:line 12",
+        "cart_test.go:31: got 2", ".go:", "\u276f ", "\u2192 ", ":", " ", "\n", "\n", "E   assert 1 == 2",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_PYTHON_PIECES, min_size=1, max_size=3).map("".join), max_size=12).map("\n".join))
+def test_a_trace_read_from_its_end_gives_the_location_every_pattern_gives(trace: str) -> None:
+    assert trace_location(trace) == reference(trace)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PYTHON_PIECES, min_size=1, max_size=40).map("".join), st.sampled_from(["x", " "]))
+def test_a_line_past_the_cap_or_the_limit_is_read_as_every_pattern_reads_it(filler: str, fill: str) -> None:
+    long_line = fill * (LINE_CAP - 10) + filler
+    trace = "\n".join([long_line, "tests/test_cart.py:3: E", *["y"] * (LINE_LIMIT - 2), filler, "a.py:1: E"])
+    assert trace_location(trace) == reference(trace)
+    assert trace_location(long_line) == reference(long_line)
+    # the first-line guess: a line blank up to the cap, then not, is the first line, cut
+    blank_then_path = "\n".join([fill * (LINE_CAP + 5) + filler, "see b.c:2", filler])
+    assert trace_location(blank_then_path) == reference(blank_then_path)

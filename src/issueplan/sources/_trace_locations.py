@@ -38,7 +38,8 @@ from issueplan.model import Case
 LINE_CAP = 2000
 LINE_LIMIT = 400
 
-_PYTHON = re.compile(r"\s{0,40}([^\s:][^:\n]{0,1000}\.py):(\d{1,9}):(?: |$)")
+# `[^:]`, not `[^:\n]`: a line holds no `\n`, and a one-character negation is counted without a set test
+_PYTHON = re.compile(r"\s{0,40}([^\s:][^:]{0,1000}\.py):(\d{1,9}):(?: |$)")
 _PYTHON_NATIVE = re.compile(r'\s{0,40}File "([^"\n]{1,1000}\.py)", line (\d{1,9})')
 # pytest's setup errors (a missing fixture): `file tests/test_cart.py, line 8`
 _PYTEST_SETUP = re.compile(r"\s{0,40}file ([^,\n]{1,1000}\.py), line (\d{1,9})\s*$")
@@ -93,17 +94,38 @@ class TraceLocation(NamedTuple):
 # What a matcher answers for a frame of the runtime or a test framework: a frame, but not worth a link.
 _FOREIGN = TraceLocation("", 0)
 _new_tuple = tuple.__new__
+_AT_TRIES = 8
+# A Python frame's path → the path `_located` makes of it, and whether it is a framework's or the runtime's
+_python_paths: dict[str, tuple[str, bool]] = {}
+_PATHS_KEPT = 4096
 
 
 def trace_location(trace: str) -> TraceLocation | None:
     """The location of the innermost frame of the code under test in `trace`, or None when it names none."""
     if not trace:
         return None
-    lines = trace.split("\n", LINE_LIMIT)[:LINE_LIMIT]
+    if "\n" not in trace:  # half of the traces (pytest's skip reasons, one-line messages): no list of lines
+        line = trace[:LINE_CAP]
+        found = _python(line) if ".py" in line else None
+        if found is None and ":" in line:
+            found = _other(line)
+        return (None if found is _FOREIGN else found) if found else _first_line([line])
+    python_only = _python_frames_only(trace)
+    # pytest prints the innermost frame on the trace's last line: looked at first, when it is within the limit
+    if python_only and (len(trace) < LINE_LIMIT or trace.count("\n") < LINE_LIMIT):
+        last = trace.rpartition("\n")[2][:LINE_CAP]
+        if ".py" in last and (found := _python(last)) is not None and found is not _FOREIGN:
+            return found
+    lines = trace.split("\n", LINE_LIMIT)
+    if len(lines) > LINE_LIMIT:
+        del lines[LINE_LIMIT]
+    # the first-line guess picks its line uncut (a line blank up to the cap may not be blank)
+    cut = [raw[:LINE_CAP] for raw in lines] if len(trace) > LINE_CAP else lines
+    if python_only:
+        return _python_only(cut, lines)
     last_python: TraceLocation | None = None
     framed = False  # a frame was recognised, if only of a framework: the first-line guess is off then
-    for raw in lines:
-        line = raw[:LINE_CAP]
+    for line in cut:
         # Every Python pattern holds `.py`, every other one a `:` before the line number: a line without
         # them (most of a trace: code, assertion text) is no frame, whatever the patterns would say.
         found = _python(line) if ".py" in line else None
@@ -120,6 +142,40 @@ def trace_location(trace: str) -> TraceLocation | None:
     return last_python or (None if framed else _first_line(lines))
 
 
+def _python_frames_only(trace: str) -> bool:
+    """Whether no line of `trace` can be a frame of another ecosystem: every JavaScript, JVM or .NET
+    pattern starts with up to 40 spaces and an `at ` (or vitest's arrow), every Go pattern holds a `.go:`.
+    A few `at ` are looked at (pytest's `<Cart object at 0x…>`), more send the trace the plain way."""
+    if ".go:" in trace or "\u276f " in trace or "\u2192 " in trace:
+        return False
+    at = trace.find("at ")
+    for _ in range(_AT_TRIES):
+        if at < 0:
+            return True
+        # `object at 0x…`: a frame's `at ` follows the line's start or whitespace, the two characters
+        # before it are whitespace (`\n` is) unless the trace starts there
+        if not at or (trace[at - 1].isspace() and (at == 1 or trace[at - 2].isspace())):
+            # the line's start, if it is at most 40 characters before: no `\n` in trace[start:at]
+            start = trace.rfind("\n", at - 41 if at > 41 else 0, at) + 1
+            if (start or at <= 41) and (start == at or trace[start:at].isspace()):
+                return False
+        at = trace.find("at ", at + 3)
+    return at < 0
+
+
+def _python_only(cut: list[str], lines: list[str]) -> TraceLocation | None:
+    """`trace_location` of a trace where no line can be a frame of another ecosystem: the last Python frame
+    of the code under test is the answer, so the lines are read from the end and the first such frame found
+    ends the search (in a pytest report, the trace's last line)."""
+    framed = False
+    for line in reversed(cut):
+        if ".py" in line and (found := _python(line)) is not None:
+            if found is not _FOREIGN:
+                return found
+            framed = True
+    return None if framed else _first_line(lines)
+
+
 def _python(line: str) -> TraceLocation | None:
     # Each pattern is tried only on a line holding its fixed text (`.py:`, `File "`, `file `): a match
     # costs several times a substring test.
@@ -131,9 +187,19 @@ def _python(line: str) -> TraceLocation | None:
     if found is None:
         return None
     path, number = found.groups()
-    if _foreign(path) or "/lib/python" in path:
+    # Frames repeat their file (a module's tests, a helper's lines): its cleaning is kept, by path
+    kept = _python_paths.get(path)
+    if kept is None:
+        foreign = _foreign(path) or "/lib/python" in path
+        clean = "" if foreign else checkout_relative(path.strip()).removeprefix("./")
+        if len(_python_paths) >= _PATHS_KEPT:
+            _python_paths.clear()
+        _python_paths[path] = kept = (clean, foreign)
+    clean, foreign = kept
+    if foreign:
         return _FOREIGN
-    return _located(path, number)
+    at_line = int(number)
+    return _new_tuple(TraceLocation, (clean, at_line, True)) if clean and at_line > 0 else None
 
 
 def _other(line: str) -> TraceLocation | None:
