@@ -35,8 +35,8 @@ benchmarks/instructions.py: the same on every run, whatever the load), prints th
 takes the verdicts from them. Parse only is the part between two marks around the timed body; whole process
 is everything from exec to exit, counted for the shape whose target needs it (junit-1M-output, with
 junitparser) and left out elsewhere. The counts of a shape run after its timed runs, side by side, one per
-core: at the full sizes a run of every shape takes about half an hour on two cores (junitparser on 1M cases
-is a third of it), at --quick about five minutes, but a tenth of a shape can flatter its floor (a tree's
+core: at the full sizes a run of every shape takes about twenty minutes on two cores (junitparser on 1M
+cases is half of it), at --quick a few minutes, but a tenth of a shape can flatter its floor (a tree's
 fixed cost per run, the SARIF floor's collector, which grows faster than the log).
 """
 
