@@ -306,11 +306,12 @@ def measure(shape: Shape, folder: Path, quick: bool, repeat: int, verdicts: Verd
     floor = best([run_script(*FLOORS[shape.floor], path, sample) for _ in range(repeat)])
     ours = best([run_script(*ISSUEPLAN, path, sample) for _ in range(repeat)])
     cli = best([run_cli(path) for _ in range(repeat)])
-    rows = {"floor": (floor, floor), "issueplan": (ours, cli)}
     junitparser = shape.junit and importlib.util.find_spec("junitparser") is not None
-    if junitparser:
-        theirs = best([run_script(JUNITPARSER_SETUP, JUNITPARSER_BODY, path, sample) for _ in range(repeat)])
-        rows["junitparser"] = (theirs, theirs)
+    theirs = (
+        best([run_script(JUNITPARSER_SETUP, JUNITPARSER_BODY, path, sample) for _ in range(repeat)])
+        if junitparser
+        else None
+    )
     if counting:  # after every timed run: the counts run side by side, one per core, and load the machine
         counts = _counts(shape, path, sample, whole_counted, junitparser)
         parse_ir, whole_ir = counts["floor"]
@@ -318,11 +319,12 @@ def measure(shape: Shape, folder: Path, quick: bool, repeat: int, verdicts: Verd
         ours = replace(ours, parse_ir=counts["issueplan"][0])
         if whole_counted:
             cli = replace(cli, whole_ir=counts["cli"][1])
-        rows = {"floor": (floor, floor), "issueplan": (ours, cli)}
-        if junitparser:
+        if theirs is not None:
             parse_ir, whole_ir = counts.get("junitparser", (None, None))
             theirs = replace(theirs, parse_ir=parse_ir, whole_ir=whole_ir)
-            rows["junitparser"] = (theirs, theirs)
+    rows = {"floor": (floor, floor), "issueplan": (ours, cli)}
+    if theirs is not None:
+        rows["junitparser"] = (theirs, theirs)
     print(
         f"{'contender':<12} {'items':>8} {'parse cpu s':>11} {'x floor':>7} "
         f"{'whole cpu s':>11} {'x floor':>7} "

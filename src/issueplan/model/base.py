@@ -18,6 +18,14 @@ CUT_MARK = "\n… [cut: {n} more characters]"
 NAME_CUT_MARK = " …[cut {n:,} characters]"
 
 
+# BaseModel's slots, set through their descriptors, for the models built from values a reader has checked
+# (report.checked_findings, checked.py): object.__setattr__ looks each up again, a third more.
+set_dict = BaseModel.__dict__["__dict__"].__set__
+set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
 class Frozen(BaseModel):
     """Base for every value type: immutable, no unknown fields."""
 

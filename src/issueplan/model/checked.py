@@ -12,17 +12,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from issueplan.model.base import CaseOutcome, Frozen
-from issueplan.model.report import (
-    Case,
-    FileResult,
-    Problem,
-    TestTotals,
-    _set_dict,
-    _set_extra,
-    _set_fields_set,
-    _set_private,
-)
+from issueplan.model.base import CaseOutcome, Frozen, set_dict, set_extra, set_fields_set, set_private
+from issueplan.model.report import Case, FileResult, Problem, TestTotals
 
 _Model = TypeVar("_Model", bound=Frozen)
 _CASE_FIELDS = set(Case.model_fields)
@@ -35,12 +26,12 @@ def _checked(model: type[_Model], row: dict[str, object], named: set[str]) -> _M
     """What pydantic's own model_construct sets, without its per-call work; `row` holds every field in the
     model's order, `named` is its fields set (shared: a frozen model's never changes, a copy gets its own)."""
     made = _new(model)
-    # BaseModel's slots through their descriptors, as report.checked_findings sets them: object.__setattr__
-    # would look each up again, twice what the rest of a model costs (a tree makes two or three per file)
-    _set_dict(made, row)
-    _set_fields_set(made, named)
-    _set_extra(made, None)
-    _set_private(made, None)
+    # BaseModel's slots through their descriptors (model/base.py): object.__setattr__ would look each up
+    # again, twice what the rest of a model costs (a tree makes two or three per file)
+    set_dict(made, row)
+    set_fields_set(made, named)
+    set_extra(made, None)
+    set_private(made, None)
     return made
 
 

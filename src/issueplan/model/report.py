@@ -10,7 +10,7 @@ is quoted.
 
 from collections.abc import Collection, Iterable
 
-from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from issueplan.model.base import (
     CaseOutcome,
@@ -21,6 +21,10 @@ from issueplan.model.base import (
     SuiteKind,
     SuiteStatus,
     coverage_rate,
+    set_dict,
+    set_extra,
+    set_fields_set,
+    set_private,
 )
 
 
@@ -137,19 +141,12 @@ def checked_findings(rows: Iterable[dict[str, object]], named: Collection[str]) 
             raise ValueError(f"a Finding's row holds {tuple(row)}, not every field in order: {order}")
         finding = new(Finding)
         # what pydantic's own model_construct sets
-        _set_dict(finding, row)
-        _set_fields_set(finding, fields_set)
-        _set_extra(finding, None)
-        _set_private(finding, None)
+        set_dict(finding, row)
+        set_fields_set(finding, fields_set)
+        set_extra(finding, None)
+        set_private(finding, None)
         append(finding)
     return findings
-
-
-# BaseModel's slots, set through their descriptors (object.__setattr__ looks each up again: a third more)
-_set_dict = BaseModel.__dict__["__dict__"].__set__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 class CoverageCounts(Frozen):
