@@ -152,9 +152,10 @@ def _python_frames_only(trace: str) -> bool:
     for _ in range(_AT_TRIES):
         if at < 0:
             return True
-        # `object at 0x…`: a frame's `at ` follows the line's start or whitespace, the two characters
-        # before it are whitespace (`\n` is) unless the trace starts there
-        if not at or (trace[at - 1].isspace() and (at == 1 or trace[at - 2].isspace())):
+        # `object at 0x…`: a frame's `at ` starts its line, or follows whitespace there, so the character
+        # before it is a `\n` or the two before it are whitespace (`\n` is), unless the trace starts there
+        before = trace[at - 1] if at else "\n"
+        if before == "\n" or (before.isspace() and (at == 1 or trace[at - 2].isspace())):
             # the line's start, if it is at most 40 characters before: no `\n` in trace[start:at]
             start = trace.rfind("\n", at - 41 if at > 41 else 0, at) + 1
             if (start or at <= 41) and (start == at or trace[start:at].isspace()):
