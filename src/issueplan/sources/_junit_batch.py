@@ -24,7 +24,15 @@ from typing import IO, Any
 
 from lxml import etree
 
-from issueplan.sources._junit_case import RERUN_TAGS, RESULT_TAGS, SUITE_RESULTS, seconds
+from issueplan.model import Case, CaseOutcome
+from issueplan.sources._junit_case import (
+    RERUN_TAGS,
+    RESULT_TAGS,
+    SUITE_RESULTS,
+    build_case,
+    outcome_of,
+    seconds,
+)
 from issueplan.sources._junit_tally import SuiteCount, Tally, identity, record_case
 from issueplan.sources._xml import CHUNK, parse_document, pull_parser
 
@@ -50,6 +58,7 @@ _UTF8_STARTS = (
 _parent = etree._Element.getparent
 _previous = etree._Element.getprevious
 _next = etree._Element.getnext
+_FAILED, _ERROR, _SKIPPED = CaseOutcome.FAILED, CaseOutcome.ERROR, CaseOutcome.SKIPPED  # as in _junit_tally
 _UNREAD = "\x00"  # the name `_walk` gives a case whose name it did not read: no XML text holds a NUL
 
 
@@ -105,11 +114,13 @@ def read_document(data: bytes, tally: Tally) -> bool:
         return False  # the per-case reader says what the file is
     runs = _Runs(tally)
     # Most files have no `status` attribute at all: their cases' walk does not look for one (a read per case).
-    runs.statuses = not data.startswith(_UTF8_STARTS) or b"status" in data
+    # (`find`, not `in`: bytes' `in` asks first whether its operand is an int, and builds and drops an error.)
+    runs.statuses = not data.startswith(_UTF8_STARTS) or data.find(b"status") >= 0
     try:
         marked = _lone_suite_marks(root)
         if marked is not None:
-            runs.read_lone(root, marked)
+            if runs.statuses or not _read_lone_apart(root, marked, tally):
+                runs.read_lone(root, marked)
         else:
             # A suite anywhere but right under a suite is a shape for the per-case reader: counted before
             # the walk, which clears what it has counted (a suite inside a case's output, say).
@@ -133,6 +144,72 @@ def _lone_suite_marks(root: etree._Element) -> set[etree._Element | None] | None
             return None
         marked.add(_parent(element))
     return marked
+
+
+def _read_lone_apart(  # noqa: PLR0912 - one frame per file, state in locals
+    root: etree._Element, marked: set[etree._Element | None], tally: Tally
+) -> bool:
+    """`_Runs.read_lone` of a document without `status` attributes in which no case that did not simply pass
+    has a neighbour of its name, so that no case is a rerun of another (nearly every file of a report tree):
+    its cases are counted in one frame and told to the tally at once, not step by step. False, with nothing
+    changed, for anything else (a possible rerun, a case deeper than right under the suite, a result right
+    under it, a DOCTYPE): `read_lone` reads it then, or gives up on it."""
+    if root in marked or _doctype(root):
+        return False
+    duration = 0.0
+    elements = 0
+    hits: list[etree._Element] = []
+    get, parent, infinity = _get, _parent, _INFINITY  # locals: this loop runs once per case
+    for case in root.iterdescendants("testcase"):
+        if parent(case) is not root:
+            return False
+        elements += 1
+        raw = get(case, b"time")
+        if raw:
+            try:
+                value = float(raw)
+            except ValueError:
+                value = seconds(raw)
+            if 0.0 < value < infinity:
+                duration += value
+        if case in marked:
+            hits.append(case)
+    found: list[tuple[etree._Element, str | None, CaseOutcome, etree._Element | None]] = []
+    for case in hits:
+        name = get(case, b"name")
+        if name and (_neighbour_named(case, name, _previous) or _neighbour_named(case, name, _next)):
+            return False  # maybe one test run several times: `read_lone` groups its runs
+        outcome, detail = outcome_of(case, None)
+        if outcome is not None:  # always: a case with a result or rerun child has an outcome
+            found.append((case, name, outcome, detail))
+    suite = SuiteCount.of(root, tally.elements())
+    failures = errors = skipped = flaky = 0
+    room = tally.cap - len(tally.cases)
+    kept: list[Case] = []
+    suite_file = suite.file
+    for case, name, outcome, detail in found:
+        if outcome is _FAILED:
+            failures += 1
+        elif outcome is _ERROR:
+            errors += 1
+        elif outcome is _SKIPPED:
+            skipped += 1
+        else:
+            flaky += 1
+        if len(kept) < room:
+            kept.append(build_case(case, outcome, detail, suite_file, name))
+    tally.add_apart((elements, failures, errors, skipped), flaky, kept, len(found) - len(kept))
+    tally.compare(suite)
+    tally.duration += duration
+    return True
+
+
+def _neighbour_named(
+    case: etree._Element, name: str, step: Callable[[etree._Element], etree._Element | None]
+) -> bool:
+    """Whether the case next to `case` in the direction of `step` is named `name`."""
+    neighbour = _case_from(step(case), step)
+    return neighbour is not None and _get(neighbour, b"name") == name
 
 
 def _visit(runs: _Runs, suite: etree._Element) -> int:

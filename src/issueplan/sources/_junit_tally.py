@@ -191,6 +191,25 @@ class Tally:
         self._identity = last
         self._lone_pass = True
 
+    def add_apart(self, counts: Counts, flaky: int, kept: list[Case], dropped: int) -> None:
+        """Testcase elements in a row none of which is a rerun of another, counted by the caller: `counts`
+        (elements, failures, errors, skipped) as `record` counts them, `flaky` of them flaky, `kept` the
+        Cases kept (no more than the cap leaves room for) and `dropped` the others that did not pass: what
+        `record` makes of them one by one, in one step."""
+        self.flush()
+        elements, failures, errors, skipped = counts
+        self._elements += elements
+        self._element_failures += failures
+        self._element_errors += errors
+        self._element_skips += skipped
+        self.tests += elements
+        self.failures += failures
+        self.errors += errors
+        self.skipped += skipped
+        self.flaky += flaky
+        self.cases.extend(kept)
+        self.dropped += dropped
+
     def elements(self) -> Counts:
         """Elements seen so far: (tests, failures, errors, skipped), for the declared-count checks."""
         return (self._elements, self._element_failures, self._element_errors, self._element_skips)
