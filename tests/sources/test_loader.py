@@ -225,6 +225,33 @@ def test_a_symlink_out_of_the_root_is_not_read(tmp_path: Path) -> None:
     ]
 
 
+def test_a_file_reached_twice_in_one_root_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """I12, I14: a hard link or a symlink to a report is the report again. It counts once, under the first
+    path, and its bytes are read once: the look knows the file by device and inode before it reads it."""
+    report = tmp_path / "results" / "unit" / "junit.xml"
+    report.parent.mkdir(parents=True)
+    report.write_text('<testsuite name="s"><testcase name="a"/><testcase name="b"/></testsuite>\n')
+    os.link(report, report.parent / "copy.xml")
+    (tmp_path / "results" / "other").mkdir()
+    (tmp_path / "results" / "other" / "link.xml").symlink_to(report)
+    read: list[int] = []
+    real_read = os.read
+
+    def counting_read(descriptor: int, count: int) -> bytes:
+        data = real_read(descriptor, count)
+        read.append(len(data))
+        return data
+
+    monkeypatch.setattr(os, "read", counting_read)
+    loaded = load_results([tmp_path / "results"])
+    monkeypatch.undo()
+    assert [(s.name, s.tests) for s in loaded.suites] == [("other", 2)]  # results/other/link.xml comes first
+    assert loaded.problems == ()
+    assert sum(read) == report.stat().st_size
+
+
 def test_a_symlink_into_the_workspace_is_read(tmp_path: Path) -> None:
     workspace = _tree(tmp_path / "ws", {"build/unit.xml": "FAKE 4 0 0 0"})
     root = _tree(tmp_path / "ws" / "results", {})

@@ -12,7 +12,7 @@ block the run. An argument that yields no file is reported in `Discovery.unmatch
 A tree costs little per file: what scandir told the walk (the file's type, for its identity) is kept with the
 candidate, a file that was a regular file when listed is opened at once (O_NOFOLLOW: had it become a symlink,
 the careful checks run), and a small file is read whole by that one open, so that it is sniffed and parsed
-from the same bytes. Surefire's `X.txt` beside `TEST-X.xml` is no candidate (see `_is_surefire_summary`).
+from the same bytes. That open's stat tells a file seen before (by device and inode) before it is read. Surefire's `X.txt` beside `TEST-X.xml` is no candidate (see `_is_surefire_summary`).
 """
 
 # Real annotations, not strings: pydantic and NamedTuple build classes faster (model/report.py's docstring).
@@ -84,8 +84,11 @@ class Discovery(NamedTuple):
 
 
 def discover(inputs: Sequence[str | Path], workspace: Path | None) -> Discovery:
-    """Every candidate file under `inputs`, one per real file: the same file reached twice (a symlink, a hard
-    link, an overlapping glob) is read once, by device and inode."""
+    """Every candidate file under `inputs`, in the order of their paths. The same file reached twice (a
+    symlink, a hard link, an overlapping glob) is read once, by device and inode: the first by path, and a
+    file in a results root before one given by itself. When both kinds were given, that choice is made
+    here; else `first_look`, given the run's `seen` files, makes it with the stat it makes anyway, so a tree
+    of thousands of files is not stat'ed once more."""
     extra = (workspace.resolve(),) if workspace is not None else ()
     found: list[Candidate] = []
     problems: list[Problem] = []
@@ -107,19 +110,33 @@ def discover(inputs: Sequence[str | Path], workspace: Path | None) -> Discovery:
             reason = "no file in this folder"
         if (len(found), len(problems)) == before:  # a file refused (a symlink out) matched: it is reported
             unmatched.append(Problem(file=text, message=reason))
-    unique: dict[object, Candidate] = {}
-    # The candidates found in a root first, each group by display: two stable sorts, by C-level keys
-    by_display = attrgetter("display")
-    for candidate in sorted(sorted(found, key=by_display), key=attrgetter("in_root"), reverse=True):
-        unique.setdefault(_identity(candidate), candidate)
     # Overlapping arguments (`results/**` yields the folder and what is in it) meet the same link twice.
     once = tuple(dict.fromkeys(problems))
-    # One candidate per file, so one per display: sorting by it is sorting by every field, only cheaper.
-    ordered = tuple(sorted(unique.values(), key=by_display))
-    return Discovery(ordered, once, tuple(unmatched))
+    # A stable sort by a C-level key: candidates of one display keep the order of the arguments.
+    by_display = attrgetter("display")
+    ordered = sorted(found, key=by_display)
+    if len({candidate.in_root for candidate in found}) > 1:
+        unique: dict[object, Candidate] = {}
+        # The candidates found in a root first, each group by display
+        for candidate in sorted(ordered, key=attrgetter("in_root"), reverse=True):
+            unique.setdefault(identity(candidate), candidate)
+        # One candidate per file, so one per display: sorting by it is sorting by every field, only cheaper.
+        ordered = sorted(unique.values(), key=by_display)
+    return Discovery(tuple(ordered), once, tuple(unmatched))
 
 
-def _identity(candidate: Candidate) -> object:
+def first_seen(candidate: Candidate, seen: set[object]) -> bool:
+    """Whether the candidate is a file not in `seen`, which it joins: for one whose first look refused it,
+    by the identity `discover` would give it."""
+    found = identity(candidate)
+    if found in seen:
+        return False
+    seen.add(found)
+    return True
+
+
+def identity(candidate: Candidate) -> object:
+    """The file's device and inode (symlinks followed), or its real path when it cannot be stat'ed."""
     try:
         info = candidate.entry.stat() if candidate.entry is not None else candidate.path.stat()
     except OSError:  # unreadable: first_look reports it; the path is its identity
@@ -174,22 +191,27 @@ def _is_surefire_summary(name: str, listing: Listing) -> bool:
     return name.endswith(".txt") and f"TEST-{name[:-4]}.xml" in listing.names
 
 
-def first_look(candidate: Candidate, size: int, whole: int) -> Head | Problem:
+def first_look(
+    candidate: Candidate, size: int, whole: int, seen: set[object] | None = None
+) -> Head | Problem | None:
     """The first `size` bytes of the candidate (all of it when it holds at most `whole`), unless it must not
-    be read (a symlink out, a FIFO…)."""
+    be read (a symlink out, a FIFO…). With `seen`, the device and inode of the files looked at so far: None
+    for one of them (a hard link, a symlink, an overlapping argument), which is not read again."""
     path = candidate.display
     listed_regular = candidate.entry is not None and candidate.entry.is_file(follow_symlinks=False)
     try:
         if not (listed_regular or stat.S_ISREG(os.lstat(path).st_mode)):
-            return _careful_look(candidate, size, whole)
+            return _careful_look(candidate, size, whole, seen)
         # O_NOFOLLOW: should a symlink have taken the file's place since, the careful checks judge it
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     except OSError:
-        return _careful_look(candidate, size, whole)
-    return _head(candidate, descriptor, size, whole)
+        return _careful_look(candidate, size, whole, seen)
+    return _head(candidate, descriptor, (size, whole), seen)
 
 
-def _careful_look(candidate: Candidate, size: int, whole: int) -> Head | Problem:
+def _careful_look(
+    candidate: Candidate, size: int, whole: int, seen: set[object] | None
+) -> Head | Problem | None:
     """first_look for anything but a plain regular file: each check that may refuse it, with its reason."""
     path = candidate.path
     try:
@@ -203,14 +225,22 @@ def _careful_look(candidate: Candidate, size: int, whole: int) -> Head | Problem
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         return Problem(file=candidate.display, message=f"cannot read: {error.strerror or error}")
-    return _head(candidate, descriptor, size, whole)
+    return _head(candidate, descriptor, (size, whole), seen)
 
 
-def _head(candidate: Candidate, descriptor: int, size: int, whole: int) -> Head | Problem:
+def _head(
+    candidate: Candidate, descriptor: int, sizes: tuple[int, int], seen: set[object] | None
+) -> Head | Problem | None:
+    size, whole = sizes
     try:
         opened = os.fstat(descriptor)
         if not stat.S_ISREG(opened.st_mode):
             return Problem(file=candidate.display, message="not read: not a regular file")
+        if seen is not None:
+            known = (opened.st_dev, opened.st_ino)
+            if known in seen:
+                return None
+            seen.add(known)
         length = opened.st_size
         if length > whole:
             return Head(_read_up_to(descriptor, size), length)

@@ -122,11 +122,13 @@ def _read_all(
     max_file_bytes, max_run_bytes = limits
     spent = 0
     outcomes: list[tuple[_inputs.Candidate, FileResult | Problem | Skipped]] = []
+    seen: set[object] = set()  # the files looked at, by device and inode: each is read once
     for candidate in found:
         whole = min(WHOLE_READ_BYTES, max_run_bytes - spent)
-        head = _inputs.first_look(candidate, HEAD_BYTES, whole)
+        head = _inputs.first_look(candidate, HEAD_BYTES, whole, seen)
         if not isinstance(head, _inputs.Head):  # a plain class's check, not a pydantic model's
-            outcomes.append((candidate, head))
+            if head is not None and _inputs.first_seen(candidate, seen):
+                outcomes.append((candidate, head))
             continue
         if spent + head.size > max_run_bytes:
             outcomes.append(
