@@ -22,7 +22,6 @@ import re
 from collections.abc import Iterator, Mapping
 from enum import Enum
 from functools import cache
-from itertools import chain
 from typing import TYPE_CHECKING
 
 from issueplan.model import FileResult, Problem
@@ -129,26 +128,29 @@ def read_candidate(
     candidate: Candidate, head: Head, dispatch: Dispatch, max_file_bytes: int
 ) -> FileResult | Problem | Skipped:
     """The first detecting reader's result; when a full read shows the file is not that reader's format
-    after all, the next detecting reader's."""
-    found = _detected(head.data, dispatch.readers, dispatch.names)
-    name = next(found, None)
-    if name is None:
-        if not candidate.in_root or candidate.suffix.lower() in RESULT_SUFFIXES:
-            return Skipped.NOT_A_RESULT
-        return Skipped.IGNORED
-    if head.size > max_file_bytes and name not in STREAMING_FORMATS:
-        limit = f"{max_file_bytes / 2**20:g} MiB"
-        return Problem(file=candidate.display, message=f"not read: larger than {limit}")
-    # What each detecting reader makes of the file, in turn, from the bytes read already where it can;
-    # lazily: a later detector is asked only if needed.
-    for format_name in chain([name], found):
-        reader, whole = dispatch.reader(format_name)
+    after all, the next detecting reader's. `detected`'s readers, asked in turn as they are needed (a plain
+    loop: a tree asks thousands of files, and nearly every one is read by the first)."""
+    data = head.data
+    root = root_start(data)
+    readers = dispatch.readers
+    first = True
+    for name in _asked(data, root[0] if root is not None else None, dispatch.names):
+        if name not in ROOT_DECIDED and not readers[name].detect(data):
+            continue
+        if first and head.size > max_file_bytes and name not in STREAMING_FORMATS:
+            limit = f"{max_file_bytes / 2**20:g} MiB"
+            return Problem(file=candidate.display, message=f"not read: larger than {limit}")
+        first = False
+        # From the bytes read already where the reader can
+        reader, whole = dispatch.reader(name)
         if whole is not None and head.content is not None:
             result = whole.read_bytes(candidate.display, head.content)
         else:
             result = reader.read(candidate.path)
         if result.recognised:
             return result
+    if first and candidate.in_root and candidate.suffix.lower() not in RESULT_SUFFIXES:
+        return Skipped.IGNORED
     return Skipped.NOT_A_RESULT
 
 

@@ -12,7 +12,8 @@ block the run. An argument that yields no file is reported in `Discovery.unmatch
 A tree costs little per file: what scandir told the walk (the file's type, for its identity) is kept with the
 candidate, a file that was a regular file when listed is opened at once (O_NOFOLLOW: had it become a symlink,
 the careful checks run), and a small file is read whole by that one open, so that it is sniffed and parsed
-from the same bytes. That open's stat tells a file seen before (by device and inode) before it is read. Surefire's `X.txt` beside `TEST-X.xml` is no candidate (see `_is_surefire_summary`).
+from the same bytes. That open's stat tells a file seen before (by device and inode) before it is read.
+Surefire's `X.txt` beside `TEST-X.xml` is no candidate (see `_is_surefire_summary`).
 """
 
 # Real annotations, not strings: pydantic and NamedTuple build classes faster (model/report.py's docstring).

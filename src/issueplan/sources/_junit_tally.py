@@ -45,6 +45,25 @@ def record_case(
     testcase.clear()
 
 
+def declares(suite: etree._Element, counts: Counts) -> bool:
+    """Whether every count `suite` declares is written as `str()` writes the one in `counts` (tests, failures,
+    errors, skipped): `SuiteCount.disagreement` then finds none, whatever else it would look at."""
+    tests, failures, errors, skipped = counts
+    said = _get(suite, b"tests")
+    if said is not None and said != str(tests):
+        return False
+    said = _get(suite, b"failures")
+    if said is not None and said != str(failures):
+        return False
+    said = _get(suite, b"errors")
+    if said is not None and said != str(errors):
+        return False
+    said = _get(suite, b"skipped")
+    if said is None:
+        said = _get(suite, b"skips")
+    return said is None or said == str(skipped)
+
+
 class SuiteCount:
     """One `<testsuite>`/`<testsuites>` level: what it declares and what its subtree holds, case by case.
 
