@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from hypothesis import event, given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from issueplan.model import FileResult
@@ -39,6 +39,7 @@ CHILDREN = [
     "<system-out><failure>not a result: inside output</failure></system-out>",
     "<system-out>a <b>bold</b> line</system-out>",
 ]
+RUN = "<testcase classname='A' name='t'>"  # a start tag that two adjacent cases share: a rerun
 NESTED = [
     "<testcase name='inner'/>",
     "<system-out><testcase name='hidden'/></system-out>",
@@ -117,6 +118,19 @@ def test_the_batched_reader_reads_what_the_per_case_reader_reads(document: str) 
 @given(documents(statuses=False))
 def test_without_a_status_the_batched_reader_reads_names_around_reruns_only(document: str) -> None:
     # No `status` in the file: the walk reads the names of the cases next to a non-passing one only.
+    check_against_per_case(document)
+
+
+@settings(max_examples=300, deadline=None)
+@given(suite(depth=2, statuses=False))  # at the deepest level: no nested suite
+# a failure, then its passing rerun (flaky), and one before a failing rerun: neither is counted at once
+@example(f"<testsuite>{RUN}<error/></testcase>{RUN}</testcase></testsuite>")
+@example(f"<testsuite>{RUN}</testcase>{RUN}<failure/></testcase></testsuite>")
+def test_a_lone_suite_without_a_status_is_counted_at_once_as_the_per_case_reader_counts_it(
+    document: str,
+) -> None:
+    # Nearly every file of a report tree: one suite, no `status`. Unless one of its non-passing cases has a
+    # neighbour of its name, its cases are counted in one frame (`_read_lone_apart`).
     check_against_per_case(document)
 
 

@@ -7,6 +7,8 @@ has them all (or, in a large suite, once it has RUN_LIMIT of them): the same ste
 
 A file the loader read whole (a tree's reports) is parsed at once instead (`read_document`) and its suites
 visited in document order, opened and closed as their events would come: the same walk, the same result.
+Most such files are one suite none of whose cases is a rerun: those are counted in one frame and told to
+the tally at once (`_read_lone_apart`), which tests/sources/test_junit_batch.py holds to the same result.
 
 It takes the shape nearly every producer writes: suites holding cases, properties and output, no DOCTYPE,
 no `<error>`/`<failure>` right under a suite, no case anywhere but right under a suite. On anything else, and
@@ -112,15 +114,17 @@ def read_document(data: bytes, tally: Tally) -> bool:
         return False
     if root.tag not in _SUITE_TAGS:
         return False  # the per-case reader says what the file is
-    runs = _Runs(tally)
     # Most files have no `status` attribute at all: their cases' walk does not look for one (a read per case).
     # (`find`, not `in`: bytes' `in` asks first whether its operand is an int, and builds and drops an error.)
-    runs.statuses = not data.startswith(_UTF8_STARTS) or data.find(b"status") >= 0
+    statuses = not data.startswith(_UTF8_STARTS) or data.find(b"status") >= 0
     try:
         marked = _lone_suite_marks(root)
+        if marked is not None and not statuses and _read_lone_apart(root, marked, tally):
+            return True
+        runs = _Runs(tally)
+        runs.statuses = statuses
         if marked is not None:
-            if runs.statuses or not _read_lone_apart(root, marked, tally):
-                runs.read_lone(root, marked)
+            runs.read_lone(root, marked)
         else:
             # A suite anywhere but right under a suite is a shape for the per-case reader: counted before
             # the walk, which clears what it has counted (a suite inside a case's output, say).
