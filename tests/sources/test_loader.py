@@ -252,6 +252,25 @@ def test_a_file_reached_twice_in_one_root_is_read_once(
     assert sum(read) == report.stat().st_size
 
 
+def test_a_file_whose_read_fails_is_a_problem_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read that fails after the file was opened (a disk error) is reported, once for the file and its hard
+    link, and the run goes on."""
+    report = tmp_path / "results" / "unit" / "junit.xml"
+    report.parent.mkdir(parents=True)
+    report.write_text('<testsuite name="s"><testcase name="a"/></testsuite>\n')
+    os.link(report, report.parent / "link.xml")
+
+    def failing_read(descriptor: int, count: int) -> bytes:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "read", failing_read)
+    loaded = load_results([tmp_path / "results"])
+    monkeypatch.undo()
+    assert [(Path(p.file).name, p.message) for p in loaded.problems] == [
+        ("junit.xml", "cannot read: Input/output error")
+    ]
+
+
 def test_a_symlink_into_the_workspace_is_read(tmp_path: Path) -> None:
     workspace = _tree(tmp_path / "ws", {"build/unit.xml": "FAKE 4 0 0 0"})
     root = _tree(tmp_path / "ws" / "results", {})

@@ -237,22 +237,21 @@ def _head(
         opened = os.fstat(descriptor)
         if not stat.S_ISREG(opened.st_mode):
             return Problem(file=candidate.display, message="not read: not a regular file")
-        if seen is not None:
-            known = (opened.st_dev, opened.st_ino)
-            if known in seen:
-                return None
-            seen.add(known)
+        known = (opened.st_dev, opened.st_ino)
+        if seen is not None and known in seen:
+            return None
         length = opened.st_size
-        if length > whole:
-            return Head(_read_up_to(descriptor, size), length)
         # One byte more than fstat said: had the file grown since, its reader streams it from the path.
-        content = _read_whole(descriptor, length)
+        content = _read_whole(descriptor, length) if length <= whole else None
+        data = content[:size] if content is not None else _read_up_to(descriptor, size)
     except OSError as error:
         return Problem(file=candidate.display, message=f"cannot read: {error.strerror or error}")
     finally:
         os.close(descriptor)
+    if seen is not None:
+        seen.add(known)  # once read: a file that could not be is the caller's to tell apart (`first_seen`)
     # tuple.__new__ is what the NamedTuple's own __new__ calls, without a Python frame of its own
-    return _new_tuple(Head, (content[:size], length, None if len(content) > length else content))
+    return _new_tuple(Head, (data, length, None if content is None or len(content) > length else content))
 
 
 def _read_whole(descriptor: int, size: int) -> bytes:
