@@ -128,15 +128,10 @@ def read_candidate(
     candidate: Candidate, head: Head, dispatch: Dispatch, max_file_bytes: int
 ) -> FileResult | Problem | Skipped:
     """The first detecting reader's result; when a full read shows the file is not that reader's format
-    after all, the next detecting reader's. `detected`'s readers, asked in turn as they are needed (a plain
-    loop: a tree asks thousands of files, and nearly every one is read by the first)."""
-    data = head.data
-    root = root_start(data)
-    readers = dispatch.readers
+    after all, the next detecting reader's: `detected`'s readers, each asked only once the one before it
+    has read the file."""
     first = True
-    for name in _asked(data, root[0] if root is not None else None, dispatch.names):
-        if name not in ROOT_DECIDED and not readers[name].detect(data):
-            continue
+    for name in _detected(head.data, dispatch.readers, dispatch.names):
         if first and head.size > max_file_bytes and name not in STREAMING_FORMATS:
             limit = f"{max_file_bytes / 2**20:g} MiB"
             return Problem(file=candidate.display, message=f"not read: larger than {limit}")
