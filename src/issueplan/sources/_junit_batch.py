@@ -168,7 +168,7 @@ def _read_lone_apart(  # noqa: PLR0912 - one frame per file, state in locals
         if parent(case) is not root:
             return False
         elements += 1
-        raw = get(case, b"time")
+        raw = get(case, b"time")  # `seconds`, inlined as in `_walk`: most times are plain numbers
         if raw:
             try:
                 value = float(raw)
