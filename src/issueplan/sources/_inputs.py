@@ -120,23 +120,13 @@ def discover(inputs: Sequence[str | Path], workspace: Path | None) -> Discovery:
         unique: dict[object, Candidate] = {}
         # The candidates found in a root first, each group by display
         for candidate in sorted(ordered, key=attrgetter("in_root"), reverse=True):
-            unique.setdefault(identity(candidate), candidate)
+            unique.setdefault(_identity(candidate), candidate)
         # One candidate per file, so one per display: sorting by it is sorting by every field, only cheaper.
         ordered = sorted(unique.values(), key=by_display)
     return Discovery(tuple(ordered), once, tuple(unmatched))
 
 
-def first_seen(candidate: Candidate, seen: set[object]) -> bool:
-    """Whether the candidate is a file not in `seen`, which it joins: for one whose first look refused it,
-    by the identity `discover` would give it."""
-    found = identity(candidate)
-    if found in seen:
-        return False
-    seen.add(found)
-    return True
-
-
-def identity(candidate: Candidate) -> object:
+def _identity(candidate: Candidate) -> object:
     """The file's device and inode (symlinks followed), or its real path when it cannot be stat'ed."""
     try:
         info = candidate.entry.stat() if candidate.entry is not None else candidate.path.stat()
@@ -196,8 +186,20 @@ def first_look(
     candidate: Candidate, size: int, whole: int, seen: set[object] | None = None
 ) -> Head | Problem | None:
     """The first `size` bytes of the candidate (all of it when it holds at most `whole`), unless it must not
-    be read (a symlink out, a FIFO…). With `seen`, the device and inode of the files looked at so far: None
-    for one of them (a hard link, a symlink, an overlapping argument), which is not read again."""
+    be read (a symlink out, a FIFO…). With `seen`, the files looked at so far: None for one of them (a hard
+    link, a symlink, an overlapping argument), which is not read or reported again. A file read is known by
+    the stat of its open, one refused by the identity `discover` would give it."""
+    look = _look(candidate, size, whole, seen)
+    if seen is None or look is None or isinstance(look, Head):  # a plain class's check, not a model's
+        return look
+    refused = _identity(candidate)
+    if refused in seen:
+        return None
+    seen.add(refused)
+    return look
+
+
+def _look(candidate: Candidate, size: int, whole: int, seen: set[object] | None) -> Head | Problem | None:
     path = candidate.display
     listed_regular = candidate.entry is not None and candidate.entry.is_file(follow_symlinks=False)
     try:
@@ -249,7 +251,7 @@ def _head(
     finally:
         os.close(descriptor)
     if seen is not None:
-        seen.add(known)  # once read: a file that could not be is the caller's to tell apart (`first_seen`)
+        seen.add(known)  # once read: a file that could not be is known by its path's stat (`first_look`)
     # tuple.__new__ is what the NamedTuple's own __new__ calls, without a Python frame of its own
     return _new_tuple(Head, (data, length, None if content is None or len(content) > length else content))
 

@@ -127,7 +127,7 @@ def _read_all(
         whole = min(WHOLE_READ_BYTES, max_run_bytes - spent)
         head = _inputs.first_look(candidate, HEAD_BYTES, whole, seen)
         if not isinstance(head, _inputs.Head):  # a plain class's check, not a pydantic model's
-            if head is not None and _inputs.first_seen(candidate, seen):
+            if head is not None:  # None: a file looked at already
                 outcomes.append((candidate, head))
             continue
         if spent + head.size > max_run_bytes:
